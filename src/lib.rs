@@ -1,0 +1,14 @@
+//! Multicast Playground's engine: a deterministic discrete-event simulator of reliable-multicast
+//! protocols.
+//!
+//! A [`scenario::Scenario`] describes a whole run, seed included; [`engine::build`] turns it into
+//! a [`engine::Simulation`] whose kernel ([`sim`]) drives one sans-IO [`protocol::Protocol`]
+//! instance per node and measures everything into [`metrics`]. The same scenario gives the same
+//! run, and the same trace hash, natively and in the browser.
+
+pub mod engine;
+pub mod metrics;
+pub mod protocol;
+pub mod protocols;
+pub mod scenario;
+pub mod sim;

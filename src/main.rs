@@ -1,0 +1,17 @@
+//! The playground's web entry point: trunk builds this binary for wasm32 and mounts the Yew app.
+//! Built natively it only says where to go.
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("This binary is the web playground: build it with `trunk serve` (see README.md).");
+    eprintln!("The native command-line tool is `cargo run --release --bin mcast -- help`.");
+}

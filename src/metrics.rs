@@ -1,0 +1,264 @@
+//! What a run measured: packets by kind, loss, deliveries and their latency, and the trace hash.
+//!
+//! The kernel updates [`Metrics`] on every event; [`Metrics::report`] turns it into the
+//! [`Report`] the CLI prints as JSON, and [`Counters`] is the cheap subset the page polls.
+
+use crate::protocol::{MsgId, NodeId, PacketKind};
+use crate::sim::time::SimTime;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One message's deliveries.
+struct MessageRecord {
+    sender: NodeId,
+    sent_at: Option<SimTime>,
+    got: Vec<u64>,
+}
+
+impl MessageRecord {
+    fn has(&self, node: NodeId) -> bool {
+        self.got[(node / 64) as usize] >> (node % 64) & 1 == 1
+    }
+}
+
+/// Running totals, updated by the kernel.
+pub struct Metrics {
+    sent: [u64; PacketKind::COUNT],
+    bytes: [u64; PacketKind::COUNT],
+    lost: u64,
+    to_crashed: u64,
+    events: u64,
+    deliveries: u64,
+    duplicate_deliveries: u64,
+    delivered_per_node: Vec<u32>,
+    messages: Vec<MessageRecord>,
+    latencies_us: Vec<u64>,
+    last_delivery: SimTime,
+}
+
+/// The counters the page shows while a run animates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Packets sent, by kind (indexed by `PacketKind as usize`).
+    pub sent: [u64; PacketKind::COUNT],
+    /// Packets the network dropped.
+    pub lost: u64,
+    /// First deliveries of a message to a receiver.
+    pub deliveries: u64,
+    /// Events processed.
+    pub events: u64,
+}
+
+/// Latency percentiles over first deliveries, in milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LatencyMs {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Slowest delivery.
+    pub max: f64,
+    /// Mean.
+    pub mean: f64,
+}
+
+/// Everything a run measured, as the CLI prints it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The run's fingerprint: equal hashes, equal runs.
+    pub trace_hash: String,
+    /// Messages delivered to live receivers over messages × live receivers (0 to 1).
+    pub delivered_ratio: f64,
+    /// First deliveries to receivers alive at the end.
+    pub deliveries: u64,
+    /// Messages × live receivers: what a perfect run delivers.
+    pub expected_deliveries: u64,
+    /// Deliveries of a message a node already had (0 for a correct protocol).
+    pub duplicate_deliveries: u64,
+    /// Time from a message's send to its delivery, over all first deliveries.
+    pub latency_ms: LatencyMs,
+    /// When the last delivery happened (milliseconds).
+    pub completion_ms: f64,
+    /// Packets sent, by kind.
+    pub packets: BTreeMap<&'static str, u64>,
+    /// Bytes sent, by kind.
+    pub bytes: BTreeMap<&'static str, u64>,
+    /// Packets the network dropped.
+    pub packets_lost: u64,
+    /// Packets that reached a crashed node and were dropped there.
+    pub packets_to_crashed: u64,
+    /// Events the kernel processed.
+    pub events: u64,
+    /// Simulated time when the run stopped (milliseconds).
+    pub sim_time_ms: f64,
+    /// Group size.
+    pub nodes: u32,
+    /// Nodes alive at the end.
+    pub live_nodes: u32,
+    /// Messages the workload sent.
+    pub messages: u32,
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    // Nearest rank.
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1] as f64 / 1000.0
+}
+
+impl Metrics {
+    /// Empty metrics for `nodes` nodes and messages sent by `senders[i]`.
+    pub fn new(nodes: u32, senders: &[NodeId]) -> Self {
+        let words = (nodes as usize).div_ceil(64);
+        Metrics {
+            sent: [0; PacketKind::COUNT],
+            bytes: [0; PacketKind::COUNT],
+            lost: 0,
+            to_crashed: 0,
+            events: 0,
+            deliveries: 0,
+            duplicate_deliveries: 0,
+            delivered_per_node: vec![0; nodes as usize],
+            messages: senders
+                .iter()
+                .map(|&s| MessageRecord { sender: s, sent_at: None, got: vec![0; words] })
+                .collect(),
+            latencies_us: Vec::new(),
+            last_delivery: SimTime::ZERO,
+        }
+    }
+
+    /// A packet of `kind` and `bytes` was sent; `lost` if the network drops it.
+    #[inline]
+    pub fn on_send(&mut self, kind: PacketKind, bytes: u32, lost: bool) {
+        self.sent[kind as usize] += 1;
+        self.bytes[kind as usize] += u64::from(bytes);
+        self.lost += u64::from(lost);
+    }
+
+    /// A packet reached a crashed node.
+    pub fn on_to_crashed(&mut self) {
+        self.to_crashed += 1;
+    }
+
+    /// The kernel processed an event.
+    #[inline]
+    pub fn on_event(&mut self) {
+        self.events += 1;
+    }
+
+    /// The application on the sender submitted message `id` at `now`.
+    pub fn on_app_send(&mut self, id: MsgId, now: SimTime) {
+        if let Some(m) = self.messages.get_mut(id.0 as usize) {
+            m.sent_at.get_or_insert(now);
+        }
+    }
+
+    /// Node `node` delivered message `id` at `now`. Returns false for a duplicate.
+    pub fn on_deliver(&mut self, node: NodeId, id: MsgId, now: SimTime) -> bool {
+        let Some(m) = self.messages.get_mut(id.0 as usize) else {
+            return false;
+        };
+        if node == m.sender {
+            return true;
+        }
+        let (w, b) = ((node / 64) as usize, node % 64);
+        if m.got[w] >> b & 1 == 1 {
+            self.duplicate_deliveries += 1;
+            return false;
+        }
+        m.got[w] |= 1 << b;
+        self.deliveries += 1;
+        self.delivered_per_node[node as usize] += 1;
+        let sent = m.sent_at.unwrap_or(now);
+        self.latencies_us.push(now.since(sent).0);
+        self.last_delivery = self.last_delivery.max(now);
+        true
+    }
+
+    /// How many messages node `node` has delivered.
+    pub fn delivered_by(&self, node: NodeId) -> u32 {
+        self.delivered_per_node[node as usize]
+    }
+
+    /// How many messages the workload has.
+    pub fn message_count(&self) -> u32 {
+        self.messages.len() as u32
+    }
+
+    /// The counters the page shows.
+    pub fn counters(&self) -> Counters {
+        Counters { sent: self.sent, lost: self.lost, deliveries: self.deliveries, events: self.events }
+    }
+
+    /// The full report, given which nodes are alive, the trace hash and the time.
+    pub fn report(&self, alive: &[bool], trace_hash: String, now: SimTime) -> Report {
+        let dead: Vec<NodeId> = (0..alive.len() as u32).filter(|&i| !alive[i as usize]).collect();
+        let live_nodes = alive.len() as u64 - dead.len() as u64;
+        let (mut delivered, mut expected) = (0u64, 0u64);
+        for m in &self.messages {
+            let sender_alive = alive[m.sender as usize];
+            expected += live_nodes - u64::from(sender_alive);
+            let total: u64 = m.got.iter().map(|w| u64::from(w.count_ones())).sum();
+            delivered += total - dead.iter().filter(|&&d| m.has(d)).count() as u64;
+        }
+        let mut lat = self.latencies_us.clone();
+        lat.sort_unstable();
+        let mean = if lat.is_empty() { 0.0 } else { lat.iter().sum::<u64>() as f64 / lat.len() as f64 / 1000.0 };
+        let by_kind =
+            |v: &[u64; PacketKind::COUNT]| PacketKind::ALL.iter().map(|k| (k.name(), v[*k as usize])).collect();
+        Report {
+            trace_hash,
+            delivered_ratio: if expected == 0 { 1.0 } else { delivered as f64 / expected as f64 },
+            deliveries: delivered,
+            expected_deliveries: expected,
+            duplicate_deliveries: self.duplicate_deliveries,
+            latency_ms: LatencyMs {
+                p50: percentile(&lat, 0.50),
+                p99: percentile(&lat, 0.99),
+                max: lat.last().map_or(0.0, |&v| v as f64 / 1000.0),
+                mean,
+            },
+            completion_ms: self.last_delivery.as_ms_f64(),
+            packets: by_kind(&self.sent),
+            bytes: by_kind(&self.bytes),
+            packets_lost: self.lost,
+            packets_to_crashed: self.to_crashed,
+            events: self.events,
+            sim_time_ms: now.as_ms_f64(),
+            nodes: alive.len() as u32,
+            live_nodes: live_nodes as u32,
+            messages: self.messages.len() as u32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_and_self_delivery_are_not_counted() {
+        let mut m = Metrics::new(4, &[0]);
+        m.on_app_send(MsgId(0), SimTime(10));
+        assert!(m.on_deliver(0, MsgId(0), SimTime(10)));
+        assert!(m.on_deliver(1, MsgId(0), SimTime(1010)));
+        assert!(!m.on_deliver(1, MsgId(0), SimTime(2010)));
+        assert!(m.on_deliver(2, MsgId(0), SimTime(3010)));
+        let r = m.report(&[true, true, false, true], "x".into(), SimTime(5000));
+        // Node 2 crashed: expected = 2 live receivers (1 and 3), delivered = 1 (node 1).
+        assert_eq!((r.deliveries, r.expected_deliveries, r.duplicate_deliveries), (1, 2, 1));
+        assert_eq!(r.delivered_ratio, 0.5);
+        assert_eq!(r.latency_ms.max, 3.0);
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<u64> = (1..=100).map(|i| i * 1000).collect();
+        assert_eq!(percentile(&v, 0.5), 50.0);
+        assert_eq!(percentile(&v, 0.99), 99.0);
+        assert_eq!(percentile(&[7000], 0.99), 7.0);
+    }
+}

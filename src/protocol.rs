@@ -1,0 +1,191 @@
+//! The contract every protocol implements: a sans-IO state machine per node.
+//!
+//! A protocol instance is one node's state. The kernel hands it an [`Input`] (a packet arrived, a
+//! timer fired, the application wants to send) together with a [`Context`] holding the current
+//! time, the node's own random stream and an output sink; the protocol answers only by pushing
+//! [`Output`]s (send a packet, set a timer, deliver a message to the application). It never reads
+//! a clock, never makes a random generator of its own and never does I/O, which is what makes a
+//! run reproducible from its seed and testable one input at a time (the shape of iroh-gossip's
+//! `proto` and quinn-proto's `Connection`).
+//!
+//! Timers are never cancelled: a protocol that no longer wants a timer ignores it when it fires,
+//! recognising it as stale by the data the timer carries.
+
+use crate::sim::rng::{self, SimRng, Stream};
+use crate::sim::time::{SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+use std::fmt::Debug;
+
+/// A node's index in the group, `0..size`.
+pub type NodeId = u32;
+
+/// An application message, numbered by the workload in the order the senders submit them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MsgId(pub u32);
+
+/// What a packet is for: counted, coloured and hashed by kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum PacketKind {
+    /// Application payload, first transmission.
+    Data = 0,
+    /// A positive acknowledgement.
+    Ack = 1,
+    /// Application payload sent again, because a receiver missed it.
+    Retransmit = 2,
+}
+
+impl PacketKind {
+    /// Every kind, in counter order.
+    pub const ALL: [PacketKind; 3] = [PacketKind::Data, PacketKind::Ack, PacketKind::Retransmit];
+    /// How many kinds there are.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// The kind's name as metrics and the page show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PacketKind::Data => "data",
+            PacketKind::Ack => "ack",
+            PacketKind::Retransmit => "retransmit",
+        }
+    }
+
+    /// Whether the packet carries application payload (as opposed to control traffic).
+    pub fn is_payload(self) -> bool {
+        matches!(self, PacketKind::Data | PacketKind::Retransmit)
+    }
+}
+
+/// What the kernel needs to know of a protocol's packet type.
+pub trait Wire: Clone + Debug {
+    /// The packet's kind, for counters, colours and the trace.
+    fn kind(&self) -> PacketKind;
+    /// The packet's size on the wire, in bytes, for bandwidth.
+    fn bytes(&self) -> u32;
+    /// The application message the packet is about, if any (hashed into the trace).
+    fn msg(&self) -> Option<MsgId>;
+}
+
+/// The group as a node knows it when it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupInfo {
+    /// How many members the group has; members are `0..size`.
+    pub size: u32,
+}
+
+/// Something that happens to a node.
+#[derive(Clone, Debug)]
+pub enum Input<M, T> {
+    /// The run starts (time zero); every node gets this once.
+    Start,
+    /// A packet arrived from `from`.
+    Recv {
+        /// The node that sent it.
+        from: NodeId,
+        /// The packet.
+        msg: M,
+    },
+    /// A timer this node set has fired.
+    Timer(T),
+    /// The application on this node asks to multicast message `id` of `bytes` bytes.
+    AppSend {
+        /// The message's id.
+        id: MsgId,
+        /// The message's payload size.
+        bytes: u32,
+    },
+}
+
+/// What a node asks the kernel to do.
+#[derive(Clone, Debug)]
+pub enum Output<M, T> {
+    /// Send `msg` to node `to` through this node's uplink.
+    Send {
+        /// The destination.
+        to: NodeId,
+        /// The packet.
+        msg: M,
+    },
+    /// Fire `timer` after `after`.
+    SetTimer {
+        /// How long from now.
+        after: SimDuration,
+        /// What the timer carries back.
+        timer: T,
+    },
+    /// Hand message `id` to this node's application.
+    Deliver {
+        /// The delivered message.
+        id: MsgId,
+    },
+}
+
+/// One node's view of the kernel while it handles one input.
+pub struct Context<'a, M, T> {
+    now: SimTime,
+    me: NodeId,
+    seed: u64,
+    rng: &'a mut Option<Box<SimRng>>,
+    out: &'a mut Vec<Output<M, T>>,
+}
+
+impl<'a, M, T> Context<'a, M, T> {
+    /// A context for node `me` at `now`; `rng` is the node's stream, made on first use.
+    pub fn new(
+        now: SimTime,
+        me: NodeId,
+        seed: u64,
+        rng: &'a mut Option<Box<SimRng>>,
+        out: &'a mut Vec<Output<M, T>>,
+    ) -> Self {
+        Context { now, me, seed, rng, out }
+    }
+
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// This node's id.
+    pub fn me(&self) -> NodeId {
+        self.me
+    }
+
+    /// This node's random stream (derived from the run's seed and the node id).
+    pub fn rng(&mut self) -> &mut SimRng {
+        let (seed, me) = (self.seed, self.me);
+        self.rng.get_or_insert_with(|| Box::new(rng::stream(seed, Stream::Node(me))))
+    }
+
+    /// Sends `msg` to `to`.
+    pub fn send(&mut self, to: NodeId, msg: M) {
+        self.out.push(Output::Send { to, msg });
+    }
+
+    /// Sets a timer that fires after `after`.
+    pub fn set_timer(&mut self, after: SimDuration, timer: T) {
+        self.out.push(Output::SetTimer { after, timer });
+    }
+
+    /// Delivers message `id` to this node's application.
+    pub fn deliver(&mut self, id: MsgId) {
+        self.out.push(Output::Deliver { id });
+    }
+}
+
+/// A multicast protocol: one instance per node.
+pub trait Protocol: Sized {
+    /// The protocol's packets.
+    type Msg: Wire;
+    /// The protocol's timers, carrying what the node needs when they fire.
+    type Timer: Clone + Debug;
+    /// The protocol's parameters, shared by every node.
+    type Config: Clone + Debug;
+
+    /// Node `me`'s initial state.
+    fn new(me: NodeId, group: &GroupInfo, config: &Self::Config) -> Self;
+
+    /// Handles one input, pushing what the node does into `cx`.
+    fn handle(&mut self, input: Input<Self::Msg, Self::Timer>, cx: &mut Context<'_, Self::Msg, Self::Timer>);
+}

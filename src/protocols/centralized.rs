@@ -1,0 +1,243 @@
+//! Centralized multicast: the sender unicasts each message to every member in a loop.
+//!
+//! The simplest answer to the multicast problem and the baseline for every other one. Its cost is
+//! O(n) at the sender: all n − 1 copies go out through one uplink, so the last member waits
+//! (n − 1) transmission times before its copy even leaves. It has no fault tolerance of its own:
+//! a lost copy is simply lost.
+//!
+//! The reliable variant adds positive acknowledgements, as a TCP-per-receiver design would: every
+//! receiver ACKs every copy it gets (duplicates included, since the first ACK may have been lost),
+//! and the sender keeps, per message, the set of members that have not yet ACKed. When a message's
+//! retransmission timer fires, the sender sends it again to exactly those members and re-arms the
+//! timer with exponential backoff (timeout × 2^attempt, as TCP's RTO, RFC 6298 §5.5), giving up
+//! after `max_retries` rounds. Every ACK comes back to the one sender: n − 1 per message, at least,
+//! which is the ACK implosion that motivates NAK-based, hierarchical and gossip protocols.
+
+use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::scenario::ScenarioError;
+use crate::sim::time::SimDuration;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Parameters of the centralized protocol.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CentralizedConfig {
+    /// Whether receivers ACK and the sender retransmits until every member has ACKed.
+    pub reliable: bool,
+    /// Time from the first send (or a retransmission round) to the next round (milliseconds).
+    /// It should exceed the time the uplink needs for n copies plus a round trip, or the sender
+    /// retransmits copies that are merely still queued.
+    pub ack_timeout_ms: f64,
+    /// Retransmission rounds before the sender gives up on the members still silent.
+    pub max_retries: u32,
+    /// Size of an ACK on the wire (bytes).
+    pub ack_bytes: u32,
+    /// Per-packet header added to the payload (bytes).
+    pub header_bytes: u32,
+}
+
+impl Default for CentralizedConfig {
+    fn default() -> Self {
+        CentralizedConfig { reliable: false, ack_timeout_ms: 250.0, max_retries: 8, ack_bytes: 40, header_bytes: 40 }
+    }
+}
+
+impl CentralizedConfig {
+    /// Range checks; errors name the field under `prefix`.
+    pub fn validate(&self, prefix: &str) -> Result<(), ScenarioError> {
+        if !self.ack_timeout_ms.is_finite() || self.ack_timeout_ms < 0.1 || self.ack_timeout_ms > 600_000.0 {
+            return Err(ScenarioError::invalid(
+                format!("{prefix}.ack_timeout_ms"),
+                format!("must be a number of milliseconds in [0.1, 600000], got {}", self.ack_timeout_ms),
+            ));
+        }
+        if self.max_retries > 30 {
+            return Err(ScenarioError::invalid(
+                format!("{prefix}.max_retries"),
+                format!("must be from 0 to 30, got {}", self.max_retries),
+            ));
+        }
+        for (name, v) in [("ack_bytes", self.ack_bytes), ("header_bytes", self.header_bytes)] {
+            if v == 0 || v > 65_535 {
+                return Err(ScenarioError::invalid(
+                    format!("{prefix}.{name}"),
+                    format!("must be from 1 to 65535, got {v}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Packets of the centralized protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    /// A copy of message `id` carrying `bytes` on the wire; `retransmit` for later rounds.
+    Data {
+        /// The message.
+        id: MsgId,
+        /// Size on the wire.
+        bytes: u32,
+        /// Whether this is a retransmission.
+        retransmit: bool,
+    },
+    /// A receiver has message `id`.
+    Ack {
+        /// The message.
+        id: MsgId,
+        /// Size on the wire.
+        bytes: u32,
+    },
+}
+
+impl Wire for Msg {
+    fn kind(&self) -> PacketKind {
+        match self {
+            Msg::Data { retransmit: false, .. } => PacketKind::Data,
+            Msg::Data { retransmit: true, .. } => PacketKind::Retransmit,
+            Msg::Ack { .. } => PacketKind::Ack,
+        }
+    }
+    fn bytes(&self) -> u32 {
+        match self {
+            Msg::Data { bytes, .. } | Msg::Ack { bytes, .. } => *bytes,
+        }
+    }
+    fn msg(&self) -> Option<MsgId> {
+        match self {
+            Msg::Data { id, .. } | Msg::Ack { id, .. } => Some(*id),
+        }
+    }
+}
+
+/// Timers of the centralized protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// Time to retransmit message `id` to the members that have not ACKed; `round` counts rounds.
+    Retransmit {
+        /// The message.
+        id: MsgId,
+        /// Which round fires (1 for the first retransmission).
+        round: u32,
+    },
+}
+
+/// A message the sender is still retransmitting.
+#[derive(Debug)]
+struct Pending {
+    bytes: u32,
+    /// Bit i set: member i has not ACKed.
+    silent: Vec<u64>,
+    remaining: u32,
+}
+
+/// One node of the centralized protocol.
+#[derive(Debug)]
+pub struct Centralized {
+    me: NodeId,
+    size: u32,
+    config: CentralizedConfig,
+    /// Receiver side: which messages this node has delivered (bit per message id).
+    delivered: Vec<u64>,
+    /// Sender side: unacknowledged messages.
+    pending: BTreeMap<MsgId, Pending>,
+}
+
+impl Centralized {
+    /// How many messages this node still waits for ACKs on (sender side).
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn timeout(&self, round: u32) -> SimDuration {
+        SimDuration::from_ms_f64(self.config.ack_timeout_ms).times(1 << round.saturating_sub(1).min(20))
+    }
+
+    fn on_app_send(&mut self, id: MsgId, payload: u32, cx: &mut Context<'_, Msg, Timer>) {
+        let bytes = payload.saturating_add(self.config.header_bytes);
+        for to in (0..self.size).filter(|&i| i != self.me) {
+            cx.send(to, Msg::Data { id, bytes, retransmit: false });
+        }
+        if self.config.reliable && self.size > 1 {
+            let mut silent = vec![u64::MAX; (self.size as usize).div_ceil(64)];
+            // Clear the bits past the group and the sender's own.
+            let tail = self.size % 64;
+            if let (true, Some(last)) = (tail != 0, silent.last_mut()) {
+                *last = (1u64 << tail) - 1;
+            }
+            silent[(self.me / 64) as usize] &= !(1 << (self.me % 64));
+            self.pending.insert(id, Pending { bytes, silent, remaining: self.size - 1 });
+            cx.set_timer(self.timeout(1), Timer::Retransmit { id, round: 1 });
+        }
+    }
+
+    fn on_ack(&mut self, from: NodeId, id: MsgId) {
+        let Some(p) = self.pending.get_mut(&id) else {
+            return;
+        };
+        let (w, b) = ((from / 64) as usize, from % 64);
+        if let Some(word) = p.silent.get_mut(w) {
+            if *word >> b & 1 == 1 {
+                *word &= !(1 << b);
+                p.remaining -= 1;
+                if p.remaining == 0 {
+                    self.pending.remove(&id);
+                }
+            }
+        }
+    }
+
+    fn on_retransmit(&mut self, id: MsgId, round: u32, cx: &mut Context<'_, Msg, Timer>) {
+        let Some(p) = self.pending.get(&id) else {
+            return;
+        };
+        if round > self.config.max_retries {
+            self.pending.remove(&id);
+            return;
+        }
+        for (w, &word) in p.silent.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let to = w as u32 * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                cx.send(to, Msg::Data { id, bytes: p.bytes, retransmit: true });
+            }
+        }
+        cx.set_timer(self.timeout(round + 1), Timer::Retransmit { id, round: round + 1 });
+    }
+
+    fn on_data(&mut self, from: NodeId, id: MsgId, cx: &mut Context<'_, Msg, Timer>) {
+        let (w, b) = ((id.0 / 64) as usize, id.0 % 64);
+        if self.delivered.len() <= w {
+            self.delivered.resize(w + 1, 0);
+        }
+        if self.delivered[w] >> b & 1 == 0 {
+            self.delivered[w] |= 1 << b;
+            cx.deliver(id);
+        }
+        if self.config.reliable {
+            cx.send(from, Msg::Ack { id, bytes: self.config.ack_bytes });
+        }
+    }
+}
+
+impl Protocol for Centralized {
+    type Msg = Msg;
+    type Timer = Timer;
+    type Config = CentralizedConfig;
+
+    fn new(me: NodeId, group: &GroupInfo, config: &CentralizedConfig) -> Self {
+        Centralized { me, size: group.size, config: config.clone(), delivered: Vec::new(), pending: BTreeMap::new() }
+    }
+
+    fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {
+        match input {
+            Input::Start => {}
+            Input::AppSend { id, bytes } => self.on_app_send(id, bytes, cx),
+            Input::Recv { from, msg: Msg::Data { id, .. } } => self.on_data(from, id, cx),
+            Input::Recv { from, msg: Msg::Ack { id, .. } } => self.on_ack(from, id),
+            Input::Timer(Timer::Retransmit { id, round }) => self.on_retransmit(id, round, cx),
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Share links: the whole scenario, seed included, in a URL fragment.
+//!
+//! Format: `v1.` followed by the scenario's JSON, deflate-compressed and base64url-encoded
+//! without padding. The version prefix lets a later playground refuse (or migrate) an old link by
+//! name instead of misreading it. Decoding is bounded: the inflated JSON may not exceed
+//! [`MAX_JSON_BYTES`], so a hostile link cannot exhaust memory.
+
+use super::{Limits, Scenario, ScenarioError};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
+/// The link format's version prefix.
+pub const LINK_PREFIX: &str = "v1.";
+/// The most JSON a link may inflate to.
+pub const MAX_JSON_BYTES: usize = 4 << 20;
+const MAX_LINK_CHARS: usize = 8 << 20;
+
+/// Encodes a scenario as the text of a share link's fragment (without `#`).
+pub fn encode(s: &Scenario) -> String {
+    let json = serde_json::to_vec(s).unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    format!("{LINK_PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Decodes and validates a share link's fragment (with or without a leading `#` or `s=`).
+pub fn decode(fragment: &str, limits: &Limits) -> Result<Scenario, ScenarioError> {
+    let text = fragment.trim().trim_start_matches('#');
+    let text = text.strip_prefix("s=").unwrap_or(text);
+    if text.len() > MAX_LINK_CHARS {
+        return Err(ScenarioError::Link(format!("the link is too long ({} characters)", text.len())));
+    }
+    let Some(body) = text.strip_prefix(LINK_PREFIX) else {
+        let version = text.split('.').next().unwrap_or("");
+        return Err(if version.starts_with('v') && text.contains('.') {
+            ScenarioError::Link(format!(
+                "made by another version of the playground ({version}); this one reads {}",
+                LINK_PREFIX.trim_end_matches('.')
+            ))
+        } else {
+            ScenarioError::Link("not a playground link (it should start with v1.)".into())
+        });
+    };
+    let packed =
+        URL_SAFE_NO_PAD.decode(body).map_err(|e| ScenarioError::Link(format!("the link is damaged (base64: {e})")))?;
+    let json =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON_BYTES).map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                ScenarioError::Link(format!("the scenario is larger than {} MiB", MAX_JSON_BYTES >> 20))
+            }
+            s => ScenarioError::Link(format!("the link is damaged (deflate: {s:?})")),
+        })?;
+    let json =
+        std::str::from_utf8(&json).map_err(|_| ScenarioError::Link("the link is damaged (not UTF-8 text)".into()))?;
+    Scenario::from_json_with(json, limits)
+}

@@ -1,0 +1,227 @@
+//! The scenario: one value that describes a whole run, seed included.
+//!
+//! Scenarios come from JSON files (the CLI), from the page's controls and from share links, and
+//! all three are untrusted: [`Scenario::from_json`] and [`link::decode`] parse, then
+//! [`Scenario::validate`] checks every range, and any error names the field that is wrong.
+
+pub mod link;
+mod validate;
+
+pub use validate::Limits;
+
+use crate::protocols::centralized::CentralizedConfig;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The scenario format's version; files and links of another version are refused by name.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// Everything that determines a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The format version: must be [`SCENARIO_VERSION`].
+    pub version: u32,
+    /// A title for people; no effect on the run.
+    #[serde(default)]
+    pub name: String,
+    /// The master seed every random stream derives from (below 2^53, so JavaScript keeps it exact).
+    pub seed: u64,
+    /// Who is in the group and where they sit.
+    pub group: GroupSpec,
+    /// Latency, loss and bandwidth.
+    #[serde(default)]
+    pub network: NetworkSpec,
+    /// The protocol and its parameters.
+    pub protocol: ProtocolSpec,
+    /// What the sender sends, and when.
+    #[serde(default)]
+    pub workload: WorkloadSpec,
+    /// Crashes and other faults at given times.
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+    /// The run stops at this simulated time even if events remain (milliseconds).
+    #[serde(default = "default_duration_ms")]
+    pub duration_ms: f64,
+}
+
+fn default_duration_ms() -> f64 {
+    60_000.0
+}
+
+/// The group's members and their positions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    /// How many nodes, the sender included.
+    pub size: u32,
+    /// The node that multicasts the workload.
+    #[serde(default)]
+    pub sender: u32,
+    /// How positions are chosen when `positions` is absent.
+    #[serde(default)]
+    pub layout: Layout,
+    /// Explicit positions in the unit square, one `[x, y]` per node; overrides `layout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positions: Option<Vec<[f64; 2]>>,
+}
+
+/// Ways to place nodes in the unit square; distance sets latency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// A sunflower spiral filling a disk, the sender at its centre: even spacing at any size.
+    #[default]
+    Disk,
+    /// Evenly on a circle, the sender at its centre.
+    Ring,
+    /// A square grid, row by row.
+    Grid,
+    /// Uniformly at random (from the seed's layout stream).
+    Random,
+}
+
+/// The network model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSpec {
+    /// One-way latency between two nodes at the same spot (milliseconds).
+    pub latency_ms: f64,
+    /// Extra one-way latency per unit of distance in the unit square (milliseconds).
+    pub distance_ms: f64,
+    /// Uniform random extra delay in `[0, jitter_ms]` per packet (milliseconds).
+    pub jitter_ms: f64,
+    /// Probability that a packet is lost, independently per packet, in `[0, 1]`.
+    pub loss: f64,
+    /// Each node's uplink rate in bytes per second; packets queue behind each other (0 = unlimited).
+    pub uplink_bytes_per_sec: u64,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        NetworkSpec { latency_ms: 5.0, distance_ms: 40.0, jitter_ms: 2.0, loss: 0.0, uplink_bytes_per_sec: 2_500_000 }
+    }
+}
+
+/// The protocol, tagged by `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ProtocolSpec {
+    /// The sender unicasts to every member in a loop; optionally with ACKs and retransmission.
+    Centralized(CentralizedConfig),
+}
+
+impl ProtocolSpec {
+    /// The protocol's short name as the CLI and the page show it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ProtocolSpec::Centralized(c) if c.reliable => "centralized with ACKs",
+            ProtocolSpec::Centralized(_) => "centralized",
+        }
+    }
+}
+
+/// What the sender multicasts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkloadSpec {
+    /// How many messages.
+    pub messages: u32,
+    /// Payload bytes per message.
+    pub size_bytes: u32,
+    /// Time between two messages (milliseconds).
+    pub interval_ms: f64,
+    /// When the first message is sent (milliseconds).
+    pub start_ms: f64,
+}
+
+impl Default for WorkloadSpec {
+    fn default() -> Self {
+        WorkloadSpec { messages: 1, size_bytes: 1000, interval_ms: 100.0, start_ms: 0.0 }
+    }
+}
+
+/// A fault, tagged by `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FaultSpec {
+    /// Node `node` crashes at `at_ms`: it stops, loses its state and drops what it receives.
+    Crash {
+        /// When (milliseconds).
+        at_ms: f64,
+        /// Which node.
+        node: u32,
+    },
+}
+
+/// Why a scenario or a share link was refused. Every message names the field or part at fault.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum ScenarioError {
+    /// The JSON did not parse or did not fit the format.
+    #[error("{path}: {message}")]
+    Json {
+        /// Where in the scenario, dotted (`group.size`), or `scenario` for the whole.
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+    /// A value is out of its range.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The dotted path of the field.
+        field: String,
+        /// What is wrong and what is allowed.
+        reason: String,
+    },
+    /// A share link that cannot be read.
+    #[error("share link: {0}")]
+    Link(String),
+}
+
+impl ScenarioError {
+    /// An out-of-range error for `field`.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ScenarioError::Invalid { field: field.into(), reason: reason.into() }
+    }
+}
+
+impl Scenario {
+    /// Parses and validates a scenario from JSON, with the native limits.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        Self::from_json_with(text, &Limits::NATIVE)
+    }
+
+    /// Parses and validates a scenario from JSON against `limits`.
+    pub fn from_json_with(text: &str, limits: &Limits) -> Result<Scenario, ScenarioError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+            // serde_path_to_error says `?` where the parser stopped before naming a field.
+            let path = e.path().to_string().replace(".?", "").replace('?', "");
+            let path = if path.is_empty() || path == "." { "scenario".to_string() } else { path };
+            ScenarioError::Json { path, message: e.into_inner().to_string() }
+        })?;
+        de.end().map_err(|e| ScenarioError::Json { path: "scenario".into(), message: e.to_string() })?;
+        scenario.validate(limits)?;
+        Ok(scenario)
+    }
+
+    /// The scenario as pretty JSON.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The playground's default: a few hundred receivers, one message, centralized.
+    pub fn default_playground() -> Scenario {
+        Scenario {
+            version: SCENARIO_VERSION,
+            name: String::new(),
+            seed: 1,
+            group: GroupSpec { size: 300, sender: 0, layout: Layout::Disk, positions: None },
+            network: NetworkSpec::default(),
+            protocol: ProtocolSpec::Centralized(CentralizedConfig::default()),
+            workload: WorkloadSpec::default(),
+            faults: Vec::new(),
+            duration_ms: default_duration_ms(),
+        }
+    }
+}
