@@ -1,0 +1,355 @@
+//! The playground component: holds the scenario and the running simulation, turns control
+//! changes into validated scenarios, and drives the animation loop.
+
+use super::{canvas, dom};
+use gloo_render::{request_animation_frame, AnimationFrame};
+use mcast::engine::{self, FlightView, NodeState, Simulation};
+use mcast::metrics::Counters;
+use mcast::protocols::centralized::CentralizedConfig;
+use mcast::scenario::{link, Layout, Limits, ProtocolSpec, Scenario, ScenarioError};
+use std::rc::Rc;
+use yew::{Callback, Component, Context, Html, NodeRef};
+
+/// A control the user can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The protocol select.
+    Protocol,
+    /// Group size.
+    Size,
+    /// Loss, in percent.
+    Loss,
+    /// Number of messages.
+    Messages,
+    /// The seed.
+    Seed,
+    /// Uplink rate in megabytes per second.
+    Uplink,
+    /// The layout select.
+    Layout,
+    /// Animation speed (simulated time per real time); not part of the scenario.
+    Speed,
+}
+
+/// What the component reacts to.
+pub enum Msg {
+    /// An animation frame at this timestamp (ms).
+    Frame(f64),
+    /// Play or pause.
+    TogglePlay,
+    /// Restart the current scenario from time zero.
+    Reset,
+    /// Run the rest of the scenario at once.
+    Finish,
+    /// A control changed to this text.
+    Set(Field, String),
+    /// Draw a fresh seed.
+    NewSeed,
+    /// Put the scenario in the URL and copy the link.
+    Share,
+    /// Apply the scenario JSON typed into the editor.
+    ApplyJson(String),
+    /// The URL fragment changed (a pasted link).
+    LoadFragment,
+    /// Close the error banner.
+    Dismiss,
+}
+
+/// What the counters show; the component re-renders only when it changes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shown {
+    /// The engine's counters.
+    pub counters: Counters,
+    /// Simulated time, in tenths of a millisecond.
+    pub now_tenth_ms: u64,
+    /// The trace hash so far.
+    pub hash: String,
+    /// Whether the run is over.
+    pub done: bool,
+}
+
+/// The playground.
+pub struct App {
+    pub(super) scenario: Rc<Scenario>,
+    sim: Box<dyn Simulation>,
+    pub(super) playing: bool,
+    pub(super) speed: f64,
+    pub(super) error: Option<String>,
+    pub(super) share_link: String,
+    pub(super) shown: Shown,
+    pub(super) canvas: NodeRef,
+    pub(super) send: Callback<Msg>,
+    frame: Option<AnimationFrame>,
+    last_ts: Option<f64>,
+    last_render_ts: f64,
+    canvas_size: (f64, f64),
+    dirty: bool,
+    states: Vec<NodeState>,
+    flights: Vec<FlightView>,
+    _hash_listener: Option<dom::HashListener>,
+}
+
+fn whole<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, ScenarioError> {
+    v.trim().parse().map_err(|_| ScenarioError::invalid(field, format!("not a whole number in range: `{v}`")))
+}
+
+fn real(field: &str, v: &str) -> Result<f64, ScenarioError> {
+    v.trim().parse().map_err(|_| ScenarioError::invalid(field, format!("not a number: `{v}`")))
+}
+
+impl App {
+    fn start(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
+        scenario.validate(&Limits::BROWSER)?;
+        let mut sim = engine::build(scenario)?;
+        sim.set_recording(true);
+        Ok(sim)
+    }
+
+    /// Replaces the scenario and restarts; on a bad scenario keeps the current one and says why.
+    fn load(&mut self, scenario: Scenario) {
+        match Self::start(&scenario) {
+            Ok(sim) => {
+                self.scenario = Rc::new(scenario);
+                self.sim = sim;
+                self.error = None;
+                self.share_link.clear();
+                self.dirty = true;
+            }
+            Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
+        }
+    }
+
+    fn edited(&self, field: Field, v: &str) -> Result<Scenario, ScenarioError> {
+        let mut s = Scenario::clone(&self.scenario);
+        match field {
+            Field::Protocol => {
+                let reliable = match v {
+                    "centralized" => false,
+                    "centralized_acks" => true,
+                    other => {
+                        return Err(ScenarioError::invalid("protocol.kind", format!("unknown protocol `{other}`")))
+                    }
+                };
+                let ProtocolSpec::Centralized(c) = &mut s.protocol;
+                *c = CentralizedConfig { reliable, ..c.clone() };
+            }
+            Field::Size => s.group.size = whole("group.size", v)?,
+            Field::Loss => s.network.loss = real("network.loss", v)? / 100.0,
+            Field::Messages => s.workload.messages = whole("workload.messages", v)?,
+            Field::Seed => s.seed = whole("seed", v)?,
+            Field::Uplink => {
+                let mb = real("network.uplink_bytes_per_sec", v)?;
+                if !mb.is_finite() || !(0.0..=1e6).contains(&mb) {
+                    return Err(ScenarioError::invalid(
+                        "network.uplink_bytes_per_sec",
+                        format!("must be from 0 to 1000000 MB/s (0 = unlimited), got {v}"),
+                    ));
+                }
+                s.network.uplink_bytes_per_sec = (mb * 1e6).round() as u64;
+            }
+            Field::Layout => {
+                s.group.layout = match v {
+                    "disk" => Layout::Disk,
+                    "ring" => Layout::Ring,
+                    "grid" => Layout::Grid,
+                    "random" => Layout::Random,
+                    other => return Err(ScenarioError::invalid("group.layout", format!("unknown layout `{other}`"))),
+                };
+                s.group.positions = None;
+            }
+            Field::Speed => return Ok(s),
+        }
+        if field == Field::Size || field == Field::Layout {
+            // Explicit positions belong to the old group.
+            s.group.positions = None;
+            s.group.sender = s.group.sender.min(s.group.size.saturating_sub(1));
+            s.faults.retain(|f| match f {
+                mcast::scenario::FaultSpec::Crash { node, .. } => *node < s.group.size,
+            });
+        }
+        // The title described the scenario before this edit.
+        s.name.clear();
+        s.validate(&Limits::BROWSER)?;
+        Ok(s)
+    }
+
+    fn current(&self) -> Shown {
+        Shown {
+            counters: self.sim.counters(),
+            now_tenth_ms: self.sim.now().0 / 100,
+            hash: self.sim.trace_hash(),
+            done: self.sim.is_done(),
+        }
+    }
+
+    fn draw(&mut self) {
+        let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() else {
+            return;
+        };
+        let size = canvas::fit(&el);
+        let Some(ctx) = dom::context_2d(&el) else {
+            return;
+        };
+        self.sim.node_states(&mut self.states);
+        self.sim.flights(&mut self.flights);
+        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights);
+        self.canvas_size = size;
+    }
+
+    fn schedule(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+    }
+
+    fn on_frame(&mut self, ctx: &Context<Self>, ts: f64) -> bool {
+        let dt = self.last_ts.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
+        self.last_ts = Some(ts);
+        if self.playing {
+            if self.sim.is_done() {
+                self.playing = false;
+            } else {
+                let advance = mcast::sim::SimDuration::from_ms_f64(dt * self.speed);
+                self.sim.run_until(self.sim.now() + advance);
+            }
+            self.dirty = true;
+        }
+        if let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
+            let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+            let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+            if ((w * dpr) as u32, (h * dpr) as u32) != (self.canvas_size.0 as u32, self.canvas_size.1 as u32) {
+                self.dirty = true;
+            }
+        }
+        if self.dirty {
+            self.draw();
+            self.dirty = false;
+        }
+        self.schedule(ctx);
+        let now = self.current();
+        if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
+            self.shown = now;
+            self.last_render_ts = ts;
+            return true;
+        }
+        false
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let fragment = dom::fragment();
+        let (scenario, error) = if fragment.is_empty() {
+            (Scenario::default_playground(), None)
+        } else {
+            match link::decode(&fragment, &Limits::BROWSER) {
+                Ok(s) => (s, None),
+                Err(e) => (
+                    Scenario::default_playground(),
+                    Some(format!("Could not open this link: {e}. Showing the default scenario instead.")),
+                ),
+            }
+        };
+        let (scenario, sim, error) = match Self::start(&scenario) {
+            Ok(sim) => (scenario, sim, error),
+            Err(e) => {
+                let d = Scenario::default_playground();
+                let sim = Self::start(&d).unwrap_or_else(|_| unreachable!("the default scenario is valid"));
+                (d, sim, Some(format!("{e}")))
+            }
+        };
+        let link = ctx.link().clone();
+        let mut app = App {
+            scenario: Rc::new(scenario),
+            sim,
+            playing: true,
+            speed: 0.1,
+            error,
+            share_link: String::new(),
+            shown: Shown::default(),
+            canvas: NodeRef::default(),
+            send: ctx.link().callback(|m: Msg| m),
+            frame: None,
+            last_ts: None,
+            last_render_ts: 0.0,
+            canvas_size: (0.0, 0.0),
+            dirty: true,
+            states: Vec::new(),
+            flights: Vec::new(),
+            _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
+        };
+        app.shown = app.current();
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ts) => return self.on_frame(ctx, ts),
+            Msg::TogglePlay => {
+                if self.sim.is_done() {
+                    self.load(Scenario::clone(&self.scenario));
+                    self.playing = true;
+                } else {
+                    self.playing = !self.playing;
+                }
+            }
+            Msg::Reset => self.load(Scenario::clone(&self.scenario)),
+            Msg::Finish => {
+                self.sim.run_to_end();
+                self.playing = false;
+                self.dirty = true;
+            }
+            Msg::Set(Field::Speed, v) => match v.parse::<f64>() {
+                Ok(x) if x.is_finite() && x > 0.0 => self.speed = x,
+                _ => self.error = Some(format!("speed: not a positive number: `{v}`")),
+            },
+            Msg::Set(field, v) => match self.edited(field, &v) {
+                Ok(s) => self.load(s),
+                Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
+            },
+            Msg::NewSeed => {
+                let mut s = Scenario::clone(&self.scenario);
+                s.seed = dom::random_seed();
+                s.name.clear();
+                self.load(s);
+            }
+            Msg::Share => {
+                let fragment = link::encode(&self.scenario);
+                dom::set_fragment(&fragment);
+                self.share_link = format!("{}#{fragment}", dom::base_url());
+                dom::copy(&self.share_link);
+            }
+            Msg::ApplyJson(text) => match Scenario::from_json_with(&text, &Limits::BROWSER) {
+                Ok(s) => self.load(s),
+                Err(e) => self.error = Some(format!("Scenario JSON: {e}. Your current scenario is unchanged.")),
+            },
+            Msg::LoadFragment => {
+                let fragment = dom::fragment();
+                if !fragment.is_empty() && fragment != link::encode(&self.scenario) {
+                    match link::decode(&fragment, &Limits::BROWSER) {
+                        Ok(s) => self.load(s),
+                        Err(e) => {
+                            self.error =
+                                Some(format!("Could not open this link: {e}. Your current scenario is unchanged."))
+                        }
+                    }
+                }
+            }
+            Msg::Dismiss => self.error = None,
+        }
+        self.shown = self.current();
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        super::view::view(self, ctx)
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            self.schedule(ctx);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Draws one frame of the simulation onto the `<canvas>`: nodes coloured by state, packets in
+//! flight coloured by kind. Everything of one colour goes into one path, so a frame costs a
+//! handful of fill calls however many nodes there are.
+
+use mcast::engine::{FlightView, NodeState};
+use mcast::protocol::PacketKind;
+use std::f64::consts::TAU;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Colour of a node in each state (also used by the legend).
+pub fn node_colour(s: NodeState) -> &'static str {
+    match s {
+        NodeState::Sender => "#f5b700",
+        NodeState::Waiting => "#56657a",
+        NodeState::Partial => "#7fb3ff",
+        NodeState::Done => "#34c759",
+        NodeState::Crashed => "#ff453a",
+    }
+}
+
+/// Colour of a packet of each kind (also used by the legend).
+pub fn packet_colour(k: PacketKind) -> &'static str {
+    match k {
+        PacketKind::Data => "#4da3ff",
+        PacketKind::Ack => "#ffd60a",
+        PacketKind::Retransmit => "#d17bff",
+    }
+}
+
+/// Colour of a packet the network is dropping.
+pub const LOST_COLOUR: &str = "#ff453a";
+
+const NODE_STATES: [NodeState; 5] =
+    [NodeState::Waiting, NodeState::Partial, NodeState::Done, NodeState::Crashed, NodeState::Sender];
+
+/// The most packets drawn in one frame; beyond it the frame shows a sample.
+const MAX_DRAWN_FLIGHTS: usize = 30_000;
+
+/// Maps the unit square onto the canvas, keeping it square and centred.
+struct Frame {
+    x0: f64,
+    y0: f64,
+    side: f64,
+}
+
+impl Frame {
+    fn at(&self, p: [f64; 2]) -> (f64, f64) {
+        (self.x0 + p[0] * self.side, self.y0 + p[1] * self.side)
+    }
+}
+
+/// Makes the canvas's pixel size match its displayed size; returns the size in pixels.
+pub fn fit(canvas: &HtmlCanvasElement) -> (f64, f64) {
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let (w, h) = ((canvas.client_width() as f64 * dpr) as u32, (canvas.client_height() as f64 * dpr) as u32);
+    if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    (canvas.width() as f64, canvas.height() as f64)
+}
+
+/// Draws nodes at `positions` in `states` and the packets in `flights`.
+pub fn draw(
+    ctx: &CanvasRenderingContext2d,
+    (w, h): (f64, f64),
+    positions: &[[f64; 2]],
+    states: &[NodeState],
+    flights: &[FlightView],
+) {
+    ctx.set_fill_style_str("#0e1420");
+    ctx.fill_rect(0.0, 0.0, w, h);
+    let margin = 0.03 * w.min(h);
+    let side = w.min(h) - 2.0 * margin;
+    let frame = Frame { x0: (w - side) / 2.0, y0: (h - side) / 2.0, side };
+    let n = positions.len().max(1) as f64;
+    let spacing = side / n.sqrt();
+    let r = (spacing * 0.28).clamp(0.8, 7.0);
+
+    for state in NODE_STATES {
+        ctx.set_fill_style_str(node_colour(state));
+        ctx.begin_path();
+        let big = if state == NodeState::Sender { 2.2 } else { 1.0 };
+        for (p, _) in positions.iter().zip(states).filter(|(_, s)| **s == state) {
+            let (x, y) = frame.at(*p);
+            if r * big < 2.0 {
+                ctx.rect(x - r * big, y - r * big, 2.0 * r * big, 2.0 * r * big);
+            } else {
+                ctx.move_to(x + r * big, y);
+                let _ = ctx.arc(x, y, r * big, 0.0, TAU);
+            }
+        }
+        ctx.fill();
+    }
+
+    let dot = (r * 0.8).clamp(1.2, 4.0);
+    let stride = flights.len().div_ceil(MAX_DRAWN_FLIGHTS).max(1);
+    for kind in PacketKind::ALL {
+        ctx.set_fill_style_str(packet_colour(kind));
+        ctx.begin_path();
+        for f in flights.iter().step_by(stride).filter(|f| f.kind == kind && !f.lost) {
+            flight_dot(ctx, &frame, positions, f, dot);
+        }
+        ctx.fill();
+    }
+    // Lost packets travel half-way and vanish.
+    ctx.set_fill_style_str(LOST_COLOUR);
+    ctx.begin_path();
+    for f in flights.iter().step_by(stride).filter(|f| f.lost && f.progress < 0.5) {
+        flight_dot(ctx, &frame, positions, f, dot);
+    }
+    ctx.fill();
+}
+
+fn flight_dot(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 2]], f: &FlightView, dot: f64) {
+    let (Some(a), Some(b)) = (positions.get(f.from as usize), positions.get(f.to as usize)) else {
+        return;
+    };
+    let t = f64::from(f.progress);
+    let (x, y) = frame.at([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
+    ctx.rect(x - dot, y - dot, 2.0 * dot, 2.0 * dot);
+}

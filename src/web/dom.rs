@@ -1,0 +1,74 @@
+//! Small wrappers over the browser: the URL fragment, the clipboard, the canvas context.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// The URL fragment without its `#`, or an empty string.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// The page's URL without its fragment.
+pub fn base_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL's fragment without adding a history entry or firing `hashchange`.
+pub fn set_fragment(fragment: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let url = format!("{}#{fragment}", base_url());
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Copies `text` to the clipboard if the browser lets the page (best effort).
+pub fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// A fresh random seed from the browser's entropy, below 2^53 so JavaScript keeps it exact.
+pub fn random_seed() -> u64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        return (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+    }
+    u64::from_le_bytes(b) >> 11
+}
+
+/// The 2D context of `canvas`.
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
+}
+
+/// Calls `f` whenever the URL fragment changes (a pasted link); the listener lives as long as
+/// the returned guard.
+pub struct HashListener {
+    closure: Closure<dyn FnMut()>,
+}
+
+impl HashListener {
+    /// Starts listening.
+    pub fn new(f: impl FnMut() + 'static) -> Option<Self> {
+        let closure = Closure::<dyn FnMut()>::new(f);
+        let w = web_sys::window()?;
+        w.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref()).ok()?;
+        Some(HashListener { closure })
+    }
+}
+
+impl Drop for HashListener {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback("hashchange", self.closure.as_ref().unchecked_ref());
+        }
+    }
+}

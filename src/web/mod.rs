@@ -1,0 +1,13 @@
+//! The Yew front end (wasm32 only). The engine runs inside the page; Yew renders the controls and
+//! counters a few times a second, and every animation frame redraws the canvas from the engine's
+//! snapshot (see ARCHITECTURE.md, rule 4).
+
+mod app;
+mod canvas;
+mod dom;
+mod view;
+
+/// Mounts the playground into `<body>`.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,208 @@
+//! The page's markup: controls on the left, the canvas in the middle, counters and legend on the
+//! right. Element ids are stable: the browser tests and people's bookmarks rely on them.
+
+use super::app::{App, Field, Msg};
+use super::canvas::{node_colour, packet_colour, LOST_COLOUR};
+use mcast::engine::NodeState;
+use mcast::protocol::PacketKind;
+use mcast::scenario::{Layout, ProtocolSpec, Scenario};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::{
+    component, html, use_node_ref, AttrValue, Callback, Context, Event, Html, MouseEvent, Properties, TargetCast,
+};
+
+fn counter(id: &str, label: &str, value: String, colour: Option<&'static str>) -> Html {
+    html! {
+        <div class="counter">
+            <span class="swatch" style={colour.map(|c| format!("background:{c}")).unwrap_or_default()}></span>
+            <span class="label">{ label }</span>
+            <span class="value" id={id.to_string()} data-testid={id.to_string()}>{ value }</span>
+        </div>
+    }
+}
+
+fn legend_item(colour: &'static str, label: &str, round: bool) -> Html {
+    let class = if round { "swatch round" } else { "swatch" };
+    html! { <li><span class={class} style={format!("background:{colour}")}></span>{ label }</li> }
+}
+
+/// What the controls panel shows; it re-renders only when these change, so the counters'
+/// updates never reset a value the user is typing.
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    /// The applied scenario.
+    pub scenario: Rc<Scenario>,
+    /// Whether the run is playing.
+    pub playing: bool,
+    /// Whether the run is over.
+    pub done: bool,
+    /// The animation speed, as the select's value.
+    pub speed: AttrValue,
+    /// The last share link made, or empty.
+    pub share_link: AttrValue,
+    /// Where the controls send what the user did.
+    pub send: Callback<Msg>,
+}
+
+fn on_input(send: &Callback<Msg>, field: Field) -> Callback<Event> {
+    send.reform(move |e: Event| Msg::Set(field, e.target_unchecked_into::<HtmlInputElement>().value()))
+}
+
+fn on_select(send: &Callback<Msg>, field: Field) -> Callback<Event> {
+    send.reform(move |e: Event| Msg::Set(field, e.target_unchecked_into::<HtmlSelectElement>().value()))
+}
+
+/// The scenario, run and share controls.
+#[component]
+pub fn Controls(p: &ControlsProps) -> Html {
+    let json_editor = use_node_ref();
+    let s = &p.scenario;
+    let ProtocolSpec::Centralized(c) = &s.protocol;
+    let protocol = if c.reliable { "centralized_acks" } else { "centralized" };
+    let layout = match s.group.layout {
+        Layout::Disk => "disk",
+        Layout::Ring => "ring",
+        Layout::Grid => "grid",
+        Layout::Random => "random",
+    };
+    let send = &p.send;
+    let click = |m: fn() -> Msg| send.reform(move |_: MouseEvent| m());
+    html! {
+        <section class="panel controls" aria-label="Scenario">
+            <h2>{ "Scenario" }</h2>
+            <label for="protocol">{ "Protocol" }</label>
+            <select id="protocol" onchange={on_select(send, Field::Protocol)}>
+                <option value="centralized" selected={protocol == "centralized"}>{ "Centralized (unicast loop)" }</option>
+                <option value="centralized_acks" selected={protocol == "centralized_acks"}>{ "Centralized with ACKs" }</option>
+            </select>
+            <label for="group-size">{ "Group size" }</label>
+            <input id="group-size" type="number" min="2" max="20000" value={s.group.size.to_string()} onchange={on_input(send, Field::Size)} />
+            <label for="loss">{ "Packet loss (%)" }</label>
+            <input id="loss" type="number" min="0" max="100" step="1" value={format!("{}", s.network.loss * 100.0)} onchange={on_input(send, Field::Loss)} />
+            <label for="uplink">{ "Uplink per node (MB/s, 0 = unlimited)" }</label>
+            <input id="uplink" type="number" min="0" step="0.1" value={format!("{}", s.network.uplink_bytes_per_sec as f64 / 1e6)} onchange={on_input(send, Field::Uplink)} />
+            <label for="messages">{ "Messages" }</label>
+            <input id="messages" type="number" min="1" value={s.workload.messages.to_string()} onchange={on_input(send, Field::Messages)} />
+            <label for="layout">{ "Layout" }</label>
+            <select id="layout" onchange={on_select(send, Field::Layout)}>
+                { for ["disk", "ring", "grid", "random"].into_iter().map(|l| html! { <option value={l} selected={l == layout}>{ l }</option> }) }
+            </select>
+            <label for="seed">{ "Seed" }</label>
+            <div class="row">
+                <input id="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_input(send, Field::Seed)} />
+                <button id="new-seed" title="Draw a new seed" onclick={click(|| Msg::NewSeed)}>{ "New" }</button>
+            </div>
+            <h2>{ "Run" }</h2>
+            <div class="row buttons">
+                <button id="play" class="primary" onclick={click(|| Msg::TogglePlay)}>
+                    { if p.playing { "Pause" } else if p.done { "Replay" } else { "Play" } }
+                </button>
+                <button id="reset" onclick={click(|| Msg::Reset)}>{ "Reset" }</button>
+                <button id="finish" title="Run the rest at once" onclick={click(|| Msg::Finish)}>{ "End" }</button>
+            </div>
+            <label for="speed">{ "Speed (simulated time per real time)" }</label>
+            <select id="speed" onchange={on_select(send, Field::Speed)}>
+                { for ["0.02", "0.1", "0.25", "1", "4", "20"].into_iter().map(|v| html! {
+                    <option value={v} selected={v == p.speed.as_str()}>{ format!("{v}×") }</option>
+                }) }
+            </select>
+            <h2>{ "Share" }</h2>
+            <button id="share" onclick={click(|| Msg::Share)}>{ "Copy share link" }</button>
+            if !p.share_link.is_empty() {
+                <input id="share-link" class="share-link" readonly=true value={p.share_link.clone()} />
+                <p class="hint">{ "Copied. Anyone opening it replays exactly this run." }</p>
+            }
+            <details class="json">
+                <summary>{ "Scenario JSON (for the CLI)" }</summary>
+                <textarea id="scenario-json" ref={json_editor.clone()} spellcheck="false" value={s.to_json_pretty()} />
+                <button id="apply-json" onclick={
+                    send.reform(move |_: MouseEvent| Msg::ApplyJson(json_editor.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()))
+                }>{ "Apply JSON" }</button>
+            </details>
+        </section>
+    }
+}
+
+fn stats(app: &App) -> Html {
+    let c = &app.shown.counters;
+    let s = &app.scenario;
+    let expected = u64::from(s.workload.messages) * u64::from(s.group.size - 1);
+    let status = if app.shown.done {
+        "done"
+    } else if app.playing {
+        "running"
+    } else {
+        "paused"
+    };
+    html! {
+        <section class="panel stats" aria-label="Counters">
+            <h2>{ "Counters" }</h2>
+            { counter("count-data", "DATA sent", c.sent[PacketKind::Data as usize].to_string(), Some(packet_colour(PacketKind::Data))) }
+            { counter("count-ack", "ACKs", c.sent[PacketKind::Ack as usize].to_string(), Some(packet_colour(PacketKind::Ack))) }
+            { counter("count-retransmit", "Retransmissions", c.sent[PacketKind::Retransmit as usize].to_string(), Some(packet_colour(PacketKind::Retransmit))) }
+            { counter("count-lost", "Packets lost", c.lost.to_string(), Some(LOST_COLOUR)) }
+            { counter("count-deliveries", "Deliveries", format!("{} / {}", c.deliveries, expected), Some(node_colour(NodeState::Done))) }
+            { counter("sim-time", "Simulated time", format!("{:.1} ms", app.shown.now_tenth_ms as f64 / 10.0), None) }
+            { counter("events", "Events", c.events.to_string(), None) }
+            <div class="hash">
+                <span class="label">{ "Trace hash" }</span>
+                <code id="trace-hash" data-testid="trace-hash">{ app.shown.hash.clone() }</code>
+                <span id="status" class={format!("status {status}")}>{ status }</span>
+            </div>
+            <h2>{ "Legend" }</h2>
+            <ul class="legend">
+                { legend_item(node_colour(NodeState::Sender), "sender", true) }
+                { legend_item(node_colour(NodeState::Waiting), "waiting", true) }
+                { legend_item(node_colour(NodeState::Partial), "some messages", true) }
+                { legend_item(node_colour(NodeState::Done), "all messages", true) }
+                { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
+                { legend_item(packet_colour(PacketKind::Data), "DATA", false) }
+                { legend_item(packet_colour(PacketKind::Ack), "ACK", false) }
+                { legend_item(packet_colour(PacketKind::Retransmit), "retransmission", false) }
+                { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
+            </ul>
+        </section>
+    }
+}
+
+/// The whole page.
+pub fn view(app: &App, ctx: &Context<App>) -> Html {
+    html! {
+        <div class="app">
+            <header>
+                <h1>{ "Multicast Playground" }</h1>
+                <p class="subtitle" id="subtitle">
+                    if !app.scenario.name.is_empty() { <span class="name">{ app.scenario.name.clone() }</span>{ " · " } }
+                    { format!(
+                        "{} · {} nodes · {} % loss · seed {}",
+                        app.scenario.protocol.label(),
+                        app.scenario.group.size,
+                        app.scenario.network.loss * 100.0,
+                        app.scenario.seed
+                    ) }
+                </p>
+            </header>
+            if let Some(err) = &app.error {
+                <div id="error-banner" class="banner" role="alert" data-testid="error-banner">
+                    <span>{ err.clone() }</span>
+                    <button class="close" aria-label="Dismiss" onclick={ctx.link().callback(|_| Msg::Dismiss)}>{ "×" }</button>
+                </div>
+            }
+            <main>
+                <Controls
+                    scenario={app.scenario.clone()}
+                    playing={app.playing}
+                    done={app.shown.done}
+                    speed={AttrValue::from(format!("{}", app.speed))}
+                    share_link={AttrValue::from(app.share_link.clone())}
+                    send={app.send.clone()}
+                />
+                <section class="stage">
+                    <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight"></canvas>
+                </section>
+                { stats(app) }
+            </main>
+        </div>
+    }
+}
