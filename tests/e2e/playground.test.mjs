@@ -1,0 +1,140 @@
+// The real page in headless Chromium: load, animate, controls, share links, bad links.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveDist, launch, openPage, screenshot, counter, setControl, finish, root } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('the page loads with no console errors and animates the centralized protocol', async () => {
+  const page = await openPage(browser, server.url);
+  // Packets leave the sender one after another: the DATA counter climbs while the run plays.
+  await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-data').textContent, 10) > 0);
+  const early = await counter(page, 'count-data');
+  await page.waitForTimeout(400);
+  await screenshot(page, 'load-animating');
+  const later = await counter(page, 'count-data');
+  assert.ok(later > early, `DATA counter should climb while playing (${early} then ${later})`);
+  assert.equal(await page.textContent('#status'), 'running');
+  const size = await page.$eval('#stage', (c) => [c.width, c.height]);
+  assert.ok(size[0] > 100 && size[1] > 100, `canvas has a real size: ${size}`);
+  // The canvas shows nodes: some pixels are the waiting-node or done-node colour.
+  const coloured = await page.$eval('#stage', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] !== 0x0e || d[i + 1] !== 0x14 || d[i + 2] !== 0x20) n++;
+    return n;
+  });
+  assert.ok(coloured > 1000, `nodes are drawn (${coloured} non-background pixels)`);
+  await finish(page);
+  assert.equal(await counter(page, 'count-data'), 299);
+  await screenshot(page, 'load-finished');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('changing the loss rate changes the counters', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#loss', 0);
+  await finish(page);
+  assert.equal(await counter(page, 'count-lost'), 0);
+  assert.equal(await counter(page, 'count-deliveries'), 299);
+  await setControl(page, '#loss', 40);
+  await finish(page);
+  const lost = await counter(page, 'count-lost');
+  const delivered = await counter(page, 'count-deliveries');
+  assert.ok(lost > 60 && lost < 180, `about 40 % of 299 copies lost, got ${lost}`);
+  assert.equal(delivered, 299 - lost, 'without ACKs every lost copy is a missed delivery');
+  // With ACKs the same loss is repaired: everyone gets it, and the sender hears the ACKs.
+  await setControl(page, '#protocol', 'centralized_acks');
+  await finish(page);
+  assert.equal(await counter(page, 'count-deliveries'), 299);
+  assert.ok(await counter(page, 'count-ack') >= 299);
+  assert.ok(await counter(page, 'count-retransmit') > 0);
+  await screenshot(page, 'loss-40-with-acks');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a share link round trip replays the same run (same trace hash)', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#protocol', 'centralized_acks');
+  await setControl(page, '#loss', 25);
+  await setControl(page, '#group-size', 500);
+  await setControl(page, '#seed', 123456);
+  const hash = await finish(page);
+  await page.click('#share');
+  const link = await page.inputValue('#share-link');
+  assert.match(link, /#v1\.[A-Za-z0-9_-]+$/);
+  assert.equal(await page.evaluate(() => location.href), link, 'the address bar holds the link too');
+
+  const other = await openPage(browser, link);
+  assert.equal(await other.inputValue('#group-size'), '500');
+  assert.equal(await other.inputValue('#loss'), '25');
+  assert.equal(await other.inputValue('#seed'), '123456');
+  assert.equal(await other.inputValue('#protocol'), 'centralized_acks');
+  assert.equal(await finish(other), hash);
+  await screenshot(other, 'share-link-replayed');
+  assert.equal(await other.$('#error-banner'), null);
+  assert.deepEqual([...page.errors, ...other.errors], []);
+  await page.close();
+  await other.close();
+});
+
+test('the page and the native CLI compute the same trace hash', async () => {
+  const cli = join(root, 'target', 'release', 'mcast');
+  assert.ok(existsSync(cli), `build the CLI first: cargo build --release --bin mcast (${cli})`);
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#protocol', 'centralized_acks');
+  await setControl(page, '#loss', 30);
+  await setControl(page, '#layout', 'random');
+  const hash = await finish(page);
+  const json = await page.inputValue('#scenario-json');
+  const file = join(mkdtempSync(join(tmpdir(), 'mcast-')), 'scenario.json');
+  writeFileSync(file, json);
+  const report = JSON.parse(execFileSync(cli, ['run', file], { encoding: 'utf8' }));
+  assert.equal(report.trace_hash, hash, 'wasm in Chromium and native x86-64 must agree bit for bit');
+  assert.equal(String(report.packets.ack), String(await counter(page, 'count-ack')));
+  await page.close();
+});
+
+test('a malformed or outdated link shows an error banner over the default scenario', async () => {
+  for (const [fragment, words] of [['v1.%%%not-base64', /damaged/], ['v1.AAAA', /damaged/], ['v0.abc', /another version/], ['hello', /not a playground link/]]) {
+    const page = await openPage(browser, `${server.url}#${fragment}`);
+    const banner = await page.waitForSelector('#error-banner');
+    const text = await banner.textContent();
+    assert.match(text, /share link/);
+    assert.match(text, words);
+    assert.match(text, /default scenario/);
+    // The default scenario runs underneath.
+    assert.equal(await page.inputValue('#group-size'), '300');
+    await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-data').textContent, 10) > 0);
+    if (fragment === 'v0.abc') await screenshot(page, 'outdated-link-banner');
+    assert.deepEqual(page.errors, [], `no panic or console error for #${fragment}`);
+    await page.close();
+  }
+});
+
+test('a bad value in a control names the field and keeps the scenario', async () => {
+  const page = await openPage(browser, server.url);
+  const before = await finish(page);
+  await setControl(page, '#group-size', 50000000);
+  const text = await (await page.waitForSelector('#error-banner')).textContent();
+  assert.match(text, /group\.size/);
+  assert.match(text, /mcast run/, 'suggests the CLI for groups too large for the browser');
+  assert.match(text, /unchanged/);
+  assert.equal(await page.textContent('#trace-hash'), before, 'the running scenario is untouched');
+  await screenshot(page, 'bad-group-size');
+  await page.click('details.json summary');
+  await page.fill('#scenario-json', '{"version": 1, "seed": 1, "group": {"size": 10}, "network": {"loss": 7}, "protocol": {"kind": "centralized"}}');
+  await page.click('#apply-json');
+  await page.waitForFunction(() => document.querySelector('#error-banner')?.textContent.includes('network.loss'));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
