@@ -1,0 +1,36 @@
+// Browser benchmark (not a test): frames per second of the real page while a run animates, at
+// several group sizes, in headless Chromium with software rendering. Usage (after a release
+// trunk build): node bench-frames.mjs [sizes...]   e.g. node bench-frames.mjs 300 5000 20000
+import { serveDist, launch, openPage, setControl } from './harness.mjs';
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const server = await serveDist();
+const browser = await launch();
+try {
+  for (const n of sizes.length ? sizes : [300, 2000, 5000, 20000]) {
+    const page = await openPage(browser, server.url);
+    await setControl(page, '#protocol', 'centralized_acks');
+    await setControl(page, '#loss', 10);
+    await setControl(page, '#group-size', n);
+    await setControl(page, '#speed', '1');
+    const stats = await page.evaluate(() => new Promise((done) => {
+      const gaps = [];
+      let last = performance.now();
+      const t0 = last;
+      function tick(now) {
+        gaps.push(now - last);
+        last = now;
+        if (now - t0 < 3000) requestAnimationFrame(tick); else done(gaps);
+      }
+      requestAnimationFrame(tick);
+    }));
+    stats.sort((a, b) => a - b);
+    const mean = stats.reduce((a, b) => a + b, 0) / stats.length;
+    const p95 = stats[Math.floor(stats.length * 0.95)];
+    console.log(JSON.stringify({ nodes: n, frames: stats.length, fps: +(1000 / mean).toFixed(1), p95_frame_ms: +p95.toFixed(1) }));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
