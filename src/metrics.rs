@@ -27,6 +27,7 @@ pub struct Metrics {
     bytes: [u64; PacketKind::COUNT],
     lost: u64,
     to_crashed: u64,
+    lost_in_crash: u64,
     events: u64,
     deliveries: u64,
     duplicate_deliveries: u64,
@@ -87,6 +88,8 @@ pub struct Report {
     pub packets_lost: u64,
     /// Packets that reached a crashed node and were dropped there.
     pub packets_to_crashed: u64,
+    /// Packets still queued in a sender's uplink when it crashed (they never left).
+    pub packets_lost_in_crash: u64,
     /// Events the kernel processed.
     pub events: u64,
     /// Simulated time when the run stopped (milliseconds).
@@ -117,6 +120,7 @@ impl Metrics {
             bytes: [0; PacketKind::COUNT],
             lost: 0,
             to_crashed: 0,
+            lost_in_crash: 0,
             events: 0,
             deliveries: 0,
             duplicate_deliveries: 0,
@@ -141,6 +145,11 @@ impl Metrics {
     /// A packet reached a crashed node.
     pub fn on_to_crashed(&mut self) {
         self.to_crashed += 1;
+    }
+
+    /// A packet was still queued in its sender's uplink when the sender crashed.
+    pub fn on_lost_in_crash(&mut self) {
+        self.lost_in_crash += 1;
     }
 
     /// The kernel processed an event.
@@ -226,6 +235,7 @@ impl Metrics {
             bytes: by_kind(&self.bytes),
             packets_lost: self.lost,
             packets_to_crashed: self.to_crashed,
+            packets_lost_in_crash: self.lost_in_crash,
             events: self.events,
             sim_time_ms: now.as_ms_f64(),
             nodes: alive.len() as u32,

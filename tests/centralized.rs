@@ -368,3 +368,19 @@ fn crashed_sender_sends_nothing() {
     assert_eq!(r.deliveries, 0, "seed 4: {r:?}");
     assert_eq!(r.delivered_ratio, 0.0, "seed 4: {r:?}");
 }
+
+#[test]
+fn a_sender_crashing_mid_loop_loses_the_copies_still_in_its_uplink() {
+    // 1040-byte copies at 1.04 MB/s leave every 1 ms; the sender crashes at 10.5 ms, so exactly
+    // the copies that left at 1, 2, ..., 10 ms arrive and the other 90 die in its uplink.
+    let mut s = scenario(3, 101, 1, 0.0, unreliable());
+    s.network =
+        NetworkSpec { latency_ms: 1.0, distance_ms: 0.0, jitter_ms: 0.0, loss: 0.0, uplink_bytes_per_sec: 1_040_000 };
+    s.faults = vec![FaultSpec::Crash { at_ms: 10.5, node: 0 }];
+    let (r, _) = run(&s);
+    assert_eq!(r.deliveries, 10, "{r:?}");
+    assert_eq!(r.packets_lost_in_crash, 90, "{r:?}");
+    assert_eq!(packets(&r, "data"), 10, "only copies that left the uplink count as sent: {r:?}");
+    assert_eq!(r.completion_ms, 11.0, "the 10th copy left at 10 ms and took 1 ms: {r:?}");
+    assert_eq!(r.expected_deliveries, 100, "receivers are still live and still count: {r:?}");
+}

@@ -36,6 +36,7 @@ to its end and prints one JSON object on stdout:
     packets, bytes    counts by kind: data, ack, retransmit
     packets_lost      packets the network dropped
     packets_to_crashed  packets that reached a crashed node
+    packets_lost_in_crash  packets still in a sender's uplink when it crashed
     events            events the kernel processed
     sim_time_ms, nodes, live_nodes, messages
 

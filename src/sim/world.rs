@@ -62,6 +62,10 @@ pub struct World<P: Protocol> {
     queue: EventQueue<Event<P::Msg, P::Timer>>,
     nodes: Vec<P>,
     alive: Vec<bool>,
+    /// When each node's first crash is scheduled (`SimTime::MAX` if never): a packet that would
+    /// leave its uplink after that never leaves. The kernel knows the fault schedule; protocols
+    /// do not.
+    crash_time: Vec<SimTime>,
     rngs: Vec<Option<Box<SimRng>>>,
     net: Network,
     metrics: Metrics,
@@ -90,6 +94,7 @@ impl<P: Protocol> World<P> {
             queue: EventQueue::default(),
             nodes: (0..setup.size).map(|i| P::new(i, &group, config)).collect(),
             alive: vec![true; n],
+            crash_time: vec![SimTime::MAX; n],
             rngs: (0..n).map(|_| None).collect(),
             net: setup.network,
             metrics: Metrics::new(setup.size, &senders),
@@ -102,6 +107,8 @@ impl<P: Protocol> World<P> {
         }
         // Faults first: a node that crashes at T does not also send at T.
         for (t, node) in setup.crashes {
+            let first = &mut w.crash_time[node as usize];
+            *first = (*first).min(t);
             w.queue.push(t, Event::Crash { node });
         }
         for (i, (t, node, bytes)) in setup.messages.into_iter().enumerate() {
@@ -214,6 +221,12 @@ impl<P: Protocol> World<P> {
             return;
         }
         let tx = self.net.transmit(self.now, from, to, bytes);
+        if tx.depart > self.crash_time[from as usize] {
+            // Still queued in the uplink when its node crashes: it never leaves.
+            self.trace.word(TAG_SEND | (kind as u64) << 8 | 2 << 16);
+            self.metrics.on_lost_in_crash();
+            return;
+        }
         self.metrics.on_send(kind, bytes, tx.lost);
         let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
         self.trace.word(TAG_SEND | (kind as u64) << 8 | u64::from(tx.lost) << 16 | m << 32);

@@ -53,6 +53,8 @@ pub enum Msg {
     LoadFragment,
     /// Close the error banner.
     Dismiss,
+    /// The canvas was clicked at this point (CSS pixels from its top-left corner).
+    CanvasClick(f64, f64),
 }
 
 /// What the counters show; the component re-renders only when it changes.
@@ -66,6 +68,8 @@ pub struct Shown {
     pub hash: String,
     /// Whether the run is over.
     pub done: bool,
+    /// Nodes crashed so far.
+    pub crashed: u32,
 }
 
 /// The playground.
@@ -179,7 +183,29 @@ impl App {
             now_tenth_ms: self.sim.now().0 / 100,
             hash: self.sim.trace_hash(),
             done: self.sim.is_done(),
+            crashed: self.states.iter().filter(|s| **s == NodeState::Crashed).count() as u32,
         }
+    }
+
+    /// Crashes the node under a click now. The crash goes into the scenario (so a share link
+    /// replays it) and the run is rebuilt and fast-forwarded to this moment, so what plays on is
+    /// exactly the replay of the new scenario.
+    fn crash_at(&mut self, css: (f64, f64)) {
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+        let Some(node) = canvas::node_at(self.canvas_size, self.sim.positions(), (css.0 * dpr, css.1 * dpr)) else {
+            return;
+        };
+        if self.states.get(node as usize) == Some(&NodeState::Crashed) {
+            return;
+        }
+        let now = self.sim.now();
+        let mut s = Scenario::clone(&self.scenario);
+        s.faults.push(mcast::scenario::FaultSpec::Crash { at_ms: now.0 as f64 / 1000.0, node });
+        s.name.clear();
+        let playing = self.playing;
+        self.load(s);
+        self.sim.run_until(now);
+        self.playing = playing;
     }
 
     fn draw(&mut self) {
@@ -338,7 +364,9 @@ impl Component for App {
                 }
             }
             Msg::Dismiss => self.error = None,
+            Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }
+        self.draw();
         self.shown = self.current();
         true
     }

@@ -49,6 +49,30 @@ impl Frame {
     }
 }
 
+impl Frame {
+    fn of((w, h): (f64, f64)) -> Frame {
+        let margin = 0.03 * w.min(h);
+        let side = w.min(h) - 2.0 * margin;
+        Frame { x0: (w - side) / 2.0, y0: (h - side) / 2.0, side }
+    }
+}
+
+/// The node drawn nearest to canvas pixel `(x, y)`, if one is within a few node radii of it.
+pub fn node_at(size: (f64, f64), positions: &[[f64; 2]], (x, y): (f64, f64)) -> Option<u32> {
+    let frame = Frame::of(size);
+    let reach = (frame.side / (positions.len().max(1) as f64).sqrt()).max(8.0);
+    positions
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (px, py) = frame.at(*p);
+            (i, (px - x) * (px - x) + (py - y) * (py - y))
+        })
+        .filter(|(_, d2)| *d2 <= reach * reach)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i as u32)
+}
+
 /// Makes the canvas's pixel size match its displayed size; returns the size in pixels.
 pub fn fit(canvas: &HtmlCanvasElement) -> (f64, f64) {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
@@ -70,11 +94,9 @@ pub fn draw(
 ) {
     ctx.set_fill_style_str("#0e1420");
     ctx.fill_rect(0.0, 0.0, w, h);
-    let margin = 0.03 * w.min(h);
-    let side = w.min(h) - 2.0 * margin;
-    let frame = Frame { x0: (w - side) / 2.0, y0: (h - side) / 2.0, side };
+    let frame = Frame::of((w, h));
     let n = positions.len().max(1) as f64;
-    let spacing = side / n.sqrt();
+    let spacing = frame.side / n.sqrt();
     let r = (spacing * 0.28).clamp(0.8, 7.0);
 
     for state in NODE_STATES {

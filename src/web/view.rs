@@ -143,6 +143,7 @@ fn stats(app: &App) -> Html {
             { counter("count-retransmit", "Retransmissions", c.sent[PacketKind::Retransmit as usize].to_string(), Some(packet_colour(PacketKind::Retransmit))) }
             { counter("count-lost", "Packets lost", c.lost.to_string(), Some(LOST_COLOUR)) }
             { counter("count-deliveries", "Deliveries", format!("{} / {}", c.deliveries, expected), Some(node_colour(NodeState::Done))) }
+            { counter("count-crashed", "Crashed nodes", app.shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
             { counter("sim-time", "Simulated time", format!("{:.1} ms", app.shown.now_tenth_ms as f64 / 10.0), None) }
             { counter("events", "Events", c.events.to_string(), None) }
             <div class="hash">
@@ -199,7 +200,9 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
                     send={app.send.clone()}
                 />
                 <section class="stage">
-                    <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight"></canvas>
+                    <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
+                        onclick={ctx.link().callback(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
+                    <p class="stage-hint">{ "Click a node to crash it" }</p>
                 </section>
                 { stats(app) }
             </main>

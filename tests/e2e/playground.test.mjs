@@ -138,3 +138,28 @@ test('a bad value in a control names the field and keeps the scenario', async ()
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('clicking a node crashes it, and a share link replays the crash', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#speed', '0.02');
+  // In the default disk layout the sender sits at the centre of the canvas.
+  await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-data').textContent, 10) > 5);
+  const box = await (await page.$('#stage')).boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelector('#count-crashed').textContent === '1');
+  const json = JSON.parse(await page.inputValue('#scenario-json'));
+  assert.equal(json.faults.length, 1);
+  assert.equal(json.faults[0].node, 0, 'the click hit the sender');
+  const hash = await finish(page);
+  const delivered = await counter(page, 'count-deliveries');
+  assert.ok(delivered > 0 && delivered < 299, `a crashed sender stops its loop: ${delivered} of 299`);
+  await screenshot(page, 'sender-crashed');
+  await page.click('#share');
+  const other = await openPage(browser, await page.inputValue('#share-link'));
+  assert.equal(await finish(other), hash);
+  assert.equal(await counter(other, 'count-deliveries'), delivered);
+  assert.equal(await other.textContent('#count-crashed'), '1');
+  assert.deepEqual([...page.errors, ...other.errors], []);
+  await page.close();
+  await other.close();
+});
