@@ -6,6 +6,7 @@
 //! instance per node and measures everything into [`metrics`]. The same scenario gives the same
 //! run, and the same trace hash, natively and in the browser.
 
+pub mod bits;
 pub mod engine;
 pub mod metrics;
 pub mod protocol;

@@ -13,6 +13,7 @@
 //! after `max_retries` rounds. Every ACK comes back to the one sender: n − 1 per message, at least,
 //! which is the ACK implosion that motivates NAK-based, hierarchical and gossip protocols.
 
+use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
 use crate::scenario::ScenarioError;
 use crate::sim::time::SimDuration;
@@ -139,7 +140,7 @@ pub struct Centralized {
     size: u32,
     config: CentralizedConfig,
     /// Receiver side: which messages this node has delivered (bit per message id).
-    delivered: Vec<u64>,
+    delivered: InlineBits,
     /// Sender side: unacknowledged messages.
     pending: BTreeMap<MsgId, Pending>,
 }
@@ -208,12 +209,7 @@ impl Centralized {
     }
 
     fn on_data(&mut self, from: NodeId, id: MsgId, cx: &mut Context<'_, Msg, Timer>) {
-        let (w, b) = ((id.0 / 64) as usize, id.0 % 64);
-        if self.delivered.len() <= w {
-            self.delivered.resize(w + 1, 0);
-        }
-        if self.delivered[w] >> b & 1 == 0 {
-            self.delivered[w] |= 1 << b;
+        if self.delivered.insert(id.0) {
             cx.deliver(id);
         }
         if self.config.reliable {
@@ -228,7 +224,13 @@ impl Protocol for Centralized {
     type Config = CentralizedConfig;
 
     fn new(me: NodeId, group: &GroupInfo, config: &CentralizedConfig) -> Self {
-        Centralized { me, size: group.size, config: config.clone(), delivered: Vec::new(), pending: BTreeMap::new() }
+        Centralized {
+            me,
+            size: group.size,
+            config: config.clone(),
+            delivered: InlineBits::new(),
+            pending: BTreeMap::new(),
+        }
     }
 
     fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {

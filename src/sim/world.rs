@@ -136,28 +136,32 @@ impl<P: Protocol> World<P> {
     /// `t`.
     pub fn run_until(&mut self, t: SimTime) {
         let t = t.min(self.end);
-        while let Some(next) = self.queue.peek_time() {
-            if next > t {
-                break;
-            }
-            self.step();
+        while let Some((time, ev)) = self.queue.pop_before(t) {
+            self.process(time, ev);
         }
         self.now = self.now.max(t);
     }
 
     /// Runs until nothing is left to happen or the end is reached, and returns the final time.
     pub fn run_to_end(&mut self) -> SimTime {
-        while !self.is_done() {
-            self.step();
+        while let Some((time, ev)) = self.queue.pop_before(self.end) {
+            self.process(time, ev);
         }
         self.now
     }
 
     /// Processes the earliest event. Returns false if there was none.
     pub fn step(&mut self) -> bool {
-        let Some((t, ev)) = self.queue.pop() else {
-            return false;
-        };
+        match self.queue.pop() {
+            Some((t, ev)) => {
+                self.process(t, ev);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn process(&mut self, t: SimTime, ev: Event<P::Msg, P::Timer>) {
         self.now = t;
         self.metrics.on_event();
         self.trace.word(t.0);
@@ -188,7 +192,6 @@ impl<P: Protocol> World<P> {
                 self.alive[node as usize] = false;
             }
         }
-        true
     }
 
     fn handle(&mut self, node: NodeId, input: Input<P::Msg, P::Timer>) {
