@@ -90,6 +90,7 @@ pub struct App {
     dirty: bool,
     states: Vec<NodeState>,
     flights: Vec<FlightView>,
+    pixels: canvas::Pixels,
     _hash_listener: Option<dom::HashListener>,
 }
 
@@ -218,7 +219,7 @@ impl App {
         };
         self.sim.node_states(&mut self.states);
         self.sim.flights(&mut self.flights);
-        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights);
+        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights, &mut self.pixels);
         self.canvas_size = size;
     }
 
@@ -304,6 +305,7 @@ impl Component for App {
             dirty: true,
             states: Vec::new(),
             flights: Vec::new(),
+            pixels: canvas::Pixels::default(),
             _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
         };
         app.shown = app.current();
