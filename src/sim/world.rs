@@ -13,35 +13,19 @@ use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::Network;
 use super::queue::EventQueue;
 use super::rng::SimRng;
-use super::time::SimDuration;
-use super::time::SimTime;
+use super::time::{SimDuration, SimTime};
 use super::trace::TraceHash;
 use crate::metrics::{Counters, Metrics, Report};
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
 
-/// Something scheduled to happen.
+/// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
+/// after a crash it is stale. `Notify` is the membership service telling every other live member.
 enum Event<M, T> {
-    Arrive {
-        to: NodeId,
-        from: NodeId,
-        msg: M,
-    },
-    /// `epoch`: the node's incarnation when it set the timer; a crash makes it stale.
-    Timer {
-        node: NodeId,
-        timer: T,
-        epoch: u32,
-    },
-    App {
-        node: NodeId,
-        id: MsgId,
-        bytes: u32,
-    },
+    Arrive { to: NodeId, from: NodeId, msg: M },
+    Timer { node: NodeId, timer: T, inc: u32 },
+    App { node: NodeId, id: MsgId, bytes: u32 },
     Fault(Fault),
-    /// The membership service tells every other live member of `change`.
-    Notify {
-        change: MemberChange,
-    },
+    Notify { change: MemberChange },
 }
 
 /// A packet on the wire, kept for the view while recording is on.
@@ -224,9 +208,9 @@ impl<P: Protocol> World<P> {
                     }
                 }
             }
-            Event::Timer { node, timer, epoch } => {
+            Event::Timer { node, timer, inc } => {
                 self.trace.word(TAG_TIMER | u64::from(node) << 8);
-                if epoch == self.life.epoch(node) {
+                if inc == self.life.epoch(node) {
                     self.handle_or_defer(node, Input::Timer(timer));
                 }
             }
@@ -336,8 +320,8 @@ impl<P: Protocol> World<P> {
             match o {
                 Output::Send { to, msg } => self.send(node, to, msg),
                 Output::SetTimer { after, timer } => {
-                    let epoch = self.life.epoch(node);
-                    self.queue.push(self.now + after, Event::Timer { node, timer, epoch });
+                    let inc = self.life.epoch(node);
+                    self.queue.push(self.now + after, Event::Timer { node, timer, inc });
                 }
                 Output::Deliver { id } => {
                     self.trace.word(TAG_DELIVER | u64::from(node) << 8 | u64::from(id.0) << 32);
