@@ -6,7 +6,8 @@
 use crate::metrics::{Counters, Report};
 use crate::protocol::{NodeId, PacketKind, Protocol};
 use crate::protocols::centralized::Centralized;
-use crate::scenario::{FaultSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
+use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
+use crate::sim::faults::Status;
 use crate::sim::network::Network;
 use crate::sim::world::{Setup, World};
 use crate::sim::{layout, SimDuration, SimTime};
@@ -24,6 +25,10 @@ pub enum NodeState {
     Done,
     /// Has crashed.
     Crashed,
+    /// Is paused (keeps its state, handles nothing).
+    Paused,
+    /// Is not a member: has not joined yet, or has left.
+    Absent,
 }
 
 /// A packet on the wire as the view draws it.
@@ -106,10 +111,15 @@ impl<P: Protocol> Simulation for Run<P> {
         out.clear();
         let m = self.world.metrics();
         let total = m.message_count();
-        out.extend(self.world.alive().iter().enumerate().map(|(i, &alive)| {
+        out.extend((0..self.senders.len()).map(|i| {
             let got = m.delivered_by(i as NodeId);
+            match self.world.status(i as NodeId) {
+                Status::Up => {}
+                Status::Crashed => return NodeState::Crashed,
+                Status::Paused => return NodeState::Paused,
+                Status::Absent | Status::Left => return NodeState::Absent,
+            }
             match () {
-                _ if !alive => NodeState::Crashed,
                 _ if self.senders[i] => NodeState::Sender,
                 _ if got == 0 => NodeState::Waiting,
                 _ if got >= total => NodeState::Done,
@@ -140,33 +150,42 @@ impl<P: Protocol> Simulation for Run<P> {
 pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
     scenario.validate(&Limits::NATIVE)?;
     Ok(match &scenario.protocol {
-        ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)),
+        ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)?),
     })
 }
 
-fn start<P: Protocol + 'static>(s: &Scenario, config: &P::Config) -> Run<P> {
-    let positions = layout::positions(&s.group, s.seed);
-    let w = &s.workload;
-    let start = SimTime(SimDuration::from_ms_f64(w.start_ms).0);
-    let interval = SimDuration::from_ms_f64(w.interval_ms);
-    let messages =
-        (0..w.messages).map(|i| (start + interval.times(u64::from(i)), s.group.sender, w.size_bytes)).collect();
-    let crashes = s
-        .faults
-        .iter()
-        .map(|f| match f {
-            FaultSpec::Crash { at_ms, node } => (SimTime(SimDuration::from_ms_f64(*at_ms).0), *node),
-        })
-        .collect();
-    let setup = Setup {
+/// What the kernel runs for `s` (already validated): the network over every node's position,
+/// the workload's messages, and the fault plan with the churn drawn from the seed.
+///
+/// Joiners take the layout's positions for ids `size..` (the layout is computed for the initial
+/// members and joiners together), even when `group.positions` places the initial members.
+pub fn setup(s: &Scenario) -> Result<Setup, ScenarioError> {
+    let plan = faults::plan(s, &Limits::NATIVE)?;
+    let mut positions = layout::positions(&s.group, s.seed);
+    if plan.joiners > 0 {
+        let all = GroupSpec { size: s.group.size + plan.joiners, positions: None, ..s.group.clone() };
+        let all = layout::positions(&all, s.seed);
+        match s.group.positions {
+            Some(_) => positions.extend_from_slice(&all[s.group.size as usize..]),
+            None => positions = all,
+        }
+    }
+    Ok(Setup {
         seed: s.seed,
         size: s.group.size,
         network: Network::new(&s.network, positions, s.seed),
-        messages,
-        crashes,
+        messages: s.workload.schedule(&s.group),
+        faults: plan,
+        playout: s.workload.playout(),
         end: SimTime(SimDuration::from_ms_f64(s.duration_ms).0),
-    };
-    let mut senders = vec![false; s.group.size as usize];
-    senders[s.group.sender as usize] = true;
-    Run { world: World::new(setup, config), senders }
+    })
+}
+
+fn start<P: Protocol + 'static>(s: &Scenario, config: &P::Config) -> Result<Run<P>, ScenarioError> {
+    let setup = setup(s)?;
+    let mut senders = vec![false; (setup.size + setup.faults.joiners) as usize];
+    for &n in &setup.faults.contacts {
+        senders[n as usize] = true;
+    }
+    Ok(Run { world: World::new(setup, config), senders })
 }

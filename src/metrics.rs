@@ -2,9 +2,18 @@
 //!
 //! The kernel updates [`Metrics`] on every event; [`Metrics::report`] turns it into the
 //! [`Report`] the CLI prints as JSON, and [`Counters`] is the cheap subset the page polls.
+//!
+//! Deliveries are counted honestly under churn: a message is owed to the receivers that were
+//! members when it was sent (initial members, and joiners whose join came strictly before the
+//! send) and are live members at the end (not crashed, not left; a paused node counts). A
+//! recovered node is still a member: the messages sent while it was down are owed to it.
+
+mod stream;
+
+pub use stream::{Spread, StreamReport};
 
 use crate::protocol::{MsgId, NodeId, PacketKind};
-use crate::sim::time::SimTime;
+use crate::sim::time::{SimDuration, SimTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -35,6 +44,12 @@ pub struct Metrics {
     messages: Vec<MessageRecord>,
     latencies_us: Vec<u64>,
     last_delivery: SimTime,
+    to_paused: u64,
+    to_absent: u64,
+    /// When each joiner joined; nodes not in it are initial members.
+    join_at: BTreeMap<NodeId, SimTime>,
+    leaves: u64,
+    stream: Option<stream::StreamTrack>,
 }
 
 /// The counters the page shows while a run animates.
@@ -68,11 +83,12 @@ pub struct LatencyMs {
 pub struct Report {
     /// The run's fingerprint: equal hashes, equal runs.
     pub trace_hash: String,
-    /// Messages delivered to live receivers over messages × live receivers (0 to 1).
+    /// `deliveries` over `expected_deliveries` (0 to 1; 1 if nothing is owed).
     pub delivered_ratio: f64,
-    /// First deliveries to receivers alive at the end.
+    /// First deliveries of messages to the receivers they are owed to (see `expected_deliveries`).
     pub deliveries: u64,
-    /// Messages × live receivers: what a perfect run delivers.
+    /// What a perfect run delivers: for each message, the receivers that were members when it
+    /// was sent (joined strictly before) and are live members at the end (not crashed, not left).
     pub expected_deliveries: u64,
     /// Deliveries of a message a node already had (0 for a correct protocol).
     pub duplicate_deliveries: u64,
@@ -90,13 +106,24 @@ pub struct Report {
     pub packets_to_crashed: u64,
     /// Packets still queued in a sender's uplink when it crashed (they never left).
     pub packets_lost_in_crash: u64,
+    /// Packets that reached a paused node and were dropped there.
+    pub packets_to_paused: u64,
+    /// Packets that reached a node that had left the group or had not joined it yet.
+    pub packets_to_absent: u64,
+    /// Nodes that joined the group during the run.
+    pub joins: u64,
+    /// Nodes that left the group during the run.
+    pub leaves: u64,
+    /// For a live stream: how many packets each receiver got late or never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<StreamReport>,
     /// Events the kernel processed.
     pub events: u64,
     /// Simulated time when the run stopped (milliseconds).
     pub sim_time_ms: f64,
-    /// Group size.
+    /// Node ids in the run: the initial group and every joiner.
     pub nodes: u32,
-    /// Nodes alive at the end.
+    /// Live members at the end: joined, not left, not crashed (a paused node counts).
     pub live_nodes: u32,
     /// Messages the workload sent.
     pub messages: u32,
@@ -131,7 +158,38 @@ impl Metrics {
                 .collect(),
             latencies_us: Vec::new(),
             last_delivery: SimTime::ZERO,
+            to_paused: 0,
+            to_absent: 0,
+            join_at: BTreeMap::new(),
+            leaves: 0,
+            stream: None,
         }
+    }
+
+    /// The workload is a live stream: a packet delivered more than `playout` after its send is
+    /// late. Keeps two counters per node.
+    pub fn set_stream(&mut self, playout: SimDuration) {
+        self.stream = Some(stream::StreamTrack::new(playout, self.delivered_per_node.len()));
+    }
+
+    /// A packet reached a paused node.
+    pub fn on_to_paused(&mut self) {
+        self.to_paused += 1;
+    }
+
+    /// A packet reached a node that has left or has not joined yet.
+    pub fn on_to_absent(&mut self) {
+        self.to_absent += 1;
+    }
+
+    /// Node `node` joined the group at `now`.
+    pub fn on_join(&mut self, node: NodeId, now: SimTime) {
+        self.join_at.insert(node, now);
+    }
+
+    /// A node left the group.
+    pub fn on_leave(&mut self) {
+        self.leaves += 1;
     }
 
     /// A packet of `kind` and `bytes` was sent; `lost` if the network drops it.
@@ -182,6 +240,11 @@ impl Metrics {
         self.deliveries += 1;
         self.delivered_per_node[node as usize] += 1;
         let sent = m.sent_at.unwrap_or(now);
+        if let Some(st) = &mut self.stream {
+            if self.join_at.get(&node).is_none_or(|&j| j < sent) {
+                st.on_deliver(node, sent, now);
+            }
+        }
         self.latencies_us.push(now.since(sent).0);
         self.last_delivery = self.last_delivery.max(now);
         true
@@ -202,16 +265,23 @@ impl Metrics {
         Counters { sent: self.sent, lost: self.lost, deliveries: self.deliveries, events: self.events }
     }
 
-    /// The full report, given which nodes are alive, the trace hash and the time.
+    /// The full report, given which nodes are live members (up or paused), the trace hash and
+    /// the time.
     pub fn report(&self, alive: &[bool], trace_hash: String, now: SimTime) -> Report {
         let dead: Vec<NodeId> = (0..alive.len() as u32).filter(|&i| !alive[i as usize]).collect();
         let live_nodes = alive.len() as u64 - dead.len() as u64;
+        // Live joiners by join time: a message is owed to those that joined before its send.
+        let mut joiners: Vec<(SimTime, NodeId)> =
+            self.join_at.iter().filter(|(&n, _)| alive[n as usize]).map(|(&n, &t)| (t, n)).collect();
+        joiners.sort_unstable();
         let (mut delivered, mut expected) = (0u64, 0u64);
         for m in &self.messages {
             let sender_alive = alive[m.sender as usize];
-            expected += live_nodes - u64::from(sender_alive);
+            let late_joiners = &joiners[joiners.partition_point(|j| j.0 < m.sent_at.unwrap_or(now))..];
+            expected += live_nodes - u64::from(sender_alive) - late_joiners.len() as u64;
             let total: u64 = m.got.iter().map(|w| u64::from(w.count_ones())).sum();
             delivered += total - dead.iter().filter(|&&d| m.has(d)).count() as u64;
+            delivered -= late_joiners.iter().filter(|j| m.has(j.1)).count() as u64;
         }
         let mut lat = self.latencies_us.clone();
         lat.sort_unstable();
@@ -236,6 +306,11 @@ impl Metrics {
             packets_lost: self.lost,
             packets_to_crashed: self.to_crashed,
             packets_lost_in_crash: self.lost_in_crash,
+            packets_to_paused: self.to_paused,
+            packets_to_absent: self.to_absent,
+            joins: self.join_at.len() as u64,
+            leaves: self.leaves,
+            stream: self.stream.as_ref().map(|st| st.report(self, alive, now)),
             events: self.events,
             sim_time_ms: now.as_ms_f64(),
             nodes: alive.len() as u32,

@@ -34,11 +34,16 @@ pub enum PacketKind {
     Ack = 1,
     /// Application payload sent again, because a receiver missed it.
     Retransmit = 2,
+    /// Membership control: a node asking to join (or rejoin) the group, or the answer to it.
+    Join = 3,
+    /// Membership control: a node saying goodbye as it leaves the group.
+    Leave = 4,
 }
 
 impl PacketKind {
     /// Every kind, in counter order.
-    pub const ALL: [PacketKind; 3] = [PacketKind::Data, PacketKind::Ack, PacketKind::Retransmit];
+    pub const ALL: [PacketKind; 5] =
+        [PacketKind::Data, PacketKind::Ack, PacketKind::Retransmit, PacketKind::Join, PacketKind::Leave];
     /// How many kinds there are.
     pub const COUNT: usize = Self::ALL.len();
 
@@ -48,6 +53,8 @@ impl PacketKind {
             PacketKind::Data => "data",
             PacketKind::Ack => "ack",
             PacketKind::Retransmit => "retransmit",
+            PacketKind::Join => "join",
+            PacketKind::Leave => "leave",
         }
     }
 
@@ -67,18 +74,73 @@ pub trait Wire: Clone + Debug {
     fn msg(&self) -> Option<MsgId>;
 }
 
-/// The group as a node knows it when it starts.
+/// The group as configured when the run starts: what every node knows from its configuration.
+///
+/// Joiners get the same value (it is configuration, like a group address), not the current
+/// membership: members may have left since, and later joiners have ids `size..`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GroupInfo {
-    /// How many members the group has; members are `0..size`.
+    /// How many initial members the group has; they are `0..size`.
     pub size: u32,
 }
 
+/// A change of another member's state, as a membership service reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MemberChange {
+    /// The node joined the group.
+    Joined(NodeId),
+    /// The node left the group gracefully.
+    Left(NodeId),
+    /// The node crashed (it lost its state).
+    Crashed(NodeId),
+    /// The node came back after a crash, with fresh state.
+    Recovered(NodeId),
+}
+
+impl MemberChange {
+    /// The node the change is about.
+    pub fn node(self) -> NodeId {
+        match self {
+            MemberChange::Joined(n) | MemberChange::Left(n) | MemberChange::Crashed(n) | MemberChange::Recovered(n) => {
+                n
+            }
+        }
+    }
+}
+
 /// Something that happens to a node.
+///
+/// A node learns of membership only as a real one would: its own start, join, leave and restart
+/// come as inputs; others' come as packets (a protocol's own JOIN and LEAVE messages, its own
+/// failure detection), or as [`Input::Membership`] when, and only when, the scenario names a
+/// membership service (`"membership": {"service": "oracle"}`).
 #[derive(Clone, Debug)]
 pub enum Input<M, T> {
-    /// The run starts (time zero); every node gets this once.
+    /// The run starts (time zero); every initial member gets this once.
     Start,
+    /// This node has just joined a running group (a node that was not among the initial members).
+    /// Its state is fresh from [`Protocol::new`]; `contacts` are the nodes it knows to contact,
+    /// as a real join needs someone to ask (the workload's senders).
+    Join {
+        /// Nodes this node knows: the scenario's well-known nodes (the workload's senders).
+        contacts: Vec<NodeId>,
+    },
+    /// The application asks this node to leave the group. The node may say goodbye (its packets
+    /// already in its uplink and those it sends now still leave); then it stops for good: it gets
+    /// no further input and what arrives for it is dropped.
+    Leave {
+        /// Nodes this node knows: the scenario's well-known nodes (the workload's senders).
+        contacts: Vec<NodeId>,
+    },
+    /// This node has come back after a crash, with fresh state from [`Protocol::new`] (everything
+    /// it knew is gone); it may rejoin through `contacts`.
+    Restart {
+        /// Nodes this node knows: the scenario's well-known nodes (the workload's senders).
+        contacts: Vec<NodeId>,
+    },
+    /// The scenario's membership service reports a change of another member, some delay after
+    /// it happened. Never sent unless the scenario names a service.
+    Membership(MemberChange),
     /// A packet arrived from `from`.
     Recv {
         /// The node that sent it.

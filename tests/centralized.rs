@@ -8,9 +8,7 @@ use mcast::protocols::centralized::{Centralized, CentralizedConfig};
 use mcast::scenario::{
     FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
 };
-use mcast::sim::network::Network;
-use mcast::sim::world::{Setup, World};
-use mcast::sim::{layout, SimDuration, SimTime};
+use mcast::sim::world::World;
 use std::collections::BTreeSet;
 
 /// The longest run a scenario may ask for (milliseconds).
@@ -24,8 +22,9 @@ fn scenario(seed: u64, n: u32, messages: u32, loss: f64, config: CentralizedConf
         group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
         network: NetworkSpec { loss, ..NetworkSpec::default() },
         protocol: ProtocolSpec::Centralized(config),
-        workload: WorkloadSpec { messages, size_bytes: 1000, interval_ms: 100.0, start_ms: 0.0 },
+        workload: WorkloadSpec { messages, size_bytes: 1000, interval_ms: 100.0, ..WorkloadSpec::default() },
         faults: Vec::new(),
+        membership: Default::default(),
         duration_ms: 60_000.0,
     }
 }
@@ -237,24 +236,7 @@ struct Seen {
 fn world_run(s: &Scenario) -> (World<Centralized>, Vec<Seen>) {
     assert!(s.network.uplink_bytes_per_sec > 0, "distinct departures need a finite uplink");
     let ProtocolSpec::Centralized(config) = &s.protocol;
-    let ms = |v: f64| SimTime(SimDuration::from_ms_f64(v).0);
-    let w = &s.workload;
-    let setup = Setup {
-        seed: s.seed,
-        size: s.group.size,
-        network: Network::new(&s.network, layout::positions(&s.group, s.seed), s.seed),
-        messages: (0..w.messages)
-            .map(|i| (ms(w.start_ms + w.interval_ms * f64::from(i)), s.group.sender, w.size_bytes))
-            .collect(),
-        crashes: s
-            .faults
-            .iter()
-            .map(|f| match f {
-                FaultSpec::Crash { at_ms, node } => (ms(*at_ms), *node),
-            })
-            .collect(),
-        end: ms(s.duration_ms),
-    };
+    let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
     let mut world = World::<Centralized>::new(setup, config);
     world.set_recording(true);
     let mut seen = BTreeSet::new();

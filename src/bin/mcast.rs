@@ -29,16 +29,30 @@ Runs the scenario in FILE (JSON, see README.md \"Scenario format\"; `-` reads st
 to its end and prints one JSON object on stdout:
 
     trace_hash        16 hex digits; equal hashes mean identical runs
-    delivered_ratio   deliveries to live receivers / (messages x live receivers), 0 to 1
-    deliveries, expected_deliveries, duplicate_deliveries
+    delivered_ratio   deliveries / expected_deliveries, 0 to 1
+    expected_deliveries  for each message, the receivers that were members when it was
+                      sent (initial members, or joined strictly before) and are live
+                      members at the end (not crashed, not left; paused counts)
+    deliveries        first deliveries of messages to the receivers they are owed to
+    duplicate_deliveries  deliveries of a message a node already had (a node restarted
+                      after a crash may deliver again what it delivered before)
     latency_ms        {p50, p99, max, mean} from a message's send to each first delivery
     completion_ms     time of the last delivery
-    packets, bytes    counts by kind: data, ack, retransmit
+    packets, bytes    counts by kind: data, ack, retransmit, join, leave
     packets_lost      packets the network dropped
     packets_to_crashed  packets that reached a crashed node
     packets_lost_in_crash  packets still in a sender's uplink when it crashed
+    packets_to_paused packets that reached a paused node (dropped)
+    packets_to_absent packets that reached a node that had left or not yet joined
+    joins, leaves     nodes that joined and left during the run
+    stream            for a live stream only: packets, playout_delay_ms, receivers,
+                      late and missing (totals), late_per_receiver and
+                      missing_per_receiver {p50, p99, max}, receivers_complete_on_time;
+                      a packet is late if delivered after send + playout delay, missing
+                      if owed and never delivered
     events            events the kernel processed
-    sim_time_ms, nodes, live_nodes, messages
+    sim_time_ms, live_nodes, messages
+    nodes             node ids in the run: the initial group and every joiner
 
 OPTIONS:
     --seed N    replace the scenario's seed

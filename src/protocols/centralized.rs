@@ -12,9 +12,24 @@
 //! timer with exponential backoff (timeout × 2^attempt, as TCP's RTO, RFC 6298 §5.5), giving up
 //! after `max_retries` rounds. Every ACK comes back to the one sender: n − 1 per message, at least,
 //! which is the ACK implosion that motivates NAK-based, hierarchical and gossip protocols.
+//!
+//! Membership. The sender keeps a member list: the initial members `0..size` from its
+//! configuration ([`GroupInfo`]), then what it learns. A joiner (and a node restarting after a
+//! crash, its state gone) sends JOIN to its contacts (the senders); a contact adds it and, in
+//! reliable mode, answers JOIN-ACK, and the joiner repeats its JOIN with the same backoff until
+//! answered or `max_retries` rounds have passed. A node that leaves sends LEAVE to its contacts
+//! (once: it stops right after); the sender drops it from the list and stops retransmitting to
+//! it. A message is sent to the members the sender knows at that moment: a joiner is not owed
+//! what was sent before its JOIN arrived, and the retransmission rounds of a message go only to
+//! members that were sent it. With a membership service (scenario `membership`), a node that
+//! keeps a member list (it has sent, or been sent a JOIN or LEAVE) also applies the service's
+//! notices: joined and recovered nodes are added, left and crashed ones removed, so no round is
+//! wasted on a crashed member. Receivers keep no list and ignore notices. A sender restarted
+//! after a crash knows the initial members again, and joiners only as they (re)join or as the
+//! service reports them.
 
 use crate::bits::InlineBits;
-use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
 use crate::scenario::ScenarioError;
 use crate::sim::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -32,7 +47,7 @@ pub struct CentralizedConfig {
     pub ack_timeout_ms: f64,
     /// Retransmission rounds before the sender gives up on the members still silent.
     pub max_retries: u32,
-    /// Size of an ACK on the wire (bytes).
+    /// Size of an ACK (and of a JOIN, JOIN-ACK or LEAVE) on the wire (bytes).
     pub ack_bytes: u32,
     /// Per-packet header added to the payload (bytes).
     pub header_bytes: u32,
@@ -90,6 +105,21 @@ pub enum Msg {
         /// Size on the wire.
         bytes: u32,
     },
+    /// A node asks a contact to add it to the group (a join, or a rejoin after a restart).
+    Join {
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// A contact has added the joiner (reliable mode only).
+    JoinAck {
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// A node leaving the group says goodbye.
+    Leave {
+        /// Size on the wire.
+        bytes: u32,
+    },
 }
 
 impl Wire for Msg {
@@ -98,16 +128,23 @@ impl Wire for Msg {
             Msg::Data { retransmit: false, .. } => PacketKind::Data,
             Msg::Data { retransmit: true, .. } => PacketKind::Retransmit,
             Msg::Ack { .. } => PacketKind::Ack,
+            Msg::Join { .. } | Msg::JoinAck { .. } => PacketKind::Join,
+            Msg::Leave { .. } => PacketKind::Leave,
         }
     }
     fn bytes(&self) -> u32 {
         match self {
-            Msg::Data { bytes, .. } | Msg::Ack { bytes, .. } => *bytes,
+            Msg::Data { bytes, .. }
+            | Msg::Ack { bytes, .. }
+            | Msg::Join { bytes }
+            | Msg::JoinAck { bytes }
+            | Msg::Leave { bytes } => *bytes,
         }
     }
     fn msg(&self) -> Option<MsgId> {
         match self {
             Msg::Data { id, .. } | Msg::Ack { id, .. } => Some(*id),
+            Msg::Join { .. } | Msg::JoinAck { .. } | Msg::Leave { .. } => None,
         }
     }
 }
@@ -120,6 +157,11 @@ pub enum Timer {
         /// The message.
         id: MsgId,
         /// Which round fires (1 for the first retransmission).
+        round: u32,
+    },
+    /// Time to repeat the JOIN to the contacts that have not answered (reliable mode).
+    Join {
+        /// Which round fires (1 for the first repetition).
         round: u32,
     },
 }
@@ -143,6 +185,15 @@ pub struct Centralized {
     delivered: InlineBits,
     /// Sender side: unacknowledged messages.
     pending: BTreeMap<MsgId, Pending>,
+    /// Sender side: bit i set, node i is a member this node sends to. Made on first need, from
+    /// the initial members: a receiver never keeps one.
+    members: Option<Vec<u64>>,
+    /// Joiner side: contacts that have not answered its JOIN yet (reliable mode).
+    joining: Vec<NodeId>,
+}
+
+fn bit(set: &[u64], n: NodeId) -> bool {
+    set.get((n / 64) as usize).is_some_and(|w| w >> (n % 64) & 1 == 1)
 }
 
 impl Centralized {
@@ -155,21 +206,110 @@ impl Centralized {
         SimDuration::from_ms_f64(self.config.ack_timeout_ms).times(1 << round.saturating_sub(1).min(20))
     }
 
-    fn on_app_send(&mut self, id: MsgId, payload: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let bytes = payload.saturating_add(self.config.header_bytes);
-        for to in (0..self.size).filter(|&i| i != self.me) {
-            cx.send(to, Msg::Data { id, bytes, retransmit: false });
-        }
-        if self.config.reliable && self.size > 1 {
-            let mut silent = vec![u64::MAX; (self.size as usize).div_ceil(64)];
-            // Clear the bits past the group and the sender's own.
-            let tail = self.size % 64;
-            if let (true, Some(last)) = (tail != 0, silent.last_mut()) {
+    /// Whether this node keeps a member list and `n` is on it (sender side).
+    pub fn knows_member(&self, n: NodeId) -> bool {
+        self.members.as_deref().is_some_and(|m| bit(m, n))
+    }
+
+    /// The member list, made from the initial members the first time it is needed.
+    fn members(&mut self) -> &mut Vec<u64> {
+        let (size, me) = (self.size, self.me);
+        self.members.get_or_insert_with(|| {
+            let mut m = vec![u64::MAX; (size as usize).div_ceil(64)];
+            // Clear the bits past the group and this node's own.
+            let tail = size % 64;
+            if let (true, Some(last)) = (tail != 0, m.last_mut()) {
                 *last = (1u64 << tail) - 1;
             }
-            silent[(self.me / 64) as usize] &= !(1 << (self.me % 64));
-            self.pending.insert(id, Pending { bytes, silent, remaining: self.size - 1 });
+            m[(me / 64) as usize] &= !(1 << (me % 64));
+            m
+        })
+    }
+
+    fn add_member(&mut self, n: NodeId) {
+        if n == self.me {
+            return;
+        }
+        let m = self.members();
+        let w = (n / 64) as usize;
+        if m.len() <= w {
+            m.resize(w + 1, 0);
+        }
+        m[w] |= 1 << (n % 64);
+    }
+
+    /// Forgets member `n`: no more messages, and no more retransmission rounds for it.
+    fn remove_member(&mut self, n: NodeId) {
+        if let Some(w) = self.members().get_mut((n / 64) as usize) {
+            *w &= !(1 << (n % 64));
+        }
+        self.pending.retain(|_, p| {
+            if let Some(w) = p.silent.get_mut((n / 64) as usize) {
+                if *w >> (n % 64) & 1 == 1 {
+                    *w &= !(1 << (n % 64));
+                    p.remaining -= 1;
+                }
+            }
+            p.remaining > 0
+        });
+    }
+
+    fn on_app_send(&mut self, id: MsgId, payload: u32, cx: &mut Context<'_, Msg, Timer>) {
+        let bytes = payload.saturating_add(self.config.header_bytes);
+        let reliable = self.config.reliable;
+        let members = self.members();
+        for (w, &word) in members.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let to = w as u32 * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                cx.send(to, Msg::Data { id, bytes, retransmit: false });
+            }
+        }
+        let remaining: u32 = members.iter().map(|w| w.count_ones()).sum();
+        if let Some(silent) = (reliable && remaining > 0).then(|| members.clone()) {
+            self.pending.insert(id, Pending { bytes, silent, remaining });
             cx.set_timer(self.timeout(1), Timer::Retransmit { id, round: 1 });
+        }
+    }
+
+    /// Joins (or rejoins) through `contacts`: JOIN to each, repeated in reliable mode until
+    /// answered.
+    fn join(&mut self, contacts: Vec<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
+        let bytes = self.config.ack_bytes;
+        self.joining = contacts.into_iter().filter(|&c| c != self.me).collect();
+        for &c in &self.joining {
+            cx.send(c, Msg::Join { bytes });
+        }
+        if !self.config.reliable {
+            self.joining.clear();
+        } else if !self.joining.is_empty() {
+            cx.set_timer(self.timeout(1), Timer::Join { round: 1 });
+        }
+    }
+
+    fn on_join_timer(&mut self, round: u32, cx: &mut Context<'_, Msg, Timer>) {
+        if self.joining.is_empty() {
+            return;
+        }
+        if round > self.config.max_retries {
+            self.joining.clear();
+            return;
+        }
+        let bytes = self.config.ack_bytes;
+        for &c in &self.joining {
+            cx.send(c, Msg::Join { bytes });
+        }
+        cx.set_timer(self.timeout(round + 1), Timer::Join { round: round + 1 });
+    }
+
+    fn on_membership(&mut self, change: MemberChange) {
+        if self.members.is_none() {
+            return;
+        }
+        match change {
+            MemberChange::Joined(n) | MemberChange::Recovered(n) => self.add_member(n),
+            MemberChange::Left(n) | MemberChange::Crashed(n) => self.remove_member(n),
         }
     }
 
@@ -230,16 +370,34 @@ impl Protocol for Centralized {
             config: config.clone(),
             delivered: InlineBits::new(),
             pending: BTreeMap::new(),
+            members: None,
+            joining: Vec::new(),
         }
     }
 
     fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {
         match input {
             Input::Start => {}
+            Input::Join { contacts } | Input::Restart { contacts } => self.join(contacts, cx),
+            Input::Leave { contacts } => {
+                for c in contacts.into_iter().filter(|&c| c != self.me) {
+                    cx.send(c, Msg::Leave { bytes: self.config.ack_bytes });
+                }
+            }
+            Input::Membership(change) => self.on_membership(change),
             Input::AppSend { id, bytes } => self.on_app_send(id, bytes, cx),
             Input::Recv { from, msg: Msg::Data { id, .. } } => self.on_data(from, id, cx),
             Input::Recv { from, msg: Msg::Ack { id, .. } } => self.on_ack(from, id),
+            Input::Recv { from, msg: Msg::Join { .. } } => {
+                self.add_member(from);
+                if self.config.reliable {
+                    cx.send(from, Msg::JoinAck { bytes: self.config.ack_bytes });
+                }
+            }
+            Input::Recv { from, msg: Msg::JoinAck { .. } } => self.joining.retain(|&c| c != from),
+            Input::Recv { from, msg: Msg::Leave { .. } } => self.remove_member(from),
             Input::Timer(Timer::Retransmit { id, round }) => self.on_retransmit(id, round, cx),
+            Input::Timer(Timer::Join { round }) => self.on_join_timer(round, cx),
         }
     }
 }

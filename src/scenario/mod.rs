@@ -4,10 +4,14 @@
 //! all three are untrusted: [`Scenario::from_json`] and [`link::decode`] parse, then
 //! [`Scenario::validate`] checks every range, and any error names the field that is wrong.
 
+pub mod faults;
 pub mod link;
 mod validate;
+pub mod workload;
 
+pub use faults::{FaultSpec, MembershipSpec, Service};
 pub use validate::Limits;
+pub use workload::{StreamSpec, WorkloadSpec};
 
 use crate::protocols::centralized::CentralizedConfig;
 use serde::{Deserialize, Serialize};
@@ -34,12 +38,15 @@ pub struct Scenario {
     pub network: NetworkSpec,
     /// The protocol and its parameters.
     pub protocol: ProtocolSpec,
-    /// What the sender sends, and when.
+    /// What the senders send, and when.
     #[serde(default)]
     pub workload: WorkloadSpec,
-    /// Crashes and other faults at given times.
+    /// Crashes, recoveries, pauses, joins, leaves and churn.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
+    /// The membership service nodes may rely on; none unless named.
+    #[serde(default, skip_serializing_if = "MembershipSpec::is_default")]
+    pub membership: MembershipSpec,
     /// The run stops at this simulated time even if events remain (milliseconds).
     #[serde(default = "default_duration_ms")]
     pub duration_ms: f64,
@@ -121,39 +128,6 @@ impl ProtocolSpec {
     }
 }
 
-/// What the sender multicasts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct WorkloadSpec {
-    /// How many messages.
-    pub messages: u32,
-    /// Payload bytes per message.
-    pub size_bytes: u32,
-    /// Time between two messages (milliseconds).
-    pub interval_ms: f64,
-    /// When the first message is sent (milliseconds).
-    pub start_ms: f64,
-}
-
-impl Default for WorkloadSpec {
-    fn default() -> Self {
-        WorkloadSpec { messages: 1, size_bytes: 1000, interval_ms: 100.0, start_ms: 0.0 }
-    }
-}
-
-/// A fault, tagged by `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum FaultSpec {
-    /// Node `node` crashes at `at_ms`: it stops, loses its state and drops what it receives.
-    Crash {
-        /// When (milliseconds).
-        at_ms: f64,
-        /// Which node.
-        node: u32,
-    },
-}
-
 /// Why a scenario or a share link was refused. Every message names the field or part at fault.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ScenarioError {
@@ -221,6 +195,7 @@ impl Scenario {
             protocol: ProtocolSpec::Centralized(CentralizedConfig::default()),
             workload: WorkloadSpec::default(),
             faults: Vec::new(),
+            membership: MembershipSpec::default(),
             duration_ms: default_duration_ms(),
         }
     }

@@ -1,6 +1,6 @@
 //! Range checks for every scenario field, each error naming its field.
 
-use super::{FaultSpec, ProtocolSpec, Scenario, ScenarioError, SCENARIO_VERSION};
+use super::{ProtocolSpec, Scenario, ScenarioError, SCENARIO_VERSION};
 
 /// Caps that depend on where the scenario runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,11 +23,15 @@ impl Limits {
 
 /// The largest seed: 2^53 - 1, the largest integer JavaScript holds exactly.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
-const MAX_MESSAGES: u32 = 100_000;
-const MAX_MS: f64 = 3_600_000.0;
-const MAX_BYTES: u32 = 10_000_000;
+/// The most messages (or stream packets) a workload may send, all senders together.
+pub(super) const MAX_MESSAGES: u32 = 100_000;
+/// The longest time a scenario may name (milliseconds): one hour.
+pub(super) const MAX_MS: f64 = 3_600_000.0;
+/// The largest payload (bytes).
+pub(super) const MAX_BYTES: u32 = 10_000_000;
 
-fn ms(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
+/// Checks that `v` is a number of milliseconds in `[0, max]`.
+pub(super) fn ms(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || v < 0.0 || v > max {
         return Err(ScenarioError::invalid(field, format!("must be a number of milliseconds in [0, {max}], got {v}")));
     }
@@ -90,33 +94,12 @@ impl Scenario {
         ms("network.distance_ms", n.distance_ms, MAX_MS)?;
         ms("network.jitter_ms", n.jitter_ms, MAX_MS)?;
         probability("network.loss", n.loss)?;
-        let w = &self.workload;
-        if w.messages == 0 || w.messages > MAX_MESSAGES {
-            return Err(ScenarioError::invalid(
-                "workload.messages",
-                format!("must be from 1 to {MAX_MESSAGES}, got {}", w.messages),
-            ));
-        }
-        if w.size_bytes == 0 || w.size_bytes > MAX_BYTES {
-            return Err(ScenarioError::invalid(
-                "workload.size_bytes",
-                format!("must be from 1 to {MAX_BYTES}, got {}", w.size_bytes),
-            ));
-        }
-        ms("workload.interval_ms", w.interval_ms, MAX_MS)?;
-        ms("workload.start_ms", w.start_ms, MAX_MS)?;
+        self.workload.validate(g)?;
         ms("duration_ms", self.duration_ms, MAX_MS)?;
         if self.duration_ms == 0.0 {
             return Err(ScenarioError::invalid("duration_ms", "must be more than 0"));
         }
-        for (i, f) in self.faults.iter().enumerate() {
-            match f {
-                FaultSpec::Crash { at_ms, node: v } => {
-                    ms(&format!("faults[{i}].at_ms"), *at_ms, MAX_MS)?;
-                    node(&format!("faults[{i}].node"), *v, g.size)?;
-                }
-            }
-        }
+        super::faults::plan(self, limits)?;
         match &self.protocol {
             ProtocolSpec::Centralized(c) => c.validate("protocol"),
         }

@@ -1,6 +1,7 @@
 //! The simulation kernel: integer time, the event queue, random streams, the network model, the
 //! node layout, the trace hash and the world that runs them.
 
+pub mod faults;
 pub mod layout;
 pub mod network;
 pub mod queue;

@@ -83,6 +83,13 @@ impl Network {
         let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
         Transmission { depart, arrive, lost }
     }
+
+    /// Empties `node`'s uplink at `now` (its node crashed: what was queued never leaves), so that
+    /// after a recovery its packets do not wait behind the dead ones.
+    pub fn clear_uplink(&mut self, node: u32, now: SimTime) {
+        let free = &mut self.uplink_free_at[node as usize];
+        *free = (*free).min(now);
+    }
 }
 
 #[cfg(test)]

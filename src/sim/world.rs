@@ -4,21 +4,28 @@
 //! Each event is hashed into the trace, then handed to its node as an [`Input`]; the node's
 //! [`Output`]s are resolved at once (sends through the network, timers into the queue, deliveries
 //! into the metrics). The kernel never looks inside a protocol.
+//!
+//! Faults and membership changes come from a [`FaultPlan`] (see [`super::faults`] for what each
+//! does to a node): the kernel knows the schedule, a protocol learns of it only through its own
+//! inputs, its packets, or a membership service the scenario names.
 
+use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::Network;
 use super::queue::EventQueue;
 use super::rng::SimRng;
-use super::time::SimTime;
+use super::time::{SimDuration, SimTime};
 use super::trace::TraceHash;
 use crate::metrics::{Counters, Metrics, Report};
-use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
+use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
 
-/// Something scheduled to happen.
+/// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
+/// after a crash it is stale. `Notify` is the membership service telling every other live member.
 enum Event<M, T> {
     Arrive { to: NodeId, from: NodeId, msg: M },
-    Timer { node: NodeId, timer: T },
+    Timer { node: NodeId, timer: T, inc: u32 },
     App { node: NodeId, id: MsgId, bytes: u32 },
-    Crash { node: NodeId },
+    Fault(Fault),
+    Notify { change: MemberChange },
 }
 
 /// A packet on the wire, kept for the view while recording is on.
@@ -42,14 +49,16 @@ pub struct Flight {
 pub struct Setup {
     /// The master seed.
     pub seed: u64,
-    /// Group size.
+    /// Initial group size; joiners get the ids after it.
     pub size: u32,
     /// The network.
     pub network: Network,
     /// `(time, sender, bytes)` for each message, in id order.
     pub messages: Vec<(SimTime, NodeId, u32)>,
-    /// `(time, node)` crashes.
-    pub crashes: Vec<(SimTime, NodeId)>,
+    /// Crashes, recoveries, pauses, joins and leaves, and how nodes learn of them.
+    pub faults: FaultPlan,
+    /// For a live stream: a packet delivered later than this after its send is late.
+    pub playout: Option<SimDuration>,
     /// The run stops at this time.
     pub end: SimTime,
 }
@@ -61,11 +70,17 @@ pub struct World<P: Protocol> {
     seed: u64,
     queue: EventQueue<Event<P::Msg, P::Timer>>,
     nodes: Vec<P>,
+    /// Whether each node is up (handles inputs).
     alive: Vec<bool>,
-    /// When each node's first crash is scheduled (`SimTime::MAX` if never): a packet that would
+    /// When each node's next crash is scheduled (`SimTime::MAX` if never): a packet that would
     /// leave its uplink after that never leaves. The kernel knows the fault schedule; protocols
     /// do not.
     crash_time: Vec<SimTime>,
+    life: Lifecycle<Input<P::Msg, P::Timer>>,
+    group: GroupInfo,
+    config: P::Config,
+    contacts: Vec<NodeId>,
+    notify_after: Option<SimDuration>,
     rngs: Vec<Option<Box<SimRng>>>,
     net: Network,
     metrics: Metrics,
@@ -80,24 +95,45 @@ const TAG_APP: u64 = 3;
 const TAG_CRASH: u64 = 4;
 const TAG_SEND: u64 = 5;
 const TAG_DELIVER: u64 = 6;
+const TAG_RECOVER: u64 = 16;
+const TAG_PAUSE: u64 = 17;
+const TAG_RESUME: u64 = 18;
+const TAG_JOIN: u64 = 19;
+const TAG_LEAVE: u64 = 20;
+const TAG_NOTIFY: u64 = 21;
 
 impl<P: Protocol> World<P> {
-    /// A world of `setup.size` nodes running `P` with `config`, started at time zero.
+    /// A world of `setup.size` initial nodes (and `setup.faults.joiners` later ones) running `P`
+    /// with `config`, started at time zero. The network must place every one of them.
     pub fn new(setup: Setup, config: &P::Config) -> Self {
         let group = GroupInfo { size: setup.size };
-        let n = setup.size as usize;
+        let capacity = setup.size + setup.faults.joiners;
+        let n = capacity as usize;
         let senders: Vec<NodeId> = setup.messages.iter().map(|m| m.1).collect();
+        let mut crash_time = vec![SimTime::MAX; n];
+        let life = Lifecycle::new(setup.size, capacity, &setup.faults, &mut crash_time);
+        let mut metrics = Metrics::new(capacity, &senders);
+        if let Some(playout) = setup.playout {
+            metrics.set_stream(playout);
+        }
+        let mut alive = vec![true; n];
+        alive[setup.size as usize..].fill(false);
         let mut w = World {
             now: SimTime::ZERO,
             end: setup.end,
             seed: setup.seed,
             queue: EventQueue::default(),
-            nodes: (0..setup.size).map(|i| P::new(i, &group, config)).collect(),
-            alive: vec![true; n],
-            crash_time: vec![SimTime::MAX; n],
+            nodes: (0..capacity).map(|i| P::new(i, &group, config)).collect(),
+            alive,
+            crash_time,
+            life,
+            group,
+            config: config.clone(),
+            contacts: setup.faults.contacts,
+            notify_after: setup.faults.notify_after,
             rngs: (0..n).map(|_| None).collect(),
             net: setup.network,
-            metrics: Metrics::new(setup.size, &senders),
+            metrics,
             trace: TraceHash::default(),
             out: Vec::new(),
             flights: None,
@@ -106,10 +142,8 @@ impl<P: Protocol> World<P> {
             w.handle(node, Input::Start);
         }
         // Faults first: a node that crashes at T does not also send at T.
-        for (t, node) in setup.crashes {
-            let first = &mut w.crash_time[node as usize];
-            *first = (*first).min(t);
-            w.queue.push(t, Event::Crash { node });
+        for (t, fault) in setup.faults.events {
+            w.queue.push(t, Event::Fault(fault));
         }
         for (i, (t, node, bytes)) in setup.messages.into_iter().enumerate() {
             w.queue.push(t, Event::App { node, id: MsgId(i as u32), bytes });
@@ -171,26 +205,110 @@ impl<P: Protocol> World<P> {
                 if self.alive[to as usize] {
                     self.handle(to, Input::Recv { from, msg });
                 } else {
-                    self.metrics.on_to_crashed();
+                    match self.life.status(to) {
+                        Status::Paused => self.metrics.on_to_paused(),
+                        Status::Crashed => self.metrics.on_to_crashed(),
+                        _ => self.metrics.on_to_absent(),
+                    }
                 }
             }
-            Event::Timer { node, timer } => {
+            Event::Timer { node, timer, inc } => {
                 self.trace.word(TAG_TIMER | u64::from(node) << 8);
-                if self.alive[node as usize] {
-                    self.handle(node, Input::Timer(timer));
+                if inc == self.life.epoch(node) {
+                    self.handle_or_defer(node, Input::Timer(timer));
                 }
             }
             Event::App { node, id, bytes } => {
                 self.trace.word(TAG_APP | u64::from(node) << 8 | u64::from(id.0) << 32);
                 self.metrics.on_app_send(id, t);
-                if self.alive[node as usize] {
-                    self.handle(node, Input::AppSend { id, bytes });
+                self.handle_or_defer(node, Input::AppSend { id, bytes });
+            }
+            Event::Fault(fault) => self.fault(fault),
+            Event::Notify { change } => {
+                let (kind, subject) = match change {
+                    MemberChange::Joined(n) => (0, n),
+                    MemberChange::Left(n) => (1, n),
+                    MemberChange::Crashed(n) => (2, n),
+                    MemberChange::Recovered(n) => (3, n),
+                };
+                self.trace.word(TAG_NOTIFY | kind << 6 | u64::from(subject) << 8);
+                for node in (0..self.nodes.len() as NodeId).filter(|&n| n != subject) {
+                    self.handle_or_defer(node, Input::Membership(change));
                 }
             }
-            Event::Crash { node } => {
-                self.trace.word(TAG_CRASH | u64::from(node) << 8);
-                self.alive[node as usize] = false;
+        }
+    }
+
+    /// Hands `input` to `node` if it is up, keeps it for the resume if it is paused, and drops it
+    /// otherwise.
+    fn handle_or_defer(&mut self, node: NodeId, input: Input<P::Msg, P::Timer>) {
+        if self.alive[node as usize] {
+            self.handle(node, input);
+        } else if self.life.status(node) == Status::Paused {
+            self.life.defer(node, input);
+        }
+    }
+
+    /// Applies one scheduled fault, and with a membership service tells the others later.
+    fn fault(&mut self, fault: Fault) {
+        let node = fault.node();
+        let i = node as usize;
+        let tag = match fault {
+            Fault::Crash(_) => TAG_CRASH,
+            Fault::Recover(_) => TAG_RECOVER,
+            Fault::Pause(_) => TAG_PAUSE,
+            Fault::Resume(_) => TAG_RESUME,
+            Fault::Join(_) => TAG_JOIN,
+            Fault::Leave(_) => TAG_LEAVE,
+        };
+        self.trace.word(tag | u64::from(node) << 8);
+        let change = match fault {
+            Fault::Crash(_) => {
+                self.alive[i] = false;
+                self.crash_time[i] = self.life.crash(node);
+                // What was queued in its uplink died with it: a recovered node starts empty.
+                self.net.clear_uplink(node, self.now);
+                Some(MemberChange::Crashed(node))
             }
+            Fault::Recover(_) => {
+                self.alive[i] = true;
+                self.life.set(node, Status::Up);
+                self.nodes[i] = P::new(node, &self.group, &self.config);
+                self.handle(node, Input::Restart { contacts: self.contacts.clone() });
+                Some(MemberChange::Recovered(node))
+            }
+            Fault::Pause(_) => {
+                self.alive[i] = false;
+                self.life.set(node, Status::Paused);
+                None
+            }
+            Fault::Resume(_) => {
+                self.alive[i] = true;
+                self.life.set(node, Status::Up);
+                // What it missed, in the order it came, at the resume time (only faults change a
+                // node's status, so it stays up through this loop).
+                for input in self.life.take_deferred(node) {
+                    self.handle(node, input);
+                }
+                None
+            }
+            Fault::Join(_) => {
+                self.alive[i] = true;
+                self.life.set(node, Status::Up);
+                self.metrics.on_join(node, self.now);
+                self.handle(node, Input::Join { contacts: self.contacts.clone() });
+                Some(MemberChange::Joined(node))
+            }
+            Fault::Leave(_) => {
+                self.handle(node, Input::Leave { contacts: self.contacts.clone() });
+                self.alive[i] = false;
+                self.life.set(node, Status::Left);
+                self.metrics.on_leave();
+                Some(MemberChange::Left(node))
+            }
+        };
+        if let (Some(change), Some(after)) = (change, self.notify_after) {
+            self.queue.push(self.now + after, Event::Notify { change });
         }
     }
 
@@ -205,7 +323,8 @@ impl<P: Protocol> World<P> {
             match o {
                 Output::Send { to, msg } => self.send(node, to, msg),
                 Output::SetTimer { after, timer } => {
-                    self.queue.push(self.now + after, Event::Timer { node, timer });
+                    let inc = self.life.epoch(node);
+                    self.queue.push(self.now + after, Event::Timer { node, timer, inc });
                 }
                 Output::Deliver { id } => {
                     self.trace.word(TAG_DELIVER | u64::from(node) << 8 | u64::from(id.0) << 32);
@@ -264,9 +383,14 @@ impl<P: Protocol> World<P> {
         self.net.positions()
     }
 
-    /// Which nodes are alive.
+    /// Which nodes are up (handling inputs): not crashed, paused, absent or gone.
     pub fn alive(&self) -> &[bool] {
         &self.alive
+    }
+
+    /// Where node `node` is in its life.
+    pub fn status(&self, node: NodeId) -> Status {
+        self.life.status(node)
     }
 
     /// The running metrics.
@@ -300,6 +424,6 @@ impl<P: Protocol> World<P> {
 
     /// The full report as of now.
     pub fn report(&self) -> Report {
-        self.metrics.report(&self.alive, self.trace.hex(), self.now)
+        self.metrics.report(&self.life.live_members(), self.trace.hex(), self.now)
     }
 }

@@ -168,9 +168,8 @@ impl App {
             // Explicit positions belong to the old group.
             s.group.positions = None;
             s.group.sender = s.group.sender.min(s.group.size.saturating_sub(1));
-            s.faults.retain(|f| match f {
-                mcast::scenario::FaultSpec::Crash { node, .. } => *node < s.group.size,
-            });
+            // Faults naming a node past the new group go (joiners' ids move with the size).
+            s.faults.retain(|f| f.node().is_none_or(|node| node < s.group.size));
         }
         // The title described the scenario before this edit.
         s.name.clear();
@@ -196,7 +195,7 @@ impl App {
         let Some(node) = canvas::node_at(self.canvas_size, self.sim.positions(), (css.0 * dpr, css.1 * dpr)) else {
             return;
         };
-        if self.states.get(node as usize) == Some(&NodeState::Crashed) {
+        if matches!(self.states.get(node as usize), Some(NodeState::Crashed | NodeState::Absent)) {
             return;
         }
         let now = self.sim.now();

@@ -16,6 +16,8 @@ pub fn node_colour(s: NodeState) -> &'static str {
         NodeState::Partial => "#7fb3ff",
         NodeState::Done => "#34c759",
         NodeState::Crashed => "#ff453a",
+        NodeState::Paused => "#ff9f0a",
+        NodeState::Absent => "#2a3342",
     }
 }
 
@@ -25,14 +27,23 @@ pub fn packet_colour(k: PacketKind) -> &'static str {
         PacketKind::Data => "#4da3ff",
         PacketKind::Ack => "#ffd60a",
         PacketKind::Retransmit => "#d17bff",
+        PacketKind::Join => "#64d2ff",
+        PacketKind::Leave => "#8e8e93",
     }
 }
 
 /// Colour of a packet the network is dropping.
 pub const LOST_COLOUR: &str = "#ff453a";
 
-const NODE_STATES: [NodeState; 5] =
-    [NodeState::Waiting, NodeState::Partial, NodeState::Done, NodeState::Crashed, NodeState::Sender];
+const NODE_STATES: [NodeState; 7] = [
+    NodeState::Absent,
+    NodeState::Waiting,
+    NodeState::Partial,
+    NodeState::Done,
+    NodeState::Paused,
+    NodeState::Crashed,
+    NodeState::Sender,
+];
 
 /// The most packets drawn in one frame; beyond it the frame shows a sample.
 const MAX_DRAWN_FLIGHTS: usize = 30_000;

@@ -127,7 +127,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
 fn stats(app: &App) -> Html {
     let c = &app.shown.counters;
     let s = &app.scenario;
-    let expected = u64::from(s.workload.messages) * u64::from(s.group.size - 1);
+    let expected = s.workload.message_count() * u64::from(s.group.size - 1);
     let status = if app.shown.done {
         "done"
     } else if app.playing {
@@ -158,9 +158,13 @@ fn stats(app: &App) -> Html {
                 { legend_item(node_colour(NodeState::Partial), "some messages", true) }
                 { legend_item(node_colour(NodeState::Done), "all messages", true) }
                 { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
+                { legend_item(node_colour(NodeState::Paused), "paused", true) }
+                { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
                 { legend_item(packet_colour(PacketKind::Data), "DATA", false) }
                 { legend_item(packet_colour(PacketKind::Ack), "ACK", false) }
                 { legend_item(packet_colour(PacketKind::Retransmit), "retransmission", false) }
+                { legend_item(packet_colour(PacketKind::Join), "JOIN", false) }
+                { legend_item(packet_colour(PacketKind::Leave), "LEAVE", false) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
             </ul>
         </section>

@@ -1,0 +1,410 @@
+//! Faults and membership in a scenario: crashes and recoveries, pauses, joins and leaves at given
+//! times, a churn process, and the optional membership service.
+//!
+//! [`plan`] checks them and resolves them into the kernel's [`FaultPlan`]:
+//!
+//! - **Ids.** The group starts with `group.size` members, `0..size`. The k-th `join` entry of
+//!   `faults` (in list order) gets id `size + k`; churn joiners get the ids after those, in the
+//!   order they join. Faults may name explicit joiners by id, never churn joiners.
+//! - **Order.** Each node's faults are replayed in time order against its state: only a live
+//!   node (up or paused) crashes, only a crashed node recovers, only an up node pauses or leaves,
+//!   only a paused node resumes; a joiner does nothing before its join, a leaver nothing after its
+//!   leave; two faults of one node need distinct times. A violation names the entry, `faults[i]`.
+//! - **Churn.** `{"kind": "churn", "join_per_sec": λ, "leave_per_sec": μ, "from_ms", "to_ms"}`
+//!   is two Poisson processes on `[from_ms, to_ms)`: exponential gaps (`-ln U / rate`, through
+//!   `libm` so every target agrees) drawn from the seed's workload stream. Each leave picks,
+//!   uniformly from the same stream, one current member that no explicit fault names and that is
+//!   not a sender (explicit joiners are not candidates either); a leave that finds no candidate is
+//!   skipped and counted. Several churn entries may overlap; their draws come in list order.
+
+use super::validate::{ms, Limits, MAX_MS};
+use super::{Scenario, ScenarioError};
+use crate::protocol::NodeId;
+use crate::sim::faults::{Fault, FaultPlan};
+use crate::sim::rng::{self, Stream};
+use crate::sim::time::{SimDuration, SimTime};
+use rand::{Rng, RngCore};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The highest churn rate, per second, for joins and for leaves.
+pub const MAX_CHURN_RATE: f64 = 100_000.0;
+/// The most joins (or leaves) one churn entry may expect over its window.
+pub const MAX_CHURN_EVENTS: f64 = 1_000_000.0;
+
+/// A fault or membership change, tagged by `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FaultSpec {
+    /// Node `node` crashes at `at_ms`: it stops, loses its state and drops what it receives, and
+    /// the packets still queued in its uplink never leave.
+    Crash {
+        /// When (milliseconds).
+        at_ms: f64,
+        /// Which node.
+        node: u32,
+    },
+    /// Crashed node `node` comes back at `at_ms` with fresh state and is told it restarted.
+    Recover {
+        /// When (milliseconds).
+        at_ms: f64,
+        /// Which node.
+        node: u32,
+    },
+    /// Node `node` pauses at `at_ms`: it keeps its state but handles nothing; packets arriving
+    /// meanwhile are dropped, its timers (and application sends) wait for the resume.
+    Pause {
+        /// When (milliseconds).
+        at_ms: f64,
+        /// Which node.
+        node: u32,
+    },
+    /// Paused node `node` goes on at `at_ms`, first handling its deferred timers in order.
+    Resume {
+        /// When (milliseconds).
+        at_ms: f64,
+        /// Which node.
+        node: u32,
+    },
+    /// A new node joins at `at_ms`; the k-th join entry of the list gets id `group.size + k`.
+    Join {
+        /// When (milliseconds).
+        at_ms: f64,
+    },
+    /// Node `node` leaves at `at_ms`: it is told so it can say goodbye, then stops for good.
+    Leave {
+        /// When (milliseconds).
+        at_ms: f64,
+        /// Which node.
+        node: u32,
+    },
+    /// Joins and leaves as Poisson processes over `[from_ms, to_ms)`.
+    Churn {
+        /// Joins per second (new nodes).
+        #[serde(default)]
+        join_per_sec: f64,
+        /// Leaves per second (current members, picked at random).
+        #[serde(default)]
+        leave_per_sec: f64,
+        /// Start of the window (milliseconds).
+        #[serde(default)]
+        from_ms: f64,
+        /// End of the window (milliseconds).
+        to_ms: f64,
+    },
+}
+
+impl FaultSpec {
+    /// The node the entry names, if it names one (joins and churn do not).
+    pub fn node(&self) -> Option<u32> {
+        match self {
+            FaultSpec::Crash { node, .. }
+            | FaultSpec::Recover { node, .. }
+            | FaultSpec::Pause { node, .. }
+            | FaultSpec::Resume { node, .. }
+            | FaultSpec::Leave { node, .. } => Some(*node),
+            FaultSpec::Join { .. } | FaultSpec::Churn { .. } => None,
+        }
+    }
+}
+
+/// A membership service members may rely on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    /// None: a node learns of others only from packets and its own failure detection.
+    #[default]
+    None,
+    /// An oracle: every live member hears of each join, leave, crash and recovery of another
+    /// member `delay_ms` after it happens (a paused member hears of it when it resumes).
+    Oracle,
+}
+
+/// The membership service the scenario names, if any.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MembershipSpec {
+    /// Which service.
+    pub service: Service,
+    /// How long after a change members hear of it (milliseconds).
+    pub delay_ms: f64,
+}
+
+impl MembershipSpec {
+    /// Whether this is the default (no service), which the JSON leaves out.
+    pub fn is_default(&self) -> bool {
+        *self == MembershipSpec::default()
+    }
+}
+
+fn at(ms: f64) -> SimTime {
+    SimTime(SimDuration::from_ms_f64(ms).0)
+}
+
+/// A node's state while the explicit faults are replayed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Up,
+    Paused,
+    Crashed,
+    NotJoined,
+    Left,
+}
+
+impl State {
+    fn describe(self) -> &'static str {
+        match self {
+            State::Up => "up",
+            State::Paused => "paused",
+            State::Crashed => "crashed",
+            State::NotJoined => "not joined yet",
+            State::Left => "gone (it left)",
+        }
+    }
+}
+
+/// Checks the scenario's faults and membership and resolves them into the kernel's plan,
+/// drawing the churn from the seed. Errors name the entry (`faults[i]`, `faults[i].node`, ...).
+pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
+    let size = s.group.size;
+    let joins = s.faults.iter().filter(|f| matches!(f, FaultSpec::Join { .. })).count() as u64;
+    if u64::from(size) + joins > u64::from(limits.max_group) {
+        return Err(ScenarioError::invalid(
+            "faults",
+            format!("{size} members and {joins} joins make more than {} nodes", limits.max_group),
+        ));
+    }
+    let known = size + joins as u32;
+    // Field ranges, then each explicit fault with its node id, in (time, list) order.
+    let mut explicit: Vec<(SimTime, usize, Fault)> = Vec::new();
+    let mut next_joiner = size;
+    for (i, f) in s.faults.iter().enumerate() {
+        let at_ms = match f {
+            FaultSpec::Churn { join_per_sec, leave_per_sec, from_ms, to_ms } => {
+                check_churn(i, *join_per_sec, *leave_per_sec, *from_ms, *to_ms)?;
+                continue;
+            }
+            FaultSpec::Crash { at_ms, .. }
+            | FaultSpec::Recover { at_ms, .. }
+            | FaultSpec::Pause { at_ms, .. }
+            | FaultSpec::Resume { at_ms, .. }
+            | FaultSpec::Join { at_ms }
+            | FaultSpec::Leave { at_ms, .. } => *at_ms,
+        };
+        ms(&format!("faults[{i}].at_ms"), at_ms, MAX_MS)?;
+        let fault = match *f {
+            FaultSpec::Join { .. } => {
+                next_joiner += 1;
+                Fault::Join(next_joiner - 1)
+            }
+            FaultSpec::Crash { node, .. } => Fault::Crash(node),
+            FaultSpec::Recover { node, .. } => Fault::Recover(node),
+            FaultSpec::Pause { node, .. } => Fault::Pause(node),
+            FaultSpec::Resume { node, .. } => Fault::Resume(node),
+            FaultSpec::Leave { node, .. } => Fault::Leave(node),
+            FaultSpec::Churn { .. } => continue,
+        };
+        if fault.node() >= known {
+            let joiners = if joins == 0 { String::new() } else { format!(", joiners {size} to {}", known - 1) };
+            return Err(ScenarioError::invalid(
+                format!("faults[{i}].node"),
+                format!("node {} is not in the group (members are 0 to {}{joiners})", fault.node(), size - 1),
+            ));
+        }
+        explicit.push((at(at_ms), i, fault));
+    }
+    explicit.sort_by_key(|e| (e.0, e.1));
+    check_order(&explicit, size, known, &s.faults)?;
+
+    let m = &s.membership;
+    ms("membership.delay_ms", m.delay_ms, MAX_MS)?;
+    let contacts = s.workload.senders(&s.group);
+    let named: BTreeSet<NodeId> = explicit.iter().map(|e| e.2.node()).chain(contacts.iter().copied()).collect();
+    let (churn, joiners, skipped) = churn(s, known, &named);
+    if u64::from(known) + u64::from(joiners) > u64::from(limits.max_group) {
+        let i = s.faults.iter().position(|f| matches!(f, FaultSpec::Churn { .. })).unwrap_or(0);
+        return Err(ScenarioError::invalid(
+            format!("faults[{i}].join_per_sec"),
+            format!("the churn adds {joiners} nodes to {known}: more than {} nodes (with this seed)", limits.max_group),
+        ));
+    }
+    let mut events: Vec<(SimTime, usize, Fault)> = explicit;
+    events.extend(churn);
+    events.sort_by_key(|e| (e.0, e.1));
+    Ok(FaultPlan {
+        events: events.into_iter().map(|(t, _, f)| (t, f)).collect(),
+        joiners: joins as u32 + joiners,
+        contacts,
+        notify_after: (m.service == Service::Oracle).then(|| SimDuration::from_ms_f64(m.delay_ms)),
+        skipped_leaves: skipped,
+    })
+}
+
+fn check_churn(i: usize, join: f64, leave: f64, from: f64, to: f64) -> Result<(), ScenarioError> {
+    ms(&format!("faults[{i}].from_ms"), from, MAX_MS)?;
+    ms(&format!("faults[{i}].to_ms"), to, MAX_MS)?;
+    if to <= from {
+        return Err(ScenarioError::invalid(
+            format!("faults[{i}].to_ms"),
+            format!("must be after from_ms ({from}), got {to}"),
+        ));
+    }
+    for (name, rate) in [("join_per_sec", join), ("leave_per_sec", leave)] {
+        if !rate.is_finite() || !(0.0..=MAX_CHURN_RATE).contains(&rate) {
+            return Err(ScenarioError::invalid(
+                format!("faults[{i}].{name}"),
+                format!("must be a rate per second in [0, {MAX_CHURN_RATE}], got {rate}"),
+            ));
+        }
+        let expected = rate * (to - from) / 1000.0;
+        if expected > MAX_CHURN_EVENTS {
+            return Err(ScenarioError::invalid(
+                format!("faults[{i}].{name}"),
+                format!("expects {expected} events over the window; at most {MAX_CHURN_EVENTS}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Replays the explicit faults (sorted by time, then list order) against each node's state.
+fn check_order(
+    events: &[(SimTime, usize, Fault)],
+    size: u32,
+    known: u32,
+    list: &[FaultSpec],
+) -> Result<(), ScenarioError> {
+    let mut state: Vec<State> = (0..known).map(|n| if n < size { State::Up } else { State::NotJoined }).collect();
+    let mut last: Vec<Option<(SimTime, usize)>> = vec![None; known as usize];
+    for &(t, i, fault) in events {
+        let n = fault.node();
+        let now = state[n as usize];
+        let fail = |what: String| Err(ScenarioError::invalid(format!("faults[{i}]"), what));
+        if let Some((prev, j)) = last[n as usize] {
+            if prev == t {
+                return fail(format!(
+                    "node {n} already has faults[{j}] at {} ms; one node's faults need distinct times",
+                    t.as_ms_f64()
+                ));
+            }
+        }
+        let next = match (fault, now) {
+            (Fault::Crash(_), State::Up | State::Paused) => State::Crashed,
+            (Fault::Recover(_), State::Crashed) => State::Up,
+            (Fault::Pause(_), State::Up) => State::Paused,
+            (Fault::Resume(_), State::Paused) => State::Up,
+            (Fault::Leave(_), State::Up) => State::Left,
+            (Fault::Join(_), State::NotJoined) => State::Up,
+            _ => {
+                let (verb, needs) = match fault {
+                    Fault::Crash(_) => ("crash", "up or paused"),
+                    Fault::Recover(_) => ("recover", "crashed"),
+                    Fault::Pause(_) => ("pause", "up"),
+                    Fault::Resume(_) => ("resume", "paused"),
+                    Fault::Leave(_) => ("leave", "up (a paused node resumes first)"),
+                    Fault::Join(_) => ("join", "new"),
+                };
+                let joined = match (now, n >= size) {
+                    (State::NotJoined, true) => {
+                        let k = (n - size) as usize;
+                        let j = list.iter().enumerate().filter(|(_, f)| matches!(f, FaultSpec::Join { .. })).nth(k);
+                        j.map_or(String::new(), |(j, _)| format!("; faults[{j}] joins it"))
+                    }
+                    _ => String::new(),
+                };
+                return fail(format!(
+                    "node {n} cannot {verb} at {} ms: it is {}, it must be {needs}{joined}",
+                    t.as_ms_f64(),
+                    now.describe()
+                ));
+            }
+        };
+        state[n as usize] = next;
+        last[n as usize] = Some((t, i));
+    }
+    Ok(())
+}
+
+/// An exponential gap of mean `1 / rate` seconds, in microseconds.
+fn exponential_us(r: &mut impl RngCore, rate: f64) -> f64 {
+    // U in (0, 1]: 53 random bits, never zero, so the log is finite.
+    let u = ((r.next_u64() >> 11) as f64 + 1.0) / 9_007_199_254_740_992.0;
+    -libm::log(u) / rate * 1e6
+}
+
+/// The churn entries' joins and leaves as `(time, rank, fault)` (rank orders them after the
+/// explicit faults at equal times), how many nodes they add, and how many leaves found no one.
+fn churn(s: &Scenario, known: u32, named: &BTreeSet<NodeId>) -> (Vec<(SimTime, usize, Fault)>, u32, u32) {
+    let specs: Vec<(f64, f64, f64, f64)> = s
+        .faults
+        .iter()
+        .filter_map(|f| match *f {
+            FaultSpec::Churn { join_per_sec, leave_per_sec, from_ms, to_ms } => {
+                Some((join_per_sec, leave_per_sec, from_ms, to_ms))
+            }
+            _ => None,
+        })
+        .collect();
+    if specs.is_empty() {
+        return (Vec::new(), 0, 0);
+    }
+    let mut r = rng::stream(s.seed, Stream::Workload);
+    // (time, join?) in draw order: each entry's joins, then its leaves.
+    let mut draws: Vec<(SimTime, bool)> = Vec::new();
+    for &(join, leave, from, to) in &specs {
+        let (from_us, to_us) = (from * 1000.0, to * 1000.0);
+        for (rate, is_join) in [(join, true), (leave, false)] {
+            if rate <= 0.0 {
+                continue;
+            }
+            let mut t = from_us;
+            loop {
+                t += exponential_us(&mut r, rate);
+                if t >= to_us {
+                    break;
+                }
+                draws.push((SimTime(t.round() as u64), is_join));
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..draws.len()).collect();
+    order.sort_by_key(|&k| (draws[k].0, k));
+    let base = s.faults.len();
+    let mut candidates: Vec<NodeId> = if draws.iter().any(|d| !d.1) {
+        (0..s.group.size).filter(|n| !named.contains(n)).collect()
+    } else {
+        Vec::new()
+    };
+    let (mut out, mut joiners, mut skipped) = (Vec::with_capacity(draws.len()), 0u32, 0u32);
+    for (rank, k) in order.into_iter().enumerate() {
+        let (t, is_join) = draws[k];
+        let fault = if is_join {
+            let id = known + joiners;
+            joiners += 1;
+            candidates.push(id);
+            Fault::Join(id)
+        } else if candidates.is_empty() {
+            skipped += 1;
+            continue;
+        } else {
+            let pick = r.random_range(0..candidates.len());
+            Fault::Leave(candidates.swap_remove(pick))
+        };
+        out.push((t, base + rank, fault));
+    }
+    (out, joiners, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponential_gaps_have_the_right_mean() {
+        let mut r = rng::stream(3, Stream::Workload);
+        let n = 200_000;
+        let mean = (0..n).map(|_| exponential_us(&mut r, 4.0)).sum::<f64>() / f64::from(n);
+        // Mean 250 000 us, sd of the mean 250 000 / sqrt(n) ≈ 559; 5 sd.
+        assert!((mean - 250_000.0).abs() < 2_800.0, "mean gap {mean} us");
+    }
+}
