@@ -24,24 +24,24 @@ impl Limits {
 /// The largest seed: 2^53 - 1, the largest integer JavaScript holds exactly.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 const MAX_MESSAGES: u32 = 100_000;
-const MAX_MS: f64 = 3_600_000.0;
+pub(super) const MAX_MS: f64 = 3_600_000.0;
 const MAX_BYTES: u32 = 10_000_000;
 
-fn ms(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
+pub(super) fn ms(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || v < 0.0 || v > max {
         return Err(ScenarioError::invalid(field, format!("must be a number of milliseconds in [0, {max}], got {v}")));
     }
     Ok(())
 }
 
-fn probability(field: &str, v: f64) -> Result<(), ScenarioError> {
+pub(super) fn probability(field: &str, v: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || !(0.0..=1.0).contains(&v) {
         return Err(ScenarioError::invalid(field, format!("must be a probability in [0, 1], got {v}")));
     }
     Ok(())
 }
 
-fn node(field: &str, v: u32, size: u32) -> Result<(), ScenarioError> {
+pub(super) fn node(field: &str, v: u32, size: u32) -> Result<(), ScenarioError> {
     if v >= size {
         return Err(ScenarioError::invalid(
             field,
@@ -85,11 +85,7 @@ impl Scenario {
                 ));
             }
         }
-        let n = &self.network;
-        ms("network.latency_ms", n.latency_ms, MAX_MS)?;
-        ms("network.distance_ms", n.distance_ms, MAX_MS)?;
-        ms("network.jitter_ms", n.jitter_ms, MAX_MS)?;
-        probability("network.loss", n.loss)?;
+        self.network.validate(g.size)?;
         let w = &self.workload;
         if w.messages == 0 || w.messages > MAX_MESSAGES {
             return Err(ScenarioError::invalid(
