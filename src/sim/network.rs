@@ -114,6 +114,9 @@ pub struct Network {
     partitions: Vec<Partition>,
     /// Round length in microseconds; 0 in asynchronous mode.
     round_us: u64,
+    /// None of the above is in use: the original model (distance latency, global loss, an
+    /// unbounded uplink queue), resolved by the short path it always took.
+    plain: bool,
     rng: SimRng,
 }
 
@@ -176,6 +179,13 @@ impl Network {
             NetworkMode::Rounds { round_ms } => SimDuration::from_ms_f64(round_ms).0.max(1),
         };
         let finite_downlink = spec.downlink_bytes_per_sec != 0 || nodes.iter().any(|o| o.down_rate != 0);
+        let plain = nodes.is_empty()
+            && links.is_empty()
+            && spec.regions.is_none()
+            && spec.burst.is_none()
+            && spec.partitions.is_empty()
+            && spec.uplink_queue_bytes == 0
+            && round_us == 0;
         Network {
             regions: spec.regions.as_ref().map(|r| Regions::new(r, &positions)),
             positions,
@@ -195,6 +205,7 @@ impl Network {
             burst: spec.burst.as_ref().map(|b| Burst::new(b, n)),
             partitions: spec.partitions.iter().map(Partition::new).collect(),
             round_us,
+            plain,
             rng: rng::stream(seed, Stream::Network),
         }
     }
@@ -216,6 +227,7 @@ impl Network {
 
     /// The propagation latency from `a` to `b`, without jitter: from the regions' table if the
     /// scenario has regions, else from the distance.
+    #[inline(always)]
     pub fn base_latency(&self, a: u32, b: u32) -> SimDuration {
         if let Some(r) = &self.regions {
             return r.latency(a, b);
@@ -257,7 +269,18 @@ impl Network {
     /// Sends `bytes` bytes from `from` to `to` at `now`: queues it on the uplink, tests
     /// partitions, draws loss and jitter from the network stream, and says when it leaves and
     /// arrives and what becomes of it.
+    #[inline(always)]
     pub fn transmit(&mut self, now: SimTime, from: u32, to: u32, bytes: u32) -> Transmission {
+        if self.plain {
+            self.transmit_plain(now, from, to, bytes)
+        } else {
+            self.transmit_general(now, from, to, bytes)
+        }
+    }
+
+    /// Every feature of the model; kept out of line so the plain path stays small.
+    #[inline(never)]
+    fn transmit_general(&mut self, now: SimTime, from: u32, to: u32, bytes: u32) -> Transmission {
         if self.round_us != 0 {
             return self.transmit_in_rounds(now, from, to);
         }
@@ -273,6 +296,19 @@ impl Network {
             return Transmission { depart, arrive, fate: Fate::Partitioned };
         }
         let lost = self.lost(from, to);
+        let jitter = if self.jitter_us == 0 { 0 } else { self.rng.random_range(0..=self.jitter_us) };
+        let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
+        Transmission { depart, arrive, fate: if lost { Fate::Lost } else { Fate::Arrives } }
+    }
+
+    /// The original model, for scenarios that use nothing newer: the same steps as the general
+    /// path (which gives the same result for them, see the tests), without its checks.
+    #[inline(always)]
+    fn transmit_plain(&mut self, now: SimTime, from: u32, to: u32, bytes: u32) -> Transmission {
+        let free = &mut self.uplink_free_at[from as usize];
+        let depart = (*free).max(now) + tx_time(bytes, self.uplink_rate);
+        *free = depart;
+        let lost = hit(&mut self.rng, self.loss_threshold);
         let jitter = if self.jitter_us == 0 { 0 } else { self.rng.random_range(0..=self.jitter_us) };
         let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
         Transmission { depart, arrive, fate: if lost { Fate::Lost } else { Fate::Arrives } }
