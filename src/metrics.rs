@@ -37,6 +37,9 @@ pub struct Metrics {
     lost: u64,
     to_crashed: u64,
     lost_in_crash: u64,
+    dropped_uplink: u64,
+    dropped_downlink: u64,
+    dropped_partition: u64,
     events: u64,
     deliveries: u64,
     duplicate_deliveries: u64,
@@ -57,8 +60,12 @@ pub struct Metrics {
 pub struct Counters {
     /// Packets sent, by kind (indexed by `PacketKind as usize`).
     pub sent: [u64; PacketKind::COUNT],
-    /// Packets the network dropped.
+    /// Packets the network dropped at random (global, override or burst loss).
     pub lost: u64,
+    /// Packets dropped because an uplink or downlink queue was full.
+    pub dropped_queue: u64,
+    /// Packets dropped by a partition.
+    pub dropped_partition: u64,
     /// First deliveries of a message to a receiver.
     pub deliveries: u64,
     /// Events processed.
@@ -96,12 +103,19 @@ pub struct Report {
     pub latency_ms: LatencyMs,
     /// When the last delivery happened (milliseconds).
     pub completion_ms: f64,
-    /// Packets sent, by kind.
+    /// Packets sent, by kind (those a full queue dropped included; not those still queued in a
+    /// crashed sender's uplink).
     pub packets: BTreeMap<&'static str, u64>,
     /// Bytes sent, by kind.
     pub bytes: BTreeMap<&'static str, u64>,
-    /// Packets the network dropped.
+    /// Packets the network dropped at random (global, per-node or per-link, or burst loss).
     pub packets_lost: u64,
+    /// Packets dropped at their sender's full uplink queue (drop-tail); they never left.
+    pub packets_dropped_uplink: u64,
+    /// Packets dropped at their receiver's full downlink queue (drop-tail).
+    pub packets_dropped_downlink: u64,
+    /// Packets dropped by a partition between their sender and receiver.
+    pub packets_dropped_partition: u64,
     /// Packets that reached a crashed node and were dropped there.
     pub packets_to_crashed: u64,
     /// Packets still queued in a sender's uplink when it crashed (they never left).
@@ -148,6 +162,9 @@ impl Metrics {
             lost: 0,
             to_crashed: 0,
             lost_in_crash: 0,
+            dropped_uplink: 0,
+            dropped_downlink: 0,
+            dropped_partition: 0,
             events: 0,
             deliveries: 0,
             duplicate_deliveries: 0,
@@ -210,6 +227,21 @@ impl Metrics {
         self.lost_in_crash += 1;
     }
 
+    /// A packet was dropped at its sender's full uplink queue.
+    pub fn on_dropped_uplink(&mut self) {
+        self.dropped_uplink += 1;
+    }
+
+    /// A packet was dropped at its receiver's full downlink queue.
+    pub fn on_dropped_downlink(&mut self) {
+        self.dropped_downlink += 1;
+    }
+
+    /// A packet was dropped by a partition.
+    pub fn on_dropped_partition(&mut self) {
+        self.dropped_partition += 1;
+    }
+
     /// The kernel processed an event.
     #[inline]
     pub fn on_event(&mut self) {
@@ -262,7 +294,14 @@ impl Metrics {
 
     /// The counters the page shows.
     pub fn counters(&self) -> Counters {
-        Counters { sent: self.sent, lost: self.lost, deliveries: self.deliveries, events: self.events }
+        Counters {
+            sent: self.sent,
+            lost: self.lost,
+            dropped_queue: self.dropped_uplink + self.dropped_downlink,
+            dropped_partition: self.dropped_partition,
+            deliveries: self.deliveries,
+            events: self.events,
+        }
     }
 
     /// The full report, given which nodes are live members (up or paused), the trace hash and
@@ -311,6 +350,9 @@ impl Metrics {
             joins: self.join_at.len() as u64,
             leaves: self.leaves,
             stream: self.stream.as_ref().map(|st| st.report(self, alive, now)),
+            packets_dropped_uplink: self.dropped_uplink,
+            packets_dropped_downlink: self.dropped_downlink,
+            packets_dropped_partition: self.dropped_partition,
             events: self.events,
             sim_time_ms: now.as_ms_f64(),
             nodes: alive.len() as u32,

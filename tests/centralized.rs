@@ -89,8 +89,14 @@ fn last_arrival_grows_linearly_with_the_group() {
         let mut completion = Vec::new();
         for n in [50u32, 100, 200, 400] {
             let mut s = scenario(7, n, 1, 0.0, unreliable());
-            s.network =
-                NetworkSpec { latency_ms, distance_ms: 0.0, jitter_ms: 0.0, loss: 0.0, uplink_bytes_per_sec: rate };
+            s.network = NetworkSpec {
+                latency_ms,
+                distance_ms: 0.0,
+                jitter_ms: 0.0,
+                loss: 0.0,
+                uplink_bytes_per_sec: rate,
+                ..NetworkSpec::default()
+            };
             s.workload.size_bytes = payload;
             let (r, _) = run(&s);
             let per_copy_us = tx_us(u64::from(payload) + 40, rate);
@@ -119,7 +125,14 @@ fn latency_is_rounded_to_the_nearest_microsecond() {
     // 2.01 ms * 1000 = 2009.9999999999998 in f64: truncation gives 2009 us, not 2010.
     for latency_ms in [2.01, 4.02, 8.03, 5.0] {
         let mut s = scenario(1, 2, 1, 0.0, unreliable());
-        s.network = NetworkSpec { latency_ms, distance_ms: 0.0, jitter_ms: 0.0, loss: 0.0, uplink_bytes_per_sec: 0 };
+        s.network = NetworkSpec {
+            latency_ms,
+            distance_ms: 0.0,
+            jitter_ms: 0.0,
+            loss: 0.0,
+            uplink_bytes_per_sec: 0,
+            ..NetworkSpec::default()
+        };
         let (r, _) = run(&s);
         assert_eq!(r.completion_ms, latency_ms, "latency {latency_ms} ms");
     }
@@ -356,8 +369,14 @@ fn a_sender_crashing_mid_loop_loses_the_copies_still_in_its_uplink() {
     // 1040-byte copies at 1.04 MB/s leave every 1 ms; the sender crashes at 10.5 ms, so exactly
     // the copies that left at 1, 2, ..., 10 ms arrive and the other 90 die in its uplink.
     let mut s = scenario(3, 101, 1, 0.0, unreliable());
-    s.network =
-        NetworkSpec { latency_ms: 1.0, distance_ms: 0.0, jitter_ms: 0.0, loss: 0.0, uplink_bytes_per_sec: 1_040_000 };
+    s.network = NetworkSpec {
+        latency_ms: 1.0,
+        distance_ms: 0.0,
+        jitter_ms: 0.0,
+        loss: 0.0,
+        uplink_bytes_per_sec: 1_040_000,
+        ..NetworkSpec::default()
+    };
     s.faults = vec![FaultSpec::Crash { at_ms: 10.5, node: 0 }];
     let (r, _) = run(&s);
     assert_eq!(r.deliveries, 10, "{r:?}");

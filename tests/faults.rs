@@ -24,7 +24,14 @@ use mcast::sim::{SimDuration, SimTime};
 /// A network where every one-way trip takes exactly 1 ms and nothing is lost; `rate` bytes per
 /// second per uplink (0 = unlimited).
 fn exact_network(rate: u64) -> NetworkSpec {
-    NetworkSpec { latency_ms: 1.0, distance_ms: 0.0, jitter_ms: 0.0, loss: 0.0, uplink_bytes_per_sec: rate }
+    NetworkSpec {
+        latency_ms: 1.0,
+        distance_ms: 0.0,
+        jitter_ms: 0.0,
+        loss: 0.0,
+        uplink_bytes_per_sec: rate,
+        ..NetworkSpec::default()
+    }
 }
 
 fn scenario(seed: u64, n: u32, messages: u32, config: CentralizedConfig) -> Scenario {

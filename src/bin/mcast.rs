@@ -38,8 +38,11 @@ to its end and prints one JSON object on stdout:
                       after a crash may deliver again what it delivered before)
     latency_ms        {p50, p99, max, mean} from a message's send to each first delivery
     completion_ms     time of the last delivery
-    packets, bytes    counts by kind: data, ack, retransmit, join, leave
-    packets_lost      packets the network dropped
+    packets, bytes    counts by kind: data, ack, retransmit, join, leave (queue drops included)
+    packets_lost      packets lost at random (global, per-node, per-link or burst loss)
+    packets_dropped_uplink    dropped at the sender's full uplink queue (never left)
+    packets_dropped_downlink  dropped at the receiver's full downlink queue
+    packets_dropped_partition dropped by a partition between sender and receiver
     packets_to_crashed  packets that reached a crashed node
     packets_lost_in_crash  packets still in a sender's uplink when it crashed
     packets_to_paused packets that reached a paused node (dropped)

@@ -6,10 +6,15 @@
 
 pub mod faults;
 pub mod link;
+mod network;
 mod validate;
 pub mod workload;
 
 pub use faults::{FaultSpec, MembershipSpec, Service};
+pub use network::{
+    BurstSpec, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, RegionsSpec, WanLatency, MAX_PARTITIONS,
+    MAX_REGIONS,
+};
 pub use validate::Limits;
 pub use workload::{StreamSpec, WorkloadSpec};
 
@@ -86,28 +91,6 @@ pub enum Layout {
     Grid,
     /// Uniformly at random (from the seed's layout stream).
     Random,
-}
-
-/// The network model.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct NetworkSpec {
-    /// One-way latency between two nodes at the same spot (milliseconds).
-    pub latency_ms: f64,
-    /// Extra one-way latency per unit of distance in the unit square (milliseconds).
-    pub distance_ms: f64,
-    /// Uniform random extra delay in `[0, jitter_ms]` per packet (milliseconds).
-    pub jitter_ms: f64,
-    /// Probability that a packet is lost, independently per packet, in `[0, 1]`.
-    pub loss: f64,
-    /// Each node's uplink rate in bytes per second; packets queue behind each other (0 = unlimited).
-    pub uplink_bytes_per_sec: u64,
-}
-
-impl Default for NetworkSpec {
-    fn default() -> Self {
-        NetworkSpec { latency_ms: 5.0, distance_ms: 40.0, jitter_ms: 2.0, loss: 0.0, uplink_bytes_per_sec: 2_500_000 }
-    }
 }
 
 /// The protocol, tagged by `kind`.

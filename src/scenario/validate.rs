@@ -38,14 +38,14 @@ pub(super) fn ms(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-fn probability(field: &str, v: f64) -> Result<(), ScenarioError> {
+pub(super) fn probability(field: &str, v: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || !(0.0..=1.0).contains(&v) {
         return Err(ScenarioError::invalid(field, format!("must be a probability in [0, 1], got {v}")));
     }
     Ok(())
 }
 
-fn node(field: &str, v: u32, size: u32) -> Result<(), ScenarioError> {
+pub(super) fn node(field: &str, v: u32, size: u32) -> Result<(), ScenarioError> {
     if v >= size {
         return Err(ScenarioError::invalid(
             field,
@@ -89,11 +89,7 @@ impl Scenario {
                 ));
             }
         }
-        let n = &self.network;
-        ms("network.latency_ms", n.latency_ms, MAX_MS)?;
-        ms("network.distance_ms", n.distance_ms, MAX_MS)?;
-        ms("network.jitter_ms", n.jitter_ms, MAX_MS)?;
-        probability("network.loss", n.loss)?;
+        self.network.validate(g.size)?;
         self.workload.validate(g)?;
         ms("duration_ms", self.duration_ms, MAX_MS)?;
         if self.duration_ms == 0.0 {

@@ -1,28 +1,95 @@
-//! The network model: latency from distance plus jitter, independent loss, and a finite uplink
-//! per node through which a node's packets leave one after another.
+//! The network model: latency from distance or from regions, plus jitter; loss that is
+//! independent, per node, per link or bursty; a finite uplink and downlink per node with
+//! drop-tail queues; partitions; and a round-synchronous mode beside the event-driven one.
 //!
-//! A send is resolved the moment it is made: the packet leaves when the sender's uplink is free
-//! and has pushed its bytes (`bytes / rate`), then travels for the latency. So a sender that
-//! unicasts one message to n members needs n transmission times before the last copy leaves:
-//! the O(n) of the centralized approach, made visible.
+//! A send is resolved the moment it is made, in this order:
+//!
+//! 1. **Uplink.** The packet joins the sender's uplink FIFO. If the uplink holds a finite queue
+//!    and the bytes not yet transmitted plus this packet would exceed it, the packet is dropped
+//!    at once (drop-tail, [`Fate::UplinkFull`]) and costs no bandwidth. Otherwise it leaves when
+//!    the uplink is free and has pushed its bytes (`bytes / rate`). So a sender that unicasts one
+//!    message to n members needs n transmission times before the last copy leaves: the O(n) of
+//!    the centralized approach, made visible; and with a queue of Q bytes, every copy past the
+//!    first Q bytes is dropped.
+//! 2. **Partitions**, tested at the moment the packet leaves the uplink: a packet leaving during
+//!    a partition that separates its ends is dropped ([`Fate::Partitioned`]). A packet that left
+//!    before the partition started is already on the wire and arrives.
+//! 3. **Loss** ([`Fate::Lost`]), from the first of: the directed link's own rate; the sender's
+//!    `send_loss` and the receiver's `recv_loss` (both, if both are set: survival is the product);
+//!    the receiver's Gilbert–Elliott chain; the global rate.
+//! 4. **Latency**: regions' LAN/WAN table or distance, plus uniform jitter.
+//!
+//! The **downlink** needs packets in the order they reach the receiver, which is not the order
+//! they were sent, so it is resolved later by the kernel: a packet to a node with a finite
+//! downlink first reaches the downlink at its arrival time ([`Network::downlink`]), queues there
+//! behind earlier arrivals (store-and-forward: `bytes / rate` once it is first in line) and is
+//! handed to the node when fully received, or is dropped if the downlink queue is full.
+//!
+//! In **rounds mode** none of this timing applies: a packet sent during round k (time in
+//! `[k R, (k + 1) R)`) arrives at `(k + 1) R`, partitions and loss are tested at the send, and
+//! timers fire on the first round boundary at or after their due time ([`Network::timer_due`]).
+//!
+//! Every draw comes from the network stream, in send order. A scenario that sets none of the
+//! newer fields draws exactly what the original model drew (a loss draw when `loss > 0`, then a
+//! jitter draw when `jitter_ms > 0`), so its trace hash is unchanged.
+
+mod burst;
+mod partition;
+mod regions;
+
+pub use regions::sector;
 
 use super::rng::{self, probability_threshold, SimRng, Stream};
 use super::time::{SimDuration, SimTime};
-use crate::scenario::NetworkSpec;
+use crate::scenario::{NetworkMode, NetworkSpec};
+use burst::Burst;
+use partition::Partition;
 use rand::{Rng, RngCore};
+use regions::Regions;
 
-/// When a packet leaves and arrives, and whether it is lost on the way.
+/// What becomes of a packet once it is handed to the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Transmission {
-    /// When the last bit left the sender's uplink.
-    pub depart: SimTime,
-    /// When it reaches the receiver (had it not been lost).
-    pub arrive: SimTime,
-    /// Whether the network dropped it.
-    pub lost: bool,
+pub enum Fate {
+    /// It reaches the receiver (or the receiver's downlink queue, when that is finite).
+    Arrives,
+    /// Random loss: a link or node override, the burst model or the global rate.
+    Lost,
+    /// A partition separated sender and receiver when it left the uplink.
+    Partitioned,
+    /// The sender's uplink queue was full: dropped at the send, it never leaves.
+    UplinkFull,
 }
 
-/// Latency, loss and uplink state for the whole group.
+/// When a packet leaves and arrives, and what becomes of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transmission {
+    /// When the last bit left the sender's uplink (the send time for [`Fate::UplinkFull`]).
+    pub depart: SimTime,
+    /// When it reaches the receiver, or its downlink (had it not been dropped).
+    pub arrive: SimTime,
+    /// Whether it arrives, and if not, why.
+    pub fate: Fate,
+}
+
+impl Transmission {
+    /// Whether the network drops it (for any reason).
+    pub fn lost(&self) -> bool {
+        self.fate != Fate::Arrives
+    }
+}
+
+/// One node's overrides, with the global values filled in.
+struct NodeLink {
+    node: u32,
+    up_rate: u64,
+    up_queue: u64,
+    down_rate: u64,
+    down_queue: u64,
+    send_loss: Option<f64>,
+    recv_loss: Option<f64>,
+}
+
+/// Latency, loss, bandwidth and partition state for the whole group.
 pub struct Network {
     positions: Vec<[f64; 2]>,
     base_us: f64,
@@ -30,22 +97,115 @@ pub struct Network {
     jitter_us: u64,
     loss_threshold: u64,
     uplink_rate: u64,
+    uplink_queue: u64,
+    downlink_rate: u64,
+    downlink_queue: u64,
     uplink_free_at: Vec<SimTime>,
+    /// Empty unless some node's downlink is finite (and the mode is asynchronous).
+    downlink_free_at: Vec<SimTime>,
+    regions: Option<Regions>,
+    /// Sorted by node; empty for the common case of no overrides.
+    nodes: Vec<NodeLink>,
+    /// Whether any entry of `nodes` sets a loss.
+    node_loss: bool,
+    /// `(from << 32 | to, loss threshold)`, sorted.
+    links: Vec<(u64, u64)>,
+    burst: Option<Burst>,
+    partitions: Vec<Partition>,
+    /// Round length in microseconds; 0 in asynchronous mode.
+    round_us: u64,
+    /// None of the above is in use: the original model (distance latency, global loss, an
+    /// unbounded uplink queue), resolved by the short path it always took.
+    plain: bool,
     rng: SimRng,
+}
+
+/// `rng` says yes with probability `threshold / 2^64` (never for 0).
+#[inline]
+fn hit(rng: &mut SimRng, threshold: u64) -> bool {
+    threshold != 0 && rng.next_u64() < threshold
+}
+
+/// How long `bytes` bytes occupy a link of `rate` bytes per second (0 = unlimited), rounded up
+/// to the microsecond.
+#[inline]
+fn tx_time(bytes: u32, rate: u64) -> SimDuration {
+    if rate == 0 {
+        return SimDuration::ZERO;
+    }
+    SimDuration((u64::from(bytes) * 1_000_000).div_ceil(rate))
+}
+
+/// Bytes a link of `rate` bytes per second that is busy until `free_at` has yet to transmit at
+/// `now`, rounded down.
+#[inline]
+fn backlog(free_at: SimTime, now: SimTime, rate: u64) -> u64 {
+    let busy = u128::from(free_at.since(now).0);
+    u64::try_from(busy * u128::from(rate) / 1_000_000).unwrap_or(u64::MAX)
+}
+
+/// Whether a queue of `capacity` bytes (0 = unlimited) holding `queued` takes `bytes` more.
+#[inline]
+fn fits(capacity: u64, queued: u64, bytes: u32) -> bool {
+    capacity == 0 || queued.saturating_add(u64::from(bytes)) <= capacity
 }
 
 impl Network {
     /// A network over nodes at `positions`, with randomness from `seed`'s network stream.
     pub fn new(spec: &NetworkSpec, positions: Vec<[f64; 2]>, seed: u64) -> Self {
         let n = positions.len();
+        let mut nodes: Vec<NodeLink> = spec
+            .nodes
+            .iter()
+            .map(|o| NodeLink {
+                node: o.node,
+                up_rate: o.uplink_bytes_per_sec.unwrap_or(spec.uplink_bytes_per_sec),
+                up_queue: o.uplink_queue_bytes.unwrap_or(spec.uplink_queue_bytes),
+                down_rate: o.downlink_bytes_per_sec.unwrap_or(spec.downlink_bytes_per_sec),
+                down_queue: o.downlink_queue_bytes.unwrap_or(spec.downlink_queue_bytes),
+                send_loss: o.send_loss,
+                recv_loss: o.recv_loss,
+            })
+            .collect();
+        nodes.sort_by_key(|o| o.node);
+        let mut links: Vec<(u64, u64)> = spec
+            .links
+            .iter()
+            .map(|l| (u64::from(l.from) << 32 | u64::from(l.to), probability_threshold(l.loss)))
+            .collect();
+        links.sort_unstable();
+        let round_us = match spec.mode {
+            NetworkMode::Async => 0,
+            NetworkMode::Rounds { round_ms } => SimDuration::from_ms_f64(round_ms).0.max(1),
+        };
+        let finite_downlink = spec.downlink_bytes_per_sec != 0 || nodes.iter().any(|o| o.down_rate != 0);
+        let plain = nodes.is_empty()
+            && links.is_empty()
+            && spec.regions.is_none()
+            && spec.burst.is_none()
+            && spec.partitions.is_empty()
+            && spec.uplink_queue_bytes == 0
+            && round_us == 0;
         Network {
+            regions: spec.regions.as_ref().map(|r| Regions::new(r, &positions)),
             positions,
             base_us: spec.latency_ms * 1000.0,
             per_unit_us: spec.distance_ms * 1000.0,
             jitter_us: SimDuration::from_ms_f64(spec.jitter_ms).0,
             loss_threshold: probability_threshold(spec.loss),
             uplink_rate: spec.uplink_bytes_per_sec,
+            uplink_queue: spec.uplink_queue_bytes,
+            downlink_rate: spec.downlink_bytes_per_sec,
+            downlink_queue: spec.downlink_queue_bytes,
             uplink_free_at: vec![SimTime::ZERO; n],
+            downlink_free_at: if finite_downlink && round_us == 0 { vec![SimTime::ZERO; n] } else { Vec::new() },
+            node_loss: nodes.iter().any(|o| o.send_loss.is_some() || o.recv_loss.is_some()),
+            nodes,
+            links,
+            burst: spec.burst.as_ref().map(|b| Burst::new(b, n)),
+            partitions: spec.partitions.iter().map(Partition::new).collect(),
+            round_us,
+            plain,
             rng: rng::stream(seed, Stream::Network),
         }
     }
@@ -55,33 +215,192 @@ impl Network {
         &self.positions
     }
 
-    /// The propagation latency from `a` to `b`, without jitter.
+    /// Node `node`'s region, if the scenario has regions.
+    pub fn region_of(&self, node: u32) -> Option<u32> {
+        self.regions.as_ref().map(|r| r.of(node))
+    }
+
+    /// The round length in rounds mode; `None` in asynchronous mode.
+    pub fn round(&self) -> Option<SimDuration> {
+        (self.round_us != 0).then_some(SimDuration(self.round_us))
+    }
+
+    /// The propagation latency from `a` to `b`, without jitter: from the regions' table if the
+    /// scenario has regions, else from the distance.
+    #[inline(always)]
     pub fn base_latency(&self, a: u32, b: u32) -> SimDuration {
+        if let Some(r) = &self.regions {
+            return r.latency(a, b);
+        }
         let [ax, ay] = self.positions[a as usize];
         let [bx, by] = self.positions[b as usize];
         let d = ((ax - bx) * (ax - bx) + (ay - by) * (ay - by)).sqrt();
         SimDuration((self.base_us + d * self.per_unit_us).round() as u64)
     }
 
-    /// How long `bytes` bytes occupy an uplink.
+    /// How long `bytes` bytes occupy an uplink at the global rate.
     pub fn transmission_time(&self, bytes: u32) -> SimDuration {
-        if self.uplink_rate == 0 {
-            return SimDuration::ZERO;
-        }
-        SimDuration((u64::from(bytes) * 1_000_000).div_ceil(self.uplink_rate))
+        tx_time(bytes, self.uplink_rate)
     }
 
-    /// Sends `bytes` bytes from `from` to `to` at `now`: queues it on the uplink, draws loss and
-    /// jitter from the network stream, and says when it leaves and arrives.
+    #[inline]
+    fn node_link(&self, node: u32) -> Option<&NodeLink> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        self.nodes.binary_search_by_key(&node, |o| o.node).ok().map(|i| &self.nodes[i])
+    }
+
+    /// Node `node`'s uplink rate and queue capacity (0 = unlimited).
+    pub fn uplink_of(&self, node: u32) -> (u64, u64) {
+        self.node_link(node).map_or((self.uplink_rate, self.uplink_queue), |o| (o.up_rate, o.up_queue))
+    }
+
+    /// Node `node`'s downlink rate and queue capacity (0 = unlimited).
+    pub fn downlink_of(&self, node: u32) -> (u64, u64) {
+        self.node_link(node).map_or((self.downlink_rate, self.downlink_queue), |o| (o.down_rate, o.down_queue))
+    }
+
+    /// Bytes in `node`'s uplink not yet transmitted at `now`.
+    pub fn uplink_backlog(&self, now: SimTime, node: u32) -> u64 {
+        backlog(self.uplink_free_at[node as usize], now, self.uplink_of(node).0)
+    }
+
+    /// Sends `bytes` bytes from `from` to `to` at `now`: queues it on the uplink, tests
+    /// partitions, draws loss and jitter from the network stream, and says when it leaves and
+    /// arrives and what becomes of it.
+    #[inline(always)]
     pub fn transmit(&mut self, now: SimTime, from: u32, to: u32, bytes: u32) -> Transmission {
-        let free = &mut self.uplink_free_at[from as usize];
-        let start = (*free).max(now);
-        let depart = start + self.transmission_time(bytes);
+        if self.plain {
+            self.transmit_plain(now, from, to, bytes)
+        } else {
+            self.transmit_general(now, from, to, bytes)
+        }
+    }
+
+    /// Every feature of the model; kept out of line so the plain path stays small.
+    #[inline(never)]
+    fn transmit_general(&mut self, now: SimTime, from: u32, to: u32, bytes: u32) -> Transmission {
+        if self.round_us != 0 {
+            return self.transmit_in_rounds(now, from, to);
+        }
+        let (rate, queue) = self.uplink_of(from);
+        let free = self.uplink_free_at[from as usize];
+        if queue != 0 && rate != 0 && !fits(queue, backlog(free, now, rate), bytes) {
+            return Transmission { depart: now, arrive: now, fate: Fate::UplinkFull };
+        }
+        let depart = free.max(now) + tx_time(bytes, rate);
         self.uplink_free_at[from as usize] = depart;
-        let lost = self.loss_threshold != 0 && self.rng.next_u64() < self.loss_threshold;
+        if self.partitioned(depart, from, to) {
+            let arrive = depart + self.base_latency(from, to);
+            return Transmission { depart, arrive, fate: Fate::Partitioned };
+        }
+        let lost = self.lost(from, to);
         let jitter = if self.jitter_us == 0 { 0 } else { self.rng.random_range(0..=self.jitter_us) };
         let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
-        Transmission { depart, arrive, lost }
+        Transmission { depart, arrive, fate: if lost { Fate::Lost } else { Fate::Arrives } }
+    }
+
+    /// The original model, for scenarios that use nothing newer: the same steps as the general
+    /// path (which gives the same result for them, see the tests), without its checks.
+    #[inline(always)]
+    fn transmit_plain(&mut self, now: SimTime, from: u32, to: u32, bytes: u32) -> Transmission {
+        let free = &mut self.uplink_free_at[from as usize];
+        let depart = (*free).max(now) + tx_time(bytes, self.uplink_rate);
+        *free = depart;
+        let lost = hit(&mut self.rng, self.loss_threshold);
+        let jitter = if self.jitter_us == 0 { 0 } else { self.rng.random_range(0..=self.jitter_us) };
+        let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
+        Transmission { depart, arrive, fate: if lost { Fate::Lost } else { Fate::Arrives } }
+    }
+
+    /// Rounds mode: no bandwidth, latency or jitter; the packet arrives at the next boundary.
+    fn transmit_in_rounds(&mut self, now: SimTime, from: u32, to: u32) -> Transmission {
+        let arrive = SimTime((now.0 / self.round_us + 1).saturating_mul(self.round_us));
+        let fate = if self.partitioned(now, from, to) {
+            Fate::Partitioned
+        } else if self.lost(from, to) {
+            Fate::Lost
+        } else {
+            Fate::Arrives
+        };
+        Transmission { depart: now, arrive, fate }
+    }
+
+    /// When a timer due at `t` fires: `t` itself, or in rounds mode the first round boundary at
+    /// or after `t`.
+    #[inline]
+    pub fn timer_due(&self, t: SimTime) -> SimTime {
+        if self.round_us == 0 {
+            t
+        } else {
+            SimTime(t.0.div_ceil(self.round_us).saturating_mul(self.round_us))
+        }
+    }
+
+    /// Whether a partition drops a packet leaving `from` for `to` at `t`.
+    #[inline]
+    pub fn partitioned(&self, t: SimTime, from: u32, to: u32) -> bool {
+        !self.partitions.is_empty() && self.partitions.iter().any(|p| p.blocks(t, from, to))
+    }
+
+    /// Draws whether a packet from `from` to `to` is lost, stepping the receiver's burst chain
+    /// unless an override decides.
+    #[inline]
+    fn lost(&mut self, from: u32, to: u32) -> bool {
+        let threshold = match self.override_threshold(from, to) {
+            Some(t) => t,
+            None => match &mut self.burst {
+                Some(b) => return b.lost(to, &mut self.rng),
+                None => self.loss_threshold,
+            },
+        };
+        hit(&mut self.rng, threshold)
+    }
+
+    /// The loss threshold a link or node override sets for `from` → `to`, if any.
+    #[inline]
+    fn override_threshold(&self, from: u32, to: u32) -> Option<u64> {
+        if !self.links.is_empty() {
+            let key = u64::from(from) << 32 | u64::from(to);
+            if let Ok(i) = self.links.binary_search_by_key(&key, |l| l.0) {
+                return Some(self.links[i].1);
+            }
+        }
+        if !self.node_loss {
+            return None;
+        }
+        let send = self.node_link(from).and_then(|o| o.send_loss);
+        let recv = self.node_link(to).and_then(|o| o.recv_loss);
+        match (send, recv) {
+            (None, None) => None,
+            (Some(p), None) | (None, Some(p)) => Some(probability_threshold(p)),
+            (Some(s), Some(r)) => Some(probability_threshold(1.0 - (1.0 - s) * (1.0 - r))),
+        }
+    }
+
+    /// Whether packets to `to` pass through a finite downlink, so the kernel must call
+    /// [`Network::downlink`] when they reach it.
+    #[inline]
+    pub fn downlink_limited(&self, to: u32) -> bool {
+        !self.downlink_free_at.is_empty() && self.downlink_of(to).0 != 0
+    }
+
+    /// A packet of `bytes` bytes reaches `to`'s downlink at `now` (packets must come in arrival
+    /// order). Returns when it is fully received, or `None` if the downlink queue is full and it
+    /// is dropped (drop-tail).
+    pub fn downlink(&mut self, now: SimTime, to: u32, bytes: u32) -> Option<SimTime> {
+        let (rate, queue) = self.downlink_of(to);
+        let free = self.downlink_free_at.get(to as usize).copied().unwrap_or(SimTime::ZERO);
+        if rate == 0 {
+            return Some(now);
+        }
+        if !fits(queue, backlog(free, now, rate), bytes) {
+            return None;
+        }
+        let done = free.max(now) + tx_time(bytes, rate);
+        self.downlink_free_at[to as usize] = done;
+        Some(done)
     }
 
     /// Empties `node`'s uplink at `now` (its node crashed: what was queued never leaves), so that
@@ -95,10 +414,21 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{LinkSpec, NodeNetSpec};
+
+    fn spec(loss: f64, rate: u64) -> NetworkSpec {
+        NetworkSpec {
+            latency_ms: 1.0,
+            distance_ms: 10.0,
+            jitter_ms: 0.0,
+            loss,
+            uplink_bytes_per_sec: rate,
+            ..NetworkSpec::default()
+        }
+    }
 
     fn net(loss: f64, rate: u64) -> Network {
-        let spec = NetworkSpec { latency_ms: 1.0, distance_ms: 10.0, jitter_ms: 0.0, loss, uplink_bytes_per_sec: rate };
-        Network::new(&spec, vec![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], 5)
+        Network::new(&spec(loss, rate), vec![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], 5)
     }
 
     #[test]
@@ -123,8 +453,61 @@ mod tests {
     #[test]
     fn loss_rate_matches_its_setting() {
         let mut n = net(0.3, 0);
-        let lost = (0..100_000).filter(|_| n.transmit(SimTime(0), 0, 1, 10).lost).count();
+        let lost = (0..100_000).filter(|_| n.transmit(SimTime(0), 0, 1, 10).lost()).count();
         // Binomial(100000, 0.3): sd ≈ 145; 5 sd either side.
         assert!((29_275..=30_725).contains(&lost), "lost {lost}");
+    }
+
+    #[test]
+    fn backlog_counts_untransmitted_bytes() {
+        let mut n = net(0.0, 1_000_000);
+        n.transmit(SimTime(0), 0, 1, 1000);
+        n.transmit(SimTime(0), 0, 1, 500);
+        assert_eq!(n.uplink_backlog(SimTime(0), 0), 1500);
+        assert_eq!(n.uplink_backlog(SimTime(1200), 0), 300);
+        assert_eq!(n.uplink_backlog(SimTime(9000), 0), 0);
+    }
+
+    #[test]
+    fn a_packet_larger_than_the_queue_never_fits() {
+        let mut s = spec(0.0, 1_000_000);
+        s.uplink_queue_bytes = 999;
+        let mut n = Network::new(&s, vec![[0.0; 2]; 2], 1);
+        assert_eq!(n.transmit(SimTime(0), 0, 1, 1000).fate, Fate::UplinkFull);
+        assert_eq!(n.transmit(SimTime(0), 0, 1, 999).fate, Fate::Arrives);
+        // A dropped packet took no bandwidth: the next one queues behind the 999 bytes only.
+        assert_eq!(n.uplink_backlog(SimTime(0), 0), 999);
+    }
+
+    #[test]
+    fn overrides_pick_the_most_specific_loss() {
+        let mut s = spec(0.0, 0);
+        s.nodes = vec![
+            NodeNetSpec { node: 0, send_loss: Some(1.0), ..NodeNetSpec::default() },
+            NodeNetSpec { node: 2, recv_loss: Some(1.0), uplink_bytes_per_sec: Some(7), ..NodeNetSpec::default() },
+        ];
+        s.links = vec![LinkSpec { from: 0, to: 1, loss: 0.0 }];
+        let n = Network::new(&s, vec![[0.0; 2]; 3], 1);
+        assert_eq!(n.override_threshold(0, 1), Some(0), "the link beats the node");
+        assert_eq!(n.override_threshold(0, 2), Some(u64::MAX));
+        assert_eq!(n.override_threshold(1, 2), Some(u64::MAX));
+        assert_eq!(n.override_threshold(1, 0), None, "node 0 overrides what it sends, not what it gets");
+        assert_eq!(n.override_threshold(2, 1), None);
+        assert_eq!(n.uplink_of(2), (7, 0));
+        assert_eq!(n.uplink_of(1), (0, 0));
+    }
+
+    #[test]
+    fn timers_snap_to_round_boundaries() {
+        let mut s = spec(0.0, 1000);
+        s.mode = NetworkMode::Rounds { round_ms: 10.0 };
+        let mut n = Network::new(&s, vec![[0.0; 2]; 2], 1);
+        assert_eq!(n.timer_due(SimTime(0)), SimTime(0));
+        assert_eq!(n.timer_due(SimTime(1)), SimTime(10_000));
+        assert_eq!(n.timer_due(SimTime(10_000)), SimTime(10_000));
+        let t = n.transmit(SimTime(10_000), 0, 1, 5000);
+        assert_eq!((t.depart, t.arrive), (SimTime(10_000), SimTime(20_000)), "no bandwidth in rounds");
+        assert!(!n.downlink_limited(1));
+        assert_eq!(net(0.0, 0).timer_due(SimTime(1)), SimTime(1));
     }
 }

@@ -10,7 +10,7 @@
 //! inputs, its packets, or a membership service the scenario names.
 
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
-use super::network::Network;
+use super::network::{Fate, Network};
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::time::{SimDuration, SimTime};
@@ -20,8 +20,11 @@ use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Ou
 
 /// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
 /// after a crash it is stale. `Notify` is the membership service telling every other live member.
+/// A packet to a node with a finite downlink first reaches that downlink (`Downlink`), queues
+/// there, then arrives.
 enum Event<M, T> {
     Arrive { to: NodeId, from: NodeId, msg: M },
+    Downlink { to: NodeId, from: NodeId, msg: M },
     Timer { node: NodeId, timer: T, inc: u32 },
     App { node: NodeId, id: MsgId, bytes: u32 },
     Fault(Fault),
@@ -41,8 +44,10 @@ pub struct Flight {
     pub arrive: SimTime,
     /// Its kind.
     pub kind: PacketKind,
-    /// Whether the network drops it on the way.
+    /// Whether the network drops it on the way (random loss or a partition).
     pub lost: bool,
+    /// Whether a partition drops it (then `lost` is true as well).
+    pub partitioned: bool,
 }
 
 /// What to schedule before the run starts.
@@ -101,6 +106,7 @@ const TAG_RESUME: u64 = 18;
 const TAG_JOIN: u64 = 19;
 const TAG_LEAVE: u64 = 20;
 const TAG_NOTIFY: u64 = 21;
+const TAG_DOWNLINK: u64 = 7;
 
 impl<P: Protocol> World<P> {
     /// A world of `setup.size` initial nodes (and `setup.faults.joiners` later ones) running `P`
@@ -210,6 +216,22 @@ impl<P: Protocol> World<P> {
                         Status::Crashed => self.metrics.on_to_crashed(),
                         _ => self.metrics.on_to_absent(),
                     }
+                }
+            }
+            Event::Downlink { to, from, msg } => {
+                self.trace.word(TAG_DOWNLINK | u64::from(to) << 8 | u64::from(from) << 32);
+                if !self.alive[to as usize] {
+                    match self.life.status(to) {
+                        Status::Paused => self.metrics.on_to_paused(),
+                        Status::Crashed => self.metrics.on_to_crashed(),
+                        _ => self.metrics.on_to_absent(),
+                    }
+                } else if let Some(at) = self.net.downlink(t, to, msg.bytes()) {
+                    self.trace.word(at.0);
+                    self.queue.push(at, Event::Arrive { to, from, msg });
+                } else {
+                    self.trace.word(u64::MAX);
+                    self.metrics.on_dropped_downlink();
                 }
             }
             Event::Timer { node, timer, inc } => {
@@ -324,7 +346,7 @@ impl<P: Protocol> World<P> {
                 Output::Send { to, msg } => self.send(node, to, msg),
                 Output::SetTimer { after, timer } => {
                     let inc = self.life.epoch(node);
-                    self.queue.push(self.now + after, Event::Timer { node, timer, inc });
+                    self.queue.push(self.net.timer_due(self.now + after), Event::Timer { node, timer, inc });
                 }
                 Output::Deliver { id } => {
                     self.trace.word(TAG_DELIVER | u64::from(node) << 8 | u64::from(id.0) << 32);
@@ -343,21 +365,38 @@ impl<P: Protocol> World<P> {
             return;
         }
         let tx = self.net.transmit(self.now, from, to, bytes);
+        let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
+        if tx.fate == Fate::UplinkFull {
+            // Drop-tail at the sender's own uplink: it never leaves.
+            self.trace.word(TAG_SEND | (kind as u64) << 8 | 3 << 16 | m << 32);
+            self.metrics.on_send(kind, bytes, false);
+            self.metrics.on_dropped_uplink();
+            return;
+        }
         if tx.depart > self.crash_time[from as usize] {
             // Still queued in the uplink when its node crashes: it never leaves.
             self.trace.word(TAG_SEND | (kind as u64) << 8 | 2 << 16);
             self.metrics.on_lost_in_crash();
             return;
         }
-        self.metrics.on_send(kind, bytes, tx.lost);
-        let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
-        self.trace.word(TAG_SEND | (kind as u64) << 8 | u64::from(tx.lost) << 16 | m << 32);
+        let (lost, partitioned) = (tx.fate == Fate::Lost, tx.fate == Fate::Partitioned);
+        self.metrics.on_send(kind, bytes, lost);
+        if partitioned {
+            self.metrics.on_dropped_partition();
+        }
+        let code = if partitioned { 4 } else { u64::from(lost) };
+        self.trace.word(TAG_SEND | (kind as u64) << 8 | code << 16 | m << 32);
         self.trace.word(tx.arrive.0 ^ u64::from(to) << 40);
         if let Some(f) = &mut self.flights {
-            f.push(Flight { from, to, depart: tx.depart, arrive: tx.arrive, kind, lost: tx.lost });
+            let lost = lost || partitioned;
+            f.push(Flight { from, to, depart: tx.depart, arrive: tx.arrive, kind, lost, partitioned });
         }
-        if !tx.lost {
-            self.queue.push(tx.arrive, Event::Arrive { to, from, msg });
+        if tx.fate == Fate::Arrives {
+            if self.net.downlink_limited(to) {
+                self.queue.push(tx.arrive, Event::Downlink { to, from, msg });
+            } else {
+                self.queue.push(tx.arrive, Event::Arrive { to, from, msg });
+            }
         }
     }
 
@@ -411,7 +450,11 @@ impl<P: Protocol> World<P> {
         if let Some(flights) = &self.flights {
             for f in flights.iter().filter(|f| f.depart > self.now) {
                 c.sent[f.kind as usize] -= 1;
-                c.lost -= u64::from(f.lost);
+                if f.partitioned {
+                    c.dropped_partition -= 1;
+                } else {
+                    c.lost -= u64::from(f.lost);
+                }
             }
         }
         c
