@@ -5,6 +5,7 @@
 //! [`Scenario::validate`] checks every range, and any error names the field that is wrong.
 
 pub mod link;
+pub mod param;
 mod validate;
 
 pub use validate::Limits;

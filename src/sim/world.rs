@@ -8,7 +8,7 @@
 use super::network::Network;
 use super::queue::EventQueue;
 use super::rng::SimRng;
-use super::time::SimTime;
+use super::time::{SimDuration, SimTime};
 use super::trace::TraceHash;
 use crate::metrics::{Counters, Metrics, Report};
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
@@ -165,6 +165,7 @@ impl<P: Protocol> World<P> {
             Event::Arrive { to, from, msg } => {
                 self.trace.word(TAG_ARRIVE | u64::from(to) << 8 | u64::from(from) << 32);
                 if self.alive[to as usize] {
+                    self.metrics.on_arrive(to, msg.kind(), msg.msg(), t);
                     self.handle(to, Input::Recv { from, msg });
                 } else {
                     self.metrics.on_to_crashed();
@@ -192,6 +193,11 @@ impl<P: Protocol> World<P> {
     }
 
     fn handle(&mut self, node: NodeId, input: Input<P::Msg, P::Timer>) {
+        // The packet being handled, for the hop count of what it makes the node deliver.
+        let via = match &input {
+            Input::Recv { from, msg } => msg.msg().map(|m| (*from, m)),
+            _ => None,
+        };
         let mut out = std::mem::take(&mut self.out);
         {
             let rng = &mut self.rngs[node as usize];
@@ -206,7 +212,8 @@ impl<P: Protocol> World<P> {
                 }
                 Output::Deliver { id } => {
                     self.trace.word(TAG_DELIVER | u64::from(node) << 8 | u64::from(id.0) << 32);
-                    self.metrics.on_deliver(node, id, self.now);
+                    let from = via.filter(|v| v.1 == id).map(|v| v.0);
+                    self.metrics.on_deliver(node, id, self.now, from);
                 }
             }
         }
@@ -217,7 +224,7 @@ impl<P: Protocol> World<P> {
         let (kind, bytes) = (msg.kind(), msg.bytes());
         if to as usize >= self.nodes.len() {
             // A protocol bug, not a crash of the simulator: count it as lost.
-            self.metrics.on_send(kind, bytes, true);
+            self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, true);
             return;
         }
         let tx = self.net.transmit(self.now, from, to, bytes);
@@ -227,7 +234,7 @@ impl<P: Protocol> World<P> {
             self.metrics.on_lost_in_crash();
             return;
         }
-        self.metrics.on_send(kind, bytes, tx.lost);
+        self.metrics.on_send(from, kind, bytes, msg.msg(), tx.depart, tx.lost);
         let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
         self.trace.word(TAG_SEND | (kind as u64) << 8 | u64::from(tx.lost) << 16 | m << 32);
         self.trace.word(tx.arrive.0 ^ u64::from(to) << 40);
@@ -264,6 +271,12 @@ impl<P: Protocol> World<P> {
     /// Which nodes are alive.
     pub fn alive(&self) -> &[bool] {
         &self.alive
+    }
+
+    /// Starts recording the metrics' time series in buckets of `bucket` (see
+    /// [`Metrics::record_series`]); returns the width used.
+    pub fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
+        self.metrics.record_series(bucket, self.end)
     }
 
     /// The running metrics.
