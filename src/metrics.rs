@@ -52,7 +52,6 @@ pub struct Metrics {
     events: u64,
     deliveries: u64,
     duplicate_deliveries: u64,
-    delivered_per_node: Vec<u32>,
     messages: Vec<MessageRecord>,
     latencies_us: Vec<u64>,
     last_delivery: SimTime,
@@ -206,7 +205,6 @@ impl Metrics {
             events: 0,
             deliveries: 0,
             duplicate_deliveries: 0,
-            delivered_per_node: vec![0; nodes as usize],
             messages: senders
                 .iter()
                 .map(|&s| MessageRecord {
@@ -310,7 +308,6 @@ impl Metrics {
         }
         m.got[w] |= 1 << b;
         self.deliveries += 1;
-        self.delivered_per_node[node as usize] += 1;
         let sent = m.sent_at.unwrap_or(now);
         self.latencies_us.push(now.since(sent).0);
         self.last_delivery = self.last_delivery.max(now);
@@ -333,7 +330,7 @@ impl Metrics {
 
     /// How many messages node `node` has delivered.
     pub fn delivered_by(&self, node: NodeId) -> u32 {
-        self.delivered_per_node[node as usize]
+        self.load.delivered(node)
     }
 
     /// How many messages the workload has.

@@ -85,6 +85,8 @@ pub struct Hops {
     pub unknown: u64,
 }
 
+/// One node's record: 40 bytes, touched by its arrivals, sends and deliveries (an arrival brings
+/// in the line its delivery then uses).
 #[derive(Clone, Copy)]
 struct NodeLoad {
     /// The implosion bucket `arrivals` counts (`u32::MAX`: none yet).
@@ -93,13 +95,23 @@ struct NodeLoad {
     /// The message of the current run of payload copies (`u32::MAX`: none yet).
     run_msg: u32,
     run_len: u32,
-    sent: u64,
+    /// Packets sent, saturating at `u32::MAX` (4.3 billion: days of simulation for one node).
+    sent: u32,
+    /// Messages first delivered.
+    delivered: u32,
     /// `tag << 16 | hop` per slot, or [`EMPTY`].
     hops: [u32; HOP_SLOTS],
 }
 
-const FRESH: NodeLoad =
-    NodeLoad { bucket: u32::MAX, arrivals: 0, run_msg: u32::MAX, run_len: 0, sent: 0, hops: [EMPTY; HOP_SLOTS] };
+const FRESH: NodeLoad = NodeLoad {
+    bucket: u32::MAX,
+    arrivals: 0,
+    run_msg: u32::MAX,
+    run_len: 0,
+    sent: 0,
+    delivered: 0,
+    hops: [EMPTY; HOP_SLOTS],
+};
 
 /// The per-node records and the maxima found so far.
 pub(super) struct Load {
@@ -108,8 +120,10 @@ pub(super) struct Load {
     implosion: (u32, NodeId, u32),
     /// (copies, node, message) of the largest run.
     stress: (u32, NodeId, u32),
-    hop_last: Option<u16>,
-    hop_max: Option<u16>,
+    /// The last first delivery's hop, 0 if unknown (a receiver's hop is at least 1).
+    hop_last: u16,
+    /// The largest known hop, 0 if none.
+    hop_max: u16,
     hop_sum: u64,
     hop_known: u64,
     hop_unknown: u64,
@@ -125,8 +139,8 @@ impl Load {
             nodes: vec![FRESH; nodes as usize],
             implosion: (0, 0, 0),
             stress: (0, 0, 0),
-            hop_last: None,
-            hop_max: None,
+            hop_last: 0,
+            hop_max: 0,
             hop_sum: 0,
             hop_known: 0,
             hop_unknown: 0,
@@ -136,7 +150,8 @@ impl Load {
     /// A packet arrived at live node `to` at `now`.
     #[inline]
     pub(super) fn on_arrive(&mut self, to: NodeId, now: SimTime) {
-        let bucket = (now.0 / IMPLOSION_BUCKET_US).min(u64::from(u32::MAX - 1)) as u32;
+        // Arrivals happen by the end (at most an hour): 36,000 buckets at most.
+        let bucket = (now.0 / IMPLOSION_BUCKET_US) as u32;
         let n = &mut self.nodes[to as usize];
         if n.bucket != bucket {
             n.bucket = bucket;
@@ -152,7 +167,7 @@ impl Load {
     #[inline]
     pub(super) fn on_send(&mut self, from: NodeId, payload: Option<MsgId>) {
         let n = &mut self.nodes[from as usize];
-        n.sent += 1;
+        n.sent = n.sent.saturating_add(1);
         if let Some(m) = payload {
             if n.run_msg == m.0 {
                 n.run_len += 1;
@@ -166,6 +181,11 @@ impl Load {
         }
     }
 
+    /// How many messages node `node` has first delivered.
+    pub(super) fn delivered(&self, node: NodeId) -> u32 {
+        self.nodes[node as usize].delivered
+    }
+
     /// Node `node`'s hop for message `id`, if it still remembers it.
     pub(super) fn hop_of(&self, node: NodeId, id: MsgId) -> Option<u16> {
         let (i, tag) = slot(id);
@@ -177,21 +197,23 @@ impl Load {
     /// handling a packet about it from `from` (None: not while handling such a packet).
     #[inline]
     pub(super) fn on_first_delivery(&mut self, node: NodeId, id: MsgId, origin: NodeId, from: Option<NodeId>) {
+        // 0: unknown.
         let hop = match from {
-            Some(f) if f == origin => Some(1),
-            Some(f) => self.hop_of(f, id).map(|h| h.saturating_add(1).min(u16::MAX - 1)),
-            None => None,
+            Some(f) if f == origin => 1,
+            Some(f) => self.hop_of(f, id).map_or(0, |h| h.saturating_add(1).min(u16::MAX - 1)),
+            None => 0,
         };
+        let n = &mut self.nodes[node as usize];
+        n.delivered += 1;
         self.hop_last = hop;
-        match hop {
-            Some(h) => {
-                let (i, tag) = slot(id);
-                self.nodes[node as usize].hops[i] = tag << 16 | u32::from(h);
-                self.hop_max = self.hop_max.max(Some(h));
-                self.hop_sum += u64::from(h);
-                self.hop_known += 1;
-            }
-            None => self.hop_unknown += 1,
+        if hop > 0 {
+            let (i, tag) = slot(id);
+            n.hops[i] = tag << 16 | u32::from(hop);
+            self.hop_max = self.hop_max.max(hop);
+            self.hop_sum += u64::from(hop);
+            self.hop_known += 1;
+        } else {
+            self.hop_unknown += 1;
         }
     }
 
@@ -213,12 +235,12 @@ impl Load {
     }
 
     pub(super) fn sent_per_node(&self) -> SentPerNode {
-        let total: u64 = self.nodes.iter().map(|n| n.sent).sum();
+        let total: u64 = self.nodes.iter().map(|n| u64::from(n.sent)).sum();
         // The first node with the largest count: `max_by_key` would return the last.
         let (mut max, mut node) = (0, None);
         for (i, n) in self.nodes.iter().enumerate() {
-            if n.sent > max {
-                (max, node) = (n.sent, Some(i as NodeId));
+            if u64::from(n.sent) > max {
+                (max, node) = (u64::from(n.sent), Some(i as NodeId));
             }
         }
         let mean = if self.nodes.is_empty() { 0.0 } else { total as f64 / self.nodes.len() as f64 };
@@ -227,8 +249,8 @@ impl Load {
 
     pub(super) fn hops(&self) -> Hops {
         Hops {
-            last: self.hop_last,
-            max: self.hop_max,
+            last: (self.hop_last > 0).then_some(self.hop_last),
+            max: (self.hop_max > 0).then_some(self.hop_max),
             mean: (self.hop_known > 0).then(|| self.hop_sum as f64 / self.hop_known as f64),
             unknown: self.hop_unknown,
         }
