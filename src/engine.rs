@@ -58,6 +58,14 @@ pub trait Simulation {
     fn run_until(&mut self, t: SimTime);
     /// Runs to the end.
     fn run_to_end(&mut self);
+    /// Processes at most `max_events` events, stopping at the end; returns how many it processed.
+    /// Calling it until [`Simulation::is_done`] gives exactly [`Simulation::run_to_end`]'s run, in
+    /// chunks (for a progress bar).
+    fn run_steps(&mut self, max_events: u64) -> u64;
+    /// Starts recording the report's time series in buckets of `bucket` (call it before running);
+    /// returns the width used, wider than asked if the run would need more than
+    /// [`crate::metrics::MAX_BUCKETS`] buckets.
+    fn record_series(&mut self, bucket: SimDuration) -> SimDuration;
     /// The counters the page polls.
     fn counters(&self) -> Counters;
     /// The full report as of now.
@@ -94,6 +102,17 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn run_to_end(&mut self) {
         self.world.run_to_end();
+    }
+    fn run_steps(&mut self, max_events: u64) -> u64 {
+        let mut done = 0;
+        while done < max_events && !self.world.is_done() {
+            self.world.step();
+            done += 1;
+        }
+        done
+    }
+    fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
+        self.world.record_series(bucket)
     }
     fn counters(&self) -> Counters {
         self.world.counters()

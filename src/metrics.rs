@@ -8,8 +8,21 @@
 //! send) and are live members at the end (not crashed, not left; a paused node counts). A
 //! recovered node is still a member: the messages sent while it was down are owed to it.
 
+//!
+//! Overhead follows the gossip literature: *duplicates received* are payload packets that reach a
+//! live node already holding their message, and the *relative message redundancy* is Leitão,
+//! Pereira and Rodrigues' RMR (Epidemic Broadcast Trees, SRDS 2007): for one message,
+//! m / (n − 1) − 1 with m the payload packets about it that reached a live node and n the nodes
+//! that got it (its origin plus every receiver that delivered it, including receivers that crashed
+//! afterwards); 0 means one payload packet per receiver. Per-node load (implosion, link stress,
+//! hops) lives in [`load`], time series in [`series`].
+
+mod load;
+mod series;
 mod stream;
 
+pub use load::{Hops, Implosion, LinkStress, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
+pub use series::{Series, MAX_BUCKETS};
 pub use stream::{Spread, StreamReport};
 
 use crate::protocol::{MsgId, NodeId, PacketKind};
@@ -17,11 +30,18 @@ use crate::sim::time::{SimDuration, SimTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// How many messages [`MessageCompletion::per_message`] lists at most.
+pub const PER_MESSAGE_CAP: usize = 1000;
+
 /// One message's deliveries.
 struct MessageRecord {
     sender: NodeId,
     sent_at: Option<SimTime>,
     got: Vec<u64>,
+    /// Payload packets about this message that reached a live node (RMR's m).
+    payload_received: u64,
+    /// The latest first delivery to a receiver.
+    last_delivery: Option<SimTime>,
 }
 
 impl MessageRecord {
@@ -43,7 +63,6 @@ pub struct Metrics {
     events: u64,
     deliveries: u64,
     duplicate_deliveries: u64,
-    delivered_per_node: Vec<u32>,
     messages: Vec<MessageRecord>,
     latencies_us: Vec<u64>,
     last_delivery: SimTime,
@@ -53,6 +72,9 @@ pub struct Metrics {
     join_at: BTreeMap<NodeId, SimTime>,
     leaves: u64,
     stream: Option<stream::StreamTrack>,
+    duplicates_received: u64,
+    load: load::Load,
+    series: Option<Box<series::Recorder>>,
 }
 
 /// The counters the page shows while a run animates.
@@ -85,6 +107,44 @@ pub struct LatencyMs {
     pub mean: f64,
 }
 
+/// Per-message completion: from a message's send until the last receiver delivered it.
+///
+/// A message is complete when every receiver alive at the end has delivered it; its completion
+/// time runs from the application's send to the last first delivery (which may be by a receiver
+/// that crashed afterwards). Percentiles are nearest-rank over complete messages, null if none.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MessageCompletion {
+    /// Messages every live receiver delivered.
+    pub complete: u32,
+    /// Messages some live receiver never delivered (or that were never sent before the end).
+    pub incomplete: u32,
+    /// Median completion time (milliseconds).
+    pub p50: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Slowest complete message.
+    pub max: Option<f64>,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Each message's completion time in id order, null if incomplete: the first 1000 messages
+    /// only. Left out when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub per_message: Vec<Option<f64>>,
+}
+
+/// Packets and bytes sent, split into payload (data, retransmissions) and control (the rest).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Traffic {
+    /// Packets carrying application payload.
+    pub payload_packets: u64,
+    /// Their bytes on the wire.
+    pub payload_bytes: u64,
+    /// Control packets: ACKs, NAKs, announcements.
+    pub control_packets: u64,
+    /// Their bytes on the wire.
+    pub control_bytes: u64,
+}
+
 /// Everything a run measured, as the CLI prints it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -103,6 +163,23 @@ pub struct Report {
     pub latency_ms: LatencyMs,
     /// When the last delivery happened (milliseconds).
     pub completion_ms: f64,
+    /// Per-message completion times and their summary.
+    pub message_completion_ms: MessageCompletion,
+    /// Payload vs control traffic.
+    pub traffic: Traffic,
+    /// Payload packets that reached a live node already holding their message.
+    pub duplicates_received: u64,
+    /// Relative message redundancy, m / (n − 1) − 1 per message, averaged over the messages that
+    /// reached at least one receiver (null if none did). See the module docs.
+    pub rmr: Option<f64>,
+    /// The most packets that arrived at one live node within one 100 ms bucket.
+    pub implosion: Implosion,
+    /// The most copies of one message one node sent back to back.
+    pub link_stress: LinkStress,
+    /// Packets sent per node.
+    pub sent_per_node: SentPerNode,
+    /// Hop counts of first deliveries.
+    pub hops: Hops,
     /// Packets sent, by kind (those a full queue dropped included; not those still queued in a
     /// crashed sender's uplink).
     pub packets: BTreeMap<&'static str, u64>,
@@ -141,6 +218,9 @@ pub struct Report {
     pub live_nodes: u32,
     /// Messages the workload sent.
     pub messages: u32,
+    /// Counts per bucket of time, if recording was asked for (`mcast run --series`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -168,10 +248,15 @@ impl Metrics {
             events: 0,
             deliveries: 0,
             duplicate_deliveries: 0,
-            delivered_per_node: vec![0; nodes as usize],
             messages: senders
                 .iter()
-                .map(|&s| MessageRecord { sender: s, sent_at: None, got: vec![0; words] })
+                .map(|&s| MessageRecord {
+                    sender: s,
+                    sent_at: None,
+                    got: vec![0; words],
+                    payload_received: 0,
+                    last_delivery: None,
+                })
                 .collect(),
             latencies_us: Vec::new(),
             last_delivery: SimTime::ZERO,
@@ -180,13 +265,16 @@ impl Metrics {
             join_at: BTreeMap::new(),
             leaves: 0,
             stream: None,
+            duplicates_received: 0,
+            load: load::Load::new(nodes),
+            series: None,
         }
     }
 
     /// The workload is a live stream: a packet delivered more than `playout` after its send is
     /// late. Keeps two counters per node.
     pub fn set_stream(&mut self, playout: SimDuration) {
-        self.stream = Some(stream::StreamTrack::new(playout, self.delivered_per_node.len()));
+        self.stream = Some(stream::StreamTrack::new(playout, self.load.len()));
     }
 
     /// A packet reached a paused node.
@@ -209,12 +297,49 @@ impl Metrics {
         self.leaves += 1;
     }
 
-    /// A packet of `kind` and `bytes` was sent; `lost` if the network drops it.
+    /// Starts recording a time series in buckets of `bucket` over `[0, end]` (widened if that
+    /// would take more than [`MAX_BUCKETS`]); returns the width used. Counts from now on.
+    pub fn record_series(&mut self, bucket: SimDuration, end: SimTime) -> SimDuration {
+        let r = series::Recorder::new(bucket, end);
+        let width = SimDuration::from_ms_f64(r.series().bucket_ms);
+        self.series = Some(Box::new(r));
+        width
+    }
+
+    /// Node `from` sent a packet of `kind` and `bytes` about message `msg`; it leaves the uplink
+    /// at `depart`, and `lost` if the network drops it.
     #[inline]
-    pub fn on_send(&mut self, kind: PacketKind, bytes: u32, lost: bool) {
+    pub fn on_send(
+        &mut self,
+        from: NodeId,
+        kind: PacketKind,
+        bytes: u32,
+        msg: Option<MsgId>,
+        depart: SimTime,
+        lost: bool,
+    ) {
         self.sent[kind as usize] += 1;
         self.bytes[kind as usize] += u64::from(bytes);
         self.lost += u64::from(lost);
+        self.load.on_send(from, msg.filter(|_| kind.is_payload()));
+        if let Some(s) = &mut self.series {
+            s.on_send(kind, depart, lost);
+        }
+    }
+
+    /// A packet of `kind` about `msg` arrived at live node `to` at `now` (before it handles it).
+    #[inline]
+    pub fn on_arrive(&mut self, to: NodeId, kind: PacketKind, msg: Option<MsgId>, now: SimTime) {
+        self.load.on_arrive(to, now);
+        let mut duplicate = false;
+        if let (true, Some(m)) = (kind.is_payload(), msg.and_then(|m| self.messages.get_mut(m.0 as usize))) {
+            m.payload_received += 1;
+            duplicate = to == m.sender || m.has(to);
+            self.duplicates_received += u64::from(duplicate);
+        }
+        if let Some(s) = &mut self.series {
+            s.on_arrive(now, duplicate);
+        }
     }
 
     /// A packet reached a crashed node.
@@ -255,8 +380,10 @@ impl Metrics {
         }
     }
 
-    /// Node `node` delivered message `id` at `now`. Returns false for a duplicate.
-    pub fn on_deliver(&mut self, node: NodeId, id: MsgId, now: SimTime) -> bool {
+    /// Node `node` delivered message `id` at `now`, while handling a packet about `id` from
+    /// `from` (None if not while handling such a packet: then its hop is unknown). Returns false
+    /// for a duplicate.
+    pub fn on_deliver(&mut self, node: NodeId, id: MsgId, now: SimTime, from: Option<NodeId>) -> bool {
         let Some(m) = self.messages.get_mut(id.0 as usize) else {
             return false;
         };
@@ -270,7 +397,6 @@ impl Metrics {
         }
         m.got[w] |= 1 << b;
         self.deliveries += 1;
-        self.delivered_per_node[node as usize] += 1;
         let sent = m.sent_at.unwrap_or(now);
         if let Some(st) = &mut self.stream {
             if self.join_at.get(&node).is_none_or(|&j| j < sent) {
@@ -279,12 +405,26 @@ impl Metrics {
         }
         self.latencies_us.push(now.since(sent).0);
         self.last_delivery = self.last_delivery.max(now);
+        m.last_delivery = Some(now);
+        let origin = m.sender;
+        self.load.on_first_delivery(node, id, origin, from);
+        if let Some(s) = &mut self.series {
+            s.on_delivery(now);
+        }
         true
+    }
+
+    /// Node `node`'s hop count for message `id` (its origin is 0), if the kernel still knows it.
+    pub fn hop_of(&self, node: NodeId, id: MsgId) -> Option<u16> {
+        match self.messages.get(id.0 as usize) {
+            Some(m) if m.sender == node => Some(0),
+            _ => self.load.hop_of(node, id),
+        }
     }
 
     /// How many messages node `node` has delivered.
     pub fn delivered_by(&self, node: NodeId) -> u32 {
-        self.delivered_per_node[node as usize]
+        self.load.delivered(node)
     }
 
     /// How many messages the workload has.
@@ -314,14 +454,33 @@ impl Metrics {
             self.join_at.iter().filter(|(&n, _)| alive[n as usize]).map(|(&n, &t)| (t, n)).collect();
         joiners.sort_unstable();
         let (mut delivered, mut expected) = (0u64, 0u64);
+        let (mut completions, mut per_message) = (Vec::new(), Vec::new());
+        let (mut rmr_sum, mut rmr_count) = (0.0, 0u64);
         for m in &self.messages {
             let sender_alive = alive[m.sender as usize];
             let late_joiners = &joiners[joiners.partition_point(|j| j.0 < m.sent_at.unwrap_or(now))..];
-            expected += live_nodes - u64::from(sender_alive) - late_joiners.len() as u64;
+            let expected_m = live_nodes - u64::from(sender_alive) - late_joiners.len() as u64;
+            expected += expected_m;
             let total: u64 = m.got.iter().map(|w| u64::from(w.count_ones())).sum();
-            delivered += total - dead.iter().filter(|&&d| m.has(d)).count() as u64;
-            delivered -= late_joiners.iter().filter(|j| m.has(j.1)).count() as u64;
+            let delivered_m = total
+                - dead.iter().filter(|&&d| m.has(d)).count() as u64
+                - late_joiners.iter().filter(|j| m.has(j.1)).count() as u64;
+            delivered += delivered_m;
+            let completion = match (m.sent_at, delivered_m == expected_m) {
+                (Some(sent), true) => Some(m.last_delivery.map_or(0, |t| t.since(sent).0)),
+                _ => None,
+            };
+            completions.extend(completion);
+            if per_message.len() < PER_MESSAGE_CAP {
+                per_message.push(completion.map(|us| us as f64 / 1000.0));
+            }
+            if total > 0 {
+                // n − 1 = the receivers that got it.
+                rmr_sum += m.payload_received as f64 / total as f64 - 1.0;
+                rmr_count += 1;
+            }
         }
+        completions.sort_unstable();
         let mut lat = self.latencies_us.clone();
         lat.sort_unstable();
         let mean = if lat.is_empty() { 0.0 } else { lat.iter().sum::<u64>() as f64 / lat.len() as f64 / 1000.0 };
@@ -340,6 +499,23 @@ impl Metrics {
                 mean,
             },
             completion_ms: self.last_delivery.as_ms_f64(),
+            message_completion_ms: MessageCompletion {
+                complete: completions.len() as u32,
+                incomplete: (self.messages.len() - completions.len()) as u32,
+                p50: (!completions.is_empty()).then(|| percentile(&completions, 0.50)),
+                p99: (!completions.is_empty()).then(|| percentile(&completions, 0.99)),
+                max: completions.last().map(|&v| v as f64 / 1000.0),
+                mean: (!completions.is_empty())
+                    .then(|| completions.iter().sum::<u64>() as f64 / completions.len() as f64 / 1000.0),
+                per_message,
+            },
+            traffic: self.traffic(),
+            duplicates_received: self.duplicates_received,
+            rmr: (rmr_count > 0).then(|| rmr_sum / rmr_count as f64),
+            implosion: self.load.implosion(),
+            link_stress: self.load.link_stress(),
+            sent_per_node: self.load.sent_per_node(),
+            hops: self.load.hops(),
             packets: by_kind(&self.sent),
             bytes: by_kind(&self.bytes),
             packets_lost: self.lost,
@@ -358,7 +534,21 @@ impl Metrics {
             nodes: alive.len() as u32,
             live_nodes: live_nodes as u32,
             messages: self.messages.len() as u32,
+            series: self.series.as_ref().map(|s| s.series()),
         }
+    }
+
+    fn traffic(&self) -> Traffic {
+        let mut t = Traffic::default();
+        for k in PacketKind::ALL {
+            let (p, b) = (self.sent[k as usize], self.bytes[k as usize]);
+            if k.is_payload() {
+                (t.payload_packets, t.payload_bytes) = (t.payload_packets + p, t.payload_bytes + b);
+            } else {
+                (t.control_packets, t.control_bytes) = (t.control_packets + p, t.control_bytes + b);
+            }
+        }
+        t
     }
 }
 
@@ -370,10 +560,10 @@ mod tests {
     fn duplicates_and_self_delivery_are_not_counted() {
         let mut m = Metrics::new(4, &[0]);
         m.on_app_send(MsgId(0), SimTime(10));
-        assert!(m.on_deliver(0, MsgId(0), SimTime(10)));
-        assert!(m.on_deliver(1, MsgId(0), SimTime(1010)));
-        assert!(!m.on_deliver(1, MsgId(0), SimTime(2010)));
-        assert!(m.on_deliver(2, MsgId(0), SimTime(3010)));
+        assert!(m.on_deliver(0, MsgId(0), SimTime(10), None));
+        assert!(m.on_deliver(1, MsgId(0), SimTime(1010), Some(0)));
+        assert!(!m.on_deliver(1, MsgId(0), SimTime(2010), Some(0)));
+        assert!(m.on_deliver(2, MsgId(0), SimTime(3010), Some(0)));
         let r = m.report(&[true, true, false, true], "x".into(), SimTime(5000));
         // Node 2 crashed: expected = 2 live receivers (1 and 3), delivered = 1 (node 1).
         assert_eq!((r.deliveries, r.expected_deliveries, r.duplicate_deliveries), (1, 2, 1));

@@ -116,13 +116,42 @@ fn run_help_documents_the_metrics() {
         let out = mcast(args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let help = text(&out.stdout);
-        for word in ["trace_hash", "delivered_ratio", "latency_ms", "packets_lost", "--seed"] {
+        for word in [
+            "trace_hash",
+            "delivered_ratio",
+            "latency_ms",
+            "packets_lost",
+            "--seed",
+            "message_completion_ms",
+            "traffic",
+            "duplicates_received",
+            "rmr",
+            "implosion",
+            "link_stress",
+            "sent_per_node",
+            "hops",
+            "--series",
+            "--progress",
+        ] {
             assert!(help.contains(word), "`mcast {args:?}` does not document {word}: {help}");
         }
     }
     let out = mcast(&["help"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stdout).contains("mcast run"));
+    for word in ["mcast run", "mcast sweep", "mcast bench"] {
+        assert!(text(&out.stdout).contains(word), "`mcast help` does not mention {word}");
+    }
+    for (cmd, words) in [
+        ("sweep", &["--param", "--from", "--values", "--seeds", "--csv", "--jobs", "--progress"][..]),
+        ("bench", &["--nodes", "--messages", "--repeat", "--markdown", "bytes_per_node"]),
+    ] {
+        let out = mcast(&[cmd, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        let help = text(&out.stdout);
+        for word in words {
+            assert!(help.contains(word), "`mcast {cmd} --help` does not document {word}: {help}");
+        }
+    }
 }
 
 #[test]
@@ -253,4 +282,177 @@ fn link_prints_a_decodable_share_link() {
     let original = Scenario::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(decoded, original);
     assert_eq!(fragment, link::encode(&original));
+}
+
+// ---------------------------------------------------------------------------------------------
+// run --series, --progress
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn series_adds_counts_per_bucket_and_nothing_else() {
+    let path = scenario_path("centralized-acks.json");
+    let p = path.to_str().unwrap();
+    let plain = run_ok(&["run", p]);
+    assert!(plain.get("series").is_none(), "no series unless asked: {plain}");
+    let mut v = run_ok(&["run", p, "--series", "25"]);
+    let series = v.as_object_mut().unwrap().remove("series").expect("series");
+    assert_eq!(v, plain, "--series changes nothing but the series");
+    assert_eq!(number(&series, "/bucket_ms"), 25.0);
+    let sum = |ptr: &str| -> u64 {
+        series
+            .pointer(ptr)
+            .and_then(Value::as_array)
+            .unwrap_or_else(|| panic!("{ptr}"))
+            .iter()
+            .map(|x| x.as_u64().unwrap())
+            .sum()
+    };
+    for kind in ["data", "ack", "retransmit"] {
+        assert_eq!(sum(&format!("/sent/{kind}")), count(&plain, &format!("/packets/{kind}")), "{kind}");
+    }
+    assert_eq!(sum("/lost"), count(&plain, "/packets_lost"));
+    assert_eq!(sum("/duplicates"), count(&plain, "/duplicates_received"));
+    // Deliveries include receivers that crashed later; the report counts the living.
+    assert!(sum("/deliveries") >= count(&plain, "/deliveries"));
+    for bad in ["0", "-1", "abc", "nan", "1e9"] {
+        fails_naming(&mcast(&["run", p, "--series", bad]), "--series");
+    }
+}
+
+#[test]
+fn progress_bar_goes_to_stderr_only() {
+    let path = scenario_path("centralized-acks.json");
+    let p = path.to_str().unwrap();
+    let plain = run_ok(&["run", p]);
+    let out = mcast(&["run", p, "--progress"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), plain, "stdout unchanged");
+    let err = text(&out.stderr);
+    assert!(err.contains('%') && err.contains("ms simulated"), "a bar on stderr: {err:?}");
+    // The bar is erased at the end: the last thing written returns to the start of the line.
+    assert!(err.ends_with('\r'), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// sweep
+// ---------------------------------------------------------------------------------------------
+
+fn sweep(args: &[&str]) -> (String, String, Option<i32>) {
+    let path = scenario_path("centralized.json");
+    let mut all = vec!["sweep", path.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = mcast(&all);
+    (text(&out.stdout), text(&out.stderr), out.status.code())
+}
+
+#[test]
+fn sweep_prints_k_times_s_lines_in_order_whatever_the_threads() {
+    let args = ["--param", "network.loss", "--from", "0", "--to", "0.3", "--steps", "4", "--seeds", "3"];
+    let (one, err, code) = sweep(&[&args[..], &["--jobs", "1"]].concat());
+    assert_eq!((code, err.as_str()), (Some(0), ""), "{err}");
+    let lines: Vec<Value> = one.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 12, "{one}");
+    for (i, v) in lines.iter().enumerate() {
+        let (value, seed) = (i / 3, i % 3);
+        assert_eq!(v["param"], "network.loss");
+        assert!((number(v, "/value") - [0.0, 0.1, 0.2, 0.3][value]).abs() < 1e-12, "line {i}: {v}");
+        assert_eq!(count(v, "/seed"), 1 + seed as u64, "line {i}: the file's seed is 1");
+        assert!(v.pointer("/message_completion_ms/per_message").is_none(), "no lists in a sweep: {v}");
+        if value == 0 {
+            assert_eq!(count(v, "/packets_lost"), 0, "{v}");
+        }
+    }
+    // The first keys are param, value, seed.
+    assert!(one.starts_with("{\"param\":\"network.loss\",\"value\":0,\"seed\":1,\"trace_hash\":"), "{one}");
+    for jobs in ["2", "5"] {
+        let (many, _, code) = sweep(&[&args[..], &["--jobs", jobs]].concat());
+        assert_eq!(code, Some(0));
+        assert_eq!(many, one, "--jobs {jobs} vs --jobs 1");
+    }
+    // Each line is the run `mcast run` makes of the same scenario.
+    let base = Scenario::from_json(&centralized_json()).unwrap();
+    let mut s = base.with_param("network.loss", &serde_json::json!(0.2)).unwrap();
+    s.seed = 2;
+    let mut sim = mcast::engine::build(&s).unwrap();
+    sim.run_to_end();
+    let mut want = serde_json::to_value(sim.report()).unwrap();
+    want["message_completion_ms"].as_object_mut().unwrap().remove("per_message");
+    let mut got = lines[7].clone();
+    for k in ["param", "value", "seed"] {
+        got.as_object_mut().unwrap().remove(k);
+    }
+    assert_eq!(got, want);
+}
+
+#[test]
+fn sweep_csv_has_a_header_and_one_row_per_run() {
+    let (csv, err, code) = sweep(&["--param", "group.size", "--values", "10,20", "--seeds", "2", "--csv"]);
+    assert_eq!((code, err.as_str()), (Some(0), ""), "{err}");
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 1 + 4, "{csv}");
+    let header = &rows[0];
+    assert_eq!(&header[..4], ["param", "value", "seed", "bytes.ack"], "{csv}");
+    for col in ["trace_hash", "latency_ms.p50", "rmr", "implosion.packets", "hops.last", "traffic.payload_packets"] {
+        assert!(header.contains(&col), "no column {col}: {csv}");
+    }
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for (i, row) in rows[1..].iter().enumerate() {
+        assert_eq!(row.len(), header.len(), "row {i}: {csv}");
+        assert_eq!((row[0], row[1], row[2]), ("group.size", ["10", "10", "20", "20"][i], ["1", "2", "1", "2"][i]));
+        assert_eq!(row[col("nodes")], row[1], "{csv}");
+    }
+    let (again, _, _) = sweep(&["--param", "group.size", "--values", "10,20", "--seeds", "2", "--csv", "--jobs", "1"]);
+    assert_eq!(again, csv);
+}
+
+#[test]
+fn sweep_refuses_bad_parameters_naming_the_field() {
+    for (args, field) in [
+        (&["--param", "group.sise", "--values", "10"][..], "group.sise"),
+        (&["--param", "nework.loss", "--values", "0.1"], "nework"),
+        (&["--param", "network.loss", "--from", "0", "--to", "2", "--steps", "3"], "network.loss"),
+        (&["--param", "group.size", "--values", "10.5"], "group.size"),
+        (&["--param", "group.size", "--values", "1"], "group.size"),
+        (&["--param", "network.loss", "--from", "0", "--to", "1"], "--steps"),
+        (&["--param", "network.loss", "--from", "0", "--to", "1", "--steps", "0"], "--steps"),
+        (&["--param", "network.loss", "--values", "0.1", "--seeds", "0"], "--seeds"),
+        (&["--param", "network.loss", "--values", "0.1", "--jobs", "0"], "--jobs"),
+        (&["--param", "network.loss", "--values", "0.1", "--seed", "9007199254740991", "--seeds", "2"], "seed"),
+        (&["--values", "0.1"], "--param"),
+    ] {
+        let (stdout, stderr, code) = sweep(args);
+        assert_eq!(code, Some(2), "{args:?}: {stdout} {stderr}");
+        assert_eq!(stdout, "", "{args:?}: nothing runs before every value is checked");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(field), "{args:?}: stderr should name `{field}`: {stderr}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// bench
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bench_reports_each_size_smallest_first() {
+    let out = mcast(&["bench", "--nodes", "2k,1000", "--messages", "2", "--repeat", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for (v, n) in lines.iter().zip([1000u64, 2000]) {
+        assert_eq!((count(v, "/nodes"), count(v, "/messages")), (n, 2), "{v}");
+        assert!(count(v, "/events") > 4 * n, "data and ACKs for two messages: {v}");
+        assert!(number(v, "/events_per_sec") > 0.0, "{v}");
+        if cfg!(target_os = "linux") {
+            assert!(number(v, "/bytes_per_node") > 0.0, "{v}");
+            assert!(count(v, "/peak_rss_bytes") > 0, "{v}");
+        }
+    }
+    let out = mcast(&["bench", "--nodes", "1000", "--messages", "1", "--repeat", "1", "--markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert_eq!(table.lines().count(), 3, "{table}");
+    assert!(table.starts_with("| nodes |") && table.contains("| 1,000 | 1 |"), "{table}");
+    fails_naming(&mcast(&["bench", "--nodes", "1"]), "group.size");
+    fails_naming(&mcast(&["bench", "--nodes", "lots"]), "--nodes");
+    fails_naming(&mcast(&["bench", "--repeat", "0"]), "--repeat");
 }

@@ -1,32 +1,44 @@
 //! `mcast`: the playground's engine on the command line.
 //!
-//! `mcast run FILE` runs a scenario and prints its metrics as one JSON object; `mcast link FILE`
-//! prints its share-link fragment; `mcast bench` measures the engine's speed. Bad input exits
+//! `mcast run FILE` runs a scenario and prints its metrics as one JSON object; `mcast sweep` runs
+//! it over a range of one parameter and several seeds on every core; `mcast link FILE` prints its
+//! share-link fragment; `mcast bench` measures the engine's speed and memory. Bad input exits
 //! with status 2 and one line on stderr naming the field.
 
-use mcast::engine;
-use mcast::protocols::centralized::CentralizedConfig;
-use mcast::scenario::{link, ProtocolSpec, Scenario, ScenarioError};
+// The modules live in src/bin/mcast/ (beside this file cargo would take them for binaries).
+#[path = "mcast/bench.rs"]
+mod bench;
+#[path = "mcast/progress.rs"]
+mod progress;
+#[path = "mcast/sweep.rs"]
+mod sweep;
+
+use mcast::engine::{self, Simulation};
+use mcast::scenario::{link, Scenario, ScenarioError};
+use mcast::sim::SimDuration;
+use progress::Progress;
 use std::process::ExitCode;
-use std::time::Instant;
 
 const USAGE: &str = "\
 mcast: simulate reliable-multicast protocols
 
 USAGE:
-    mcast run FILE [--seed N] [--pretty]   run a scenario, print its metrics as JSON
+    mcast run FILE [--seed N] [--series MS] [--pretty] [--progress]
+                                           run a scenario, print its metrics as JSON
+    mcast sweep FILE --param PATH (--from A --to B --steps K | --values V,...) [--seeds S]
+                [--csv] [--jobs J]         one parameter over a range x seeds, on every core
     mcast link FILE [--base URL]           print the scenario's share link
-    mcast bench [--nodes N] [--messages M] [--loss P]
-                                           measure simulated events per second
+    mcast bench [--nodes LIST] [--messages M] [--loss P] [--repeat R] [--markdown]
+                                           measure events per second and memory per node
     mcast help                             this text
 
-Run `mcast run --help` for the metrics it prints.";
+Run `mcast run --help` for the metrics it prints, `mcast sweep --help`, `mcast bench --help`.";
 
 const RUN_HELP: &str = "\
-mcast run FILE [--seed N] [--pretty]
+mcast run FILE [--seed N] [--series MS] [--pretty] [--progress]
 
 Runs the scenario in FILE (JSON, see README.md \"Scenario format\"; `-` reads standard input)
-to its end and prints one JSON object on stdout:
+to its end and prints one JSON object on stdout (README.md \"Metrics\" has the definitions):
 
     trace_hash        16 hex digits; equal hashes mean identical runs
     delivered_ratio   deliveries / expected_deliveries, 0 to 1
@@ -38,6 +50,22 @@ to its end and prints one JSON object on stdout:
                       after a crash may deliver again what it delivered before)
     latency_ms        {p50, p99, max, mean} from a message's send to each first delivery
     completion_ms     time of the last delivery
+    message_completion_ms
+                      {complete, incomplete, p50, p99, max, mean, per_message}: from a message's
+                      send to its last first delivery, for messages every live receiver got;
+                      per_message lists the first 1000 messages in id order, null if incomplete
+    traffic           {payload_packets, payload_bytes, control_packets, control_bytes}
+    duplicates_received  payload packets that reached a live node already holding the message
+    rmr               relative message redundancy (Plumtree): payload packets received /
+                      (n - 1) - 1 per message, n = its origin + the receivers that got it,
+                      averaged over messages; 0 = one payload packet per receiver
+    implosion         {packets, node, at_ms, bucket_ms}: the most packets that arrived at one
+                      live node within one fixed 100 ms bucket
+    link_stress       {copies, node, message}: the most copies of one message one node sent
+                      back to back (its uplink's stress); centralized: n - 1
+    sent_per_node     {mean, max, node}: packets sent per node, all kinds
+    hops              {last, max, mean, unknown}: hop count of first deliveries (origin 0, its
+                      receivers 1); last is the run's last first delivery
     packets, bytes    counts by kind: data, ack, retransmit, join, leave (queue drops included)
     packets_lost      packets lost at random (global, per-node, per-link or burst loss)
     packets_dropped_uplink    dropped at the sender's full uplink queue (never left)
@@ -56,10 +84,16 @@ to its end and prints one JSON object on stdout:
     events            events the kernel processed
     sim_time_ms, live_nodes, messages
     nodes             node ids in the run: the initial group and every joiner
+    series            with --series: {bucket_ms, requested_bucket_ms, sent: {kind: [...]},
+                      lost, arrivals, deliveries, duplicates}, one count per bucket
 
 OPTIONS:
-    --seed N    replace the scenario's seed
-    --pretty    indent the JSON
+    --seed N       replace the scenario's seed
+    --series MS    add time series in buckets of MS milliseconds (at most 10,000 buckets: a
+                   narrower bucket is widened to a multiple of MS, and bucket_ms says so)
+    --pretty       indent the JSON
+    --progress     a progress bar on stderr even when stderr is not a terminal (it is drawn
+                   anyway when stderr is a terminal; never on stdout)
 
 EXIT STATUS: 0 on success; 2 on bad input, with one line on stderr naming the field.";
 
@@ -77,13 +111,20 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     let (cmd, rest) = args.split_first().ok_or("no command (try `mcast help`)")?;
     if rest.iter().any(|a| a == "--help" || a == "-h") || cmd == "help" || cmd == "--help" {
-        println!("{}", if cmd == "run" { RUN_HELP } else { USAGE });
+        let help = match cmd.as_str() {
+            "run" => RUN_HELP,
+            "sweep" => sweep::HELP,
+            "bench" => bench::HELP,
+            _ => USAGE,
+        };
+        println!("{help}");
         return Ok(());
     }
     match cmd.as_str() {
         "run" => cmd_run(rest),
+        "sweep" => sweep::cmd(rest),
         "link" => cmd_link(rest),
-        "bench" => cmd_bench(rest),
+        "bench" => bench::cmd(rest),
         other => Err(format!("unknown command `{other}` (try `mcast help`)")),
     }
 }
@@ -124,21 +165,48 @@ fn load(file: Option<&str>) -> Result<Scenario, String> {
 }
 
 fn cmd_run(args: &[String]) -> Result<(), String> {
-    let (file, opts) = parse(args, &["--seed"], &["--pretty"])?;
+    let (file, opts) = parse(args, &["--seed", "--series"], &["--pretty", "--progress"])?;
     let mut scenario = load(file)?;
-    let mut pretty = false;
+    let (mut pretty, mut series, mut forced) = (false, None, false);
     for (flag, v) in opts {
         match flag {
             "--seed" => scenario.seed = number(flag, v)?,
-            _ => pretty = true,
+            "--series" => {
+                let ms: f64 = number(flag, v)?;
+                if !(0.001..=3_600_000.0).contains(&ms) {
+                    return Err(format!("--series: must be a bucket width in ms from 0.001 to 3600000, got {v}"));
+                }
+                series = Some(SimDuration::from_ms_f64(ms));
+            }
+            "--pretty" => pretty = true,
+            _ => forced = true,
         }
     }
     let mut sim = engine::build(&scenario).map_err(|e| e.to_string())?;
-    sim.run_to_end();
+    if let Some(bucket) = series {
+        sim.record_series(bucket);
+    }
+    run_with_progress(&mut *sim, &mut Progress::new(forced));
     let report = sim.report();
     let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
     println!("{}", json.map_err(|e| e.to_string())?);
     Ok(())
+}
+
+/// Runs `sim` to its end, in chunks of events with a progress bar if it is on: the same run as
+/// `run_to_end`.
+fn run_with_progress(sim: &mut dyn Simulation, progress: &mut Progress) {
+    if !progress.is_on() {
+        sim.run_to_end();
+        return;
+    }
+    let end = sim.end().as_ms_f64();
+    while !sim.is_done() {
+        sim.run_steps(20_000);
+        let now = sim.now().as_ms_f64();
+        progress.show(now / end, || format!("{now:.1} of {end:.1} ms simulated, {} events", sim.counters().events));
+    }
+    progress.finish();
 }
 
 fn cmd_link(args: &[String]) -> Result<(), String> {
@@ -146,46 +214,5 @@ fn cmd_link(args: &[String]) -> Result<(), String> {
     let scenario = load(file)?;
     let base = opts.first().map_or("", |o| o.1);
     println!("{base}#{}", link::encode(&scenario));
-    Ok(())
-}
-
-fn cmd_bench(args: &[String]) -> Result<(), String> {
-    let (_, opts) = parse(args, &["--nodes", "--messages", "--loss"], &[])?;
-    let mut s = Scenario::default_playground();
-    s.name = "bench".into();
-    s.group.size = 10_000;
-    s.workload.messages = 20;
-    s.workload.interval_ms = 50.0;
-    s.network.loss = 0.05;
-    s.network.uplink_bytes_per_sec = 0;
-    s.duration_ms = 3_600_000.0;
-    s.protocol = ProtocolSpec::Centralized(CentralizedConfig { reliable: true, ..CentralizedConfig::default() });
-    for (flag, v) in opts {
-        match flag {
-            "--nodes" => s.group.size = number(flag, v)?,
-            "--messages" => s.workload.messages = number(flag, v)?,
-            _ => s.network.loss = number(flag, v)?,
-        }
-    }
-    let mut best = f64::INFINITY;
-    let mut report = None;
-    for _ in 0..3 {
-        let t0 = Instant::now();
-        let mut sim = engine::build(&s).map_err(|e| e.to_string())?;
-        sim.run_to_end();
-        best = best.min(t0.elapsed().as_secs_f64());
-        report = Some(sim.report());
-    }
-    let r = report.ok_or("no run")?;
-    println!(
-        "{{\"scenario\":\"centralized with ACKs\",\"nodes\":{},\"messages\":{},\"loss\":{},\"events\":{},\"seconds\":{:.4},\"events_per_sec\":{:.0},\"trace_hash\":\"{}\"}}",
-        r.nodes,
-        r.messages,
-        s.network.loss,
-        r.events,
-        best,
-        r.events as f64 / best,
-        r.trace_hash
-    );
     Ok(())
 }

@@ -135,12 +135,12 @@ mod tests {
         // Node 1: all on time. Node 2: packet 1 late, packet 2 missing. Node 3 (joined at 10):
         // owed only packet 2, which it gets; packet 1 came at its join time: not owed, not counted.
         for i in 0..3 {
-            m.on_deliver(1, MsgId(i), SimTime::from_ms(u64::from(i) * 10 + 1));
+            m.on_deliver(1, MsgId(i), SimTime::from_ms(u64::from(i) * 10 + 1), None);
         }
-        m.on_deliver(2, MsgId(0), SimTime::from_ms(5));
-        m.on_deliver(2, MsgId(1), SimTime::from_ms(16));
-        m.on_deliver(3, MsgId(1), SimTime::from_ms(11));
-        m.on_deliver(3, MsgId(2), SimTime::from_ms(21));
+        m.on_deliver(2, MsgId(0), SimTime::from_ms(5), None);
+        m.on_deliver(2, MsgId(1), SimTime::from_ms(16), None);
+        m.on_deliver(3, MsgId(1), SimTime::from_ms(11), None);
+        m.on_deliver(3, MsgId(2), SimTime::from_ms(21), None);
         let r = m.report(&[true; 4], "x".into(), SimTime::from_ms(100));
         let s = r.stream.expect("a stream report");
         assert_eq!((s.packets, s.receivers, s.late, s.missing), (3, 3, 1, 1));

@@ -7,6 +7,7 @@
 pub mod faults;
 pub mod link;
 mod network;
+pub mod param;
 mod validate;
 pub mod workload;
 

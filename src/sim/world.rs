@@ -209,6 +209,7 @@ impl<P: Protocol> World<P> {
             Event::Arrive { to, from, msg } => {
                 self.trace.word(TAG_ARRIVE | u64::from(to) << 8 | u64::from(from) << 32);
                 if self.alive[to as usize] {
+                    self.metrics.on_arrive(to, msg.kind(), msg.msg(), t);
                     self.handle(to, Input::Recv { from, msg });
                 } else {
                     match self.life.status(to) {
@@ -335,6 +336,11 @@ impl<P: Protocol> World<P> {
     }
 
     fn handle(&mut self, node: NodeId, input: Input<P::Msg, P::Timer>) {
+        // The packet being handled, for the hop count of what it makes the node deliver.
+        let via = match &input {
+            Input::Recv { from, msg } => msg.msg().map(|m| (*from, m)),
+            _ => None,
+        };
         let mut out = std::mem::take(&mut self.out);
         {
             let rng = &mut self.rngs[node as usize];
@@ -350,7 +356,8 @@ impl<P: Protocol> World<P> {
                 }
                 Output::Deliver { id } => {
                     self.trace.word(TAG_DELIVER | u64::from(node) << 8 | u64::from(id.0) << 32);
-                    self.metrics.on_deliver(node, id, self.now);
+                    let from = via.filter(|v| v.1 == id).map(|v| v.0);
+                    self.metrics.on_deliver(node, id, self.now, from);
                 }
             }
         }
@@ -361,7 +368,7 @@ impl<P: Protocol> World<P> {
         let (kind, bytes) = (msg.kind(), msg.bytes());
         if to as usize >= self.nodes.len() {
             // A protocol bug, not a crash of the simulator: count it as lost.
-            self.metrics.on_send(kind, bytes, true);
+            self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, true);
             return;
         }
         let tx = self.net.transmit(self.now, from, to, bytes);
@@ -369,7 +376,7 @@ impl<P: Protocol> World<P> {
         if tx.fate == Fate::UplinkFull {
             // Drop-tail at the sender's own uplink: it never leaves.
             self.trace.word(TAG_SEND | (kind as u64) << 8 | 3 << 16 | m << 32);
-            self.metrics.on_send(kind, bytes, false);
+            self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, false);
             self.metrics.on_dropped_uplink();
             return;
         }
@@ -380,7 +387,7 @@ impl<P: Protocol> World<P> {
             return;
         }
         let (lost, partitioned) = (tx.fate == Fate::Lost, tx.fate == Fate::Partitioned);
-        self.metrics.on_send(kind, bytes, lost);
+        self.metrics.on_send(from, kind, bytes, msg.msg(), tx.depart, lost);
         if partitioned {
             self.metrics.on_dropped_partition();
         }
@@ -430,6 +437,12 @@ impl<P: Protocol> World<P> {
     /// Where node `node` is in its life.
     pub fn status(&self, node: NodeId) -> Status {
         self.life.status(node)
+    }
+
+    /// Starts recording the metrics' time series in buckets of `bucket` (see
+    /// [`Metrics::record_series`]); returns the width used.
+    pub fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
+        self.metrics.record_series(bucket, self.end)
     }
 
     /// The running metrics.
