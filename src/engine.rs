@@ -53,6 +53,9 @@ pub trait Simulation {
     fn run_until(&mut self, t: SimTime);
     /// Runs to the end.
     fn run_to_end(&mut self);
+    /// Processes the next event if one is due before the end; false if nothing is left. Lets a
+    /// caller bound the work it does at once (a burst of packets at one instant is one time).
+    fn step(&mut self) -> bool;
     /// The counters the page polls.
     fn counters(&self) -> Counters;
     /// The full report as of now.
@@ -89,6 +92,9 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn run_to_end(&mut self) {
         self.world.run_to_end();
+    }
+    fn step(&mut self) -> bool {
+        !self.world.is_done() && self.world.step()
     }
     fn counters(&self) -> Counters {
         self.world.counters()

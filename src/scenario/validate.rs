@@ -9,15 +9,20 @@ pub struct Limits {
     pub max_group: u32,
     /// Where to point people whose group is too large.
     pub too_large_hint: &'static str,
+    /// The most packets a run may send in the worst case: messages × receivers × transmission
+    /// rounds (see [`Scenario::worst_case_packets`]). Every one of them may sit in the event queue
+    /// at once (about 50 bytes each), so this caps a run's memory.
+    pub max_packets: u64,
 }
 
 impl Limits {
     /// The native CLI's caps.
-    pub const NATIVE: Limits = Limits { max_group: 1_000_000, too_large_hint: "" };
+    pub const NATIVE: Limits = Limits { max_group: 1_000_000, too_large_hint: "", max_packets: 100_000_000 };
     /// The browser's caps: past this the tab would stutter; the CLI takes more.
     pub const BROWSER: Limits = Limits {
         max_group: 20_000,
         too_large_hint: "; larger groups run in the native CLI (`mcast run`), up to 1000000",
+        max_packets: 10_000_000,
     };
 }
 
@@ -118,7 +123,51 @@ impl Scenario {
             }
         }
         match &self.protocol {
-            ProtocolSpec::Centralized(c) => c.validate("protocol"),
+            ProtocolSpec::Centralized(c) => c.validate("protocol")?,
         }
+        self.check_packets(limits)
+    }
+
+    /// The most packets the workload can make the protocol send: messages × receivers × the
+    /// rounds in which each copy may go out (see [`Scenario::transmission_rounds`]).
+    pub fn worst_case_packets(&self) -> u64 {
+        u64::from(self.workload.messages) * u64::from(self.group.size.saturating_sub(1)) * self.transmission_rounds()
+    }
+
+    /// How many times at most the protocol sends one message to one receiver: 1, or with ACKs
+    /// 1 + `max_retries` (every round resends to every silent member).
+    pub fn transmission_rounds(&self) -> u64 {
+        match &self.protocol {
+            ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
+            ProtocolSpec::Centralized(_) => 1,
+        }
+    }
+
+    /// Refuses runs whose worst case would not fit in memory (a million receivers times a hundred
+    /// thousand messages is 10^11 packets); the error spells out the product.
+    fn check_packets(&self, limits: &Limits) -> Result<(), ScenarioError> {
+        let packets = self.worst_case_packets();
+        if packets <= limits.max_packets {
+            return Ok(());
+        }
+        let rounds = match self.transmission_rounds() {
+            1 => String::new(),
+            r => format!(" × {r} rounds (1 + protocol.max_retries)"),
+        };
+        let hint = if limits.max_packets < Limits::NATIVE.max_packets {
+            format!("; larger runs go to the native CLI (`mcast run`), up to {}", Limits::NATIVE.max_packets)
+        } else {
+            String::new()
+        };
+        Err(ScenarioError::invalid(
+            "workload.messages",
+            format!(
+                "{} messages × {} receivers{rounds} is {packets} packets in the worst case, more than the {} a \
+                 run may send: send fewer messages, use a smaller group or fewer retries{hint}",
+                self.workload.messages,
+                self.group.size.saturating_sub(1),
+                limits.max_packets,
+            ),
+        ))
     }
 }
