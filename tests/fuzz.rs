@@ -798,21 +798,21 @@ fn runs_too_large_for_memory_are_refused_with_the_product() {
     // asked for 10^11 queued packets (and 12 GB of delivery bitmaps up front).
     let err = centralized(1_000_000, 100_000, false).validate(&Limits::NATIVE).unwrap_err().to_string();
     assert!(err.starts_with("workload.messages: 100000 messages × 999999 receivers is 99999900000 packets"), "{err}");
-    assert!(err.contains("100000000") && !err.contains("CLI"), "{err}");
+    assert!(err.contains("more than the 50000000") && !err.contains("CLI"), "{err}");
     // With ACKs every round may resend to everyone: the rounds count.
     let s = centralized(100_000, 200, true);
     assert_eq!(s.worst_case_packets(), 200 * 99_999 * 9);
     let err = s.validate(&Limits::NATIVE).unwrap_err().to_string();
     assert!(err.contains("× 9 rounds (1 + protocol.max_retries)"), "{err}");
     // Exactly at the cap is fine; one message more is not.
-    assert_eq!(centralized(1_000_000, 100, false).worst_case_packets(), 99_999_900);
-    centralized(1_000_000, 100, false).validate(&Limits::NATIVE).unwrap();
-    refused_on(&centralized(1_000_000, 101, false), &Limits::NATIVE, "workload.messages");
+    assert_eq!(centralized(1_000_000, 50, false).worst_case_packets(), 49_999_950);
+    centralized(1_000_000, 50, false).validate(&Limits::NATIVE).unwrap();
+    refused_on(&centralized(1_000_000, 51, false), &Limits::NATIVE, "workload.messages");
     // The browser's cap is lower and points to the CLI.
-    centralized(20_000, 500, false).validate(&Limits::BROWSER).unwrap();
-    let err = refused_on(&centralized(20_000, 501, false), &Limits::BROWSER, "workload.messages");
+    centralized(20_000, 250, false).validate(&Limits::BROWSER).unwrap();
+    let err = refused_on(&centralized(20_000, 251, false), &Limits::BROWSER, "workload.messages");
     assert!(err.contains("mcast run"), "{err}");
-    centralized(20_000, 501, false).validate(&Limits::NATIVE).unwrap();
+    centralized(20_000, 251, false).validate(&Limits::NATIVE).unwrap();
 }
 
 #[track_caller]
@@ -824,7 +824,7 @@ fn refused_on(s: &Scenario, limits: &Limits, field: &str) -> String {
 
 #[test]
 fn the_largest_run_the_cli_accepts_builds() {
-    let s = centralized(1_000_000, 100, false);
+    let s = centralized(1_000_000, 50, false);
     let mut sim = engine::build(&s).unwrap();
     assert_eq!(sim.positions().len(), 1_000_000);
     assert!(sim.step(), "the first message is due at time zero");

@@ -11,18 +11,18 @@ pub struct Limits {
     pub too_large_hint: &'static str,
     /// The most packets a run may send in the worst case: messages × receivers × transmission
     /// rounds (see [`Scenario::worst_case_packets`]). Every one of them may sit in the event queue
-    /// at once (about 50 bytes each), so this caps a run's memory.
+    /// at once: 10^7 queued packets took 534 MB natively, so this caps a run's memory.
     pub max_packets: u64,
 }
 
 impl Limits {
     /// The native CLI's caps.
-    pub const NATIVE: Limits = Limits { max_group: 1_000_000, too_large_hint: "", max_packets: 100_000_000 };
+    pub const NATIVE: Limits = Limits { max_group: 1_000_000, too_large_hint: "", max_packets: 50_000_000 };
     /// The browser's caps: past this the tab would stutter; the CLI takes more.
     pub const BROWSER: Limits = Limits {
         max_group: 20_000,
         too_large_hint: "; larger groups run in the native CLI (`mcast run`), up to 1000000",
-        max_packets: 10_000_000,
+        max_packets: 5_000_000,
     };
 }
 
@@ -31,6 +31,8 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 const MAX_MESSAGES: u32 = 100_000;
 const MAX_MS: f64 = 3_600_000.0;
 const MAX_BYTES: u32 = 10_000_000;
+/// A terabyte per second: past any real link, and below 2^53 so JavaScript holds it exactly.
+const MAX_UPLINK: u64 = 1_000_000_000_000;
 
 fn ms(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || v < 0.0 || v > max {
@@ -95,6 +97,12 @@ impl Scenario {
         ms("network.distance_ms", n.distance_ms, MAX_MS)?;
         ms("network.jitter_ms", n.jitter_ms, MAX_MS)?;
         probability("network.loss", n.loss)?;
+        if n.uplink_bytes_per_sec > MAX_UPLINK {
+            return Err(ScenarioError::invalid(
+                "network.uplink_bytes_per_sec",
+                format!("must be from 0 (unlimited) to {MAX_UPLINK}, got {}", n.uplink_bytes_per_sec),
+            ));
+        }
         let w = &self.workload;
         if w.messages == 0 || w.messages > MAX_MESSAGES {
             return Err(ScenarioError::invalid(
