@@ -66,6 +66,9 @@ pub trait Simulation {
     /// returns the width used, wider than asked if the run would need more than
     /// [`crate::metrics::MAX_BUCKETS`] buckets.
     fn record_series(&mut self, bucket: SimDuration) -> SimDuration;
+    /// Processes the next event if one is due before the end; false if nothing is left. Lets a
+    /// caller bound the work it does at once (a burst of packets at one instant is one time).
+    fn step(&mut self) -> bool;
     /// The counters the page polls.
     fn counters(&self) -> Counters;
     /// The full report as of now.
@@ -113,6 +116,9 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
         self.world.record_series(bucket)
+    }
+    fn step(&mut self) -> bool {
+        !self.world.is_done() && self.world.step()
     }
     fn counters(&self) -> Counters {
         self.world.counters()

@@ -6,6 +6,8 @@
 //! instance per node and measures everything into [`metrics`]. The same scenario gives the same
 //! run, and the same trace hash, natively and in the browser.
 
+#[cfg(target_arch = "wasm32")]
+pub mod api;
 pub mod bits;
 pub mod engine;
 pub mod metrics;

@@ -7,7 +7,10 @@ mod web;
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    web::start();
+    // Loaded by a Web Worker (www/worker.js) the module only serves the JS API: no page to mount.
+    if web_sys::window().is_some() {
+        web::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -30,8 +30,11 @@ pub fn decode(fragment: &str, limits: &Limits) -> Result<Scenario, ScenarioError
         return Err(ScenarioError::Link(format!("the link is too long ({} characters)", text.len())));
     }
     let Some(body) = text.strip_prefix(LINK_PREFIX) else {
+        // Echo the version back only if it looks like one (`v2`), not whatever came before a dot.
         let version = text.split('.').next().unwrap_or("");
-        return Err(if version.starts_with('v') && text.contains('.') {
+        let digits = version.strip_prefix('v').unwrap_or("");
+        let looks_like_version = (1..=6).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+        return Err(if looks_like_version && text.contains('.') {
             ScenarioError::Link(format!(
                 "made by another version of the playground ({version}); this one reads {}",
                 LINK_PREFIX.trim_end_matches('.')

@@ -143,6 +143,62 @@ impl ScenarioError {
     }
 }
 
+/// The longest field path or serde message an error repeats (an unknown key is echoed back).
+const MAX_ERROR_PART: usize = 200;
+
+/// One line of at most `MAX_ERROR_PART` characters: control characters (a newline inside an
+/// unknown key) are escaped, the rest cut with `…`.
+fn one_line(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    match escaped.char_indices().nth(MAX_ERROR_PART) {
+        Some((cut, _)) => format!("{}…", &escaped[..cut]),
+        None => escaped,
+    }
+}
+
+/// The dotted path of a serde error (`faults[0].at_ms`). A key that is not a plain name (an
+/// unknown field may be anything) is quoted as in JavaScript, `group[": "]`, so the path stays
+/// unambiguous and on one line; parts serde could not name are left out.
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(&one_line(key));
+                } else {
+                    let quoted = serde_json::to_string(key).unwrap_or_default();
+                    out.push_str(&format!("[{}]", one_line(&quoted)));
+                }
+            }
+            Segment::Unknown => {}
+        }
+    }
+    if out.is_empty() {
+        "scenario".to_string()
+    } else {
+        out
+    }
+}
+
+/// A serde error as a [`ScenarioError::Json`] naming the path where it happened.
+fn format_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> ScenarioError {
+    let path = field_path(e.path());
+    ScenarioError::Json { path, message: one_line(&e.into_inner().to_string()) }
+}
+
 impl Scenario {
     /// Parses and validates a scenario from JSON, with the native limits.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
@@ -152,13 +208,21 @@ impl Scenario {
     /// Parses and validates a scenario from JSON against `limits`.
     pub fn from_json_with(text: &str, limits: &Limits) -> Result<Scenario, ScenarioError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-            // serde_path_to_error says `?` where the parser stopped before naming a field.
-            let path = e.path().to_string().replace(".?", "").replace('?', "");
-            let path = if path.is_empty() || path == "." { "scenario".to_string() } else { path };
-            ScenarioError::Json { path, message: e.into_inner().to_string() }
-        })?;
+        let scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(format_error)?;
         de.end().map_err(|e| ScenarioError::Json { path: "scenario".into(), message: e.to_string() })?;
+        scenario.validate(limits)?;
+        Ok(scenario)
+    }
+
+    /// Deserializes and validates a scenario from any serde source (the JS API passes a
+    /// JavaScript object through serde-wasm-bindgen), with errors as [`Scenario::from_json_with`]
+    /// gives them.
+    pub fn from_deserializer<'de, D>(de: D, limits: &Limits) -> Result<Scenario, ScenarioError>
+    where
+        D: serde::Deserializer<'de>,
+        D::Error: std::fmt::Display,
+    {
+        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(format_error)?;
         scenario.validate(limits)?;
         Ok(scenario)
     }

@@ -6,7 +6,7 @@
 //! mode), and is left out of the serialised scenario while it holds that default, so existing
 //! scenarios, share links and trace hashes are unchanged.
 
-use super::validate::{ms, node, probability, MAX_MS};
+use super::validate::{ms, node, probability, MAX_MS, MAX_RATE};
 use super::ScenarioError;
 use serde::{Deserialize, Serialize};
 
@@ -263,6 +263,16 @@ impl RegionsSpec {
     }
 }
 
+/// Checks a byte rate or queue size against [`MAX_RATE`] (0 means unlimited).
+fn rate(field: &str, v: Option<u64>) -> Result<(), ScenarioError> {
+    match v {
+        Some(v) if v > MAX_RATE => {
+            Err(ScenarioError::invalid(field, format!("must be from 0 (unlimited) to {MAX_RATE}, got {v}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl NetworkSpec {
     /// Checks every network field for a group of `size` nodes; the error names the first bad
     /// field by its dotted path.
@@ -271,6 +281,10 @@ impl NetworkSpec {
         ms("network.distance_ms", self.distance_ms, MAX_MS)?;
         ms("network.jitter_ms", self.jitter_ms, MAX_MS)?;
         probability("network.loss", self.loss)?;
+        rate("network.uplink_bytes_per_sec", Some(self.uplink_bytes_per_sec))?;
+        rate("network.downlink_bytes_per_sec", Some(self.downlink_bytes_per_sec))?;
+        rate("network.uplink_queue_bytes", Some(self.uplink_queue_bytes))?;
+        rate("network.downlink_queue_bytes", Some(self.downlink_queue_bytes))?;
         if let Some(r) = &self.regions {
             r.validate(size)?;
         }
@@ -291,6 +305,10 @@ impl NetworkSpec {
             let at = format!("network.nodes[{i}]");
             node(&format!("{at}.node"), o.node, size)?;
             seen.push((o.node, i));
+            rate(&format!("{at}.uplink_bytes_per_sec"), o.uplink_bytes_per_sec)?;
+            rate(&format!("{at}.downlink_bytes_per_sec"), o.downlink_bytes_per_sec)?;
+            rate(&format!("{at}.uplink_queue_bytes"), o.uplink_queue_bytes)?;
+            rate(&format!("{at}.downlink_queue_bytes"), o.downlink_queue_bytes)?;
             for (name, v) in [("send_loss", o.send_loss), ("recv_loss", o.recv_loss)] {
                 if let Some(v) = v {
                     probability(&format!("{at}.{name}"), v)?;

@@ -9,15 +9,20 @@ pub struct Limits {
     pub max_group: u32,
     /// Where to point people whose group is too large.
     pub too_large_hint: &'static str,
+    /// The most packets a run may send in the worst case: messages × receivers × transmission
+    /// rounds (see [`Scenario::worst_case_packets`]). Every one of them may sit in the event queue
+    /// at once: 10^7 queued packets took 534 MB natively, so this caps a run's memory.
+    pub max_packets: u64,
 }
 
 impl Limits {
     /// The native CLI's caps.
-    pub const NATIVE: Limits = Limits { max_group: 1_000_000, too_large_hint: "" };
+    pub const NATIVE: Limits = Limits { max_group: 1_000_000, too_large_hint: "", max_packets: 50_000_000 };
     /// The browser's caps: past this the tab would stutter; the CLI takes more.
     pub const BROWSER: Limits = Limits {
         max_group: 20_000,
         too_large_hint: "; larger groups run in the native CLI (`mcast run`), up to 1000000",
+        max_packets: 5_000_000,
     };
 }
 
@@ -29,6 +34,9 @@ pub(super) const MAX_MESSAGES: u32 = 100_000;
 pub(super) const MAX_MS: f64 = 3_600_000.0;
 /// The largest payload (bytes).
 pub(super) const MAX_BYTES: u32 = 10_000_000;
+/// The fastest link, in bytes per second, and the largest queue, in bytes: 2^50 (about a
+/// petabyte), past any real link and below 2^53 so JavaScript holds it exactly.
+pub(super) const MAX_RATE: u64 = 1 << 50;
 
 /// Checks that `v` is a number of milliseconds in `[0, max]`.
 pub(super) fn ms(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
@@ -97,7 +105,51 @@ impl Scenario {
         }
         super::faults::plan(self, limits)?;
         match &self.protocol {
-            ProtocolSpec::Centralized(c) => c.validate("protocol"),
+            ProtocolSpec::Centralized(c) => c.validate("protocol")?,
         }
+        self.check_packets(limits)
+    }
+
+    /// The most packets the workload can make the protocol send: messages × receivers × the
+    /// rounds in which each copy may go out (see [`Scenario::transmission_rounds`]).
+    pub fn worst_case_packets(&self) -> u64 {
+        self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)) * self.transmission_rounds()
+    }
+
+    /// How many times at most the protocol sends one message to one receiver: 1, or with ACKs
+    /// 1 + `max_retries` (every round resends to every silent member).
+    pub fn transmission_rounds(&self) -> u64 {
+        match &self.protocol {
+            ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
+            ProtocolSpec::Centralized(_) => 1,
+        }
+    }
+
+    /// Refuses runs whose worst case would not fit in memory (a million receivers times a hundred
+    /// thousand messages is 10^11 packets); the error spells out the product.
+    fn check_packets(&self, limits: &Limits) -> Result<(), ScenarioError> {
+        let packets = self.worst_case_packets();
+        if packets <= limits.max_packets {
+            return Ok(());
+        }
+        let rounds = match self.transmission_rounds() {
+            1 => String::new(),
+            r => format!(" × {r} rounds (1 + protocol.max_retries)"),
+        };
+        let hint = if limits.max_packets < Limits::NATIVE.max_packets {
+            format!("; larger runs go to the native CLI (`mcast run`), up to {}", Limits::NATIVE.max_packets)
+        } else {
+            String::new()
+        };
+        Err(ScenarioError::invalid(
+            "workload.messages",
+            format!(
+                "{} messages × {} receivers{rounds} is {packets} packets in the worst case, more than the {} a \
+                 run may send: send fewer messages, use a smaller group or fewer retries{hint}",
+                self.workload.message_count(),
+                self.group.size.saturating_sub(1),
+                limits.max_packets,
+            ),
+        ))
     }
 }
