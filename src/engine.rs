@@ -83,7 +83,14 @@ pub trait Simulation {
     fn set_recording(&mut self, on: bool);
     /// The packets on the wire now, written into `out` (cleared first); needs recording on.
     fn flights(&mut self, out: &mut Vec<FlightView>);
+    /// Each node's upstream in the protocol's structure ([`Protocol::upstream`]: tree parent,
+    /// designated receiver), written into `out` (cleared first); [`NO_UPSTREAM`] for none or for
+    /// a node that is not up.
+    fn upstreams(&self, out: &mut Vec<NodeId>);
 }
+
+/// The value [`Simulation::upstreams`] gives a node without an upstream.
+pub const NO_UPSTREAM: NodeId = NodeId::MAX;
 
 struct Run<P: Protocol> {
     world: World<P>,
@@ -166,6 +173,17 @@ impl<P: Protocol> Simulation for Run<P> {
                 progress: (now.since(f.depart).0 as f32 / span).min(1.0),
                 kind: f.kind,
                 lost: f.lost,
+            }
+        }));
+    }
+    fn upstreams(&self, out: &mut Vec<NodeId>) {
+        out.clear();
+        let alive = self.world.alive();
+        out.extend((0..alive.len() as NodeId).map(|n| {
+            if alive[n as usize] {
+                self.world.node(n).upstream().unwrap_or(NO_UPSTREAM)
+            } else {
+                NO_UPSTREAM
             }
         }));
     }

@@ -11,6 +11,7 @@
 //! Timers are never cancelled: a protocol that no longer wants a timer ignores it when it fires,
 //! recognising it as stale by the data the timer carries.
 
+use crate::sim::network::Network;
 use crate::sim::rng::{self, SimRng, Stream};
 use crate::sim::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
@@ -38,12 +39,34 @@ pub enum PacketKind {
     Join = 3,
     /// Membership control: a node saying goodbye as it leaves the group.
     Leave = 4,
+    /// A negative acknowledgement, or SRM's repair request: "I miss message m".
+    Nak = 5,
+    /// Application payload sent again in answer to a NAK or request (SRM's repair, a local
+    /// retransmission by RMTP's designated receiver or a tree parent).
+    Repair = 6,
+    /// A session message (SRM): the highest sequence number seen and timestamps to estimate
+    /// distances.
+    Session = 7,
+    /// A receiver's status report (RMTP): highest in-order sequence number and a bitmap.
+    Status = 8,
+    /// A keep-alive for failure detection (a tree parent and its children).
+    Heartbeat = 9,
 }
 
 impl PacketKind {
     /// Every kind, in counter order.
-    pub const ALL: [PacketKind; 5] =
-        [PacketKind::Data, PacketKind::Ack, PacketKind::Retransmit, PacketKind::Join, PacketKind::Leave];
+    pub const ALL: [PacketKind; 10] = [
+        PacketKind::Data,
+        PacketKind::Ack,
+        PacketKind::Retransmit,
+        PacketKind::Join,
+        PacketKind::Leave,
+        PacketKind::Nak,
+        PacketKind::Repair,
+        PacketKind::Session,
+        PacketKind::Status,
+        PacketKind::Heartbeat,
+    ];
     /// How many kinds there are.
     pub const COUNT: usize = Self::ALL.len();
 
@@ -55,12 +78,17 @@ impl PacketKind {
             PacketKind::Retransmit => "retransmit",
             PacketKind::Join => "join",
             PacketKind::Leave => "leave",
+            PacketKind::Nak => "nak",
+            PacketKind::Repair => "repair",
+            PacketKind::Session => "session",
+            PacketKind::Status => "status",
+            PacketKind::Heartbeat => "heartbeat",
         }
     }
 
     /// Whether the packet carries application payload (as opposed to control traffic).
     pub fn is_payload(self) -> bool {
-        matches!(self, PacketKind::Data | PacketKind::Retransmit)
+        matches!(self, PacketKind::Data | PacketKind::Retransmit | PacketKind::Repair)
     }
 }
 
@@ -190,6 +218,7 @@ pub struct Context<'a, M, T> {
     seed: u64,
     rng: &'a mut Option<Box<SimRng>>,
     out: &'a mut Vec<Output<M, T>>,
+    net: Option<&'a Network>,
 }
 
 impl<'a, M, T> Context<'a, M, T> {
@@ -201,7 +230,23 @@ impl<'a, M, T> Context<'a, M, T> {
         rng: &'a mut Option<Box<SimRng>>,
         out: &'a mut Vec<Output<M, T>>,
     ) -> Self {
-        Context { now, me, seed, rng, out }
+        Context { now, me, seed, rng, out, net: None }
+    }
+
+    /// The same context, able to answer [`Context::distance`] from `net`.
+    pub fn with_network(mut self, net: &'a Network) -> Self {
+        self.net = Some(net);
+        self
+    }
+
+    /// An estimate of the one-way latency from this node to `to`: the network's base latency
+    /// between them, without jitter or queueing, as a network-coordinate service (Vivaldi, GNP)
+    /// or a few pings would give a real node. Topology-aware protocols use it (a tree that prefers
+    /// nearby parents, RMTP's choice of designated receivers); protocols whose papers measure
+    /// distance with their own packets (SRM's session messages) must not. Zero without a network
+    /// (unit tests that drive a protocol by hand).
+    pub fn distance(&self, to: NodeId) -> SimDuration {
+        self.net.map_or(SimDuration::ZERO, |n| n.base_latency(self.me, to))
     }
 
     /// The current simulated time.
@@ -250,4 +295,10 @@ pub trait Protocol: Sized {
 
     /// Handles one input, pushing what the node does into `cx`.
     fn handle(&mut self, input: Input<Self::Msg, Self::Timer>, cx: &mut Context<'_, Self::Msg, Self::Timer>);
+
+    /// The node this one receives from in the protocol's structure, for the view to draw: a tree
+    /// node's parent, an RMTP receiver's designated receiver. `None` for flat protocols and roots.
+    fn upstream(&self) -> Option<NodeId> {
+        None
+    }
 }

@@ -30,6 +30,7 @@
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocols::{ParamDoc, ParamKind};
 use crate::scenario::ScenarioError;
 use crate::sim::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,50 @@ impl Default for CentralizedConfig {
         CentralizedConfig { reliable: false, ack_timeout_ms: 250.0, max_retries: 8, ack_bytes: 40, header_bytes: 40 }
     }
 }
+
+/// The centralized protocol's parameters, for the page's editor and the README.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        field: "reliable",
+        label: "ACKs",
+        kind: ParamKind::Bool,
+        unit: "",
+        source: "positive acknowledgement with retransmission (RFC 6298 for the timer)",
+        help: "receivers ACK each message; the sender resends to the silent ones each timeout",
+    },
+    ParamDoc {
+        field: "ack_timeout_ms",
+        label: "ACK timeout",
+        kind: ParamKind::Float { min: 0.1, max: 600_000.0 },
+        unit: "ms",
+        source: "RFC 6298 §5.5 (doubled each round)",
+        help: "time from a round of sends to the next round; doubles every round",
+    },
+    ParamDoc {
+        field: "max_retries",
+        label: "max retries",
+        kind: ParamKind::Int { min: 0, max: 30 },
+        unit: "",
+        source: "this playground",
+        help: "rounds of retransmission before the sender gives up on silent members",
+    },
+    ParamDoc {
+        field: "ack_bytes",
+        label: "ACK size",
+        kind: ParamKind::Int { min: 1, max: 65_535 },
+        unit: "bytes",
+        source: "this playground (a UDP/IP header and a sequence number)",
+        help: "size of an ACK, JOIN, JOIN-ACK or LEAVE on the wire",
+    },
+    ParamDoc {
+        field: "header_bytes",
+        label: "header",
+        kind: ParamKind::Int { min: 1, max: 65_535 },
+        unit: "bytes",
+        source: "this playground",
+        help: "per-packet header added to the payload",
+    },
+];
 
 impl CentralizedConfig {
     /// Range checks; errors name the field under `prefix`.

@@ -20,6 +20,7 @@ pub use validate::Limits;
 pub use workload::{StreamSpec, WorkloadSpec};
 
 use crate::protocols::centralized::CentralizedConfig;
+use crate::protocols::ParamDoc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -103,6 +104,31 @@ pub enum ProtocolSpec {
 }
 
 impl ProtocolSpec {
+    /// Every protocol's `kind`, in the order the page lists them.
+    pub const KINDS: &'static [&'static str] = &["centralized"];
+
+    /// A protocol of `kind` with its default parameters; `None` for an unknown kind.
+    pub fn default_of(kind: &str) -> Option<ProtocolSpec> {
+        match kind {
+            "centralized" => Some(ProtocolSpec::Centralized(CentralizedConfig::default())),
+            _ => None,
+        }
+    }
+
+    /// Its `kind` tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProtocolSpec::Centralized(_) => "centralized",
+        }
+    }
+
+    /// Its parameters, for the page's editor and the README.
+    pub fn params(&self) -> &'static [ParamDoc] {
+        match self {
+            ProtocolSpec::Centralized(_) => crate::protocols::centralized::PARAMS,
+        }
+    }
+
     /// The protocol's short name as the CLI and the page show it.
     pub fn label(&self) -> &'static str {
         match self {

@@ -344,7 +344,7 @@ impl<P: Protocol> World<P> {
         let mut out = std::mem::take(&mut self.out);
         {
             let rng = &mut self.rngs[node as usize];
-            let mut cx = Context::new(self.now, node, self.seed, rng, &mut out);
+            let mut cx = Context::new(self.now, node, self.seed, rng, &mut out).with_network(&self.net);
             self.nodes[node as usize].handle(input, &mut cx);
         }
         for o in out.drain(..) {

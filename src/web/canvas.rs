@@ -29,6 +29,11 @@ pub fn packet_colour(k: PacketKind) -> &'static str {
         PacketKind::Retransmit => "#d17bff",
         PacketKind::Join => "#64d2ff",
         PacketKind::Leave => "#8e8e93",
+        PacketKind::Nak => "#ff453a",
+        PacketKind::Repair => "#30d158",
+        PacketKind::Session => "#5e5ce6",
+        PacketKind::Status => "#ff9f0a",
+        PacketKind::Heartbeat => "#636366",
     }
 }
 
