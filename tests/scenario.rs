@@ -447,3 +447,61 @@ fn mutated_links_never_panic_the_decoder() {
     // a valid scenario.
     assert!(accepted < 2_000, "{accepted} of 20000 mutated links decoded");
 }
+
+/// Every protocol's parameter docs match its configuration: each documented field exists with
+/// its default inside the documented range, the range's ends are accepted, and one step past
+/// them is refused with an error naming the field (what the page's editor relies on).
+#[test]
+fn every_protocol_parameter_doc_matches_validation() {
+    use mcast::protocols::ParamKind;
+    use mcast::scenario::ProtocolSpec;
+    use serde_json::Value;
+    for kind in ProtocolSpec::KINDS {
+        let spec = ProtocolSpec::default_of(kind).expect("every listed kind has a default");
+        assert_eq!(spec.kind(), *kind);
+        let defaults = serde_json::to_value(&spec).unwrap();
+        let base = Scenario { protocol: spec.clone(), ..Scenario::default_playground() };
+        base.validate(&Limits::NATIVE).unwrap_or_else(|e| panic!("{kind}: default invalid: {e}"));
+        assert!(!spec.params().is_empty(), "{kind} documents its parameters");
+        for doc in spec.params() {
+            let path = format!("protocol.{}", doc.field);
+            let default = defaults.get(doc.field).unwrap_or_else(|| panic!("{kind}: no field {}", doc.field));
+            assert!(!doc.source.is_empty() && !doc.help.is_empty(), "{path}: source and help");
+            let (ok, bad): (Vec<Value>, Vec<Value>) = match doc.kind {
+                ParamKind::Bool => {
+                    assert!(default.is_boolean(), "{path}");
+                    (vec![true.into(), false.into()], vec!["yes".into()])
+                }
+                ParamKind::Int { min, max } => {
+                    let d = default.as_u64().unwrap_or_else(|| panic!("{path}: default {default}"));
+                    assert!((min..=max).contains(&d), "{path}: default {d} outside [{min}, {max}]");
+                    let mut bad = vec![Value::from(max + 1)];
+                    if min > 0 {
+                        bad.push(Value::from(min - 1));
+                    }
+                    (vec![min.into(), max.into()], bad)
+                }
+                ParamKind::Float { min, max } => {
+                    let d = default.as_f64().unwrap_or_else(|| panic!("{path}: default {default}"));
+                    assert!((min..=max).contains(&d), "{path}: default {d} outside [{min}, {max}]");
+                    (vec![min.into(), max.into()], vec![(max * 1.5 + 1.0).into(), (min - 1.0).into()])
+                }
+                ParamKind::Choice(names) => {
+                    assert!(names.iter().any(|n| default == *n), "{path}: default {default} not in {names:?}");
+                    (names.iter().map(|n| Value::from(*n)).collect(), vec!["no-such-choice".into()])
+                }
+            };
+            for v in ok {
+                // An end of one range may clash with another parameter's default (a minimum
+                // above a maximum): only errors about this field count.
+                if let Err(e) = base.with_param(&path, &v) {
+                    assert!(!e.to_string().starts_with(&path), "{path} = {v} refused: {e}");
+                }
+            }
+            for v in bad {
+                let e = base.with_param(&path, &v).expect_err(&format!("{path} = {v} accepted"));
+                assert!(e.to_string().starts_with(&path), "{path} = {v}: the error names another field: {e}");
+            }
+        }
+    }
+}

@@ -85,10 +85,13 @@ impl Scenario {
         }
         *at = value.clone();
         Scenario::from_json(&root.to_string()).map_err(|e| match e {
-            // The position is in JSON the user never wrote: leave it out.
-            ScenarioError::Json { path, message } => {
+            // The position is in JSON the user never wrote: leave it out. Only the field at
+            // `path` changed, so an error on an enclosing object (serde loses the field inside a
+            // tagged enum such as `protocol`) is about it.
+            ScenarioError::Json { path: at, message } => {
                 let message = message.rsplit_once(" at line ").map_or(message.clone(), |m| m.0.to_string());
-                ScenarioError::Json { path, message }
+                let inside = path.starts_with(&at) && path[at.len()..].starts_with(['.', '[']);
+                ScenarioError::Json { path: if inside { path.to_string() } else { at }, message }
             }
             other => other,
         })

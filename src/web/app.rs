@@ -5,16 +5,22 @@ use super::{canvas, dom};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use mcast::engine::{self, FlightView, NodeState, Simulation};
 use mcast::metrics::Counters;
-use mcast::protocols::centralized::CentralizedConfig;
 use mcast::scenario::{link, Layout, Limits, ProtocolSpec, Scenario, ScenarioError};
 use std::rc::Rc;
 use yew::{Callback, Component, Context, Html, NodeRef};
 
+/// How long a re-attached edge stays bright, in page milliseconds.
+const FRESH_EDGE_MS: f64 = 2500.0;
+
 /// A control the user can change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
-    /// The protocol select.
+    /// The protocol select (a protocol `kind`).
     Protocol,
+    /// One of the protocol's parameters, by field name (see [`mcast::protocols::ParamDoc`]).
+    Param(&'static str),
+    /// A preset from the gallery, by file name.
+    Preset,
     /// Group size.
     Size,
     /// Loss, in percent.
@@ -91,6 +97,10 @@ pub struct App {
     states: Vec<NodeState>,
     flights: Vec<FlightView>,
     pixels: canvas::Pixels,
+    edges: canvas::Edges,
+    /// Last frame's upstreams and when (page time, ms) each node last re-attached.
+    prev_up: Vec<u32>,
+    attached_at: Vec<(u32, f64)>,
     _hash_listener: Option<dom::HashListener>,
 }
 
@@ -118,6 +128,8 @@ impl App {
                 self.sim = sim;
                 self.error = None;
                 self.share_link.clear();
+                self.prev_up.clear();
+                self.attached_at.clear();
                 self.dirty = true;
             }
             Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
@@ -128,15 +140,19 @@ impl App {
         let mut s = Scenario::clone(&self.scenario);
         match field {
             Field::Protocol => {
-                let reliable = match v {
-                    "centralized" => false,
-                    "centralized_acks" => true,
-                    other => {
-                        return Err(ScenarioError::invalid("protocol.kind", format!("unknown protocol `{other}`")))
-                    }
-                };
-                let ProtocolSpec::Centralized(c) = &mut s.protocol;
-                *c = CentralizedConfig { reliable, ..c.clone() };
+                s.protocol = ProtocolSpec::default_of(v)
+                    .ok_or_else(|| ScenarioError::invalid("protocol.kind", format!("unknown protocol `{v}`")))?;
+            }
+            Field::Param(name) => {
+                let doc = s.protocol.params().iter().find(|d| d.field == name).ok_or_else(|| {
+                    ScenarioError::invalid(format!("protocol.{name}"), "not a parameter of this protocol")
+                })?;
+                s = super::params::set_param(&s, doc, v)?;
+            }
+            Field::Preset => {
+                s = super::gallery::load(v)?;
+                s.validate(&Limits::BROWSER)?;
+                return Ok(s);
             }
             Field::Size => s.group.size = whole("group.size", v)?,
             Field::Loss => s.network.loss = real("network.loss", v)? / 100.0,
@@ -218,8 +234,28 @@ impl App {
         };
         self.sim.node_states(&mut self.states);
         self.sim.flights(&mut self.flights);
-        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights, &mut self.pixels);
+        self.track_edges();
+        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights, &self.edges, &mut self.pixels);
         self.canvas_size = size;
+    }
+
+    /// Reads the protocol's structure and notes re-attachments (a node whose upstream changed to
+    /// another live node), which the canvas draws bright for [`FRESH_EDGE_MS`] of page time.
+    fn track_edges(&mut self) {
+        let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+        self.sim.upstreams(&mut self.edges.up);
+        let up = &self.edges.up;
+        if self.prev_up.len() == up.len() {
+            for (node, (old, new)) in self.prev_up.iter().zip(up).enumerate() {
+                if old != new && *old != engine::NO_UPSTREAM && *new != engine::NO_UPSTREAM {
+                    self.attached_at.push((node as u32, now));
+                }
+            }
+        }
+        self.attached_at.retain(|(_, t)| now - t < FRESH_EDGE_MS);
+        self.edges.fresh.clear();
+        self.edges.fresh.extend(self.attached_at.iter().map(|&(n, t)| (n, 1.0 - (now - t) / FRESH_EDGE_MS)));
+        self.prev_up.clone_from(&self.edges.up);
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
@@ -245,6 +281,10 @@ impl App {
             if ((w * dpr) as u32, (h * dpr) as u32) != (self.canvas_size.0 as u32, self.canvas_size.1 as u32) {
                 self.dirty = true;
             }
+        }
+        if !self.attached_at.is_empty() {
+            // Fresh edges fade even while paused.
+            self.dirty = true;
         }
         if self.dirty {
             self.draw();
@@ -305,6 +345,9 @@ impl Component for App {
             states: Vec::new(),
             flights: Vec::new(),
             pixels: canvas::Pixels::default(),
+            edges: canvas::Edges::default(),
+            prev_up: Vec::new(),
+            attached_at: Vec::new(),
             _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
         };
         app.shown = app.current();

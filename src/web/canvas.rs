@@ -2,7 +2,7 @@
 //! flight coloured by kind. Everything of one colour goes into one path, so a frame costs a
 //! handful of fill calls however many nodes there are.
 
-use mcast::engine::{FlightView, NodeState};
+use mcast::engine::{FlightView, NodeState, NO_UPSTREAM};
 use mcast::protocol::PacketKind;
 use std::f64::consts::TAU;
 use wasm_bindgen::Clamped;
@@ -106,20 +106,66 @@ pub fn fit(canvas: &HtmlCanvasElement) -> (f64, f64) {
 /// 21 frames per second at 20,000 nodes with paths, headless Chromium, software rendering).
 pub const PIXEL_RENDER_FROM: usize = 1500;
 
-/// Draws nodes at `positions` in `states` and the packets in `flights`; large groups go through
-/// `pixels`.
+/// The protocol's structure to draw under the packets: each node's upstream (tree parent,
+/// designated receiver; [`NO_UPSTREAM`] for none), and the edges made recently, each with how
+/// bright it still is (1 just made, fading to 0).
+#[derive(Default)]
+pub struct Edges {
+    /// Each node's upstream.
+    pub up: Vec<u32>,
+    /// Recent re-attachments: `(node, brightness)`.
+    pub fresh: Vec<(u32, f64)>,
+}
+
+/// Colour of the protocol's structure (tree edges, receiver to designated receiver).
+pub const EDGE_COLOUR: &str = "rgba(140, 160, 195, 0.35)";
+/// Colour of an edge just made (a re-attachment), at full brightness.
+const FRESH_EDGE_RGB: &str = "255, 214, 10";
+
+fn draw_edges(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 2]], edges: &Edges) {
+    let line = |ctx: &CanvasRenderingContext2d, node: u32, up: u32| {
+        if let (Some(a), Some(b)) = (positions.get(node as usize), positions.get(up as usize)) {
+            let ((ax, ay), (bx, by)) = (frame.at(*a), frame.at(*b));
+            ctx.move_to(ax, ay);
+            ctx.line_to(bx, by);
+        }
+    };
+    if edges.up.iter().all(|u| *u == NO_UPSTREAM) {
+        return;
+    }
+    ctx.set_line_width(1.0);
+    ctx.set_stroke_style_str(EDGE_COLOUR);
+    ctx.begin_path();
+    for (node, up) in edges.up.iter().enumerate().filter(|(_, u)| **u != NO_UPSTREAM) {
+        line(ctx, node as u32, *up);
+    }
+    ctx.stroke();
+    ctx.set_line_width(2.5);
+    for &(node, bright) in &edges.fresh {
+        let Some(&up) = edges.up.get(node as usize).filter(|u| **u != NO_UPSTREAM) else { continue };
+        ctx.set_stroke_style_str(&format!("rgba({FRESH_EDGE_RGB}, {bright:.2})"));
+        ctx.begin_path();
+        line(ctx, node, up);
+        ctx.stroke();
+    }
+}
+
+/// Draws nodes at `positions` in `states`, the protocol's `edges` and the packets in `flights`;
+/// large groups go through `pixels`.
 pub fn draw(
     ctx: &CanvasRenderingContext2d,
     size: (f64, f64),
     positions: &[[f64; 2]],
     states: &[NodeState],
     flights: &[FlightView],
+    edges: &Edges,
     pixels: &mut Pixels,
 ) {
     if positions.len() >= PIXEL_RENDER_FROM {
         pixels.render(ctx, size, positions, states, flights);
+        draw_edges(ctx, &Frame::of(size), positions, edges);
     } else {
-        draw_paths(ctx, size, positions, states, flights);
+        draw_paths(ctx, size, positions, states, flights, edges);
     }
 }
 
@@ -129,10 +175,12 @@ fn draw_paths(
     positions: &[[f64; 2]],
     states: &[NodeState],
     flights: &[FlightView],
+    edges: &Edges,
 ) {
     ctx.set_fill_style_str("#0e1420");
     ctx.fill_rect(0.0, 0.0, w, h);
     let frame = Frame::of((w, h));
+    draw_edges(ctx, &frame, positions, edges);
     let n = positions.len().max(1) as f64;
     let spacing = frame.side / n.sqrt();
     let r = (spacing * 0.28).clamp(0.8, 7.0);

@@ -5,6 +5,8 @@
 mod app;
 mod canvas;
 mod dom;
+mod gallery;
+mod params;
 mod view;
 
 /// Mounts the playground into `<body>`.

@@ -5,7 +5,7 @@ use super::app::{App, Field, Msg};
 use super::canvas::{node_colour, packet_colour, LOST_COLOUR};
 use mcast::engine::NodeState;
 use mcast::protocol::PacketKind;
-use mcast::scenario::{Layout, ProtocolSpec, Scenario};
+use mcast::scenario::{Layout, Scenario};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::{
@@ -58,8 +58,7 @@ fn on_select(send: &Callback<Msg>, field: Field) -> Callback<Event> {
 pub fn Controls(p: &ControlsProps) -> Html {
     let json_editor = use_node_ref();
     let s = &p.scenario;
-    let ProtocolSpec::Centralized(c) = &s.protocol;
-    let protocol = if c.reliable { "centralized_acks" } else { "centralized" };
+    let preset = super::gallery::matching(s);
     let layout = match s.group.layout {
         Layout::Disk => "disk",
         Layout::Ring => "ring",
@@ -70,12 +69,16 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let click = |m: fn() -> Msg| send.reform(move |_: MouseEvent| m());
     html! {
         <section class="panel controls" aria-label="Scenario">
-            <h2>{ "Scenario" }</h2>
-            <label for="protocol">{ "Protocol" }</label>
-            <select id="protocol" onchange={on_select(send, Field::Protocol)}>
-                <option value="centralized" selected={protocol == "centralized"}>{ "Centralized (unicast loop)" }</option>
-                <option value="centralized_acks" selected={protocol == "centralized_acks"}>{ "Centralized with ACKs" }</option>
+            <h2>{ "Gallery" }</h2>
+            <select id="preset" aria-label="Preset" onchange={on_select(send, Field::Preset)}>
+                <option value="" selected={preset.is_none()} disabled=true>{ "Choose a preset…" }</option>
+                { for super::gallery::PRESETS.iter().map(|p| html! {
+                    <option value={p.file} selected={preset.is_some_and(|q| q.file == p.file)}>{ p.title }</option>
+                }) }
             </select>
+            if let Some(p) = preset { <p class="hint" id="preset-shows">{ p.shows }</p> }
+            <h2>{ "Scenario" }</h2>
+            { super::params::picker(s, send) }
             <label for="group-size">{ "Group size" }</label>
             <input id="group-size" type="number" min="2" max="20000" value={s.group.size.to_string()} onchange={on_input(send, Field::Size)} />
             <label for="loss">{ "Packet loss (%)" }</label>
@@ -93,6 +96,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <input id="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_input(send, Field::Seed)} />
                 <button id="new-seed" title="Draw a new seed" onclick={click(|| Msg::NewSeed)}>{ "New" }</button>
             </div>
+            { super::params::editor(s, send) }
             <h2>{ "Run" }</h2>
             <div class="row buttons">
                 <button id="play" class="primary" onclick={click(|| Msg::TogglePlay)}>
@@ -124,6 +128,28 @@ pub fn Controls(p: &ControlsProps) -> Html {
     }
 }
 
+/// The label of a packet kind's counter and legend entry.
+fn kind_label(k: PacketKind) -> &'static str {
+    match k {
+        PacketKind::Data => "DATA",
+        PacketKind::Ack => "ACK",
+        PacketKind::Retransmit => "retransmission",
+        PacketKind::Join => "JOIN",
+        PacketKind::Leave => "LEAVE",
+        PacketKind::Nak => "NAK / repair request",
+        PacketKind::Repair => "REPAIR",
+        PacketKind::Session => "SESSION",
+        PacketKind::Status => "STATUS",
+        PacketKind::Heartbeat => "HEARTBEAT",
+    }
+}
+
+/// Whether the counters list `k`: DATA, ACK and retransmissions always (the tests and the
+/// centralized protocol rely on them), other kinds once any was sent.
+fn shows_kind(app: &App, k: PacketKind) -> bool {
+    matches!(k, PacketKind::Data | PacketKind::Ack | PacketKind::Retransmit) || app.shown.counters.sent[k as usize] > 0
+}
+
 fn stats(app: &App) -> Html {
     let c = &app.shown.counters;
     let s = &app.scenario;
@@ -138,10 +164,19 @@ fn stats(app: &App) -> Html {
     html! {
         <section class="panel stats" aria-label="Counters">
             <h2>{ "Counters" }</h2>
-            { counter("count-data", "DATA sent", c.sent[PacketKind::Data as usize].to_string(), Some(packet_colour(PacketKind::Data))) }
-            { counter("count-ack", "ACKs", c.sent[PacketKind::Ack as usize].to_string(), Some(packet_colour(PacketKind::Ack))) }
-            { counter("count-retransmit", "Retransmissions", c.sent[PacketKind::Retransmit as usize].to_string(), Some(packet_colour(PacketKind::Retransmit))) }
-            { counter("count-lost", "Packets lost", c.lost.to_string(), Some(LOST_COLOUR)) }
+            { for PacketKind::ALL.iter().filter(|k| shows_kind(app, **k)).map(|k| counter(
+                &format!("count-{}", k.name()),
+                kind_label(*k),
+                c.sent[*k as usize].to_string(),
+                Some(packet_colour(*k)),
+            )) }
+            { counter("count-lost", "Packets lost (random)", c.lost.to_string(), Some(LOST_COLOUR)) }
+            if c.dropped_queue > 0 {
+                { counter("count-dropped-queue", "Dropped at a full queue", c.dropped_queue.to_string(), Some(LOST_COLOUR)) }
+            }
+            if c.dropped_partition > 0 {
+                { counter("count-dropped-partition", "Dropped by a partition", c.dropped_partition.to_string(), Some(LOST_COLOUR)) }
+            }
             { counter("count-deliveries", "Deliveries", format!("{} / {}", c.deliveries, expected), Some(node_colour(NodeState::Done))) }
             { counter("count-crashed", "Crashed nodes", app.shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
             { counter("sim-time", "Simulated time", format!("{:.1} ms", app.shown.now_tenth_ms as f64 / 10.0), None) }
@@ -160,11 +195,8 @@ fn stats(app: &App) -> Html {
                 { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
                 { legend_item(node_colour(NodeState::Paused), "paused", true) }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
-                { legend_item(packet_colour(PacketKind::Data), "DATA", false) }
-                { legend_item(packet_colour(PacketKind::Ack), "ACK", false) }
-                { legend_item(packet_colour(PacketKind::Retransmit), "retransmission", false) }
-                { legend_item(packet_colour(PacketKind::Join), "JOIN", false) }
-                { legend_item(packet_colour(PacketKind::Leave), "LEAVE", false) }
+                { for PacketKind::ALL.iter().map(|k| legend_item(packet_colour(*k), kind_label(*k), false)) }
+                <li><span class="swatch edge"></span>{ "tree edge / designated receiver (bright: just re-attached)" }</li>
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
             </ul>
         </section>

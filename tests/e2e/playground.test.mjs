@@ -52,7 +52,7 @@ test('changing the loss rate changes the counters', async () => {
   assert.ok(lost > 60 && lost < 180, `about 40 % of 299 copies lost, got ${lost}`);
   assert.equal(delivered, 299 - lost, 'without ACKs every lost copy is a missed delivery');
   // With ACKs the same loss is repaired: everyone gets it, and the sender hears the ACKs.
-  await setControl(page, '#protocol', 'centralized_acks');
+  await setControl(page, '#param-reliable', 'true');
   await finish(page);
   assert.equal(await counter(page, 'count-deliveries'), 299);
   assert.ok(await counter(page, 'count-ack') >= 299);
@@ -64,7 +64,7 @@ test('changing the loss rate changes the counters', async () => {
 
 test('a share link round trip replays the same run (same trace hash)', async () => {
   const page = await openPage(browser, server.url);
-  await setControl(page, '#protocol', 'centralized_acks');
+  await setControl(page, '#param-reliable', 'true');
   await setControl(page, '#loss', 25);
   await setControl(page, '#group-size', 500);
   await setControl(page, '#seed', 123456);
@@ -78,7 +78,8 @@ test('a share link round trip replays the same run (same trace hash)', async () 
   assert.equal(await other.inputValue('#group-size'), '500');
   assert.equal(await other.inputValue('#loss'), '25');
   assert.equal(await other.inputValue('#seed'), '123456');
-  assert.equal(await other.inputValue('#protocol'), 'centralized_acks');
+  assert.equal(await other.inputValue('#protocol'), 'centralized');
+  assert.equal(await other.inputValue('#param-reliable'), 'true');
   assert.equal(await finish(other), hash);
   await screenshot(other, 'share-link-replayed');
   assert.equal(await other.$('#error-banner'), null);
@@ -91,7 +92,7 @@ test('the page and the native CLI compute the same trace hash', async () => {
   const cli = join(root, 'target', 'release', 'mcast');
   assert.ok(existsSync(cli), `build the CLI first: cargo build --release --bin mcast (${cli})`);
   const page = await openPage(browser, server.url);
-  await setControl(page, '#protocol', 'centralized_acks');
+  await setControl(page, '#param-reliable', 'true');
   await setControl(page, '#loss', 30);
   await setControl(page, '#layout', 'random');
   const hash = await finish(page);
@@ -162,4 +163,38 @@ test('clicking a node crashes it, and a share link replays the crash', async () 
   assert.deepEqual([...page.errors, ...other.errors], []);
   await page.close();
   await other.close();
+});
+
+test('the parameter editor shows each parameter with its default and source, and names a bad one', async () => {
+  const page = await openPage(browser, server.url);
+  const doc = await page.textContent('#param-ack_timeout_ms + .param-doc');
+  assert.match(doc, /default 250/);
+  assert.match(doc, /RFC 6298/);
+  await setControl(page, '#param-reliable', 'true');
+  await setControl(page, '#param-max_retries', 3);
+  assert.equal(await page.inputValue('#param-max_retries'), '3');
+  const json = JSON.parse(await page.inputValue('#scenario-json'));
+  assert.equal(json.protocol.max_retries, 3, 'the edit reaches the scenario');
+  const before = await finish(page);
+  await setControl(page, '#param-ack_timeout_ms', -5);
+  const text = await (await page.waitForSelector('#error-banner')).textContent();
+  assert.match(text, /protocol\.ack_timeout_ms/);
+  assert.match(text, /unchanged/);
+  assert.equal(await page.textContent('#trace-hash'), before, 'the scenario the user built is kept');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a gallery preset loads, says what it shows, and runs', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#preset', 'ack-implosion.json');
+  await page.waitForFunction(() => document.querySelector('#subtitle').textContent.includes('ACK implosion'));
+  assert.match(await page.textContent('#preset-shows'), /downlink/);
+  assert.equal(await page.inputValue('#group-size'), '1500');
+  await finish(page);
+  assert.ok(await counter(page, 'count-dropped-queue') > 1000, 'ACKs are dropped at the sender');
+  assert.ok(await counter(page, 'count-retransmit') > 1000, 'and it retransmits what was delivered');
+  await screenshot(page, 'preset-ack-implosion');
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });

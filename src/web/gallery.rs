@@ -1,0 +1,74 @@
+//! The gallery: ready-made scenarios from `scenarios/`, each showing one thing the literature
+//! names (a weakness of a protocol, or a feature of the network model). They are compiled into
+//! the page, so they load offline and always match the engine that runs them.
+
+use mcast::scenario::{Limits, Scenario, ScenarioError};
+
+/// One preset: its file name, a short title for the picker, and what to watch for.
+pub struct Preset {
+    /// The file under `scenarios/`.
+    pub file: &'static str,
+    /// The title in the picker.
+    pub title: &'static str,
+    /// What it shows, in one sentence.
+    pub shows: &'static str,
+    json: &'static str,
+}
+
+macro_rules! preset {
+    ($file:literal, $title:literal, $shows:literal) => {
+        Preset { file: $file, title: $title, shows: $shows, json: include_str!(concat!("../../scenarios/", $file)) }
+    };
+}
+
+/// Every preset, in the order the picker lists them: the protocols' weaknesses first.
+pub const PRESETS: &[Preset] = &[
+    preset!(
+        "centralized-latency.json",
+        "Centralized: O(n) at the sender",
+        "One sender, 2,000 copies through one uplink: the last member waits 0.86 s, the median half that."
+    ),
+    preset!(
+        "ack-implosion.json",
+        "Centralized: ACK implosion",
+        "1,499 ACKs converge on the sender's downlink: most are dropped there, and it retransmits data everyone had."
+    ),
+    preset!(
+        "centralized-acks.json",
+        "Centralized with ACKs at 30 % loss",
+        "Every member gets every message; the sender hears n ACKs per message."
+    ),
+    preset!(
+        "congested-sender.json",
+        "Congested sender",
+        "A finite uplink queue drops copies at the sender; a thin downlink drops ACKs."
+    ),
+    preset!("partition.json", "Partition", "Twenty members cut off for 400 ms, three that can hear but not answer."),
+    preset!("bursty-loss.json", "Bursty loss", "Gilbert–Elliott loss: losses come in spells, not one by one."),
+    preset!("regions.json", "Regions (LAN/WAN)", "Fast inside a region, slow between regions."),
+    preset!("churn.json", "Churn", "Members join and leave while the sender multicasts."),
+    preset!("crash-recover.json", "Crash and recover", "Retransmissions catch nodes up once they are back."),
+    preset!("live-stream.json", "Live stream", "The last copies of each packet miss the playout deadline."),
+    preset!(
+        "rounds.json",
+        "Round-synchronous mode",
+        "Every packet arrives at the next round, as in the epidemic papers."
+    ),
+];
+
+/// The preset in `file`, parsed (validation is the caller's, against the browser's limits).
+pub fn load(file: &str) -> Result<Scenario, ScenarioError> {
+    let p = PRESETS
+        .iter()
+        .find(|p| p.file == file)
+        .ok_or_else(|| ScenarioError::invalid("preset", format!("no preset named `{file}`")))?;
+    Scenario::from_json_with(p.json, &Limits::BROWSER)
+}
+
+/// The preset whose scenario is `s` (by name), if any, for the picker to show as selected.
+pub fn matching(s: &Scenario) -> Option<&'static Preset> {
+    if s.name.is_empty() {
+        return None;
+    }
+    PRESETS.iter().find(|p| load(p.file).is_ok_and(|q| q.name == s.name))
+}

@@ -1,0 +1,160 @@
+//! The protocol picker and its parameter editor, built from each protocol's [`ParamDoc`] list:
+//! one control per parameter, with its unit, its default and its source, so a protocol added to
+//! the engine shows up here without UI code of its own.
+
+use super::app::{Field, Msg};
+use mcast::protocols::{ParamDoc, ParamKind};
+use mcast::scenario::{ProtocolSpec, Scenario, ScenarioError};
+use serde_json::Value;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::{html, Callback, Event, Html, TargetCast};
+
+/// What the picker calls each protocol kind.
+pub fn title(kind: &str) -> &str {
+    match kind {
+        "centralized" => "Centralized (unicast loop)",
+        "tree" => "Tree (k-ary, ACK/NAK repair)",
+        "srm" => "SRM (Floyd et al. 1997)",
+        "rmtp" => "RMTP (Paul et al. 1997)",
+        "gossip" => "Gossip (epidemic)",
+        "plumtree" => "Plumtree (Leitão et al. 2007)",
+        other => other,
+    }
+}
+
+/// A parameter's value as the controls show it: numbers and names as written, booleans as
+/// `true`/`false`, anything missing as empty.
+fn shown(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// The protocol's parameters as a JSON object (empty if it cannot be written, which does not
+/// happen for the engine's own types).
+fn values(p: &ProtocolSpec) -> serde_json::Map<String, Value> {
+    match serde_json::to_value(p) {
+        Ok(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The scenario with parameter `doc` set from the control's text `v`; the error names the field.
+pub fn set_param(s: &Scenario, doc: &ParamDoc, v: &str) -> Result<Scenario, ScenarioError> {
+    let path = format!("protocol.{}", doc.field);
+    let value = match doc.kind {
+        ParamKind::Bool => match v {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            other => return Err(ScenarioError::invalid(path, format!("must be true or false, got `{other}`"))),
+        },
+        ParamKind::Int { min, max } => match v.trim().parse::<u64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => {
+                return Err(ScenarioError::invalid(
+                    path,
+                    format!("must be a whole number from {min} to {max}, got `{v}`"),
+                ))
+            }
+        },
+        ParamKind::Float { min, max } => {
+            match v.trim().parse::<f64>().ok().filter(|x| x.is_finite()).and_then(mcast::scenario::param::number) {
+                Some(n) => n,
+                None => {
+                    return Err(ScenarioError::invalid(
+                        path,
+                        format!("must be a number from {min} to {max}, got `{v}`"),
+                    ))
+                }
+            }
+        }
+        ParamKind::Choice(names) => match names.iter().find(|n| **n == v) {
+            Some(n) => Value::from(*n),
+            None => {
+                return Err(ScenarioError::invalid(path, format!("must be one of {}, got `{v}`", names.join(", "))))
+            }
+        },
+    };
+    s.with_param(&path, &value)
+}
+
+fn on_select(send: &Callback<Msg>, field: Field) -> Callback<Event> {
+    send.reform(move |e: Event| Msg::Set(field, e.target_unchecked_into::<HtmlSelectElement>().value()))
+}
+
+fn on_input(send: &Callback<Msg>, field: Field) -> Callback<Event> {
+    send.reform(move |e: Event| Msg::Set(field, e.target_unchecked_into::<HtmlInputElement>().value()))
+}
+
+/// One parameter's control, labelled with its unit, titled with what it does and its source.
+fn control(doc: &'static ParamDoc, value: &str, default: &str, send: &Callback<Msg>) -> Html {
+    let id = format!("param-{}", doc.field);
+    let field = Field::Param(doc.field);
+    let label = if doc.unit.is_empty() { doc.label.to_string() } else { format!("{} ({})", doc.label, doc.unit) };
+    let title = format!("{}. Default {default}. Source: {}.", doc.help, doc.source);
+    let input = match doc.kind {
+        ParamKind::Bool => html! {
+            <select id={id.clone()} title={title.clone()} onchange={on_select(send, field)}>
+                <option value="true" selected={value == "true"}>{ "on" }</option>
+                <option value="false" selected={value != "true"}>{ "off" }</option>
+            </select>
+        },
+        ParamKind::Choice(names) => html! {
+            <select id={id.clone()} title={title.clone()} onchange={on_select(send, field)}>
+                { for names.iter().map(|n| html! { <option value={*n} selected={*n == value}>{ *n }</option> }) }
+            </select>
+        },
+        ParamKind::Int { min, max } => html! {
+            <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step="1"
+                title={title.clone()} value={value.to_string()} onchange={on_input(send, field)} />
+        },
+        ParamKind::Float { min, max } => html! {
+            <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step="any"
+                title={title.clone()} value={value.to_string()} onchange={on_input(send, field)} />
+        },
+    };
+    html! {
+        <div class="param">
+            <label for={id}>{ label }</label>
+            { input }
+            <p class="param-doc">{ format!("default {default} · {}", doc.source) }</p>
+        </div>
+    }
+}
+
+/// The protocol picker.
+pub fn picker(s: &Scenario, send: &Callback<Msg>) -> Html {
+    let kind = s.protocol.kind();
+    html! {
+        <>
+            <label for="protocol">{ "Protocol" }</label>
+            <select id="protocol" onchange={on_select(send, Field::Protocol)}>
+                { for ProtocolSpec::KINDS.iter().map(|k| html! {
+                    <option value={*k} selected={*k == kind}>{ title(k) }</option>
+                }) }
+            </select>
+        </>
+    }
+}
+
+/// The current protocol's parameters.
+pub fn editor(s: &Scenario, send: &Callback<Msg>) -> Html {
+    let kind = s.protocol.kind();
+    let current = values(&s.protocol);
+    let defaults = ProtocolSpec::default_of(kind).map(|d| values(&d)).unwrap_or_default();
+    html! {
+        <>
+            <details class="params" open=true>
+                <summary>{ format!("{} parameters", title(kind)) }</summary>
+                { for s.protocol.params().iter().map(|doc| control(
+                    doc,
+                    &shown(current.get(doc.field)),
+                    &shown(defaults.get(doc.field)),
+                    send,
+                )) }
+            </details>
+        </>
+    }
+}
