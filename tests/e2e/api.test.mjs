@@ -301,6 +301,9 @@ test('bad input throws an Error that names the field, and never panics', async (
     };
     // A count past 2^32 is not wrapped to 0 (which would look like "done").
     out.hugeEvents = ok.stepEvents(2 ** 40);
+    const all = new Simulation(base());
+    out.infiniteEvents = { n: all.stepEvents(Infinity), done: all.isDone(), events: all.counters().events };
+    all.free();
     // The module still works after all that: no panic poisoned it.
     ok.runToEnd();
     out.after = { done: ok.isDone(), hash: ok.traceHash() };
@@ -308,7 +311,7 @@ test('bad input throws an Error that names the field, and never panics', async (
     return out;
   });
   for (const [name, res] of Object.entries(r)) {
-    if (name === 'after' || name === 'hugeEvents') continue;
+    if (['after', 'hugeEvents', 'infiniteEvents'].includes(name)) continue;
     assert.ok(res.threw, `${name}: throws`);
     assert.ok(res.isError, `${name}: throws an Error, not a string (${res.message})`);
     assert.doesNotMatch(res.message, /unreachable|RuntimeError|panicked|out of bounds/i, `${name}: no panic`);
@@ -346,6 +349,7 @@ test('bad input throws an Error that names the field, and never panics', async (
   assert.match(r.negativeEvents.message, /^stepEvents/);
   assert.match(r.nanEvents.message, /^stepEvents/);
   assert.ok(r.hugeEvents > 0, `stepEvents(2 ** 40) processed ${r.hugeEvents} events`);
+  assert.ok(r.infiniteEvents.done && r.infiniteEvents.n === r.infiniteEvents.events, `stepEvents(Infinity) runs to the end: ${JSON.stringify(r.infiniteEvents)}`);
   assert.match(r.nanStep.message, /^step/);
   assert.match(r.negativeStep.message, /^step/);
   assert.deepEqual(r.after.done, true);
