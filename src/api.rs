@@ -66,8 +66,11 @@ fn set(o: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(o, &JsValue::from_str(key), &value.into());
 }
 
-/// Refuses objects nested deeper than [`MAX_DEPTH`] (or cyclic) before serde walks them.
-fn check_depth(v: &JsValue, depth: u32) -> Result<(), ScenarioError> {
+/// Refuses objects nested deeper than [`MAX_DEPTH`] (or cyclic) before serde walks them, and
+/// reads every field once through `Reflect`, which catches what a getter or a `Proxy` throws: an
+/// exception thrown through the wasm frames would skip Rust's clean-up and name no field.
+/// `path` is where `v` sits (`group.positions[3]`; empty for the scenario itself).
+fn check_depth(v: &JsValue, depth: u32, path: &mut String) -> Result<(), ScenarioError> {
     if !v.is_object() {
         return Ok(());
     }
@@ -77,8 +80,34 @@ fn check_depth(v: &JsValue, depth: u32) -> Result<(), ScenarioError> {
             message: format!("nested more than {MAX_DEPTH} levels deep, or refers to itself"),
         });
     }
-    let children = if Array::is_array(v) { Array::from(v) } else { Object::values(v.unchecked_ref()) };
-    children.iter().try_for_each(|c| check_depth(&c, depth + 1))
+    let threw = |path: &str, e: JsValue| ScenarioError::Json {
+        path: if path.is_empty() { "scenario".into() } else { path.to_string() },
+        message: format!("reading it threw: {}", thrown_message(&e)),
+    };
+    let keys = Reflect::own_keys(v).map_err(|e| threw(path, e))?;
+    let array = Array::is_array(v);
+    for key in keys.iter() {
+        // serde never reads symbol keys.
+        let Some(name) = key.as_string() else { continue };
+        let len = path.len();
+        match (array, len) {
+            (true, _) => path.push_str(&format!("[{name}]")),
+            (false, 0) => path.push_str(&name),
+            (false, _) => path.push_str(&format!(".{name}")),
+        }
+        let child = Reflect::get(v, &key).map_err(|e| threw(path, e))?;
+        check_depth(&child, depth + 1, path)?;
+        path.truncate(len);
+    }
+    Ok(())
+}
+
+/// What a JS exception says: an `Error`'s message, a thrown string, or its type.
+fn thrown_message(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("a {}", e.js_typeof().as_string().unwrap_or_default()))
 }
 
 /// A scenario from a JS object or JSON text, validated against the browser's limits.
@@ -86,7 +115,7 @@ fn parse(value: JsValue) -> Result<Scenario, ScenarioError> {
     if let Some(text) = value.as_string() {
         return Scenario::from_json_with(&text, &Limits::BROWSER);
     }
-    if !value.is_object() || value.is_null() || Array::is_array(&value) {
+    if !value.is_object() || Array::is_array(&value) {
         let got = if Array::is_array(&value) {
             "array".to_string()
         } else if value.is_null() {
@@ -99,7 +128,7 @@ fn parse(value: JsValue) -> Result<Scenario, ScenarioError> {
             message: format!("expected a scenario object or its JSON text, got {got}"),
         });
     }
-    check_depth(&value, 0)?;
+    check_depth(&value, 0, &mut String::new())?;
     Scenario::from_deserializer(serde_wasm_bindgen::Deserializer::from(value), &Limits::BROWSER).map_err(|e| match e {
         // serde-wasm-bindgen's errors are JS `Error`s, displayed as `Error: invalid type: ...`:
         // the field's name is already in front, the `Error: ` in the middle only gets in the way.

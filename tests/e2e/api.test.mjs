@@ -265,7 +265,14 @@ test('bad input throws an Error that names the field, and never panics', async (
     let deep = {};
     for (let i = 0; i < 10000; i++) deep = { a: deep };
     const ok = new Simulation(base());
+    const throwingGroup = { size: 20 };
+    Object.defineProperty(throwingGroup, 'sender', { enumerable: true, get() { throw new TypeError('nope'); } });
     const out = {
+      // Exceptions from the caller's own getters and proxies are caught and name the field.
+      getter: attempt(() => new Simulation({ ...base(), get network() { throw new Error('boom'); } })),
+      nestedGetter: attempt(() => new Simulation({ ...base(), group: throwingGroup })),
+      thrownString: attempt(() => new Simulation(new Proxy(base(), { get() { throw 'a string'; } }))),
+      proxyKeys: attempt(() => new Simulation(new Proxy(base(), { ownKeys() { throw new Error('keys'); } }))),
       hugeGroup: attempt(() => new Simulation({ ...base(), group: { size: 1e9 } })),
       hugeGroupText: attempt(() => new Simulation(JSON.stringify({ ...base(), group: { size: 1e9 } }))),
       nanLoss: attempt(() => new Simulation({ ...base(), network: { loss: NaN } })),
@@ -301,6 +308,15 @@ test('bad input throws an Error that names the field, and never panics', async (
     };
     // A count past 2^32 is not wrapped to 0 (which would look like "done").
     out.hugeEvents = ok.stepEvents(2 ** 40);
+    // Exotic but valid objects run as the plain one does.
+    const hashOf = (scenario) => { const sim = new Simulation(scenario); sim.runToEnd(); const h = sim.traceHash(); sim.free(); return h; };
+    out.exotic = {
+      plain: hashOf(base()),
+      proxy: hashOf(new Proxy(base(), {})),
+      symbolKey: hashOf({ ...base(), [Symbol('x')]: 1 }),
+      typedPositions: hashOf({ ...base(), group: { size: 2, positions: [new Float64Array([0.1, 0.2]), [0.3, 0.4]] } }),
+      arrayPositions: hashOf({ ...base(), group: { size: 2, positions: [[0.1, 0.2], [0.3, 0.4]] } }),
+    };
     const all = new Simulation(base());
     out.infiniteEvents = { n: all.stepEvents(Infinity), done: all.isDone(), events: all.counters().events };
     all.free();
@@ -311,13 +327,20 @@ test('bad input throws an Error that names the field, and never panics', async (
     return out;
   });
   for (const [name, res] of Object.entries(r)) {
-    if (['after', 'hugeEvents', 'infiniteEvents'].includes(name)) continue;
+    if (['after', 'hugeEvents', 'infiniteEvents', 'exotic'].includes(name)) continue;
     assert.ok(res.threw, `${name}: throws`);
     assert.ok(res.isError, `${name}: throws an Error, not a string (${res.message})`);
     assert.doesNotMatch(res.message, /unreachable|RuntimeError|panicked|out of bounds/i, `${name}: no panic`);
     assert.doesNotMatch(res.message, /: Error:/, `${name}: no JS "Error:" in the middle of the message: ${res.message}`);
     assert.ok(res.message.length > 10, `${name}: a message that says something: ${res.message}`);
   }
+  assert.equal(r.exotic.proxy, r.exotic.plain);
+  assert.equal(r.exotic.symbolKey, r.exotic.plain);
+  assert.equal(r.exotic.typedPositions, r.exotic.arrayPositions);
+  assert.equal(r.getter.message, 'network: reading it threw: boom');
+  assert.equal(r.nestedGetter.message, 'group.sender: reading it threw: nope');
+  assert.match(r.thrownString.message, /^\w+: reading it threw: a string$/);
+  assert.equal(r.proxyKeys.message, 'scenario: reading it threw: keys');
   assert.match(r.hugeGroup.message, /^group\.size/);
   assert.match(r.hugeGroup.message, /1000000000/);
   assert.match(r.hugeGroup.message, /mcast run/, 'points to the CLI for big groups');
