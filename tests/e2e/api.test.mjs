@@ -413,8 +413,10 @@ test('the Web Worker runs a scenario off the main thread to the CLI\'s trace has
     worker.postMessage({ type: 'launch', id: 6 });
     // After the errors the worker still runs scenarios.
     worker.postMessage({ type: 'run', id: 7, scenario: texts[0] });
+    // A slice of 0 events would never make progress: refused, not reported as done.
+    worker.postMessage({ type: 'run', id: 8, scenario: texts[0], sliceEvents: 0 });
     const out = {};
-    for (const id of [1, 2, 3, 4, 5, 6, 7]) out[id] = await result(id);
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 8]) out[id] = await result(id);
     out.progress = messages.filter((m) => m.type === 'progress' && m.id === 1).map((m) => m.counters);
     out.order = messages.filter((m) => m.type !== 'progress').map((m) => m.id);
     out.workerErrors = workerErrors;
@@ -444,7 +446,9 @@ test('the Web Worker runs a scenario off the main thread to the CLI\'s trace has
   assert.match(r[5].message, /^group\.size.*mcast run/);
   assert.equal(r[6].type, 'error');
   assert.match(r[6].message, /unknown message type "launch"/);
-  assert.deepEqual(r.order, [1, 2, 3, 4, 5, 6, 7], 'one run at a time, in the order asked');
+  assert.equal(r[8].type, 'error');
+  assert.match(r[8].message, /^stepEvents: max must be a number of events ≥ 1, got 0/);
+  assert.deepEqual(r.order, [1, 2, 3, 4, 5, 6, 7, 8], 'one run at a time, in the order asked');
   assert.deepEqual(r.workerErrors, []);
   assert.deepEqual(page.errors, []);
 });
