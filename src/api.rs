@@ -66,8 +66,11 @@ fn set(o: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(o, &JsValue::from_str(key), &value.into());
 }
 
-/// Refuses objects nested deeper than [`MAX_DEPTH`] (or cyclic) before serde walks them.
-fn check_depth(v: &JsValue, depth: u32) -> Result<(), ScenarioError> {
+/// Refuses objects nested deeper than [`MAX_DEPTH`] (or cyclic) before serde walks them, and
+/// reads every field once through `Reflect`, which catches what a getter or a `Proxy` throws: an
+/// exception thrown through the wasm frames would skip Rust's clean-up and name no field.
+/// `path` is where `v` sits (`group.positions[3]`; empty for the scenario itself).
+fn check_depth(v: &JsValue, depth: u32, path: &mut String) -> Result<(), ScenarioError> {
     if !v.is_object() {
         return Ok(());
     }
@@ -77,8 +80,34 @@ fn check_depth(v: &JsValue, depth: u32) -> Result<(), ScenarioError> {
             message: format!("nested more than {MAX_DEPTH} levels deep, or refers to itself"),
         });
     }
-    let children = if Array::is_array(v) { Array::from(v) } else { Object::values(v.unchecked_ref()) };
-    children.iter().try_for_each(|c| check_depth(&c, depth + 1))
+    let threw = |path: &str, e: JsValue| ScenarioError::Json {
+        path: if path.is_empty() { "scenario".into() } else { path.to_string() },
+        message: format!("reading it threw: {}", thrown_message(&e)),
+    };
+    let keys = Reflect::own_keys(v).map_err(|e| threw(path, e))?;
+    let array = Array::is_array(v);
+    for key in keys.iter() {
+        // serde never reads symbol keys.
+        let Some(name) = key.as_string() else { continue };
+        let len = path.len();
+        match (array, len) {
+            (true, _) => path.push_str(&format!("[{name}]")),
+            (false, 0) => path.push_str(&name),
+            (false, _) => path.push_str(&format!(".{name}")),
+        }
+        let child = Reflect::get(v, &key).map_err(|e| threw(path, e))?;
+        check_depth(&child, depth + 1, path)?;
+        path.truncate(len);
+    }
+    Ok(())
+}
+
+/// What a JS exception says: an `Error`'s message, a thrown string, or its type.
+fn thrown_message(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("a {}", e.js_typeof().as_string().unwrap_or_default()))
 }
 
 /// A scenario from a JS object or JSON text, validated against the browser's limits.
@@ -89,6 +118,8 @@ fn parse(value: JsValue) -> Result<Scenario, ScenarioError> {
     if !value.is_object() || Array::is_array(&value) {
         let got = if Array::is_array(&value) {
             "array".to_string()
+        } else if value.is_null() {
+            "null".to_string()
         } else {
             value.js_typeof().as_string().unwrap_or_default()
         };
@@ -97,8 +128,16 @@ fn parse(value: JsValue) -> Result<Scenario, ScenarioError> {
             message: format!("expected a scenario object or its JSON text, got {got}"),
         });
     }
-    check_depth(&value, 0)?;
-    Scenario::from_deserializer(serde_wasm_bindgen::Deserializer::from(value), &Limits::BROWSER)
+    check_depth(&value, 0, &mut String::new())?;
+    Scenario::from_deserializer(serde_wasm_bindgen::Deserializer::from(value), &Limits::BROWSER).map_err(|e| match e {
+        // serde-wasm-bindgen's errors are JS `Error`s, displayed as `Error: invalid type: ...`:
+        // the field's name is already in front, the `Error: ` in the middle only gets in the way.
+        ScenarioError::Json { path, message } => {
+            let message = message.strip_prefix("Error: ").map(str::to_string).unwrap_or(message);
+            ScenarioError::Json { path, message }
+        }
+        e => e,
+    })
 }
 
 /// The page's counters, as `counters()` returns them.
@@ -146,9 +185,20 @@ impl Simulation {
     }
 
     /// Starts a run of the scenario in a share link's fragment (`v1.…`, with or without `#`).
+    /// Throws an `Error` starting with `share link:` for anything else.
     #[wasm_bindgen(js_name = fromLink)]
-    pub fn from_link(fragment: &str) -> Result<Simulation, JsError> {
-        Self::start(link::decode(fragment, &Limits::BROWSER).map_err(js_error)?)
+    pub fn from_link(fragment: JsValue) -> Result<Simulation, JsError> {
+        // Taken as a JsValue: a `&str` parameter given a number traps in wasm-bindgen's glue
+        // ("memory access out of bounds") instead of throwing.
+        let Some(fragment) = fragment.as_string() else {
+            let got = if fragment.is_null() {
+                "null".to_string()
+            } else {
+                fragment.js_typeof().as_string().unwrap_or_default()
+            };
+            return Err(JsError::new(&format!("share link: expected the link's text (a string), got {got}")));
+        };
+        Self::start(link::decode(&fragment, &Limits::BROWSER).map_err(js_error)?)
     }
 
     /// Advances simulated time by `ms` milliseconds (capped at the scenario's end), processing
@@ -164,13 +214,16 @@ impl Simulation {
 
     /// Processes at most `max` events, however little simulated time they span, and returns how
     /// many it processed (0 once the run is over): bounded work per call, for a worker's loop.
+    /// `max` is a whole number ≥ 1 (a fraction is rounded down; `Infinity` runs to the end).
     #[wasm_bindgen(js_name = stepEvents)]
-    pub fn step_events(&mut self, max: u32) -> u32 {
-        let mut n = 0;
-        while n < max && self.sim.step() {
-            n += 1;
+    pub fn step_events(&mut self, max: f64) -> Result<f64, JsError> {
+        // An f64, not a u32: wasm-bindgen would wrap 2^32 to 0 and a negative count to ~4e9,
+        // and a loop waiting for 0 would stop at once or run everything.
+        if max.is_nan() || max < 1.0 {
+            return Err(JsError::new(&format!("stepEvents: max must be a number of events ≥ 1, got {max}")));
         }
-        n
+        // `as` saturates: Infinity becomes u64::MAX.
+        Ok(self.sim.run_steps(max as u64) as f64)
     }
 
     /// Runs the rest of the scenario at once. Packets still in flight are not kept for the view.
@@ -200,15 +253,18 @@ impl Simulation {
         self.sim.end().as_ms_f64()
     }
 
-    /// How many nodes the group has.
+    /// How many node ids the run has: the group (`group.size`) plus every node that joins later
+    /// (churn), numbered from `group.size` up. `snapshot().states` has one entry per id,
+    /// `positions()` two.
     pub fn nodes(&self) -> u32 {
-        self.scenario.group.size
+        self.sim.positions().len() as u32
     }
 
     /// What the view draws, as of now:
     /// `{ nowMs, done, states: Uint8Array, flights: { from: Uint32Array, to: Uint32Array,
     /// progress: Float32Array, kind: Uint8Array, lost: Uint8Array } }`. `states[i]` is node i's
-    /// state (0 sender, 1 waiting, 2 partial, 3 done, 4 crashed; names in
+    /// state, one per id in [`Simulation::nodes`] (0 sender, 1 waiting, 2 partial, 3 done,
+    /// 4 crashed, 5 paused, 6 absent: not joined yet or left; names in
     /// `Simulation.nodeStates()`). `flights` holds one entry per packet on the wire, column by
     /// column: `progress` runs from 0 at the sender to 1 at the receiver, `kind` indexes
     /// `Simulation.packetKinds()`, and `lost` is 1 for a packet the network will drop (the page
@@ -244,14 +300,17 @@ impl Simulation {
     }
 
     /// The full report as of now, a plain object with the keys `mcast run` prints
-    /// (`trace_hash`, `delivered_ratio`, `latency_ms: {p50, p99, max, mean}`, `packets: {data,
-    /// ack, retransmit}`, ...).
+    /// (`trace_hash`, `delivered_ratio`, `latency_ms: {p50, p99, max, mean}`, `packets` by kind,
+    /// ...); at the end, equal to the CLI's report key for key. `sim_time_ms` is the clock: after
+    /// [`Simulation::step`] it is the last step's end, where the CLI stops at the last event.
     pub fn metrics(&self) -> Result<JsValue, JsError> {
         to_js(&self.sim.report())
     }
 
     /// The cheap counters the page polls:
-    /// `{ sent: {data, ack, retransmit}, lost, deliveries, events, nowMs }`.
+    /// `{ sent: {ack, data, ...every packet kind}, lost, deliveries, events, nowMs }`. `deliveries`
+    /// counts every first delivery to a receiver, while the report's `deliveries` counts only
+    /// those owed (to members when the message went out): they differ when nodes join or leave.
     pub fn counters(&self) -> Result<JsValue, JsError> {
         to_js(&CountersJs::new(&self.sim.counters(), self.now_ms()))
     }
