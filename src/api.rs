@@ -129,15 +129,35 @@ fn parse(value: JsValue) -> Result<Scenario, ScenarioError> {
         });
     }
     check_depth(&value, 0, &mut String::new())?;
-    Scenario::from_deserializer(serde_wasm_bindgen::Deserializer::from(value), &Limits::BROWSER).map_err(|e| match e {
-        // serde-wasm-bindgen's errors are JS `Error`s, displayed as `Error: invalid type: ...`:
-        // the field's name is already in front, the `Error: ` in the middle only gets in the way.
-        ScenarioError::Json { path, message } => {
-            let message = message.strip_prefix("Error: ").map(str::to_string).unwrap_or(message);
-            ScenarioError::Json { path, message }
+    let scenario = Scenario::from_deserializer(serde_wasm_bindgen::Deserializer::from(value.clone()), &Limits::BROWSER)
+        .map_err(|e| match e {
+            // serde-wasm-bindgen's errors are JS `Error`s, displayed as `Error: invalid type: ...`:
+            // the field's name is already in front, the `Error: ` in the middle only gets in the way.
+            ScenarioError::Json { path, message } => {
+                let message = message.strip_prefix("Error: ").map(str::to_string).unwrap_or(message);
+                ScenarioError::Json { path, message }
+            }
+            e => e,
+        })?;
+    unknown_fields(value)?;
+    Ok(scenario)
+}
+
+/// Refuses keys the format does not have, as a scenario file does: serde-wasm-bindgen reads only
+/// the fields a struct names, so a typo (`"los": 0.3`) would otherwise pass silently. The object
+/// goes through a JSON value (which sees every key) and the text parser reports the first unknown
+/// field by its path; other differences (a NaN turns into null there) were judged by the first pass.
+fn unknown_fields(value: JsValue) -> Result<(), ScenarioError> {
+    let Ok(v) = serde_wasm_bindgen::from_value::<serde_json::Value>(value) else {
+        return Ok(());
+    };
+    match Scenario::from_json(&v.to_string()) {
+        Err(ScenarioError::Json { path, message }) if message.starts_with("unknown field") => {
+            let message = message.rsplit_once(" at line ").map_or(message.clone(), |m| m.0.to_string());
+            Err(ScenarioError::Json { path, message })
         }
-        e => e,
-    })
+        _ => Ok(()),
+    }
 }
 
 /// The page's counters, as `counters()` returns them.

@@ -278,6 +278,8 @@ test('bad input throws an Error that names the field, and never panics', async (
       nanLoss: attempt(() => new Simulation({ ...base(), network: { loss: NaN } })),
       lossText: attempt(() => new Simulation(JSON.stringify({ ...base(), network: { loss: 7 } }))),
       nanText: attempt(() => new Simulation('{"version": 1, "seed": 1, "group": {"size": 10}, "network": {"loss": NaN}, "protocol": {"kind": "centralized"}}')),
+      typo: attempt(() => new Simulation({ ...base(), netwrok: { loss: 0.1 } })),
+      nestedTypo: attempt(() => new Simulation({ ...base(), group: { size: 20, sise: 3 } })),
       stringSize: attempt(() => new Simulation({ ...base(), group: { size: 'ten' } })),
       negativeSize: attempt(() => new Simulation({ ...base(), group: { size: -5 } })),
       badKind: attempt(() => new Simulation({ ...base(), protocol: { kind: 'telepathy' } })),
@@ -348,6 +350,8 @@ test('bad input throws an Error that names the field, and never panics', async (
   assert.match(r.nanLoss.message, /^network\.loss/);
   assert.match(r.nanLoss.message, /NaN/);
   assert.match(r.lossText.message, /^network\.loss/);
+  assert.match(r.typo.message, /^netwrok: unknown field `netwrok`/, 'a typo is an error, as in a file');
+  assert.match(r.nestedTypo.message, /^group\.sise: unknown field `sise`, expected one of/);
   assert.match(r.stringSize.message, /^group\.size: invalid type: string "ten", expected u32$/);
   assert.match(r.negativeSize.message, /^group\.size/);
   assert.match(r.badKind.message, /^protocol/);

@@ -21,7 +21,8 @@ test('the page loads with no console errors and animates the centralized protoco
   await screenshot(page, 'load-animating');
   const later = await counter(page, 'count-data');
   assert.ok(later > early, `DATA counter should climb while playing (${early} then ${later})`);
-  assert.equal(await page.textContent('#status'), 'running');
+  // Still running, unless a loaded machine let the 150 ms run finish during the wait.
+  assert.match(await page.textContent('#status'), /^(running|done)$/);
   const size = await page.$eval('#stage', (c) => [c.width, c.height]);
   assert.ok(size[0] > 100 && size[1] > 100, `canvas has a real size: ${size}`);
   // The canvas shows nodes: some pixels are the waiting-node or done-node colour.
