@@ -41,9 +41,10 @@
 //!   if none is left. A DR that stops answering the sender is dropped from the sender's window
 //!   after `max_retries` retransmission rounds.
 //! - **Late join (§III-E).** A joiner (or a node restarted after a crash) sends JOIN to the
-//!   sender, which adds it to its recipients and answers with the current window's lower edge
-//!   (lowered to the first packet sent within a round trip and a status interval, so nothing
-//!   sent after the join is lost on the way); the joiner starts there and recovers what it
+//!   sender, which adds it to its recipients and answers with the current window's lower edge,
+//!   lowered to the first packet sent since the join (the JOIN says how long the joiner has
+//!   waited, as lost JOINs are repeated; the sender adds the trip and a status interval of
+//!   margin), so nothing sent after the join is lost on the way; the joiner starts there and recovers what it
 //!   lacks from its DR like any receiver. A restarted node may deliver again a message it
 //!   delivered before its crash. A restarted sender starts a new sequence space, which its old
 //!   receivers take for duplicates: RMTP has no sender recovery.
@@ -109,6 +110,9 @@ pub enum Msg {
     },
     /// A joiner asks the sender for the current window.
     Join {
+        /// How long ago the joiner joined (a duration, so no clocks need to agree): the sender
+        /// owes it what it sent since.
+        waited: SimDuration,
         /// Size on the wire.
         bytes: u32,
     },
@@ -145,7 +149,7 @@ impl Wire for Msg {
             | Msg::Repair { bytes, .. }
             | Msg::Status { bytes, .. }
             | Msg::Advert { bytes, .. }
-            | Msg::Join { bytes }
+            | Msg::Join { bytes, .. }
             | Msg::JoinAck { bytes, .. }
             | Msg::Leave { bytes } => *bytes,
         }
@@ -256,6 +260,8 @@ pub struct Rmtp {
     early: Vec<u32>,
     /// Receiver side: whether it knows where its window starts (initial members do).
     joined: bool,
+    /// Joiner side: when it joined.
+    joined_at: SimTime,
     /// Receiver side: its DR (or the sender).
     parent: Option<NodeId>,
     /// Receiver side: when it last heard from its parent.
@@ -311,15 +317,20 @@ impl Rmtp {
         self.me == self.cfg().sender
     }
 
-    /// Sets the round timer if none is pending, `after` from now.
+    /// Wakes the node: sets the round timer if none is pending, `after` from now.
     fn kick(&mut self, after: SimDuration, cx: &mut Context<'_, Msg, Timer>) {
         if self.ticking {
             return;
         }
-        self.ticking = true;
-        self.tick_gen = self.tick_gen.wrapping_add(1);
         // A receiver waking up gives its parent a fresh chance to be heard.
         self.heard_parent = self.heard_parent.max(cx.now());
+        self.arm(after, cx);
+    }
+
+    /// Sets the round timer (none is pending).
+    fn arm(&mut self, after: SimDuration, cx: &mut Context<'_, Msg, Timer>) {
+        self.ticking = true;
+        self.tick_gen = self.tick_gen.wrapping_add(1);
         cx.set_timer(after, Timer::Tick { gen: self.tick_gen });
     }
 
@@ -467,9 +478,10 @@ impl Rmtp {
             return;
         }
         self.joined = false;
+        self.joined_at = cx.now();
         self.parent = Some(self.choose_parent(cx));
         let sender = self.cfg().sender;
-        cx.send(sender, Msg::Join { bytes: self.control_bytes() });
+        cx.send(sender, Msg::Join { waited: SimDuration::ZERO, bytes: self.control_bytes() });
         let after = self.cfg().advert_interval;
         cx.set_timer(after, Timer::Join { round: 1 });
     }
@@ -479,7 +491,8 @@ impl Rmtp {
             return;
         }
         let sender = self.cfg().sender;
-        cx.send(sender, Msg::Join { bytes: self.control_bytes() });
+        let waited = cx.now().since(self.joined_at);
+        cx.send(sender, Msg::Join { waited, bytes: self.control_bytes() });
         let after = self.cfg().advert_interval.times(1 << round.min(10));
         cx.set_timer(after, Timer::Join { round: round + 1 });
     }
@@ -697,16 +710,17 @@ impl Rmtp {
         self.kick(i, cx);
     }
 
-    fn on_join(&mut self, from: NodeId, cx: &mut Context<'_, Msg, Timer>) {
+    fn on_join(&mut self, from: NodeId, waited: SimDuration, cx: &mut Context<'_, Msg, Timer>) {
         let now = cx.now();
-        let rtt = cx.distance(from).times(2) + self.cfg().status_interval;
+        // Since the join: the JOIN's wait, its trip (estimated) and a status interval of margin.
+        let since = waited + cx.distance(from) + self.cfg().status_interval;
         let low = self.low();
         let (Some(src), Some(hub)) = (self.source.as_mut(), self.hub.as_mut()) else {
             return;
         };
         set_bit(&mut src.recipients, from, true);
-        // The first packet sent recently enough that the joiner may have joined before it left.
-        let recent = hub.cache.partition_point(|p| p.is_none_or(|p| now.since(p.at) > rtt)) as u32;
+        // The first packet sent after the joiner may have joined.
+        let recent = hub.cache.partition_point(|p| p.is_none_or(|p| now.since(p.at) > since)) as u32;
         let base = low.min(recent);
         cx.send(from, Msg::JoinAck { base, bytes: self.control_bytes() });
     }
@@ -750,7 +764,7 @@ impl Rmtp {
         again |= self.source.as_ref().is_some_and(|s| !s.queue.is_empty());
         if again {
             let i = self.cfg().status_interval;
-            self.kick(i, cx);
+            self.arm(i, cx);
         }
     }
 }
@@ -802,6 +816,7 @@ impl Protocol for Rmtp {
             rx: Window::new(0),
             early: Vec::new(),
             joined: true,
+            joined_at: SimTime::ZERO,
             parent: None,
             heard_parent: SimTime::ZERO,
             confirmed: false,
@@ -836,7 +851,7 @@ impl Protocol for Rmtp {
                 }
                 Msg::Status { next, bits, .. } => self.on_status(from, next, &bits, cx),
                 Msg::Advert { high, .. } => self.on_advert(from, high, cx),
-                Msg::Join { .. } => self.on_join(from, cx),
+                Msg::Join { waited, .. } => self.on_join(from, waited, cx),
                 Msg::JoinAck { base, .. } => self.on_join_ack(from, base, cx),
                 Msg::Leave { .. } => self.on_leave(from, cx),
             },
