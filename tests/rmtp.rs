@@ -251,3 +251,24 @@ fn bad_rmtp_settings_are_refused_by_name() {
     let e = engine::build(&s).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(e.contains("workload.senders"), "{e}");
 }
+#[test]
+fn the_dr_load_preset_puts_the_load_on_the_drs() {
+    let path = format!("{}/scenarios/rmtp-dr-load.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let s = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let r = run(&s);
+    assert_exact(&r, "rmtp-dr-load.json");
+    let (w, drs) = world(&s);
+    let sender = w.node(0).stats().received;
+    let busiest = drs.iter().map(|&d| w.node(d).stats().received).max().unwrap_or(0);
+    assert!(busiest > 100 * sender, "busiest DR {busiest} packets in, the sender {sender}");
+    let node = r.implosion.node.unwrap_or(0);
+    assert!(drs.contains(&node), "the worst 100 ms implosion is at {node}, not a DR {drs:?}");
+    for &d in &drs {
+        let (region, st) = (w.node(d).region().len() as u64, w.node(d).stats());
+        // Every member reports at least once per message, and a handful of times at most.
+        assert!(st.status_received >= region, "DR {d}: {} statuses, region {region}", st.status_received);
+        let per = st.status_received as f64 / (region * u64::from(s.workload.messages)) as f64;
+        assert!(per < 4.0, "DR {d}: {per} statuses per member per message");
+    }
+}

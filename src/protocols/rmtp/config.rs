@@ -75,7 +75,7 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "DRs",
         kind: ParamKind::Int { min: 1, max: MAX_DRS as u64 },
         unit: "",
-        source: "Paul et al. 1997 §III-A (DRs are configured statically)",
+        source: "Paul et al. 1997 §III (DRs are configured statically)",
         help: "designated receivers, spread evenly over the node ids (unless dr_nodes names them)",
     },
     ParamDoc {
@@ -83,7 +83,7 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "status interval",
         kind: ParamKind::Float { min: 1.0, max: 600_000.0 },
         unit: "ms",
-        source: "Paul et al. 1997 §III-C (Tack, Tretx)",
+        source: "Paul et al. 1997 §III (Tack, Tretx)",
         help: "period of receivers' status messages and of repair rounds",
     },
     ParamDoc {
@@ -91,7 +91,7 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "advert interval",
         kind: ParamKind::Float { min: 1.0, max: 600_000.0 },
         unit: "ms",
-        source: "Paul et al. 1997 §III-A (SEND_ACK_TOME)",
+        source: "Paul et al. 1997 §III (SEND_ACK_TOME)",
         help: "period of a DR's advertisement to its region; 3 missed and a receiver changes DR",
     },
     ParamDoc {
@@ -107,7 +107,7 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "window",
         kind: ParamKind::Int { min: 1, max: 65_536 },
         unit: "packets",
-        source: "Paul et al. 1997 §III-D (Ws, flow control)",
+        source: "Paul et al. 1997 §III (Ws, flow control)",
         help: "packets the sender may have beyond the lowest one a DR still lacks",
     },
     ParamDoc {
@@ -115,7 +115,7 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "multicast threshold",
         kind: ParamKind::Float { min: 0.0, max: 1.0 },
         unit: "",
-        source: "Paul et al. 1997 §III-C (mcast_thresh)",
+        source: "Paul et al. 1997 §III (mcast_thresh)",
         help: "fraction of a region lacking a packet from which the DR multicasts it to the region",
     },
     ParamDoc {
@@ -302,6 +302,14 @@ mod tests {
         let d = auto_drs(8, 300, 0);
         assert_eq!(d.len(), 8);
         assert!(d.windows(2).all(|w| w[0] < w[1]) && !d.contains(&0));
+    }
+
+    #[test]
+    fn every_documented_parameter_is_a_field() {
+        let fields = serde_json::to_value(RmtpConfig::default()).unwrap_or_default();
+        for p in PARAMS {
+            assert!(fields.get(p.field).is_some(), "{} is not a field", p.field);
+        }
     }
 
     #[test]

@@ -4,17 +4,19 @@
 //!
 //! Source: S. Paul, K. K. Sabnani, J. C.-H. Lin, S. Bhattacharyya, "Reliable Multicast Transport
 //! Protocol (RMTP)", IEEE JSAC 15(3), April 1997; and J. C.-H. Lin, S. Paul, "RMTP: A Reliable
-//! Multicast Transport Protocol", IEEE INFOCOM '96. Section numbers below are the JSAC paper's.
+//! Multicast Transport Protocol", IEEE INFOCOM '96. "§III" is the JSAC paper's protocol
+//! description; the names in parentheses (Tack, Tretx, Ws, mcast_thresh, SEND_ACK_TOME) are the
+//! paper's, sub-section letters were not checked against the text and are left out.
 //!
-//! - **Data (§III-B).** The sender numbers its packets and multicasts them (here: one unicast
+//! - **Data (§III).** The sender numbers its packets and multicasts them (here: one unicast
 //!   to every member it knows, the DRs first, since the playground has no IP multicast). A
-//!   window of `window` packets limits how far it runs ahead of the slowest DR (§III-D); messages
+//!   window of `window` packets limits how far it runs ahead of the slowest DR (§III); messages
 //!   beyond it wait in a queue.
-//! - **Status (§III-B, §III-C).** Every receiver periodically (`status_interval_ms`, the paper's
+//! - **Status (§III).** Every receiver periodically (`status_interval_ms`, the paper's
 //!   Tack) sends its DR a status: the lowest sequence number it lacks and a bitmap of what it
 //!   holds beyond ([`Window`]). The DRs send their own status to the sender, so the sender hears
 //!   from the DRs only: its load grows with the number of regions, not of receivers.
-//! - **Local recovery (§III-C).** A DR caches every packet it gets. Each round (Tretx) it looks
+//! - **Local recovery (§III).** A DR caches every packet it gets. Each round (Tretx) it looks
 //!   at its members' last status: a packet that at least `multicast_threshold` of the region
 //!   (and two members) lack is multicast to the region (a unicast to each member it knows), the
 //!   others are unicast to each member lacking them (REPAIR packets). The sender does the same
@@ -24,7 +26,7 @@
 //!   after repairing a member the DR waits 2 status intervals plus a round trip for its next
 //!   status before repairing it again, and a member that stays silent through `max_retries`
 //!   such rounds is dropped from the region (it crashed or left).
-//! - **Regions (§III-A).** DRs are static configuration, as in the paper: `dr_nodes`, or
+//! - **Regions (§III).** DRs are static configuration, as in the paper: `dr_nodes`, or
 //!   `dr_count` ids spread evenly over the group. A receiver joins the nearest DR by the
 //!   network's distance estimate (the paper uses the TTL of the DRs' SEND_ACK_TOME
 //!   advertisements); a DR learns its region from the status messages it gets. DRs answer to
@@ -40,7 +42,7 @@
 //!   leaves) suspects it and moves to the next nearest DR it does not suspect, or to the sender
 //!   if none is left. A DR that stops answering the sender is dropped from the sender's window
 //!   after `max_retries` retransmission rounds.
-//! - **Late join (§III-E).** A joiner (or a node restarted after a crash) sends JOIN to the
+//! - **Late join (§III).** A joiner (or a node restarted after a crash) sends JOIN to the
 //!   sender, which adds it to its recipients and answers with the current window's lower edge,
 //!   lowered to the first packet sent since the join (the JOIN says how long the joiner has
 //!   waited, as lost JOINs are repeated; the sender adds the trip and a status interval of

@@ -1,4 +1,4 @@
-//! A receive window as RMTP's status message describes it (Paul et al. 1997, §III-B): the lowest
+//! A receive window as RMTP's status message describes it (Paul et al. 1997, §III): the lowest
 //! sequence number not yet received, and a bitmap of what is held beyond it.
 //!
 //! A receiver keeps one for itself; a designated receiver keeps one per member of its region,
