@@ -6,6 +6,7 @@
 use crate::metrics::{Counters, Report};
 use crate::protocol::{NodeId, PacketKind, Protocol};
 use crate::protocols::centralized::Centralized;
+use crate::protocols::rmtp::{Rmtp, RmtpSetup};
 use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
 use crate::sim::faults::Status;
 use crate::sim::network::Network;
@@ -194,7 +195,14 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> 
     scenario.validate(&Limits::NATIVE)?;
     Ok(match &scenario.protocol {
         ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)?),
+        ProtocolSpec::Rmtp(c) => Box::new(start::<Rmtp>(scenario, &rmtp_setup(scenario, c))?),
     })
+}
+
+/// RMTP's configuration resolved for `s`: its sender (the workload's first) and its DRs.
+pub fn rmtp_setup(s: &Scenario, c: &crate::protocols::rmtp::RmtpConfig) -> RmtpSetup {
+    let sender = s.workload.senders(&s.group).first().copied().unwrap_or(s.group.sender);
+    RmtpSetup::new(c, s.group.size, sender)
 }
 
 /// What the kernel runs for `s` (already validated): the network over every node's position,

@@ -20,6 +20,7 @@ pub use validate::Limits;
 pub use workload::{StreamSpec, WorkloadSpec};
 
 use crate::protocols::centralized::CentralizedConfig;
+use crate::protocols::rmtp::RmtpConfig;
 use crate::protocols::ParamDoc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -101,16 +102,19 @@ pub enum Layout {
 pub enum ProtocolSpec {
     /// The sender unicasts to every member in a loop; optionally with ACKs and retransmission.
     Centralized(CentralizedConfig),
+    /// RMTP: designated receivers gather their regions' status and repair locally.
+    Rmtp(RmtpConfig),
 }
 
 impl ProtocolSpec {
     /// Every protocol's `kind`, in the order the page lists them.
-    pub const KINDS: &'static [&'static str] = &["centralized"];
+    pub const KINDS: &'static [&'static str] = &["centralized", "rmtp"];
 
     /// A protocol of `kind` with its default parameters; `None` for an unknown kind.
     pub fn default_of(kind: &str) -> Option<ProtocolSpec> {
         match kind {
             "centralized" => Some(ProtocolSpec::Centralized(CentralizedConfig::default())),
+            "rmtp" => Some(ProtocolSpec::Rmtp(RmtpConfig::default())),
             _ => None,
         }
     }
@@ -119,6 +123,7 @@ impl ProtocolSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             ProtocolSpec::Centralized(_) => "centralized",
+            ProtocolSpec::Rmtp(_) => "rmtp",
         }
     }
 
@@ -126,6 +131,7 @@ impl ProtocolSpec {
     pub fn params(&self) -> &'static [ParamDoc] {
         match self {
             ProtocolSpec::Centralized(_) => crate::protocols::centralized::PARAMS,
+            ProtocolSpec::Rmtp(_) => crate::protocols::rmtp::PARAMS,
         }
     }
 
@@ -134,6 +140,7 @@ impl ProtocolSpec {
         match self {
             ProtocolSpec::Centralized(c) if c.reliable => "centralized with ACKs",
             ProtocolSpec::Centralized(_) => "centralized",
+            ProtocolSpec::Rmtp(_) => "RMTP",
         }
     }
 }

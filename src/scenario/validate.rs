@@ -106,6 +106,17 @@ impl Scenario {
         super::faults::plan(self, limits)?;
         match &self.protocol {
             ProtocolSpec::Centralized(c) => c.validate("protocol")?,
+            ProtocolSpec::Rmtp(c) => {
+                c.validate("protocol")?;
+                let senders = self.workload.senders(g);
+                if senders.len() > 1 {
+                    return Err(ScenarioError::invalid(
+                        "workload.senders",
+                        format!("RMTP is one-to-many: give one sender, got {}", senders.len()),
+                    ));
+                }
+                c.validate_group("protocol", g.size, senders.first().copied().unwrap_or(g.sender))?;
+            }
         }
         self.check_packets(limits)
     }
@@ -122,6 +133,10 @@ impl Scenario {
         match &self.protocol {
             ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
             ProtocolSpec::Centralized(_) => 1,
+            // The first copy, at most `max_retries` unanswered repair rounds to a member, and the
+            // sender's retransmission to its DR. An estimate: a member that keeps answering with
+            // a status while its repairs are lost may get more.
+            ProtocolSpec::Rmtp(c) => 2 + u64::from(c.max_retries),
         }
     }
 

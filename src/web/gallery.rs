@@ -34,6 +34,16 @@ pub const PRESETS: &[Preset] = &[
         "1,499 ACKs converge on the sender's downlink: most are dropped there, and it retransmits data everyone had."
     ),
     preset!(
+        "rmtp-dr-load.json",
+        "RMTP: load on the designated receivers",
+        "The sender hears 4 DRs; each DR hears its whole region: the busiest takes 100× the sender's inbound."
+    ),
+    preset!(
+        "rmtp.json",
+        "RMTP at 10 % loss",
+        "Receivers report to their nearest DR (lines); DRs repair locally, to one receiver or to the region."
+    ),
+    preset!(
         "centralized-acks.json",
         "Centralized with ACKs at 30 % loss",
         "Every member gets every message; the sender hears n ACKs per message."
