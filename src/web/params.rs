@@ -28,6 +28,10 @@ fn shown(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),
+        // `100.0` reads as 100 in a form.
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x.fract() == 0.0 && x.abs() < 1e15) => {
+            format!("{}", n.as_f64().unwrap_or_default())
+        }
         Some(v) => v.to_string(),
     }
 }

@@ -199,3 +199,22 @@ test('a gallery preset loads, says what it shows, and runs', async () => {
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('RMTP runs in the page: status to the designated receivers, local repairs, region lines drawn', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#protocol', 'rmtp');
+  assert.equal(await page.inputValue('#param-dr_count'), '8', 'the editor shows RMTP parameters with defaults');
+  await setControl(page, '#loss', 10);
+  await setControl(page, '#param-dr_count', 5);
+  await page.waitForTimeout(300);
+  // Receivers draw a line to their DR: some canvas pixels are neither background nor a node.
+  await screenshot(page, 'rmtp-running');
+  await finish(page);
+  assert.equal(await counter(page, 'count-deliveries'), 299, 'every receiver gets the message');
+  assert.ok(await counter(page, 'count-status') > 0, 'receivers send STATUS');
+  assert.ok(await counter(page, 'count-repair') > 0, 'DRs repair locally');
+  assert.equal(JSON.parse(await page.inputValue('#scenario-json')).protocol.dr_count, 5);
+  await screenshot(page, 'rmtp-finished');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
