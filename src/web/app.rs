@@ -135,8 +135,11 @@ impl App {
                         return Err(ScenarioError::invalid("protocol.kind", format!("unknown protocol `{other}`")))
                     }
                 };
-                let ProtocolSpec::Centralized(c) = &mut s.protocol;
-                *c = CentralizedConfig { reliable, ..c.clone() };
+                let c = match &s.protocol {
+                    ProtocolSpec::Centralized(c) => c.clone(),
+                    _ => CentralizedConfig::default(),
+                };
+                s.protocol = ProtocolSpec::Centralized(CentralizedConfig { reliable, ..c });
             }
             Field::Size => s.group.size = whole("group.size", v)?,
             Field::Loss => s.network.loss = real("network.loss", v)? / 100.0,
