@@ -7,6 +7,7 @@ use crate::metrics::{Counters, Report};
 use crate::protocol::{NodeId, PacketKind, Protocol};
 use crate::protocols::centralized::Centralized;
 use crate::protocols::rmtp::{Rmtp, RmtpSetup};
+use crate::protocols::srm::Srm;
 use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
 use crate::sim::faults::Status;
 use crate::sim::network::Network;
@@ -195,6 +196,7 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> 
     scenario.validate(&Limits::NATIVE)?;
     Ok(match &scenario.protocol {
         ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)?),
+        ProtocolSpec::Srm(c) => Box::new(start::<Srm>(scenario, c)?),
         ProtocolSpec::Rmtp(c) => Box::new(start::<Rmtp>(scenario, &rmtp_setup(scenario, c))?),
     })
 }

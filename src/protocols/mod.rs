@@ -5,6 +5,7 @@
 
 pub mod centralized;
 pub mod rmtp;
+pub mod srm;
 
 /// What values a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -21,6 +21,7 @@ pub use workload::{StreamSpec, WorkloadSpec};
 
 use crate::protocols::centralized::CentralizedConfig;
 use crate::protocols::rmtp::RmtpConfig;
+use crate::protocols::srm::SrmConfig;
 use crate::protocols::ParamDoc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -102,18 +103,22 @@ pub enum Layout {
 pub enum ProtocolSpec {
     /// The sender unicasts to every member in a loop; optionally with ACKs and retransmission.
     Centralized(CentralizedConfig),
+    /// Scalable Reliable Multicast: receivers request losses, any holder repairs, with
+    /// randomized distance-scaled timers that suppress duplicates (Floyd et al. 1997).
+    Srm(SrmConfig),
     /// RMTP: designated receivers gather their regions' status and repair locally.
     Rmtp(RmtpConfig),
 }
 
 impl ProtocolSpec {
     /// Every protocol's `kind`, in the order the page lists them.
-    pub const KINDS: &'static [&'static str] = &["centralized", "rmtp"];
+    pub const KINDS: &'static [&'static str] = &["centralized", "srm", "rmtp"];
 
     /// A protocol of `kind` with its default parameters; `None` for an unknown kind.
     pub fn default_of(kind: &str) -> Option<ProtocolSpec> {
         match kind {
             "centralized" => Some(ProtocolSpec::Centralized(CentralizedConfig::default())),
+            "srm" => Some(ProtocolSpec::Srm(SrmConfig::default())),
             "rmtp" => Some(ProtocolSpec::Rmtp(RmtpConfig::default())),
             _ => None,
         }
@@ -123,6 +128,7 @@ impl ProtocolSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             ProtocolSpec::Centralized(_) => "centralized",
+            ProtocolSpec::Srm(_) => "srm",
             ProtocolSpec::Rmtp(_) => "rmtp",
         }
     }
@@ -131,6 +137,7 @@ impl ProtocolSpec {
     pub fn params(&self) -> &'static [ParamDoc] {
         match self {
             ProtocolSpec::Centralized(_) => crate::protocols::centralized::PARAMS,
+            ProtocolSpec::Srm(_) => crate::protocols::srm::PARAMS,
             ProtocolSpec::Rmtp(_) => crate::protocols::rmtp::PARAMS,
         }
     }
@@ -140,6 +147,8 @@ impl ProtocolSpec {
         match self {
             ProtocolSpec::Centralized(c) if c.reliable => "centralized with ACKs",
             ProtocolSpec::Centralized(_) => "centralized",
+            ProtocolSpec::Srm(c) if !c.suppression => "SRM without suppression (NAKs)",
+            ProtocolSpec::Srm(_) => "SRM",
             ProtocolSpec::Rmtp(_) => "RMTP",
         }
     }

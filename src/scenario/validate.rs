@@ -106,6 +106,7 @@ impl Scenario {
         super::faults::plan(self, limits)?;
         match &self.protocol {
             ProtocolSpec::Centralized(c) => c.validate("protocol")?,
+            ProtocolSpec::Srm(c) => c.validate("protocol")?,
             ProtocolSpec::Rmtp(c) => {
                 c.validate("protocol")?;
                 let senders = self.workload.senders(g);
@@ -122,22 +123,59 @@ impl Scenario {
     }
 
     /// The most packets the workload can make the protocol send: messages × receivers × the
-    /// rounds in which each copy may go out (see [`Scenario::transmission_rounds`]).
+    /// rounds in which each copy may go out (see [`Scenario::transmission_rounds`]), plus the
+    /// protocol's traffic that does not depend on messages ([`Scenario::background_packets`]).
     pub fn worst_case_packets(&self) -> u64 {
-        self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)) * self.transmission_rounds()
+        (self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)))
+            .saturating_mul(self.transmission_rounds())
+            .saturating_add(self.background_packets())
     }
 
-    /// How many times at most the protocol sends one message to one receiver: 1, or with ACKs
-    /// 1 + `max_retries` (every round resends to every silent member).
+    /// How many times at most the protocol sends one message to one receiver (counting requests
+    /// and repairs about it): 1, or with ACKs 1 + `max_retries` (every round resends to every
+    /// silent member). For SRM, 1 + 2 (L − 1)(1 + `max_backoffs`), L the node lives (initial
+    /// members, joiners and recoveries: a restarted node starts afresh): each member sends at
+    /// most 1 + `max_backoffs` requests and as many repairs for one message (a member gives up
+    /// requesting after `max_backoffs` backoffs and repairs a message at most that many times
+    /// plus one), each to every other member. The bound is reached only when every member
+    /// requests and repairs every message; with suppression a loss costs a few.
     pub fn transmission_rounds(&self) -> u64 {
         match &self.protocol {
             ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
             ProtocolSpec::Centralized(_) => 1,
+            ProtocolSpec::Srm(c) => 1u64
+                .saturating_add(2 * self.node_lives().saturating_sub(1).saturating_mul(1 + u64::from(c.max_backoffs))),
             // The first copy, at most `max_retries` unanswered repair rounds to a member, and the
             // sender's retransmission to its DR. An estimate: a member that keeps answering with
             // a status while its repairs are lost may get more.
             ProtocolSpec::Rmtp(c) => 2 + u64::from(c.max_retries),
         }
+    }
+
+    /// Packets a protocol sends whatever the workload: none, or SRM's session messages (at most
+    /// one per member to each other member every half `session_interval_ms`, the shortest gap
+    /// drawn, over `duration_ms`, plus one to start), and per fault entry a hello, its answer and
+    /// a goodbye to every member.
+    pub fn background_packets(&self) -> u64 {
+        match &self.protocol {
+            ProtocolSpec::Centralized(_) => 0,
+            // Status and advertisements go on per interval while members lack something; the
+            // repair rounds bound them (see `transmission_rounds`).
+            ProtocolSpec::Rmtp(_) => 0,
+            ProtocolSpec::Srm(c) => {
+                let lives = self.node_lives();
+                let rounds = (self.duration_ms / (c.session_interval_ms / 2.0)).floor().min(1e12) as u64 + 1;
+                let sessions = rounds.saturating_mul(lives).saturating_mul(lives.saturating_sub(1));
+                sessions.saturating_add((self.faults.len() as u64).saturating_mul(3 * lives))
+            }
+        }
+    }
+
+    /// Initial members, plus one per joiner and per recovery.
+    fn node_lives(&self) -> u64 {
+        let joiners = super::faults::plan(self, &Limits::NATIVE).map_or(0, |p| p.joiners);
+        let recoveries = self.faults.iter().filter(|f| matches!(f, super::FaultSpec::Recover { .. })).count();
+        u64::from(self.group.size) + u64::from(joiners) + recoveries as u64
     }
 
     /// Refuses runs whose worst case would not fit in memory (a million receivers times a hundred
@@ -147,9 +185,16 @@ impl Scenario {
         if packets <= limits.max_packets {
             return Ok(());
         }
-        let rounds = match self.transmission_rounds() {
-            1 => String::new(),
-            r => format!(" × {r} rounds (1 + protocol.max_retries)"),
+        let rounds = match (&self.protocol, self.transmission_rounds()) {
+            (_, 1) => String::new(),
+            (ProtocolSpec::Srm(_), r) => {
+                format!(" × {r} (1 + 2 × (members − 1) × (1 + protocol.max_backoffs)) requests and repairs")
+            }
+            (_, r) => format!(" × {r} rounds (1 + protocol.max_retries)"),
+        };
+        let background = match self.background_packets() {
+            0 => String::new(),
+            b => format!(" + {b} session messages (members² × duration / (session_interval_ms / 2))"),
         };
         let hint = if limits.max_packets < Limits::NATIVE.max_packets {
             format!("; larger runs go to the native CLI (`mcast run`), up to {}", Limits::NATIVE.max_packets)
@@ -159,8 +204,9 @@ impl Scenario {
         Err(ScenarioError::invalid(
             "workload.messages",
             format!(
-                "{} messages × {} receivers{rounds} is {packets} packets in the worst case, more than the {} a \
-                 run may send: send fewer messages, use a smaller group or fewer retries{hint}",
+                "{} messages × {} receivers{rounds}{background} is {packets} packets in the worst case, more than \
+                 the {} a run may send: send fewer messages, use a smaller group, fewer retries or a shorter \
+                 run{hint}",
                 self.workload.message_count(),
                 self.group.size.saturating_sub(1),
                 limits.max_packets,

@@ -34,6 +34,21 @@ pub const PRESETS: &[Preset] = &[
         "1,499 ACKs converge on the sender's downlink: most are dropped there, and it retransmits data everyone had."
     ),
     preset!(
+        "nak-implosion.json",
+        "NAKs without suppression: implosion",
+        "Every receiver that misses a packet multicasts its own request: 88 requests, 17,512 NAK packets."
+    ),
+    preset!(
+        "srm-suppression.json",
+        "SRM: the same loss, with suppression",
+        "Randomized, distance-scaled timers: the first request silences the rest: 8 requests instead of 88."
+    ),
+    preset!(
+        "srm.json",
+        "SRM at 10 % loss",
+        "Requests and repairs multicast to the group; session messages measure distances."
+    ),
+    preset!(
         "rmtp-dr-load.json",
         "RMTP: load on the designated receivers",
         "The sender hears 4 DRs; each DR hears its whole region: the busiest takes 100× the sender's inbound."

@@ -1,0 +1,187 @@
+//! SRM's parameters: the timer constants of the paper, the session interval, and sizes.
+//!
+//! Defaults follow Floyd et al. (IEEE/ACM ToN 5(6), 1997): C1 = C2 = 2 and D1 = D2 = 1 are the
+//! values the paper uses for its wb measurements and its simulations (§3–§5); the adaptive
+//! adjustment of §7 moves them within the bounds given in [`super::adaptive`].
+
+use crate::protocols::{ParamDoc, ParamKind};
+use crate::scenario::ScenarioError;
+use serde::{Deserialize, Serialize};
+
+/// Parameters of SRM, shared by every member.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SrmConfig {
+    /// Request timer: the deterministic part, in units of the distance to the data's source.
+    pub c1: f64,
+    /// Request timer: the width of the random part, in units of the distance to the source.
+    pub c2: f64,
+    /// Repair timer: the deterministic part, in units of the distance to the requester.
+    pub d1: f64,
+    /// Repair timer: the width of the random part, in units of the distance to the requester.
+    pub d2: f64,
+    /// Whether hearing another member's request backs off one's own request timer, and hearing
+    /// another member's repair cancels one's own repair timer. Off, every member that misses a
+    /// packet requests it (NAK implosion) and every holder that hears a request answers it.
+    pub suppression: bool,
+    /// Whether each member adjusts C1, C2, D1 and D2 from the duplicates and delays it observes
+    /// (the paper's §7).
+    pub adaptive: bool,
+    /// Mean time between a member's session messages (milliseconds); each gap is drawn
+    /// uniformly from half to one and a half times it.
+    pub session_interval_ms: f64,
+    /// The distance assumed to a member before a session exchange has measured it
+    /// (milliseconds, one way).
+    pub initial_distance_ms: f64,
+    /// Backoffs of one request before the member gives up asking for that packet (it still takes
+    /// a repair that comes); a member also repairs one packet at most `max_backoffs + 1` times.
+    pub max_backoffs: u32,
+    /// Per-packet header (bytes): added to each payload, and the size of a request before its
+    /// 8-byte name.
+    pub header_bytes: u32,
+}
+
+impl Default for SrmConfig {
+    fn default() -> Self {
+        SrmConfig {
+            c1: 2.0,
+            c2: 2.0,
+            d1: 1.0,
+            d2: 1.0,
+            suppression: true,
+            adaptive: false,
+            session_interval_ms: 1000.0,
+            initial_distance_ms: 30.0,
+            max_backoffs: 5,
+            header_bytes: 40,
+        }
+    }
+}
+
+/// The largest timer constant accepted.
+const MAX_CONSTANT: f64 = 1000.0;
+
+/// SRM's parameters, for the page's editor and the README.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        field: "c1",
+        label: "C1",
+        kind: ParamKind::Float { min: 0.0, max: MAX_CONSTANT },
+        unit: "× distance",
+        source: "Floyd et al. 1997, §3 (request timer)",
+        help: "a request waits at least C1 times the distance to the source",
+    },
+    ParamDoc {
+        field: "c2",
+        label: "C2",
+        kind: ParamKind::Float { min: 0.0, max: MAX_CONSTANT },
+        unit: "× distance",
+        source: "Floyd et al. 1997, §3, §4 (√G on a star)",
+        help: "width of the random part of the request timer; larger suppresses more but waits longer",
+    },
+    ParamDoc {
+        field: "d1",
+        label: "D1",
+        kind: ParamKind::Float { min: 0.0, max: MAX_CONSTANT },
+        unit: "× distance",
+        source: "Floyd et al. 1997, §3 (repair timer)",
+        help: "a repair waits at least D1 times the distance to the requester",
+    },
+    ParamDoc {
+        field: "d2",
+        label: "D2",
+        kind: ParamKind::Float { min: 0.0, max: MAX_CONSTANT },
+        unit: "× distance",
+        source: "Floyd et al. 1997, §3 (repair timer)",
+        help: "width of the random part of the repair timer",
+    },
+    ParamDoc {
+        field: "suppression",
+        label: "suppression",
+        kind: ParamKind::Bool,
+        unit: "",
+        source: "Floyd et al. 1997, §3; off: a plain NAK scheme, to show NAK implosion",
+        help: "hearing a request backs off one's own; hearing a repair cancels one's own",
+    },
+    ParamDoc {
+        field: "adaptive",
+        label: "adaptive timers",
+        kind: ParamKind::Bool,
+        unit: "",
+        source: "Floyd et al. 1997, §7",
+        help: "each member tunes C1, C2, D1, D2 from the duplicates and delays it sees",
+    },
+    ParamDoc {
+        field: "session_interval_ms",
+        label: "session interval",
+        kind: ParamKind::Float { min: 1.0, max: 3_600_000.0 },
+        unit: "ms",
+        source: "Floyd et al. 1997, §3 (session messages)",
+        help: "mean time between a member's session messages (highest sequence numbers, timestamps)",
+    },
+    ParamDoc {
+        field: "initial_distance_ms",
+        label: "initial distance",
+        kind: ParamKind::Float { min: 0.0, max: 600_000.0 },
+        unit: "ms",
+        source: "this playground",
+        help: "distance assumed to a member until session messages have measured it",
+    },
+    ParamDoc {
+        field: "max_backoffs",
+        label: "max backoffs",
+        kind: ParamKind::Int { min: 0, max: 20 },
+        unit: "",
+        source: "this playground (the paper backs off without a limit)",
+        help: "a member stops requesting a packet after this many backoffs",
+    },
+    ParamDoc {
+        field: "header_bytes",
+        label: "header",
+        kind: ParamKind::Int { min: 1, max: 65_535 },
+        unit: "bytes",
+        source: "this playground",
+        help: "per-packet header; requests are header + 8 bytes",
+    },
+];
+
+impl SrmConfig {
+    /// Range checks; errors name the field under `prefix`.
+    pub fn validate(&self, prefix: &str) -> Result<(), ScenarioError> {
+        for (name, v) in [("c1", self.c1), ("c2", self.c2), ("d1", self.d1), ("d2", self.d2)] {
+            if !v.is_finite() || !(0.0..=MAX_CONSTANT).contains(&v) {
+                return Err(ScenarioError::invalid(
+                    format!("{prefix}.{name}"),
+                    format!("must be a number in [0, {MAX_CONSTANT}], got {v}"),
+                ));
+            }
+        }
+        let s = self.session_interval_ms;
+        if !s.is_finite() || !(1.0..=3_600_000.0).contains(&s) {
+            return Err(ScenarioError::invalid(
+                format!("{prefix}.session_interval_ms"),
+                format!("must be a number of milliseconds in [1, 3600000], got {s}"),
+            ));
+        }
+        let d = self.initial_distance_ms;
+        if !d.is_finite() || !(0.0..=600_000.0).contains(&d) {
+            return Err(ScenarioError::invalid(
+                format!("{prefix}.initial_distance_ms"),
+                format!("must be a number of milliseconds in [0, 600000], got {d}"),
+            ));
+        }
+        if self.max_backoffs > 20 {
+            return Err(ScenarioError::invalid(
+                format!("{prefix}.max_backoffs"),
+                format!("must be from 0 to 20, got {}", self.max_backoffs),
+            ));
+        }
+        if self.header_bytes == 0 || self.header_bytes > 65_535 {
+            return Err(ScenarioError::invalid(
+                format!("{prefix}.header_bytes"),
+                format!("must be from 1 to 65535, got {}", self.header_bytes),
+            ));
+        }
+        Ok(())
+    }
+}
