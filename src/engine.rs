@@ -6,6 +6,7 @@
 use crate::metrics::{Counters, Report};
 use crate::protocol::{NodeId, PacketKind, Protocol};
 use crate::protocols::centralized::Centralized;
+use crate::protocols::tree::{Tree, TreeSetup};
 use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
 use crate::sim::faults::Status;
 use crate::sim::network::Network;
@@ -194,7 +195,15 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> 
     scenario.validate(&Limits::NATIVE)?;
     Ok(match &scenario.protocol {
         ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)?),
+        ProtocolSpec::Tree(t) => Box::new(start::<Tree>(scenario, &tree_setup(scenario, t))?),
     })
+}
+
+/// What every tree node knows from the configuration of `s`: the parameters, and the root, the
+/// workload's first sender.
+pub fn tree_setup(s: &Scenario, config: &crate::protocols::tree::TreeConfig) -> TreeSetup {
+    let root = s.workload.senders(&s.group).first().copied().unwrap_or(s.group.sender);
+    TreeSetup { config: config.clone(), root }
 }
 
 /// What the kernel runs for `s` (already validated): the network over every node's position,

@@ -4,6 +4,7 @@
 //! that the page turns into its parameter editor and the README into its tables.
 
 pub mod centralized;
+pub mod tree;
 
 /// What values a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq)]

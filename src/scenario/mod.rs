@@ -20,6 +20,7 @@ pub use validate::Limits;
 pub use workload::{StreamSpec, WorkloadSpec};
 
 use crate::protocols::centralized::CentralizedConfig;
+use crate::protocols::tree::{Reliability, TreeConfig};
 use crate::protocols::ParamDoc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -101,16 +102,19 @@ pub enum Layout {
 pub enum ProtocolSpec {
     /// The sender unicasts to every member in a loop; optionally with ACKs and retransmission.
     Centralized(CentralizedConfig),
+    /// A k-ary spanning tree rooted at the sender, with hop-by-hop ACK or NAK repair.
+    Tree(TreeConfig),
 }
 
 impl ProtocolSpec {
     /// Every protocol's `kind`, in the order the page lists them.
-    pub const KINDS: &'static [&'static str] = &["centralized"];
+    pub const KINDS: &'static [&'static str] = &["centralized", "tree"];
 
     /// A protocol of `kind` with its default parameters; `None` for an unknown kind.
     pub fn default_of(kind: &str) -> Option<ProtocolSpec> {
         match kind {
             "centralized" => Some(ProtocolSpec::Centralized(CentralizedConfig::default())),
+            "tree" => Some(ProtocolSpec::Tree(TreeConfig::default())),
             _ => None,
         }
     }
@@ -119,6 +123,7 @@ impl ProtocolSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             ProtocolSpec::Centralized(_) => "centralized",
+            ProtocolSpec::Tree(_) => "tree",
         }
     }
 
@@ -126,6 +131,7 @@ impl ProtocolSpec {
     pub fn params(&self) -> &'static [ParamDoc] {
         match self {
             ProtocolSpec::Centralized(_) => crate::protocols::centralized::PARAMS,
+            ProtocolSpec::Tree(_) => crate::protocols::tree::PARAMS,
         }
     }
 
@@ -134,6 +140,11 @@ impl ProtocolSpec {
         match self {
             ProtocolSpec::Centralized(c) if c.reliable => "centralized with ACKs",
             ProtocolSpec::Centralized(_) => "centralized",
+            ProtocolSpec::Tree(t) => match t.reliability {
+                Reliability::None => "tree",
+                Reliability::Ack => "tree with hop-by-hop ACKs",
+                Reliability::Nak => "tree with hop-by-hop NAKs",
+            },
         }
     }
 }

@@ -106,6 +106,7 @@ impl Scenario {
         super::faults::plan(self, limits)?;
         match &self.protocol {
             ProtocolSpec::Centralized(c) => c.validate("protocol")?,
+            ProtocolSpec::Tree(t) => t.validate("protocol")?,
         }
         self.check_packets(limits)
     }
@@ -117,11 +118,16 @@ impl Scenario {
     }
 
     /// How many times at most the protocol sends one message to one receiver: 1, or with ACKs
-    /// 1 + `max_retries` (every round resends to every silent member).
+    /// 1 + `max_retries` (every round resends to every silent member). A tree sends each
+    /// receiver a message once from its parent plus `max_retries` resends (ACK) or repairs (NAK),
+    /// and again as much after one re-attachment: 2 (1 + `max_retries`); without repair, the
+    /// first copy and one catch-up, 2.
     pub fn transmission_rounds(&self) -> u64 {
         match &self.protocol {
             ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
             ProtocolSpec::Centralized(_) => 1,
+            ProtocolSpec::Tree(t) if t.reliable() => 2 * (1 + u64::from(t.max_retries)),
+            ProtocolSpec::Tree(_) => 2,
         }
     }
 
@@ -134,6 +140,9 @@ impl Scenario {
         }
         let rounds = match self.transmission_rounds() {
             1 => String::new(),
+            r if matches!(self.protocol, ProtocolSpec::Tree(_)) => {
+                format!(" × {r} rounds (2 × (1 + protocol.max_retries)), re-attachment included")
+            }
             r => format!(" × {r} rounds (1 + protocol.max_retries)"),
         };
         let hint = if limits.max_packets < Limits::NATIVE.max_packets {

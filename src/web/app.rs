@@ -135,8 +135,10 @@ impl App {
                         return Err(ScenarioError::invalid("protocol.kind", format!("unknown protocol `{other}`")))
                     }
                 };
-                let ProtocolSpec::Centralized(c) = &mut s.protocol;
-                *c = CentralizedConfig { reliable, ..c.clone() };
+                match &mut s.protocol {
+                    ProtocolSpec::Centralized(c) => *c = CentralizedConfig { reliable, ..c.clone() },
+                    other => *other = ProtocolSpec::Centralized(CentralizedConfig { reliable, ..Default::default() }),
+                }
             }
             Field::Size => s.group.size = whole("group.size", v)?,
             Field::Loss => s.network.loss = real("network.loss", v)? / 100.0,

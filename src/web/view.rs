@@ -58,8 +58,11 @@ fn on_select(send: &Callback<Msg>, field: Field) -> Callback<Event> {
 pub fn Controls(p: &ControlsProps) -> Html {
     let json_editor = use_node_ref();
     let s = &p.scenario;
-    let ProtocolSpec::Centralized(c) = &s.protocol;
-    let protocol = if c.reliable { "centralized_acks" } else { "centralized" };
+    let protocol = match &s.protocol {
+        ProtocolSpec::Centralized(c) if c.reliable => "centralized_acks",
+        ProtocolSpec::Centralized(_) => "centralized",
+        ProtocolSpec::Tree(_) => "tree",
+    };
     let layout = match s.group.layout {
         Layout::Disk => "disk",
         Layout::Ring => "ring",
