@@ -248,7 +248,7 @@ struct Seen {
 /// a sender's packets depart at distinct times (finite uplink), so the set catches each once.
 fn world_run(s: &Scenario) -> (World<Centralized>, Vec<Seen>) {
     assert!(s.network.uplink_bytes_per_sec > 0, "distinct departures need a finite uplink");
-    let ProtocolSpec::Centralized(config) = &s.protocol;
+    let ProtocolSpec::Centralized(config) = &s.protocol else { panic!("a centralized scenario") };
     let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
     let mut world = World::<Centralized>::new(setup, config);
     world.set_recording(true);

@@ -461,7 +461,7 @@ fn a_leaver_stops_receiving_and_the_sender_stops_retransmitting_to_it() {
         assert_eq!(r.packets_to_absent, 1, "message 1's copy: {ctx}");
         assert_eq!(packets(&r, "data"), 9 + 9 + 8 * 4, "{ctx}");
         assert_eq!((r.deliveries, r.expected_deliveries), (8 * 6, 8 * 6), "{ctx}");
-        let ProtocolSpec::Centralized(config) = &s.protocol;
+        let ProtocolSpec::Centralized(config) = &s.protocol else { panic!("a centralized scenario") };
         let mut w = World::<Centralized>::new(engine::setup(&s).unwrap(), config);
         w.run_to_end();
         assert_eq!(w.node(0).pending(), 0, "{ctx}");

@@ -77,7 +77,7 @@ fn packets(r: &Report, kind: &str) -> u64 {
 
 /// The same world `engine::build` makes, for tests that step it event by event.
 fn world(s: &Scenario) -> World<Centralized> {
-    let ProtocolSpec::Centralized(config) = &s.protocol;
+    let ProtocolSpec::Centralized(config) = &s.protocol else { panic!("a centralized scenario") };
     let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
     World::new(setup, config)
 }

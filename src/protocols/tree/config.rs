@@ -67,7 +67,7 @@ impl Default for TreeConfig {
             topology: Topology::Heap,
             reliability: Reliability::Nak,
             retry_timeout_ms: 200.0,
-            max_retries: 8,
+            max_retries: 10,
             heartbeat_interval_ms: 500.0,
             heartbeat_misses: 4,
             buffer_size: 1024,

@@ -38,7 +38,9 @@
 //! - `nak` (default): a child detects a gap in the sequence (from a later message, or from the
 //!   highest sequence number its parent's heartbeat announces, which catches a lost tail) and
 //!   NAKs its parent, which repairs from a buffer of its `buffer_size` latest messages; NAKs
-//!   repeat with backoff while the gap stays, up to `max_retries` rounds without progress.
+//!   repeat while the gap stays, the timeout doubling up to 8 × `retry_timeout_ms` (only the
+//!   child waits, so the backoff is capped), and the child gives the gap up after `max_retries`
+//!   rounds in which nothing arrived.
 //!
 //! **Maintenance.** Parent and children exchange heartbeats every `heartbeat_interval_ms`; any
 //! packet counts as a sign of life, and `heartbeat_misses` silent intervals mean death. The
@@ -131,8 +133,8 @@ pub struct Tree {
     pending: BTreeMap<u32, Pending>,
     /// Upward messages the parent has not ACKed: id → bytes.
     up_pending: BTreeMap<MsgId, u32>,
-    /// NAK timer generation, whether one is armed, rounds without progress and `next` at the
-    /// last round.
+    /// NAK timer generation, whether one is armed, rounds without progress and how many
+    /// messages had arrived at the last round.
     nak_gen: u32,
     nak_armed: bool,
     nak_round: u32,

@@ -210,7 +210,8 @@ impl Tree {
         cx.set_timer(first, Timer::Nak { gen: self.nak_gen });
     }
 
-    /// NAKs what is still missing; after `max_retries` rounds without progress, gives it up.
+    /// NAKs what is still missing; after `max_retries` rounds in which nothing arrived, gives it
+    /// up.
     pub(super) fn on_nak_timer(&mut self, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
         if gen != self.nak_gen {
             return;
@@ -219,10 +220,12 @@ impl Tree {
         let Some(parent) = self.parent else {
             return;
         };
-        if self.next > self.nak_mark {
+        // Progress: anything received since the last round.
+        let got = self.got.len();
+        if got > self.nak_mark {
             self.nak_round = 0;
         }
-        self.nak_mark = self.next;
+        self.nak_mark = got;
         let missing = self.missing(self.gap_limit());
         if missing.is_empty() {
             self.nak_round = 0;
@@ -245,7 +248,8 @@ impl Tree {
         cx.send(parent, Msg::Nak { missing, bytes });
         self.nak_armed = true;
         self.nak_gen = self.nak_gen.wrapping_add(1);
-        cx.set_timer(self.config.retry(self.nak_round), Timer::Nak { gen: self.nak_gen });
+        // Backoff, but capped at 8 timeouts: the child is the only one waiting.
+        cx.set_timer(self.config.retry(self.nak_round.min(4)), Timer::Nak { gen: self.nak_gen });
     }
 
     /// Just attached to a parent that knows `top` messages: catch up from `want`.
@@ -257,7 +261,7 @@ impl Tree {
         self.top = self.top.max(top);
         self.catchup_top = self.top;
         self.nak_round = 0;
-        self.nak_mark = self.next;
+        self.nak_mark = self.got.len();
         if self.config.reliability == Reliability::None {
             // One request, unrepeated.
             let missing = self.missing(self.top);

@@ -125,7 +125,8 @@ impl Tree {
         j.tries += 1;
         cx.send(target, Msg::Join { want: j.want, lost: j.lost, bytes });
         self.join_gen = self.join_gen.wrapping_add(1);
-        cx.set_timer(self.config.retry(j.tries), Timer::Join { gen: self.join_gen });
+        // Backoff capped at 8 timeouts: a node without a parent receives nothing.
+        cx.set_timer(self.config.retry(j.tries.min(4)), Timer::Join { gen: self.join_gen });
     }
 
     /// The current JOIN went unanswered: ask again, or the next ancestor up.
