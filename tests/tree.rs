@@ -3,7 +3,7 @@
 //! tree's delivery ratio against (1 − p)^depth, over sweeps of seeds. Every assertion message
 //! names the seed.
 
-use mcast::engine::{self, Simulation};
+use mcast::engine;
 use mcast::metrics::Report;
 use mcast::protocol::NodeId;
 use mcast::protocols::tree::{heap_children, heap_depth, heap_path, Reliability, Topology, Tree, TreeConfig};
@@ -268,9 +268,9 @@ fn without_repair_a_node_at_depth_d_receives_with_probability_one_minus_p_to_the
     // expected delivery ratio is the mean over receivers of (1 - p)^depth. The run ends before
     // any heartbeat timeout, so no re-attachment (and its one catch-up) interferes.
     let (n, k) = (2000u32, 4u32);
-    for p in [0.05, 0.2] {
-        let theory: f64 = (1..n).map(|v| (1.0 - p as f64).powi(heap_path(v, 0, n, k).len() as i32 - 1)).sum::<f64>()
-            / f64::from(n - 1);
+    for p in [0.05f64, 0.2] {
+        let theory: f64 =
+            (1..n).map(|v| (1.0 - p).powi(heap_path(v, 0, n, k).len() as i32 - 1)).sum::<f64>() / f64::from(n - 1);
         let mut ratios = Vec::new();
         for seed in 1..=8u64 {
             let mut s = scenario(seed, n, 5, 10.0, p, config(Topology::Heap, Reliability::None, k));
