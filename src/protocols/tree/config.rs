@@ -44,7 +44,7 @@ pub struct TreeConfig {
     /// How losses are repaired.
     pub reliability: Reliability,
     /// Time before a retransmission (ACK mode), a repeated NAK, JOIN or upward send; doubles each
-    /// round (milliseconds).
+    /// round up to 8 times this (milliseconds).
     pub retry_timeout_ms: f64,
     /// Rounds of retransmission (or NAKs) before a node gives up on a message.
     pub max_retries: u32,
@@ -108,8 +108,8 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "ACK/NAK timeout",
         kind: ParamKind::Float { min: 0.1, max: 600_000.0 },
         unit: "ms",
-        source: "RFC 6298 §5.5 (doubled each round)",
-        help: "time to a retransmission, a repeated NAK or JOIN; doubles each round",
+        source: "RFC 6298 §5.5 (doubled each round, here capped at 8×)",
+        help: "time to a retransmission, a repeated NAK or JOIN; doubles each round up to 8×",
     },
     ParamDoc {
         field: "max_retries",
@@ -197,9 +197,11 @@ impl TreeConfig {
         self.reliability != Reliability::None
     }
 
-    /// The retry timeout of round `round` (1 for the first): doubled each round, capped at 2^10.
+    /// The retry timeout of round `round` (1 for the first): doubled each round up to 8 times
+    /// the timeout. A tree's retries wait on one neighbour, not on a congested path: an
+    /// uncapped doubling only makes an unlucky node wait for minutes at high loss.
     pub(super) fn retry(&self, round: u32) -> SimDuration {
-        SimDuration::from_ms_f64(self.retry_timeout_ms).times(1 << round.saturating_sub(1).min(10))
+        SimDuration::from_ms_f64(self.retry_timeout_ms).times(1 << round.saturating_sub(1).min(3))
     }
 
     /// The heartbeat interval.

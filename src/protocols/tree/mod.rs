@@ -24,7 +24,11 @@
 //! sender sends its message *up* the tree, hop by hop (ACKed in the reliable modes), to the root,
 //! which numbers and disseminates it like its own: one sequence space and one repair mechanism at
 //! the cost of the path up (our design; the shared-tree alternative, flooding both ways, needs a
-//! sequence space per sender).
+//! sequence space per sender). The sender itself retries until the message comes back down, so
+//! a relay that crashes with it loses nothing.
+//!
+//! A parent asked for a message it never had (a joiner's children may want history from before
+//! its join) passes the NAK on to its own parent, and forwards the repair down when it comes.
 //!
 //! **Reliability** (Levine & Garcia-Luna-Aceves, "A comparison of reliable multicast protocols",
 //! Multimedia Systems 6, 1998, compare exactly these ACK- and NAK-based trees):
@@ -35,12 +39,17 @@
 //!   Sudan, TMTP, ACM Multimedia 1995; Paul, Sabnani, Lin & Bhattacharyya, RMTP, JSAC 1997):
 //!   a parent keeps each message until every child ACKs it and resends to the silent ones each
 //!   timeout, doubling it, up to `max_retries` rounds. ACKs are spread over the tree: no implosion.
+//!   A parent that drops a child (presumed dead, or re-attached elsewhere) drops its ACK state
+//!   too, so a gap that outlives two timeouts is also NAKed, as in `nak` (our safety net).
 //! - `nak` (default): a child detects a gap in the sequence (from a later message, or from the
 //!   highest sequence number its parent's heartbeat announces, which catches a lost tail) and
 //!   NAKs its parent, which repairs from a buffer of its `buffer_size` latest messages; NAKs
-//!   repeat while the gap stays, the timeout doubling up to 8 × `retry_timeout_ms` (only the
-//!   child waits, so the backoff is capped), and the child gives the gap up after `max_retries`
-//!   rounds in which nothing arrived.
+//!   repeat while the gap stays, and the child gives the gap up after `max_retries` rounds in
+//!   which nothing arrived.
+//!
+//! Every retry (retransmission, NAK, JOIN, upward send) doubles its timeout each round up to
+//! 8 × `retry_timeout_ms`: only one neighbour is waited on, and an uncapped doubling leaves an
+//! unlucky node waiting for minutes at high loss.
 //!
 //! **Maintenance.** Parent and children exchange heartbeats every `heartbeat_interval_ms`; any
 //! packet counts as a sign of life, and `heartbeat_misses` silent intervals mean death. The
@@ -131,15 +140,20 @@ pub struct Tree {
     buffer: Buffer,
     /// ACK mode: messages some child has not ACKed, by sequence number.
     pending: BTreeMap<u32, Pending>,
-    /// Upward messages the parent has not ACKed: id → bytes.
-    up_pending: BTreeMap<MsgId, u32>,
+    /// Upward messages not yet safe: id → (bytes, originated here). A relayed one is safe once
+    /// the parent ACKs it; one's own only once it comes back down the tree (a relay may crash
+    /// with it).
+    up_pending: BTreeMap<MsgId, (u32, bool)>,
+    /// When this node joined (a fresh joiner), to tell the root how long ago that was.
+    joined_at: Option<SimTime>,
     /// NAK timer generation, whether one is armed, rounds without progress and how many
     /// messages had arrived at the last round.
     nak_gen: u32,
     nak_armed: bool,
     nak_round: u32,
     nak_mark: u32,
-    /// Outside NAK mode: gaps below this (the top at the last attach) are caught up by NAKs.
+    /// The top at the last attach: gaps below it are caught up by NAKs at once (in `none`
+    /// mode, only those).
     catchup_top: u32,
     joining: Option<Joining>,
     join_gen: u32,
@@ -242,6 +256,7 @@ impl Protocol for Tree {
             buffer: Buffer::new(setup.config.buffer_size),
             pending: BTreeMap::new(),
             up_pending: BTreeMap::new(),
+            joined_at: None,
             nak_gen: 0,
             nak_armed: false,
             nak_round: 0,
@@ -264,6 +279,9 @@ impl Protocol for Tree {
                 // A restarted node is owed every message; a fresh joiner what is sent after its
                 // join, which the root works out.
                 let want = matches!(input, Input::Restart { .. }).then_some(0);
+                if want.is_none() {
+                    self.joined_at = Some(cx.now());
+                }
                 self.detach_all();
                 if !self.is_root() {
                     self.begin_join(VecDeque::from([self.root]), want, None, cx);
@@ -284,10 +302,12 @@ impl Protocol for Tree {
                     Msg::Nak { missing, .. } => self.on_nak(from, &missing, cx),
                     Msg::Up { id, bytes, .. } => self.on_up(from, id, bytes, cx),
                     Msg::UpAck { id, .. } => {
-                        self.up_pending.remove(&id);
+                        if self.up_pending.get(&id).is_some_and(|&(_, own)| !own) {
+                            self.up_pending.remove(&id);
+                        }
                     }
                     Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
-                    Msg::Join { want, lost, .. } => self.on_join(from, want, lost, cx),
+                    Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, cx),
                     Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
                     Msg::Chose { child, .. } => {
                         if let Some(c) = self.child_mut(child) {

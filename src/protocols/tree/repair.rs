@@ -167,12 +167,21 @@ impl Tree {
         cx.set_timer(self.config.retry(round + 1), Timer::Retransmit { seq, round: round + 1 });
     }
 
-    /// A child asks for messages: send those still buffered.
+    /// A child asks for messages: send those still buffered, and ask the parent for those this
+    /// node never had (a joiner's children may want history from before its join); they come
+    /// down to the child when they arrive, as any message this node gets first.
     pub(super) fn on_nak(&mut self, from: NodeId, missing: &[u32], cx: &mut Context<'_, Msg, Timer>) {
+        let mut lacking = Vec::new();
         for &seq in missing.iter().take(NAK_CAP) {
             if let Some((id, bytes)) = self.buffer.get(seq) {
                 cx.send(from, Msg::Data { seq, id, bytes, why: Send::Repair });
+            } else if !self.got.contains(seq) && seq < self.top {
+                lacking.push(seq);
             }
+        }
+        if let (Some(p), false) = (self.parent, lacking.is_empty()) {
+            let bytes = self.config.control_bytes + 4 * lacking.len() as u32;
+            cx.send(p, Msg::Nak { missing: lacking, bytes });
         }
     }
 
@@ -182,11 +191,12 @@ impl Tree {
         self.check_gaps(cx);
     }
 
-    /// Up to where gaps are NAKed: the top in NAK mode, else the top at the last attach.
+    /// Up to where gaps are NAKed: the top (in ACK mode too, as a safety net for what a parent
+    /// stopped retransmitting when it dropped this node), or in `none` the top at the last attach.
     fn gap_limit(&self) -> u32 {
         match self.config.reliability {
-            Reliability::Nak => self.top,
-            _ => self.catchup_top,
+            Reliability::None => self.catchup_top,
+            _ => self.top,
         }
     }
 
@@ -205,8 +215,12 @@ impl Tree {
         }
         self.nak_armed = true;
         self.nak_gen = self.nak_gen.wrapping_add(1);
-        // Wait a little before the first NAK, so that reordered copies can arrive.
-        let first = SimDuration(self.config.retry(1).0 / 4);
+        // Wait a little before the first NAK, so that reordered copies can arrive; in ACK mode,
+        // but for a catch-up, long enough for the parent's retransmissions to come first.
+        let first = match self.config.reliability {
+            Reliability::Ack if self.next >= self.catchup_top => self.config.retry(2),
+            _ => SimDuration(self.config.retry(1).0 / 4),
+        };
         cx.set_timer(first, Timer::Nak { gen: self.nak_gen });
     }
 
@@ -248,8 +262,7 @@ impl Tree {
         cx.send(parent, Msg::Nak { missing, bytes });
         self.nak_armed = true;
         self.nak_gen = self.nak_gen.wrapping_add(1);
-        // Backoff, but capped at 8 timeouts: the child is the only one waiting.
-        cx.set_timer(self.config.retry(self.nak_round.min(4)), Timer::Nak { gen: self.nak_gen });
+        cx.set_timer(self.config.retry(self.nak_round), Timer::Nak { gen: self.nak_gen });
     }
 
     /// Just attached to a parent that knows `top` messages: catch up from `want`.
@@ -275,7 +288,7 @@ impl Tree {
             self.check_gaps(cx);
         }
         // Upward messages waiting for a parent go now.
-        let ups: Vec<(MsgId, u32)> = self.up_pending.iter().map(|(&id, &b)| (id, b)).collect();
+        let ups: Vec<(MsgId, u32)> = self.up_pending.iter().map(|(&id, &(b, _))| (id, b)).collect();
         if let Some(p) = self.parent {
             for (id, bytes) in ups {
                 cx.send(p, Msg::Up { id, bytes, retry: true });
@@ -294,7 +307,8 @@ impl Tree {
             cx.send(p, Msg::Up { id, bytes, retry: round > 0 });
         }
         if self.config.reliable() {
-            self.up_pending.insert(id, bytes);
+            let own = self.up_pending.get(&id).map_or(round == 0 && self.delivered.contains(id.0), |&(_, own)| own);
+            self.up_pending.insert(id, (bytes, own));
             cx.set_timer(self.config.retry(round + 1), Timer::Up { id, round: round + 1 });
         }
     }
@@ -316,13 +330,15 @@ impl Tree {
 
     /// Resends upward message `id` if the parent has not ACKed it yet.
     pub(super) fn on_up_timer(&mut self, id: MsgId, round: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let Some(&bytes) = self.up_pending.get(&id) else {
+        let Some(&(bytes, _)) = self.up_pending.get(&id) else {
             return;
         };
         if round > self.config.max_retries {
             self.up_pending.remove(&id);
             return;
         }
+        // A round without a parent to send to does not count.
+        let round = if self.parent.is_some() { round } else { round.saturating_sub(1) };
         self.send_up(id, bytes, round, cx);
     }
 }

@@ -123,10 +123,10 @@ impl Tree {
             return;
         };
         j.tries += 1;
-        cx.send(target, Msg::Join { want: j.want, lost: j.lost, bytes });
+        let waited = self.joined_at.map_or(SimDuration::ZERO, |t| cx.now().since(t));
+        cx.send(target, Msg::Join { want: j.want, lost: j.lost, waited, bytes: bytes + 8 });
         self.join_gen = self.join_gen.wrapping_add(1);
-        // Backoff capped at 8 timeouts: a node without a parent receives nothing.
-        cx.set_timer(self.config.retry(j.tries.min(4)), Timer::Join { gen: self.join_gen });
+        cx.set_timer(self.config.retry(j.tries), Timer::Join { gen: self.join_gen });
     }
 
     /// The current JOIN went unanswered: ask again, or the next ancestor up.
@@ -162,6 +162,7 @@ impl Tree {
         from: NodeId,
         want: Option<u32>,
         lost: Option<NodeId>,
+        waited: SimDuration,
         cx: &mut Context<'_, Msg, Timer>,
     ) {
         if let Some(l) = lost.filter(|&l| self.is_child(l)) {
@@ -175,8 +176,11 @@ impl Tree {
             return;
         }
         let start = (self.is_root() && want.is_none()).then(|| {
-            let slack = cx.distance(from).times(2) + self.config.retry(1);
-            let since = SimTime(cx.now().0.saturating_sub(slack.0));
+            // The joiner joined `waited` before it sent this JOIN, which took about one
+            // distance: owed is what was sent after that, give or take jitter (a margin of one
+            // more distance and 10 ms; an older message given is harmless).
+            let ago = waited + cx.distance(from).times(2) + SimDuration::from_ms(10);
+            let since = SimTime(cx.now().0.saturating_sub(ago.0));
             self.buffer.first_since(since).unwrap_or(self.next_seq)
         });
         if self.is_child(from) || self.children.len() < self.config.fanout as usize {

@@ -1,6 +1,7 @@
 //! The tree protocol's packets and timers.
 
 use crate::protocol::{MsgId, NodeId, PacketKind, Wire};
+use crate::sim::time::SimDuration;
 use std::sync::Arc;
 
 /// Why a payload packet is sent, which decides its [`PacketKind`].
@@ -74,6 +75,8 @@ pub enum Msg {
         want: Option<u32>,
         /// The parent it lost, if any: the receiver drops it from its children.
         lost: Option<NodeId>,
+        /// For a fresh joiner: how long ago it joined, so the root can tell what it is owed.
+        waited: SimDuration,
         /// Size on the wire.
         bytes: u32,
     },
