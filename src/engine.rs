@@ -8,6 +8,7 @@ use crate::protocol::{NodeId, PacketKind, Protocol};
 use crate::protocols::centralized::Centralized;
 use crate::protocols::rmtp::{Rmtp, RmtpSetup};
 use crate::protocols::srm::Srm;
+use crate::protocols::tree::{Tree, TreeSetup};
 use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
 use crate::sim::faults::Status;
 use crate::sim::network::Network;
@@ -198,6 +199,7 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> 
         ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)?),
         ProtocolSpec::Srm(c) => Box::new(start::<Srm>(scenario, c)?),
         ProtocolSpec::Rmtp(c) => Box::new(start::<Rmtp>(scenario, &rmtp_setup(scenario, c))?),
+        ProtocolSpec::Tree(t) => Box::new(start::<Tree>(scenario, &tree_setup(scenario, t))?),
     })
 }
 
@@ -205,6 +207,13 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> 
 pub fn rmtp_setup(s: &Scenario, c: &crate::protocols::rmtp::RmtpConfig) -> RmtpSetup {
     let sender = s.workload.senders(&s.group).first().copied().unwrap_or(s.group.sender);
     RmtpSetup::new(c, s.group.size, sender)
+}
+
+/// What every tree node knows from the configuration of `s`: the parameters, and the root, the
+/// workload's first sender.
+pub fn tree_setup(s: &Scenario, config: &crate::protocols::tree::TreeConfig) -> TreeSetup {
+    let root = s.workload.senders(&s.group).first().copied().unwrap_or(s.group.sender);
+    TreeSetup { config: config.clone(), root }
 }
 
 /// What the kernel runs for `s` (already validated): the network over every node's position,

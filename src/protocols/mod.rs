@@ -6,6 +6,7 @@
 pub mod centralized;
 pub mod rmtp;
 pub mod srm;
+pub mod tree;
 
 /// What values a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -22,6 +22,7 @@ pub use workload::{StreamSpec, WorkloadSpec};
 use crate::protocols::centralized::CentralizedConfig;
 use crate::protocols::rmtp::RmtpConfig;
 use crate::protocols::srm::SrmConfig;
+use crate::protocols::tree::{Reliability, TreeConfig};
 use crate::protocols::ParamDoc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -108,11 +109,13 @@ pub enum ProtocolSpec {
     Srm(SrmConfig),
     /// RMTP: designated receivers gather their regions' status and repair locally.
     Rmtp(RmtpConfig),
+    /// A k-ary spanning tree rooted at the sender, with hop-by-hop ACK or NAK repair.
+    Tree(TreeConfig),
 }
 
 impl ProtocolSpec {
     /// Every protocol's `kind`, in the order the page lists them.
-    pub const KINDS: &'static [&'static str] = &["centralized", "srm", "rmtp"];
+    pub const KINDS: &'static [&'static str] = &["centralized", "tree", "srm", "rmtp"];
 
     /// A protocol of `kind` with its default parameters; `None` for an unknown kind.
     pub fn default_of(kind: &str) -> Option<ProtocolSpec> {
@@ -120,6 +123,7 @@ impl ProtocolSpec {
             "centralized" => Some(ProtocolSpec::Centralized(CentralizedConfig::default())),
             "srm" => Some(ProtocolSpec::Srm(SrmConfig::default())),
             "rmtp" => Some(ProtocolSpec::Rmtp(RmtpConfig::default())),
+            "tree" => Some(ProtocolSpec::Tree(TreeConfig::default())),
             _ => None,
         }
     }
@@ -130,6 +134,7 @@ impl ProtocolSpec {
             ProtocolSpec::Centralized(_) => "centralized",
             ProtocolSpec::Srm(_) => "srm",
             ProtocolSpec::Rmtp(_) => "rmtp",
+            ProtocolSpec::Tree(_) => "tree",
         }
     }
 
@@ -139,6 +144,7 @@ impl ProtocolSpec {
             ProtocolSpec::Centralized(_) => crate::protocols::centralized::PARAMS,
             ProtocolSpec::Srm(_) => crate::protocols::srm::PARAMS,
             ProtocolSpec::Rmtp(_) => crate::protocols::rmtp::PARAMS,
+            ProtocolSpec::Tree(_) => crate::protocols::tree::PARAMS,
         }
     }
 
@@ -150,6 +156,11 @@ impl ProtocolSpec {
             ProtocolSpec::Srm(c) if !c.suppression => "SRM without suppression (NAKs)",
             ProtocolSpec::Srm(_) => "SRM",
             ProtocolSpec::Rmtp(_) => "RMTP",
+            ProtocolSpec::Tree(t) => match t.reliability {
+                Reliability::None => "tree",
+                Reliability::Ack => "tree with hop-by-hop ACKs",
+                Reliability::Nak => "tree with hop-by-hop NAKs",
+            },
         }
     }
 }

@@ -34,6 +34,16 @@ pub const PRESETS: &[Preset] = &[
         "1,499 ACKs converge on the sender's downlink: most are dropped there, and it retransmits data everyone had."
     ),
     preset!(
+        "tree-root-crash.json",
+        "Tree: a crash near the root",
+        "Half the tree loses its parent: orphans notice missing heartbeats, re-attach (bright edges) and catch up."
+    ),
+    preset!(
+        "tree.json",
+        "Tree with hop-by-hop NAKs",
+        "Each node forwards to its k children; gaps are repaired by the parent."
+    ),
+    preset!(
         "nak-implosion.json",
         "NAKs without suppression: implosion",
         "Every receiver that misses a packet multicasts its own request: 88 requests, 17,512 NAK packets."

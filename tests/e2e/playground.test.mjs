@@ -218,3 +218,29 @@ test('RMTP runs in the page: status to the designated receivers, local repairs, 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the tree preset: a crash near the root, orphans re-attach and every survivor gets every message', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#preset', 'tree-root-crash.json');
+  await page.waitForFunction(() => document.querySelector('#subtitle').textContent.includes('Binary tree'));
+  assert.equal(await page.inputValue('#protocol'), 'tree');
+  assert.equal(await page.inputValue('#param-fanout'), '2');
+  await setControl(page, '#speed', '1');
+  // Play until the crash has been noticed and orphans re-attached: JOINs are counted.
+  await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-join')?.textContent ?? '0', 10) > 0, null, { timeout: 30000 });
+  await screenshot(page, 'tree-reattaching');
+  await finish(page);
+  const json = JSON.parse(await page.inputValue('#scenario-json'));
+  const report = await page.evaluate((s) => {
+    const sim = new window.wasmBindings.Simulation(s);
+    sim.runToEnd();
+    const m = sim.metrics();
+    sim.free();
+    return m;
+  }, json);
+  assert.equal(report.delivered_ratio, 1, 'every surviving node gets every message');
+  assert.ok(await counter(page, 'count-heartbeat') > 0 && await counter(page, 'count-nak') > 0);
+  assert.equal(await page.textContent('#trace-hash'), report.trace_hash, 'the page and the API agree');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -1,0 +1,228 @@
+//! The tree protocol's parameters: the scenario's `protocol` object for `"kind": "tree"`, its
+//! range checks and its documentation for the page's editor and the README.
+
+use crate::protocol::NodeId;
+use crate::protocols::{ParamDoc, ParamKind};
+use crate::scenario::ScenarioError;
+use crate::sim::time::SimDuration;
+use serde::{Deserialize, Serialize};
+
+/// How the tree is shaped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topology {
+    /// A k-ary heap over the ids, rotated so the root is rank 0: every node computes its parent
+    /// and children from the configuration alone, the tree is complete and its depth minimal.
+    #[default]
+    Heap,
+    /// Built by joins through the root: a full node redirects a joiner to its lighter children,
+    /// and the joiner goes to the nearest of them (by [`crate::protocol::Context::distance`]).
+    Aware,
+}
+
+/// How losses are repaired.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reliability {
+    /// Nothing is repaired: a copy lost on an edge is lost for the whole subtree below it.
+    None,
+    /// Hop-by-hop positive acknowledgements: a parent resends to each child that has not ACKed.
+    Ack,
+    /// Hop-by-hop negative acknowledgements: a child asks its parent for the gaps it sees.
+    #[default]
+    Nak,
+}
+
+/// Parameters of the tree protocol.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TreeConfig {
+    /// The most children a node takes (the tree's k).
+    pub fanout: u32,
+    /// How the tree is shaped.
+    pub topology: Topology,
+    /// How losses are repaired.
+    pub reliability: Reliability,
+    /// Time before a retransmission (ACK mode), a repeated NAK, JOIN or upward send; doubles each
+    /// round up to 8 times this (milliseconds).
+    pub retry_timeout_ms: f64,
+    /// Rounds of retransmission (or NAKs) before a node gives up on a message.
+    pub max_retries: u32,
+    /// Time between two heartbeats on each tree edge (milliseconds).
+    pub heartbeat_interval_ms: f64,
+    /// Heartbeat intervals without a word from a neighbour before it is presumed dead.
+    pub heartbeat_misses: u32,
+    /// How many recent messages each node keeps to answer NAKs and catch new children up.
+    pub buffer_size: u32,
+    /// Per-packet header added to the payload (bytes).
+    pub header_bytes: u32,
+    /// Size of a control packet: ACK, NAK, heartbeat, JOIN, LEAVE (bytes; lists add 4 per entry).
+    pub control_bytes: u32,
+}
+
+impl Default for TreeConfig {
+    fn default() -> Self {
+        TreeConfig {
+            fanout: 4,
+            topology: Topology::Heap,
+            reliability: Reliability::Nak,
+            retry_timeout_ms: 200.0,
+            max_retries: 10,
+            heartbeat_interval_ms: 500.0,
+            heartbeat_misses: 4,
+            buffer_size: 1024,
+            header_bytes: 40,
+            control_bytes: 40,
+        }
+    }
+}
+
+/// The tree protocol's parameters, for the page's editor and the README.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        field: "fanout",
+        label: "fanout k",
+        kind: ParamKind::Int { min: 2, max: 64 },
+        unit: "",
+        source: "this playground (k-ary trees as in TMTP, Yavatkar et al. 1995)",
+        help: "most children per node: depth is about log_k n, a node sends k copies of each message",
+    },
+    ParamDoc {
+        field: "topology",
+        label: "topology",
+        kind: ParamKind::Choice(&["heap", "aware"]),
+        unit: "",
+        source: "heap: this playground; aware: join by descent to the nearest child (HMTP, Zhang et al. 2002)",
+        help: "heap: computed from the ids; aware: built by joins that prefer nearby parents",
+    },
+    ParamDoc {
+        field: "reliability",
+        label: "reliability",
+        kind: ParamKind::Choice(&["none", "ack", "nak"]),
+        unit: "",
+        source: "Levine & Garcia-Luna-Aceves 1998 (ACK- vs NAK-based trees); RMTP, Paul et al. 1997",
+        help: "none, hop-by-hop ACKs, or hop-by-hop NAKs from a parent's buffer",
+    },
+    ParamDoc {
+        field: "retry_timeout_ms",
+        label: "ACK/NAK timeout",
+        kind: ParamKind::Float { min: 0.1, max: 600_000.0 },
+        unit: "ms",
+        source: "RFC 6298 §5.5 (doubled each round, here capped at 8×)",
+        help: "time to a retransmission, a repeated NAK or JOIN; doubles each round up to 8×",
+    },
+    ParamDoc {
+        field: "max_retries",
+        label: "max retries",
+        kind: ParamKind::Int { min: 0, max: 30 },
+        unit: "",
+        source: "this playground",
+        help: "rounds before a parent (ACK) or child (NAK) gives up on a message",
+    },
+    ParamDoc {
+        field: "heartbeat_interval_ms",
+        label: "heartbeat",
+        kind: ParamKind::Float { min: 1.0, max: 600_000.0 },
+        unit: "ms",
+        source: "this playground (keep-alives on tree edges, as TMTP and RMTP)",
+        help: "time between heartbeats on each tree edge, both ways",
+    },
+    ParamDoc {
+        field: "heartbeat_misses",
+        label: "misses",
+        kind: ParamKind::Int { min: 1, max: 100 },
+        unit: "",
+        source: "this playground",
+        help: "silent heartbeat intervals before a parent or child is presumed dead",
+    },
+    ParamDoc {
+        field: "buffer_size",
+        label: "buffer",
+        kind: ParamKind::Int { min: 1, max: 100_000 },
+        unit: "messages",
+        source: "this playground (RMTP's designated receivers cache for repairs)",
+        help: "recent messages a node keeps to answer NAKs and catch up new children",
+    },
+    ParamDoc {
+        field: "header_bytes",
+        label: "header",
+        kind: ParamKind::Int { min: 1, max: 65_535 },
+        unit: "bytes",
+        source: "this playground",
+        help: "per-packet header added to the payload",
+    },
+    ParamDoc {
+        field: "control_bytes",
+        label: "control size",
+        kind: ParamKind::Int { min: 1, max: 65_535 },
+        unit: "bytes",
+        source: "this playground (a UDP/IP header and a sequence number)",
+        help: "size of an ACK, NAK, heartbeat, JOIN or LEAVE; lists add 4 bytes per entry",
+    },
+];
+
+impl TreeConfig {
+    /// Range checks; errors name the field under `prefix`.
+    pub fn validate(&self, prefix: &str) -> Result<(), ScenarioError> {
+        let int = |name: &str, v: u32, min: u32, max: u32| {
+            if v < min || v > max {
+                return Err(ScenarioError::invalid(
+                    format!("{prefix}.{name}"),
+                    format!("must be from {min} to {max}, got {v}"),
+                ));
+            }
+            Ok(())
+        };
+        let ms = |name: &str, v: f64, min: f64| {
+            if !v.is_finite() || v < min || v > 600_000.0 {
+                return Err(ScenarioError::invalid(
+                    format!("{prefix}.{name}"),
+                    format!("must be a number of milliseconds in [{min}, 600000], got {v}"),
+                ));
+            }
+            Ok(())
+        };
+        int("fanout", self.fanout, 2, 64)?;
+        ms("retry_timeout_ms", self.retry_timeout_ms, 0.1)?;
+        int("max_retries", self.max_retries, 0, 30)?;
+        ms("heartbeat_interval_ms", self.heartbeat_interval_ms, 1.0)?;
+        int("heartbeat_misses", self.heartbeat_misses, 1, 100)?;
+        int("buffer_size", self.buffer_size, 1, 100_000)?;
+        int("header_bytes", self.header_bytes, 1, 65_535)?;
+        int("control_bytes", self.control_bytes, 1, 65_535)
+    }
+
+    /// Whether losses are repaired at all.
+    pub fn reliable(&self) -> bool {
+        self.reliability != Reliability::None
+    }
+
+    /// The retry timeout of round `round` (1 for the first): doubled each round up to 8 times
+    /// the timeout. A tree's retries wait on one neighbour, not on a congested path: an
+    /// uncapped doubling only makes an unlucky node wait for minutes at high loss.
+    pub(super) fn retry(&self, round: u32) -> SimDuration {
+        SimDuration::from_ms_f64(self.retry_timeout_ms).times(1 << round.saturating_sub(1).min(3))
+    }
+
+    /// The heartbeat interval.
+    pub(super) fn heartbeat(&self) -> SimDuration {
+        SimDuration::from_ms_f64(self.heartbeat_interval_ms)
+    }
+
+    /// How long a neighbour may stay silent before it is presumed dead.
+    pub(super) fn dead_after(&self) -> SimDuration {
+        self.heartbeat().times(u64::from(self.heartbeat_misses))
+    }
+}
+
+/// What every node of a run knows from its configuration: the parameters and the tree's root.
+///
+/// The root is the workload's first sender (`workload.senders[0]`, or `group.sender`): it is
+/// configuration, like the group address, so [`crate::engine::build`] fills it in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreeSetup {
+    /// The parameters.
+    pub config: TreeConfig,
+    /// The root of the tree: the node that numbers and disseminates every message.
+    pub root: NodeId,
+}

@@ -1,0 +1,332 @@
+//! Tree-based reliable multicast: a k-ary spanning tree rooted at the sender, with hop-by-hop
+//! repair and self-healing membership.
+//!
+//! **The tree.** Every message goes down a spanning tree of degree at most k (`fanout`): the root
+//! sends one copy to each child, each node forwards the first copy it gets to its own children.
+//! A node's uplink carries k copies instead of the centralized sender's n − 1, at the price of
+//! depth ⌈log_k n⌉ store-and-forward hops. Two shapes:
+//!
+//! - `heap` (default): the k-ary heap over the ranks `(id − root) mod n`, so rank r's parent is
+//!   ⌊(r − 1) / k⌋ and its children k·r + 1 … k·r + k. Every node computes its place from the
+//!   configuration alone; the tree is complete, its depth minimal, and blind to the network.
+//! - `aware`: built at start by joins, as HMTP (Zhang, Jamin & Zhang, "Host Multicast", INFOCOM
+//!   2002) and TBCP (Mathy, Canonico & Hutchison, 2001) build theirs: a joiner asks the root; a
+//!   node with spare degree accepts it, a full one redirects it to its children, and the joiner
+//!   measures its distance to each ([`Context::distance`]) and descends to the nearest. To keep
+//!   the depth O(log n), a node offers only its *light* children, those whose subtree has taken at
+//!   most 2·m + 1 joiners where m is its lightest child's count (our design: a weight balance
+//!   that bounds each subtree to a constant fraction of its parent's, hence logarithmic depth).
+//!   The joiner tells the redirecting node which child it picked (a `Chose` packet) so the counts
+//!   stay exact.
+//!
+//! **Sequencing and several senders.** The root (the workload's first sender) numbers every
+//! message with a sequence number of its own; children detect gaps in that one sequence. Another
+//! sender sends its message *up* the tree, hop by hop (ACKed in the reliable modes), to the root,
+//! which numbers and disseminates it like its own: one sequence space and one repair mechanism at
+//! the cost of the path up (our design; the shared-tree alternative, flooding both ways, needs a
+//! sequence space per sender). The sender itself retries until the message comes back down, so
+//! a relay that crashes with it loses nothing.
+//!
+//! A parent asked for a message it never had (a joiner's children may want history from before
+//! its join) passes the NAK on to its own parent, and forwards the repair down when it comes.
+//!
+//! **Reliability** (Levine & Garcia-Luna-Aceves, "A comparison of reliable multicast protocols",
+//! Multimedia Systems 6, 1998, compare exactly these ACK- and NAK-based trees):
+//!
+//! - `none`: a copy lost on an edge is lost for the whole subtree below it: a node at depth d
+//!   receives with probability (1 − p)^d.
+//! - `ack`: hop-by-hop positive ACKs, as TMTP's and RMTP's local recovery (Yavatkar, Griffioen &
+//!   Sudan, TMTP, ACM Multimedia 1995; Paul, Sabnani, Lin & Bhattacharyya, RMTP, JSAC 1997):
+//!   a parent keeps each message until every child ACKs it and resends to the silent ones each
+//!   timeout, doubling it, up to `max_retries` rounds. ACKs are spread over the tree: no implosion.
+//!   A parent that drops a child (presumed dead, or re-attached elsewhere) drops its ACK state
+//!   too, so a gap that outlives two timeouts is also NAKed, as in `nak` (our safety net).
+//! - `nak` (default): a child detects a gap in the sequence (from a later message, or from the
+//!   highest sequence number its parent's heartbeat announces, which catches a lost tail) and
+//!   NAKs its parent, which repairs from a buffer of its `buffer_size` latest messages; NAKs
+//!   repeat while the gap stays, and the child gives the gap up after `max_retries` rounds in
+//!   which nothing arrived.
+//!
+//! Every retry (retransmission, NAK, JOIN, upward send) doubles its timeout each round up to
+//! 8 × `retry_timeout_ms`: only one neighbour is waited on, and an uncapped doubling leaves an
+//! unlucky node waiting for minutes at high loss.
+//!
+//! **Maintenance.** Parent and children exchange heartbeats every `heartbeat_interval_ms`; any
+//! packet counts as a sign of life, and `heartbeat_misses` silent intervals mean death. The
+//! parent's heartbeat carries its path to the root, so every node knows its ancestors. A child
+//! whose parent died re-attaches to its grandparent (then further ancestors, then the root),
+//! naming the dead parent so the grandparent frees its slot at once; a full ancestor redirects it
+//! down as for a join. A leaver hands its children to its own parent with a LEAVE. Any node that
+//! re-attaches catches up: the new parent's ACCEPT tells it the highest sequence number and the
+//! oldest one still buffered, and it NAKs what it lacks in between (in every mode; once only in
+//! `none`). A joiner is placed by the root, which also tells it where its history starts (the
+//! first message the root numbered within two estimated one-way delays plus a retry timeout of
+//! the join's arrival); a restarted node rejoins as a joiner that wants everything. A node refuses
+//! (with a LEAVE) a heartbeat, data or ACCEPT from a node that is neither its parent nor its child
+//! nor the node it is joining, which clears stale edges after crashes, restarts and timeouts. A
+//! path that contains the node itself reveals a loop; the node then rejoins through the root.
+//!
+//! **Weaknesses.** The root is a single point of failure (its crash ends the run; a restarted
+//! root numbers from zero again) and a bottleneck for joins. A crash near the root cuts off a
+//! whole subtree for a heartbeat timeout, then every orphan catches up at once. Depth costs
+//! latency: each hop adds a link delay and k transmission times. Membership notices from a
+//! scenario's membership service are ignored: the tree detects failures itself.
+
+mod config;
+mod repair;
+mod topology;
+mod wire;
+
+pub use config::{Reliability, Topology, TreeConfig, TreeSetup, PARAMS};
+pub use repair::NAK_CAP;
+pub use topology::{heap_children, heap_depth, heap_parent, heap_path};
+pub use wire::{Msg, Send, Timer};
+
+use crate::bits::InlineBits;
+use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::sim::time::SimTime;
+use repair::{Buffer, Pending};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// A child as its parent sees it.
+#[derive(Clone, Debug)]
+struct Child {
+    id: NodeId,
+    /// When the parent last heard from it.
+    heard: SimTime,
+    /// Joiners placed in its subtree (its subtree size for the heap), to balance redirects.
+    weight: u32,
+}
+
+/// A JOIN in progress.
+#[derive(Clone, Debug)]
+struct Joining {
+    /// Where to ask, the current target first; the root is always last.
+    targets: VecDeque<NodeId>,
+    /// JOINs sent to the current target.
+    tries: u32,
+    /// Redirects followed so far (a guard against stale, looping child lists).
+    redirects: u32,
+    /// The first sequence number wanted (`None`: a fresh joiner, placed by the root).
+    want: Option<u32>,
+    /// The parent lost, named in the JOIN.
+    lost: Option<NodeId>,
+}
+
+/// One node of the tree protocol.
+#[derive(Debug)]
+pub struct Tree {
+    me: NodeId,
+    size: u32,
+    root: NodeId,
+    config: TreeConfig,
+    /// The current parent (`None` for the root and while detached).
+    parent: Option<NodeId>,
+    /// When the parent was last heard from.
+    parent_heard: SimTime,
+    /// This node's path to the root, itself first: the last one known while detached.
+    path: Arc<[NodeId]>,
+    children: Vec<Child>,
+    /// Lowest sequence number not received (nor given up on).
+    next: u32,
+    /// Sequence numbers received.
+    got: InlineBits,
+    /// Message ids delivered (or originated here).
+    delivered: InlineBits,
+    /// One past the highest sequence number known to exist.
+    top: u32,
+    /// Recent messages, to repair children.
+    buffer: Buffer,
+    /// ACK mode: messages some child has not ACKed, by sequence number.
+    pending: BTreeMap<u32, Pending>,
+    /// Upward messages not yet safe: id → (bytes, originated here). A relayed one is safe once
+    /// the parent ACKs it; one's own only once it comes back down the tree (a relay may crash
+    /// with it).
+    up_pending: BTreeMap<MsgId, (u32, bool)>,
+    /// When this node joined (a fresh joiner), to tell the root how long ago that was.
+    joined_at: Option<SimTime>,
+    /// NAK timer generation, whether one is armed, rounds without progress and how many
+    /// messages had arrived at the last round.
+    nak_gen: u32,
+    nak_armed: bool,
+    nak_round: u32,
+    nak_mark: u32,
+    /// The top at the last attach: gaps below it are caught up by NAKs at once (in `none`
+    /// mode, only those).
+    catchup_top: u32,
+    joining: Option<Joining>,
+    join_gen: u32,
+    ticking: bool,
+    /// The root's next sequence number.
+    next_seq: u32,
+}
+
+impl Tree {
+    /// The current parent (`None` for the root, and while re-attaching).
+    pub fn parent(&self) -> Option<NodeId> {
+        self.parent
+    }
+
+    /// The current children's ids.
+    pub fn children(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.children.iter().map(|c| c.id)
+    }
+
+    /// This node's last known path to the root, itself first.
+    pub fn path(&self) -> &[NodeId] {
+        &self.path
+    }
+
+    /// Whether the node is looking for a parent.
+    pub fn is_joining(&self) -> bool {
+        self.joining.is_some()
+    }
+
+    /// How many messages this node has received (by sequence number).
+    pub fn received(&self) -> u32 {
+        self.got.len()
+    }
+
+    /// ACK mode: how many messages wait for some child's ACK.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn is_root(&self) -> bool {
+        self.me == self.root
+    }
+
+    fn child_mut(&mut self, id: NodeId) -> Option<&mut Child> {
+        self.children.iter_mut().find(|c| c.id == id)
+    }
+
+    fn is_child(&self, id: NodeId) -> bool {
+        self.children.iter().any(|c| c.id == id)
+    }
+
+    /// Any packet is a sign of life of its sender.
+    fn heard(&mut self, from: NodeId, now: SimTime) {
+        if self.parent == Some(from) {
+            self.parent_heard = now;
+        } else if let Some(c) = self.child_mut(from) {
+            c.heard = now;
+        }
+    }
+
+    /// Forgets everything about the tree (a joiner's or a restarted node's fresh start).
+    fn detach_all(&mut self) {
+        self.parent = None;
+        self.children.clear();
+        self.pending.clear();
+        self.path = Arc::from([self.me]);
+    }
+
+    fn start_ticking(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        if self.ticking {
+            return;
+        }
+        self.ticking = true;
+        // A random phase, so that heartbeats do not all leave at once.
+        let interval = self.config.heartbeat().0.max(1);
+        let phase = rand::Rng::random_range(cx.rng(), 1..=interval);
+        cx.set_timer(crate::sim::time::SimDuration(phase), Timer::Tick);
+    }
+}
+
+impl Protocol for Tree {
+    type Msg = Msg;
+    type Timer = Timer;
+    type Config = TreeSetup;
+
+    fn new(me: NodeId, group: &GroupInfo, setup: &TreeSetup) -> Self {
+        Tree {
+            me,
+            size: group.size,
+            root: setup.root,
+            config: setup.config.clone(),
+            parent: None,
+            parent_heard: SimTime::ZERO,
+            path: Arc::from([me]),
+            children: Vec::new(),
+            next: 0,
+            got: InlineBits::new(),
+            delivered: InlineBits::new(),
+            top: 0,
+            buffer: Buffer::new(setup.config.buffer_size),
+            pending: BTreeMap::new(),
+            up_pending: BTreeMap::new(),
+            joined_at: None,
+            nak_gen: 0,
+            nak_armed: false,
+            nak_round: 0,
+            nak_mark: 0,
+            catchup_top: 0,
+            joining: None,
+            join_gen: 0,
+            ticking: false,
+            next_seq: 0,
+        }
+    }
+
+    fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {
+        match input {
+            Input::Start => {
+                self.start(cx);
+                self.start_ticking(cx);
+            }
+            Input::Join { .. } | Input::Restart { .. } => {
+                // A restarted node is owed every message; a fresh joiner what is sent after its
+                // join, which the root works out.
+                let want = matches!(input, Input::Restart { .. }).then_some(0);
+                if want.is_none() {
+                    self.joined_at = Some(cx.now());
+                }
+                self.detach_all();
+                if !self.is_root() {
+                    self.begin_join(VecDeque::from([self.root]), want, None, cx);
+                }
+                self.start_ticking(cx);
+            }
+            Input::Leave { .. } => self.leave(cx),
+            Input::Membership(_) => {}
+            Input::AppSend { id, bytes } => self.app_send(id, bytes, cx),
+            Input::Recv { from, msg } => {
+                if from == self.me {
+                    return;
+                }
+                self.heard(from, cx.now());
+                match msg {
+                    Msg::Data { seq, id, bytes, why } => self.on_data(from, seq, id, bytes, why, cx),
+                    Msg::Ack { seq, .. } => self.on_ack(from, seq),
+                    Msg::Nak { missing, .. } => self.on_nak(from, &missing, cx),
+                    Msg::Up { id, bytes, .. } => self.on_up(from, id, bytes, cx),
+                    Msg::UpAck { id, .. } => {
+                        if self.up_pending.get(&id).is_some_and(|&(_, own)| !own) {
+                            self.up_pending.remove(&id);
+                        }
+                    }
+                    Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
+                    Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, cx),
+                    Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
+                    Msg::Chose { child, .. } => {
+                        if let Some(c) = self.child_mut(child) {
+                            c.weight = c.weight.saturating_add(1);
+                        }
+                    }
+                    Msg::Accept { path, top, start, oldest, .. } => self.on_accept(from, path, top, start, oldest, cx),
+                    Msg::Leave { heir, .. } => self.on_leave(from, heir, cx),
+                }
+            }
+            Input::Timer(Timer::Tick) => self.on_tick(cx),
+            Input::Timer(Timer::Retransmit { seq, round }) => self.on_retransmit(seq, round, cx),
+            Input::Timer(Timer::Nak { gen }) => self.on_nak_timer(gen, cx),
+            Input::Timer(Timer::Join { gen }) => self.on_join_timer(gen, cx),
+            Input::Timer(Timer::Up { id, round }) => self.on_up_timer(id, round, cx),
+        }
+    }
+
+    fn upstream(&self) -> Option<NodeId> {
+        self.parent
+    }
+}

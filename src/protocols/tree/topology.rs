@@ -1,0 +1,410 @@
+//! The tree's shape and its upkeep: the heap layout computed from the configuration, joins and
+//! redirects, leaves, heartbeats and failure detection.
+
+use super::wire::{Msg, Timer};
+use super::{Child, Joining, Topology, Tree};
+use crate::protocol::{Context, NodeId};
+use crate::sim::time::{SimDuration, SimTime};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// The longest path to the root a node believes; a longer one can only come from a loop.
+const MAX_PATH: usize = 4096;
+/// Redirects a joiner follows before it starts again from the root.
+const MAX_REDIRECTS: u32 = 64;
+/// JOINs sent to an ancestor before the orphan tries the next one up.
+const TRIES_PER_TARGET: u32 = 2;
+
+fn rank(n: NodeId, root: NodeId, size: u32) -> u64 {
+    (u64::from(n) + u64::from(size) - u64::from(root)) % u64::from(size)
+}
+
+fn node_of(rank: u64, root: NodeId, size: u32) -> NodeId {
+    ((rank + u64::from(root)) % u64::from(size)) as NodeId
+}
+
+/// Node `n`'s parent in the k-ary heap over `0..size` rooted at `root` (`None` for the root and
+/// for ids outside the group).
+pub fn heap_parent(n: NodeId, root: NodeId, size: u32, k: u32) -> Option<NodeId> {
+    if n >= size || root >= size || k == 0 {
+        return None;
+    }
+    let r = rank(n, root, size);
+    (r > 0).then(|| node_of((r - 1) / u64::from(k), root, size))
+}
+
+/// Node `n`'s children in the k-ary heap over `0..size` rooted at `root`.
+pub fn heap_children(n: NodeId, root: NodeId, size: u32, k: u32) -> Vec<NodeId> {
+    if n >= size || root >= size {
+        return Vec::new();
+    }
+    let first = rank(n, root, size) * u64::from(k) + 1;
+    (first..first + u64::from(k)).take_while(|&c| c < u64::from(size)).map(|c| node_of(c, root, size)).collect()
+}
+
+/// Node `n`'s path to the root in the heap, itself first.
+pub fn heap_path(n: NodeId, root: NodeId, size: u32, k: u32) -> Vec<NodeId> {
+    let mut path = vec![n];
+    let mut at = n;
+    while let Some(p) = heap_parent(at, root, size, k) {
+        path.push(p);
+        at = p;
+    }
+    path
+}
+
+/// The depth of the k-ary heap over `size` nodes: the hops from the root to its deepest node,
+/// ⌈log_k((k − 1)·size + 1)⌉ − 1.
+pub fn heap_depth(size: u32, k: u32) -> u32 {
+    let (mut depth, mut last, k) = (0, u64::from(size.saturating_sub(1)), u64::from(k.max(2)));
+    while last > 0 {
+        last = (last - 1) / k;
+        depth += 1;
+    }
+    depth
+}
+
+/// How many nodes the heap subtree of rank `r` holds.
+fn subtree_size(r: u64, size: u32, k: u32) -> u32 {
+    let (n, k) = (u64::from(size), u64::from(k));
+    let (mut lo, mut hi, mut count) = (r, r, 0u64);
+    while lo < n {
+        count += hi.min(n - 1) - lo + 1;
+        lo = lo * k + 1;
+        hi = hi * k + k;
+    }
+    count.min(u64::from(u32::MAX)) as u32
+}
+
+impl Tree {
+    /// The run starts: take the heap place, or (aware) join through the root.
+    pub(super) fn start(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        let k = self.config.fanout;
+        if self.config.topology == Topology::Heap || self.is_root() {
+            self.path = Arc::from(heap_path(self.me, self.root, self.size, k));
+            self.parent = self.path.get(1).copied();
+            self.parent_heard = cx.now();
+        }
+        if self.config.topology == Topology::Heap {
+            let now = cx.now();
+            self.children = heap_children(self.me, self.root, self.size, k)
+                .into_iter()
+                .map(|id| Child { id, heard: now, weight: subtree_size(rank(id, self.root, self.size), self.size, k) })
+                .collect();
+        } else if !self.is_root() {
+            // Initial members are owed every message: want them from the first.
+            self.begin_join(VecDeque::from([self.root]), Some(0), None, cx);
+        }
+    }
+
+    /// Starts looking for a parent among `targets` (the root is added last).
+    pub(super) fn begin_join(
+        &mut self,
+        mut targets: VecDeque<NodeId>,
+        want: Option<u32>,
+        lost: Option<NodeId>,
+        cx: &mut Context<'_, Msg, Timer>,
+    ) {
+        self.parent = None;
+        targets.retain(|&t| t != self.me && Some(t) != lost);
+        if targets.back() != Some(&self.root) {
+            targets.push_back(self.root);
+        }
+        self.joining = Some(Joining { targets, tries: 0, redirects: 0, want, lost });
+        self.send_join(cx);
+    }
+
+    fn send_join(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        let bytes = self.config.control_bytes;
+        let Some(j) = &mut self.joining else {
+            return;
+        };
+        let Some(&target) = j.targets.front() else {
+            return;
+        };
+        j.tries += 1;
+        let waited = self.joined_at.map_or(SimDuration::ZERO, |t| cx.now().since(t));
+        cx.send(target, Msg::Join { want: j.want, lost: j.lost, waited, bytes: bytes + 8 });
+        self.join_gen = self.join_gen.wrapping_add(1);
+        cx.set_timer(self.config.retry(j.tries), Timer::Join { gen: self.join_gen });
+    }
+
+    /// The current JOIN went unanswered: ask again, or the next ancestor up.
+    pub(super) fn on_join_timer(&mut self, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
+        if gen != self.join_gen {
+            return;
+        }
+        let Some(j) = &mut self.joining else {
+            return;
+        };
+        if j.tries >= TRIES_PER_TARGET && j.targets.len() > 1 {
+            j.targets.pop_front();
+            j.tries = 0;
+        }
+        self.send_join(cx);
+    }
+
+    /// Where a joiner that this full node cannot take should go next.
+    fn candidates(&self, joiner: NodeId) -> Vec<NodeId> {
+        let others = || self.children.iter().filter(|c| c.id != joiner);
+        let Some(min) = others().map(|c| c.weight).min() else {
+            return vec![self.root];
+        };
+        match self.config.topology {
+            Topology::Heap => others().filter(|c| c.weight == min).map(|c| c.id).take(1).collect(),
+            Topology::Aware => others().filter(|c| c.weight <= min.saturating_mul(2) + 1).map(|c| c.id).collect(),
+        }
+    }
+
+    /// A node asks to become this node's child.
+    pub(super) fn on_join(
+        &mut self,
+        from: NodeId,
+        want: Option<u32>,
+        lost: Option<NodeId>,
+        waited: SimDuration,
+        cx: &mut Context<'_, Msg, Timer>,
+    ) {
+        if let Some(l) = lost.filter(|&l| self.is_child(l)) {
+            self.remove_child(l);
+        }
+        let bytes = self.config.control_bytes;
+        let attached = self.is_root() || self.parent.is_some();
+        if !attached || self.path[1..].contains(&from) {
+            // Detached, or the joiner is an ancestor: taking it would make a loop.
+            cx.send(from, Msg::Redirect { candidates: vec![self.root], start: None, bytes: bytes + 4 });
+            return;
+        }
+        let start = (self.is_root() && want.is_none()).then(|| {
+            // The joiner joined `waited` before it sent this JOIN, which took about one
+            // distance: owed is what was sent after that, give or take jitter (a margin of one
+            // more distance and 10 ms; an older message given is harmless).
+            let ago = waited + cx.distance(from).times(2) + SimDuration::from_ms(10);
+            let since = SimTime(cx.now().0.saturating_sub(ago.0));
+            self.buffer.first_since(since).unwrap_or(self.next_seq)
+        });
+        if self.is_child(from) || self.children.len() < self.config.fanout as usize {
+            if !self.is_child(from) {
+                self.children.push(Child { id: from, heard: cx.now(), weight: 1 });
+            }
+            let accept = Msg::Accept {
+                path: self.path.clone(),
+                top: self.top,
+                start,
+                oldest: self.oldest(),
+                bytes: bytes + 4 * self.path.len() as u32,
+            };
+            cx.send(from, accept);
+        } else {
+            let candidates = self.candidates(from);
+            let bytes = bytes + 4 * candidates.len() as u32;
+            cx.send(from, Msg::Redirect { candidates, start, bytes });
+        }
+    }
+
+    /// The node this one is joining sends it on.
+    pub(super) fn on_redirect(
+        &mut self,
+        from: NodeId,
+        candidates: &[NodeId],
+        start: Option<u32>,
+        cx: &mut Context<'_, Msg, Timer>,
+    ) {
+        let me = self.me;
+        let aware = self.config.topology == Topology::Aware;
+        let root = self.root;
+        let Some(j) = self.joining.as_mut().filter(|j| j.targets.front() == Some(&from)) else {
+            return;
+        };
+        if j.want.is_none() {
+            j.want = start;
+        }
+        let pick = candidates
+            .iter()
+            .copied()
+            .filter(|&c| c != me && c != from)
+            .min_by_key(|&c| (if aware { cx.distance(c) } else { SimDuration::ZERO }, c));
+        j.redirects += 1;
+        match pick {
+            Some(c) if j.redirects <= MAX_REDIRECTS => {
+                if c != root {
+                    cx.send(from, Msg::Chose { child: c, bytes: self.config.control_bytes });
+                }
+                j.targets.push_front(c);
+            }
+            _ => {
+                j.redirects = 0;
+                j.targets = VecDeque::from([root]);
+            }
+        }
+        j.tries = 0;
+        self.send_join(cx);
+    }
+
+    /// A node takes this one as its child.
+    pub(super) fn on_accept(
+        &mut self,
+        from: NodeId,
+        path: Arc<[NodeId]>,
+        top: u32,
+        start: Option<u32>,
+        oldest: u32,
+        cx: &mut Context<'_, Msg, Timer>,
+    ) {
+        let joining_from = self.joining.as_ref().is_some_and(|j| j.targets.front() == Some(&from));
+        if !joining_from {
+            if self.parent != Some(from) {
+                self.reject(from, cx);
+            }
+            return;
+        }
+        if path.contains(&self.me) || path.len() >= MAX_PATH || path.first() != Some(&from) {
+            self.reject(from, cx);
+            self.begin_join(VecDeque::new(), self.joining.as_ref().and_then(|j| j.want), None, cx);
+            return;
+        }
+        let want = self.joining.take().and_then(|j| j.want.or(start)).unwrap_or(top);
+        self.parent = Some(from);
+        self.parent_heard = cx.now();
+        self.set_path(&path);
+        self.attached(want.max(oldest), top, cx);
+    }
+
+    /// This node's path becomes itself followed by its parent's `path`.
+    fn set_path(&mut self, path: &[NodeId]) {
+        if self.path.get(1..) != Some(path) {
+            self.path = std::iter::once(self.me).chain(path.iter().copied()).collect();
+        }
+    }
+
+    /// A LEAVE: from the parent (it leaves, or refuses this node), a child (it leaves), or the
+    /// node being joined (it refuses).
+    pub(super) fn on_leave(&mut self, from: NodeId, heir: Option<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
+        if self.parent == Some(from) {
+            let mut targets: VecDeque<NodeId> = heir.into_iter().collect();
+            targets.extend(self.path.iter().skip(2).copied().filter(|&t| Some(t) != heir));
+            self.begin_join(targets, Some(self.next), Some(from), cx);
+        } else if self.is_child(from) {
+            self.remove_child(from);
+        } else if let Some(j) = self.joining.as_mut().filter(|j| j.targets.front() == Some(&from)) {
+            if j.targets.len() > 1 {
+                j.targets.pop_front();
+            }
+            j.tries = 0;
+            self.send_join(cx);
+        }
+    }
+
+    /// The application leaves: hand the children to the parent, say goodbye to it.
+    pub(super) fn leave(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        let bytes = self.config.control_bytes;
+        for c in &self.children {
+            cx.send(c.id, Msg::Leave { heir: self.parent, bytes });
+        }
+        if let Some(p) = self.parent {
+            cx.send(p, Msg::Leave { heir: None, bytes });
+        }
+        self.children.clear();
+        self.parent = None;
+    }
+
+    /// Tells `to` that it is neither this node's parent nor child.
+    pub(super) fn reject(&self, to: NodeId, cx: &mut Context<'_, Msg, Timer>) {
+        cx.send(to, Msg::Leave { heir: None, bytes: self.config.control_bytes });
+    }
+
+    /// Whether a packet from `from` is expected: the parent, a child, or the node being joined.
+    pub(super) fn related(&self, from: NodeId) -> bool {
+        self.parent == Some(from)
+            || self.is_child(from)
+            || self.joining.as_ref().is_some_and(|j| j.targets.front() == Some(&from))
+    }
+
+    pub(super) fn remove_child(&mut self, id: NodeId) {
+        self.children.retain(|c| c.id != id);
+        self.pending.retain(|_, p| {
+            p.waiting.retain(|&w| w != id);
+            !p.waiting.is_empty()
+        });
+    }
+
+    /// A heartbeat: the parent's carries its path and its top.
+    pub(super) fn on_heartbeat(
+        &mut self,
+        from: NodeId,
+        top: u32,
+        path: Arc<[NodeId]>,
+        cx: &mut Context<'_, Msg, Timer>,
+    ) {
+        if self.parent == Some(from) {
+            if path.contains(&self.me) || path.len() >= MAX_PATH {
+                // A loop: leave it and start again from the root.
+                self.reject(from, cx);
+                self.begin_join(VecDeque::new(), Some(self.next), Some(from), cx);
+                return;
+            }
+            if path.first() == Some(&from) {
+                self.set_path(&path);
+            }
+            self.learn_top(top, cx);
+        } else if !self.related(from) {
+            self.reject(from, cx);
+        }
+    }
+
+    /// Heartbeats out, and the neighbours that have been silent too long presumed dead.
+    pub(super) fn on_tick(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        cx.set_timer(self.config.heartbeat(), Timer::Tick);
+        let now = cx.now();
+        let bytes = self.config.control_bytes;
+        let down = Msg::Heartbeat { top: self.top, path: self.path.clone(), bytes: bytes + 4 * self.path.len() as u32 };
+        for c in &self.children {
+            cx.send(c.id, down.clone());
+        }
+        if let Some(p) = self.parent {
+            cx.send(p, Msg::Heartbeat { top: self.top, path: Arc::from([]), bytes });
+        }
+        let dead = self.config.dead_after();
+        let silent: Vec<NodeId> = self.children.iter().filter(|c| now.since(c.heard) > dead).map(|c| c.id).collect();
+        for c in silent {
+            self.remove_child(c);
+        }
+        if let Some(p) = self.parent.filter(|_| now.since(self.parent_heard) > dead) {
+            let targets = self.path.iter().skip(2).copied().collect();
+            self.begin_join(targets, Some(self.next), Some(p), cx);
+        } else if self.parent.is_some() {
+            self.check_gaps(cx);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heap_layout_is_consistent() {
+        for (size, k, root) in [(1u32, 2u32, 0u32), (2, 2, 1), (10, 2, 3), (100, 4, 0), (1000, 3, 999), (17, 16, 5)] {
+            let mut seen = vec![0u32; size as usize];
+            for n in 0..size {
+                let kids = heap_children(n, root, size, k);
+                assert!(kids.len() <= k as usize);
+                for &c in &kids {
+                    assert_eq!(heap_parent(c, root, size, k), Some(n));
+                    seen[c as usize] += 1;
+                }
+                let path = heap_path(n, root, size, k);
+                assert_eq!(*path.last().unwrap(), root);
+                assert!(path.len() as u32 - 1 <= heap_depth(size, k));
+            }
+            assert_eq!(seen[root as usize], 0);
+            assert!(seen.iter().enumerate().all(|(i, &s)| i as u32 == root || s == 1));
+            assert_eq!(subtree_size(0, size, k), size);
+        }
+        assert_eq!(heap_depth(1, 2), 0);
+        assert_eq!(heap_depth(3, 2), 1);
+        assert_eq!(heap_depth(4, 2), 2);
+        assert_eq!(heap_depth(21, 4), 2);
+        assert_eq!(heap_depth(22, 4), 3);
+    }
+}

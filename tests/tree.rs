@@ -1,0 +1,285 @@
+//! Tiers 2 and 3: the tree protocol through the kernel. Its depth against log_k n, its repair at
+//! heavy loss, its healing after crashes and leaves, exactly-once delivery, and the unreliable
+//! tree's delivery ratio against (1 − p)^depth, over sweeps of seeds. Every assertion message
+//! names the seed.
+
+use mcast::engine;
+use mcast::metrics::Report;
+use mcast::protocol::NodeId;
+use mcast::protocols::tree::{heap_children, heap_depth, heap_path, Reliability, Topology, Tree, TreeConfig};
+use mcast::scenario::{
+    FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
+};
+use mcast::sim::faults::Status;
+use mcast::sim::world::World;
+
+fn config(topology: Topology, reliability: Reliability, fanout: u32) -> TreeConfig {
+    TreeConfig { topology, reliability, fanout, ..TreeConfig::default() }
+}
+
+fn scenario(seed: u64, n: u32, messages: u32, interval_ms: f64, loss: f64, tree: TreeConfig) -> Scenario {
+    Scenario {
+        version: SCENARIO_VERSION,
+        name: String::new(),
+        seed,
+        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
+        network: NetworkSpec { loss, ..NetworkSpec::default() },
+        protocol: ProtocolSpec::Tree(tree),
+        workload: WorkloadSpec { messages, size_bytes: 1000, interval_ms, ..WorkloadSpec::default() },
+        faults: Vec::new(),
+        membership: Default::default(),
+        duration_ms: 20_000.0,
+    }
+}
+
+fn run(s: &Scenario) -> Report {
+    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
+    sim.run_to_end();
+    sim.report()
+}
+
+/// The same world `engine::build` makes, to look at the nodes after the run.
+fn world(s: &Scenario) -> World<Tree> {
+    let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
+    let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
+    let mut w = World::new(setup, &engine::tree_setup(s, config));
+    w.run_to_end();
+    w
+}
+
+fn up(w: &World<Tree>, n: NodeId) -> bool {
+    w.status(n) == Status::Up
+}
+
+/// Every live node but the root has a live parent that lists it as a child; no node has more
+/// than k children; following parents from any node reaches the root.
+fn assert_spanning_tree(w: &World<Tree>, root: NodeId, k: u32, ctx: &str) {
+    let n = w.positions().len() as NodeId;
+    for v in (0..n).filter(|&v| up(w, v)) {
+        let node = w.node(v);
+        assert!(node.children().count() <= k as usize, "{ctx}: node {v} has more than {k} children");
+        if v == root {
+            continue;
+        }
+        let p = node.parent().unwrap_or_else(|| panic!("{ctx}: node {v} has no parent"));
+        assert!(up(w, p), "{ctx}: node {v}'s parent {p} is not up");
+        assert!(w.node(p).children().any(|c| c == v), "{ctx}: {p} does not list its child {v}");
+        let (mut at, mut steps) = (v, 0);
+        while at != root {
+            at = w.node(at).parent().unwrap_or_else(|| panic!("{ctx}: {at} on {v}'s way up has no parent"));
+            steps += 1;
+            assert!(steps <= n, "{ctx}: a loop above {v}");
+        }
+    }
+}
+
+/// The smallest d with 1 + k + … + k^d ≥ n: the depth of a complete k-ary tree of n nodes.
+fn log_depth(n: u32, k: u32) -> u32 {
+    let (mut d, mut level, mut total) = (0, 1u64, 1u64);
+    while total < u64::from(n) {
+        level *= u64::from(k);
+        total += level;
+        d += 1;
+    }
+    d
+}
+
+#[test]
+fn the_heap_tree_is_as_deep_as_log_k_n() {
+    for (seed, n, k) in
+        [(1u64, 2u32, 2u32), (2, 10, 2), (3, 100, 2), (4, 300, 4), (5, 1000, 4), (6, 1000, 8), (7, 5000, 3)]
+    {
+        let s = scenario(seed, n, 1, 100.0, 0.0, config(Topology::Heap, Reliability::None, k));
+        let r = run(&s);
+        let ctx = format!("seed {seed}, n {n}, k {k}");
+        assert_eq!(heap_depth(n, k), log_depth(n, k), "{ctx}");
+        assert_eq!(r.deliveries, u64::from(n - 1), "{ctx}: {r:?}");
+        assert_eq!(r.hops.max, Some(log_depth(n, k) as u16), "{ctx}: {:?}", r.hops);
+        assert_eq!(r.hops.unknown, 0, "{ctx}");
+        // The root's uplink carries k copies, not n - 1.
+        assert_eq!(r.link_stress.copies, k.min(n - 1), "{ctx}");
+        let w = world(&s);
+        assert_spanning_tree(&w, 0, k, &ctx);
+        for v in 0..n {
+            assert_eq!(w.node(v).path(), heap_path(v, 0, n, k).as_slice(), "{ctx}: node {v}");
+        }
+    }
+}
+
+#[test]
+fn the_aware_tree_is_shallow_and_nearer_than_the_heap() {
+    for (seed, n, k) in [(11u64, 300u32, 4u32), (12, 1000, 4), (13, 1000, 2)] {
+        let ctx = format!("seed {seed}, n {n}, k {k}");
+        let mut s = scenario(seed, n, 1, 100.0, 0.0, config(Topology::Aware, Reliability::Nak, k));
+        s.duration_ms = 5_000.0;
+        let r = run(&s);
+        assert_eq!((r.deliveries, r.duplicate_deliveries), (u64::from(n - 1), 0), "{ctx}: {r:?}");
+        let w = world(&s);
+        assert_spanning_tree(&w, 0, k, &ctx);
+        let depth = (0..n).map(|v| w.node(v).path().len() as u32 - 1).max().unwrap_or(0);
+        assert!(depth <= 2 * log_depth(n, k) + 1, "{ctx}: depth {depth}, log depth {}", log_depth(n, k));
+        // Mean length of a tree edge in the unit square: the aware tree's are shorter.
+        let pos = w.positions();
+        let edge = |a: NodeId, b: NodeId| {
+            let ([ax, ay], [bx, by]) = (pos[a as usize], pos[b as usize]);
+            ((ax - bx).powi(2) + (ay - by).powi(2)).sqrt()
+        };
+        let aware: f64 = (1..n).map(|v| edge(v, w.node(v).parent().unwrap())).sum::<f64>() / f64::from(n - 1);
+        let heap: f64 = (1..n).map(|v| edge(v, heap_path(v, 0, n, k)[1])).sum::<f64>() / f64::from(n - 1);
+        assert!(aware < 0.6 * heap, "{ctx}: mean edge {aware:.3} (aware) vs {heap:.3} (heap)");
+    }
+}
+
+#[test]
+fn hop_by_hop_repair_delivers_everything_at_20_percent_loss() {
+    for reliability in [Reliability::Ack, Reliability::Nak] {
+        for topology in [Topology::Heap, Topology::Aware] {
+            for seed in 1..=10u64 {
+                let s = scenario(seed, 200, 10, 50.0, 0.2, config(topology, reliability, 4));
+                let r = run(&s);
+                let ctx = format!("seed {seed}, {reliability:?}, {topology:?}: {r:?}");
+                assert_eq!(r.expected_deliveries, 199 * 10, "{ctx}");
+                assert_eq!(r.deliveries, r.expected_deliveries, "{ctx}");
+                assert_eq!(r.duplicate_deliveries, 0, "{ctx}");
+                let resent = if reliability == Reliability::Ack { "retransmit" } else { "repair" };
+                assert!(r.packets[resent] > 0, "{ctx}");
+            }
+        }
+    }
+}
+
+fn crash(at_ms: f64, node: u32) -> FaultSpec {
+    FaultSpec::Crash { at_ms, node }
+}
+
+#[test]
+fn a_crash_below_the_root_is_healed_and_the_orphans_catch_up() {
+    // 300 nodes, a 4-ary heap: node 1 is a child of the root with a subtree of about a quarter
+    // of the group. It crashes at 500 ms in the middle of a stream of one message every 20 ms.
+    // Its children notice after heartbeat_misses silent intervals, re-attach to the root (their
+    // grandparent, naming the dead parent so its slot is freed), and NAK what they missed.
+    for reliability in [Reliability::Ack, Reliability::Nak] {
+        for seed in 1..=5u64 {
+            let tree = TreeConfig {
+                heartbeat_interval_ms: 100.0,
+                heartbeat_misses: 3,
+                ..config(Topology::Heap, reliability, 4)
+            };
+            let mut s = scenario(seed, 300, 60, 20.0, 0.01, tree);
+            s.duration_ms = 5_000.0;
+            s.faults = vec![crash(500.0, 1)];
+            let r = run(&s);
+            let ctx = format!("seed {seed}, {reliability:?}: {r:?}");
+            assert_eq!(r.expected_deliveries, 298 * 60, "{ctx}");
+            assert_eq!(r.deliveries, r.expected_deliveries, "{ctx}");
+            assert_eq!(r.duplicate_deliveries, 0, "{ctx}");
+            // Detection takes 300-400 ms (three to four silent intervals), the JOIN a round trip
+            // and the catch-up a few more: no message waits much longer than a second.
+            let slowest = r.message_completion_ms.max.unwrap();
+            assert!(slowest < 1_200.0, "{ctx}: slowest message took {slowest} ms");
+            assert!(slowest > 300.0, "{ctx}: the orphans cannot have noticed before 300 ms");
+            let w = world(&s);
+            assert_spanning_tree(&w, 0, 4, &format!("seed {seed}, {reliability:?}"));
+            for orphan in heap_children(1, 0, 300, 4) {
+                let p = w.node(orphan).parent();
+                assert!(p.is_some_and(|p| p != 1 && up(&w, p)), "seed {seed}: orphan {orphan} has parent {p:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_restarted_node_rejoins_and_gets_everything_it_is_owed() {
+    for reliability in [Reliability::Ack, Reliability::Nak] {
+        for seed in 1..=3u64 {
+            let mut s = scenario(seed, 100, 30, 20.0, 0.02, config(Topology::Heap, reliability, 3));
+            s.duration_ms = 10_000.0;
+            // Node 2 is internal (children 7, 8, 9): it is down from 200 to 450 ms.
+            s.faults = vec![crash(200.0, 2), FaultSpec::Recover { at_ms: 450.0, node: 2 }];
+            let r = run(&s);
+            let ctx = format!("seed {seed}, {reliability:?}: {r:?}");
+            assert_eq!(r.expected_deliveries, 99 * 30, "{ctx}");
+            assert_eq!(r.deliveries, r.expected_deliveries, "{ctx}");
+            // Its state gone, the restarted node asks for everything, and delivers again what
+            // it had delivered before the crash (messages 0..9, sent before 200 ms): at most 10
+            // duplicates, all its own.
+            assert!(r.duplicate_deliveries <= 10, "{ctx}");
+            let w = world(&s);
+            assert_spanning_tree(&w, 0, 3, &format!("seed {seed}"));
+            assert!(w.node(2).parent().is_some(), "seed {seed}: node 2 rejoined");
+        }
+    }
+}
+
+#[test]
+fn every_reliable_mode_delivers_exactly_once_and_runs_are_reproducible() {
+    for reliability in [Reliability::Ack, Reliability::Nak] {
+        for topology in [Topology::Heap, Topology::Aware] {
+            for seed in 20..26u64 {
+                let mut s = scenario(seed, 150, 8, 30.0, 0.1, config(topology, reliability, 3));
+                // Two senders: node 37's messages go up to the root, which numbers them too.
+                s.workload.senders = Some(vec![0, 37]);
+                let r = run(&s);
+                let ctx = format!("seed {seed}, {reliability:?}, {topology:?}: {r:?}");
+                assert_eq!(r.expected_deliveries, 149 * 16, "{ctx}");
+                assert_eq!(r.deliveries, r.expected_deliveries, "{ctx}");
+                assert_eq!(r.duplicate_deliveries, 0, "{ctx}");
+                assert_eq!(run(&s).trace_hash, r.trace_hash, "{ctx}");
+                let mut other = s.clone();
+                other.seed += 100;
+                assert_ne!(run(&other).trace_hash, r.trace_hash, "{ctx}");
+            }
+        }
+    }
+}
+
+#[test]
+fn joiners_get_what_follows_their_join_and_a_leavers_children_keep_receiving() {
+    for reliability in [Reliability::Ack, Reliability::Nak] {
+        for topology in [Topology::Heap, Topology::Aware] {
+            for seed in 1..=4u64 {
+                let mut s = scenario(seed, 100, 40, 25.0, 0.02, config(topology, reliability, 3));
+                s.duration_ms = 10_000.0;
+                s.faults = vec![
+                    FaultSpec::Join { at_ms: 300.0 },
+                    FaultSpec::Join { at_ms: 420.0 },
+                    FaultSpec::Leave { at_ms: 500.0, node: 1 },
+                ];
+                let r = run(&s);
+                let ctx = format!("seed {seed}, {reliability:?}, {topology:?}: {r:?}");
+                assert_eq!((r.joins, r.leaves), (2, 1), "{ctx}");
+                assert_eq!(r.deliveries, r.expected_deliveries, "{ctx}");
+                assert_eq!(r.duplicate_deliveries, 0, "{ctx}");
+                // Messages 13.. (sent after 300 ms) are owed to joiner 100, 17.. to joiner 101.
+                assert_eq!(r.expected_deliveries, 98 * 40 + 27 + 23, "{ctx}");
+                let w = world(&s);
+                let ctx = format!("seed {seed}, {reliability:?}, {topology:?}");
+                assert_spanning_tree(&w, 0, 3, &ctx);
+                assert!(w.node(100).parent().is_some() && w.node(101).parent().is_some(), "{ctx}");
+                assert!((0..102).filter(|&v| up(&w, v)).all(|v| w.node(v).parent() != Some(1)), "{ctx}");
+            }
+        }
+    }
+}
+
+#[test]
+fn without_repair_a_node_at_depth_d_receives_with_probability_one_minus_p_to_the_d() {
+    // Loss hits each edge independently, and a copy lost on an edge is lost below it: the
+    // expected delivery ratio is the mean over receivers of (1 - p)^depth. The run ends before
+    // any heartbeat timeout, so no re-attachment (and its one catch-up) interferes.
+    let (n, k) = (2000u32, 4u32);
+    for p in [0.05f64, 0.2] {
+        let theory: f64 =
+            (1..n).map(|v| (1.0 - p).powi(heap_path(v, 0, n, k).len() as i32 - 1)).sum::<f64>() / f64::from(n - 1);
+        let mut ratios = Vec::new();
+        for seed in 1..=8u64 {
+            let mut s = scenario(seed, n, 5, 10.0, p, config(Topology::Heap, Reliability::None, k));
+            s.duration_ms = 1_500.0;
+            let r = run(&s);
+            assert_eq!((r.packets["nak"], r.packets["repair"], r.packets["join"]), (0, 0, 0), "seed {seed}: {r:?}");
+            ratios.push(r.delivered_ratio);
+        }
+        let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+        assert!((mean - theory).abs() < 0.02, "p {p}: mean ratio {mean:.4} vs theory {theory:.4} ({ratios:?})");
+    }
+}
