@@ -112,7 +112,9 @@ fn sessions_measure_distances_exactly() {
 /// The star: every node at one spot, so every pair is `latency` apart (the paper's star with
 /// the source on a leaf). The first message reaches only node 1; everyone else detects the loss
 /// together when the second arrives. Returns requests per loss (request packets / (n - 1)).
-fn star(seed: u64, n: u32, config: SrmConfig) -> (f64, Report) {
+/// Sessions get an unbounded budget, so that every distance is measured before the data.
+fn star(seed: u64, n: u32, mut config: SrmConfig) -> (f64, Report) {
+    config.session_bandwidth_bytes_per_sec = 1 << 50;
     let mut net = exact(10.0, 0.0);
     net.partitions = vec![drop_first((2..n).collect())];
     let mut s = scenario(seed, n, net, config);
@@ -282,4 +284,46 @@ fn bad_parameters_are_refused_by_name() {
     let text = r#"{"version": 1, "seed": 1, "group": {"size": 5000}, "protocol": {"kind": "srm"}}"#;
     let err = Scenario::from_json(text).unwrap_err().to_string();
     assert!(err.contains("session messages"), "{err}");
+}
+
+/// Session bytes per second of sim time in a lossless group of `n` with budget `b`.
+fn session_rate(n: u32, b: u64, duration_ms: f64) -> (f64, Report) {
+    let config = SrmConfig { session_bandwidth_bytes_per_sec: b, ..SrmConfig::default() };
+    let mut s = scenario(1, n, exact(5.0, 40.0), config);
+    s.workload.start_ms = 0.0;
+    s.duration_ms = duration_ms;
+    let r = run(&s);
+    let bytes = r.bytes.get("session").copied().unwrap_or(0) as f64;
+    (bytes / (r.sim_time_ms / 1000.0), r)
+}
+
+#[test]
+fn session_traffic_stays_within_the_budget() {
+    // RFC 3550 §6.2 as the paper asks: the interval grows as m (m − 1) S / B, so the group's
+    // session bytes per second stay near B whatever its size (T ≪ duration, so the run's end
+    // cuts off little).
+    let b = 1_000_000u64;
+    for (n, duration_ms) in [(100u32, 300_000.0), (300, 900_000.0)] {
+        let (rate, r) = session_rate(n, b, duration_ms);
+        eprintln!("n {n}: {rate:.0} session bytes/s, {} session packets", packets(&r, "session"));
+        assert!(rate <= 1.1 * b as f64, "n {n}: {rate} session bytes/s over the budget {b}");
+        assert!(rate >= 0.5 * b as f64, "n {n}: {rate} session bytes/s: the budget should be used");
+    }
+    // Without a binding budget, sessions every second: bytes/s grow as n² × (n echoes).
+    let (small, _) = session_rate(20, 1 << 50, 20_000.0);
+    let (large, _) = session_rate(80, 1 << 50, 20_000.0);
+    assert!(large > 16.0 * small, "uncapped: {small} bytes/s at 20, {large} at 80");
+}
+
+#[test]
+fn the_default_page_scenario_with_srm_fits_the_browser() {
+    use mcast::scenario::Limits;
+    let s = Scenario { protocol: ProtocolSpec::default_of("srm").unwrap(), ..Scenario::default_playground() };
+    s.validate(&Limits::BROWSER).unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&s);
+    complete(&r, "default page scenario");
+    assert!(packets(&r, "session") < 200_000, "{}", packets(&r, "session"));
+    let mut big = s.clone();
+    big.group.size = 1000;
+    big.validate(&Limits::NATIVE).unwrap_or_else(|e| panic!("1000 members natively: {e}"));
 }

@@ -158,10 +158,18 @@ impl Scenario {
         }
     }
 
-    /// Packets a protocol sends whatever the workload: none, or SRM's session messages (at most
-    /// one per member to each other member every half `session_interval_ms`, the shortest gap
-    /// drawn, over `duration_ms`, plus one to start), and per fault entry a hello, its answer and
-    /// a goodbye to every member.
+    /// Packets a protocol sends whatever the workload: none, or SRM's session messages, and per
+    /// fault entry a hello, its answer and a goodbye to every member.
+    ///
+    /// SRM's sessions are bounded twice, and the smaller bound counts. By the interval: at most
+    /// one per member to each other member every half `session_interval_ms` (the shortest gap
+    /// drawn) over `duration_ms`, plus one to start. By the budget B: a member knowing m members
+    /// that sends m − 1 copies of S ≥ `header_bytes` bytes then waits at least half of
+    /// m (m − 1) S / B, so its copies go out at most 2 B / (m S) a second; an initial member
+    /// knows the whole group, so together they send at most 2 B / `header_bytes` copies a second.
+    /// Each joiner or recovered node may know only a few members at first and is allowed that
+    /// whole rate again; each node life adds one round (to every other life) that the
+    /// duration's end may cut short.
     pub fn background_packets(&self) -> u64 {
         match &self.protocol {
             ProtocolSpec::Centralized(_) => 0,
@@ -175,7 +183,13 @@ impl Scenario {
             ProtocolSpec::Srm(c) => {
                 let lives = self.node_lives();
                 let rounds = (self.duration_ms / (c.session_interval_ms / 2.0)).floor().min(1e12) as u64 + 1;
-                let sessions = rounds.saturating_mul(lives).saturating_mul(lives.saturating_sub(1));
+                let by_interval = rounds.saturating_mul(lives).saturating_mul(lives.saturating_sub(1));
+                let extra_lives = lives.saturating_sub(u64::from(self.group.size));
+                let per_sec = 2.0 * c.session_bandwidth_bytes_per_sec as f64 / f64::from(c.header_bytes.max(1));
+                let by_budget = ((self.duration_ms / 1000.0 * per_sec).ceil().min(1e15) as u64)
+                    .saturating_mul(1 + extra_lives)
+                    .saturating_add(lives.saturating_mul(lives.saturating_sub(1)));
+                let sessions = by_interval.min(by_budget);
                 sessions.saturating_add((self.faults.len() as u64).saturating_mul(3 * lives))
             }
         }
@@ -207,7 +221,10 @@ impl Scenario {
         };
         let background = match self.background_packets() {
             0 => String::new(),
-            b => format!(" + {b} session messages (members² × duration / (session_interval_ms / 2))"),
+            b => format!(
+                " + {b} session messages (the smaller of members² × duration / (session_interval_ms / 2) and \
+                 2 × duration × session_bandwidth_bytes_per_sec / header_bytes + members²)"
+            ),
         };
         let hint = if limits.max_packets < Limits::NATIVE.max_packets {
             format!("; larger runs go to the native CLI (`mcast run`), up to {}", Limits::NATIVE.max_packets)

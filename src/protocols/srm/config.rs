@@ -3,6 +3,14 @@
 //! Defaults follow Floyd et al. (IEEE/ACM ToN 5(6), 1997): C1 = C2 = 2 and D1 = D2 = 1 are the
 //! values the paper uses for its wb measurements and its simulations (§3–§5); the adaptive
 //! adjustment of §7 moves them within the bounds given in [`super::adaptive`].
+//!
+//! Session messages share a fixed budget, as the paper asks (§3: "the bandwidth used by session
+//! messages is limited to a small fraction of the session bandwidth", after RTCP) and as RTP does
+//! (RFC 3550 §6.2, §6.3.1): a member that knows m members (itself included) sends one session
+//! message of S bytes to each of the m − 1 others, so m members sending one every T put
+//! m (m − 1) S / T bytes on the network; each member keeps that within
+//! `session_bandwidth_bytes_per_sec` by waiting T = max(`session_interval_ms`, m (m − 1) S / B),
+//! drawn from [T/2, 3T/2] as RFC 3550 §6.3.1 draws RTCP's interval.
 
 use crate::protocols::{ParamDoc, ParamKind};
 use crate::scenario::ScenarioError;
@@ -30,6 +38,10 @@ pub struct SrmConfig {
     /// Mean time between a member's session messages (milliseconds); each gap is drawn
     /// uniformly from half to one and a half times it.
     pub session_interval_ms: f64,
+    /// The whole group's budget for session messages (bytes per second, every copy counted):
+    /// a member's session interval grows with the members it knows so that their session
+    /// messages together stay within it.
+    pub session_bandwidth_bytes_per_sec: u64,
     /// The distance assumed to a member before a session exchange has measured it
     /// (milliseconds, one way).
     pub initial_distance_ms: f64,
@@ -51,12 +63,20 @@ impl Default for SrmConfig {
             suppression: true,
             adaptive: false,
             session_interval_ms: 1000.0,
+            session_bandwidth_bytes_per_sec: DEFAULT_SESSION_BANDWIDTH,
             initial_distance_ms: 30.0,
             max_backoffs: 5,
             header_bytes: 40,
         }
     }
 }
+
+/// The default session budget: 5 % (RTCP's share, RFC 3550 §6.2) of a 20 MB/s session, e.g. a
+/// 1 Mbit/s stream copied to 160 members (here every copy is a packet of its own).
+pub const DEFAULT_SESSION_BANDWIDTH: u64 = 1_000_000;
+
+/// The largest session budget accepted (bytes per second): 2^50, as the network's rates.
+const MAX_SESSION_BANDWIDTH: u64 = 1 << 50;
 
 /// The largest timer constant accepted.
 const MAX_CONSTANT: f64 = 1000.0;
@@ -120,6 +140,14 @@ pub const PARAMS: &[ParamDoc] = &[
         help: "mean time between a member's session messages (highest sequence numbers, timestamps)",
     },
     ParamDoc {
+        field: "session_bandwidth_bytes_per_sec",
+        label: "session bandwidth",
+        kind: ParamKind::Int { min: 1, max: MAX_SESSION_BANDWIDTH },
+        unit: "bytes/s",
+        source: "Floyd et al. 1997, §3; RFC 3550 §6.2 (5 % of the session, interval ∝ members)",
+        help: "the whole group's session-message budget; each member's interval grows to m(m−1)·size/budget",
+    },
+    ParamDoc {
         field: "initial_distance_ms",
         label: "initial distance",
         kind: ParamKind::Float { min: 0.0, max: 600_000.0 },
@@ -161,6 +189,13 @@ impl SrmConfig {
             return Err(ScenarioError::invalid(
                 format!("{prefix}.session_interval_ms"),
                 format!("must be a number of milliseconds in [1, 3600000], got {s}"),
+            ));
+        }
+        let b = self.session_bandwidth_bytes_per_sec;
+        if !(1..=MAX_SESSION_BANDWIDTH).contains(&b) {
+            return Err(ScenarioError::invalid(
+                format!("{prefix}.session_bandwidth_bytes_per_sec"),
+                format!("must be from 1 to {MAX_SESSION_BANDWIDTH} bytes per second, got {b}"),
             ));
         }
         let d = self.initial_distance_ms;

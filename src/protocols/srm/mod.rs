@@ -8,14 +8,17 @@
 //! group" is one unicast to each member the node knows, so each request or repair to n members
 //! costs n − 1 packets.
 //!
-//! - **Session messages** (§3): each member multicasts, every `session_interval_ms` on average
-//!   (drawn from [½, 1½] of it), the highest sequence number it has seen from each source, its
+//! - **Session messages** (§3): each member multicasts, every T on average (drawn from [½, 1½]
+//!   of it), the highest sequence number it has seen from each source, its
 //!   send time t1, and for each member it heard a session from, the echo of that member's t1 with
 //!   the time it held it. A member getting its own t1 back computes the round trip
 //!   now − t1 − held, and takes half of it as its distance to the echoing member (the NTP-like
 //!   exchange of §3). Until measured, a distance is `initial_distance_ms`. A copy to member B
 //!   carries only B's echo, which is all B reads; its size counts every echo, as the paper's
-//!   multicast packet does.
+//!   multicast packet does. T is `session_interval_ms`, or longer in a large group: the group's
+//!   session messages share `session_bandwidth_bytes_per_sec` (see [`SrmConfig`]), so a member
+//!   that knows m members and has just sent m − 1 copies of S bytes waits T = m (m − 1) S / B,
+//!   as RTCP's interval grows with the members (RFC 3550 §6.2).
 //! - **Loss detection** (§3): a gap in a source's sequence numbers, or a session message (or a
 //!   request) naming a higher number than held.
 //! - **Requests** (§3, §4): a member missing packet (S, i) waits a time drawn uniformly from
@@ -272,6 +275,10 @@ pub struct Srm {
     repair_tuning: Tuning,
     /// Whether the session timer chain runs.
     sessions_on: bool,
+    /// When the last session message went out (or the chain started).
+    last_session: SimTime,
+    /// The factor in [½, 1½] drawn for the current gap.
+    session_factor: f64,
 }
 
 /// A duration drawn uniformly from [lo·d, hi·d], `scale` times (2^k for backoffs).
@@ -377,16 +384,43 @@ impl Srm {
     // Session messages
     // -----------------------------------------------------------------------------------------
 
-    fn session_delay(&self, cx: &mut Context<'_, Msg, Timer>) -> SimDuration {
-        let u: f64 = cx.rng().random();
-        SimDuration::from_ms_f64(self.config.session_interval_ms * (0.5 + u))
+    /// The session interval T now: max(`session_interval_ms`, m (m − 1) S / B), m the members
+    /// known (this node included) and S the size of this node's next session message.
+    fn session_interval(&self) -> SimDuration {
+        let m = f64::from(self.member_count) + 1.0;
+        let bytes = f64::from(self.session_bytes());
+        let share_ms = m * (m - 1.0) * bytes * 1000.0 / self.config.session_bandwidth_bytes_per_sec as f64;
+        // Capped at about four months, past any run, so that the timer never overflows.
+        SimDuration::from_ms_f64(self.config.session_interval_ms.max(share_ms).min(1e10))
+    }
+
+    /// The gap from the last session message to the next: the interval now, times the factor
+    /// drawn in [½, 1½] after the last one.
+    fn session_gap(&self) -> SimDuration {
+        SimDuration::from_ms_f64(self.session_interval().as_ms_f64() * self.session_factor)
+    }
+
+    /// Draws the factor for the next gap and sets the timer.
+    fn schedule_session(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        self.session_factor = 0.5 + cx.rng().random::<f64>();
+        self.last_session = cx.now();
+        let after = self.session_gap();
+        cx.set_timer(after, Timer::Session);
+    }
+
+    /// The size of this node's session message now (without a member list).
+    fn session_bytes(&self) -> u32 {
+        let sources = self.sources.values().filter(|s| s.highest.is_some()).count() as u32;
+        self.config
+            .header_bytes
+            .saturating_add(SOURCE_ENTRY_BYTES.saturating_mul(sources))
+            .saturating_add(ECHO_ENTRY_BYTES.saturating_mul(self.peers.len() as u32))
     }
 
     fn start_sessions(&mut self, cx: &mut Context<'_, Msg, Timer>) {
         if !self.sessions_on {
             self.sessions_on = true;
-            let after = self.session_delay(cx);
-            cx.set_timer(after, Timer::Session);
+            self.schedule_session(cx);
         }
     }
 
@@ -421,8 +455,17 @@ impl Srm {
         }))
     }
 
+    /// Sends a session message to every known member, unless the interval has grown since the
+    /// timer was set (more members known, a longer message): then the timer moves to the later
+    /// time, RFC 3550 §6.3.6's reconsideration, so each message's copies are paid for by the gap
+    /// before them.
     fn on_session_timer(&mut self, cx: &mut Context<'_, Msg, Timer>) {
         let (now, highest) = (cx.now(), self.highest_list());
+        let due = self.last_session.0.saturating_add(self.session_gap().0);
+        if due > now.0 {
+            cx.set_timer(SimDuration(due - now.0), Timer::Session);
+            return;
+        }
         for (w, &word) in self.members.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
@@ -431,8 +474,7 @@ impl Srm {
                 cx.send(to, self.session_for(to, now, &highest, None, false));
             }
         }
-        let after = self.session_delay(cx);
-        cx.set_timer(after, Timer::Session);
+        self.schedule_session(cx);
     }
 
     /// Joins (or rejoins after a restart): hello to the contacts, then periodic sessions.
@@ -773,6 +815,8 @@ impl Protocol for Srm {
             request_tuning: Tuning::new(config.c1, config.c2),
             repair_tuning: Tuning::new(config.d1, config.d2),
             sessions_on: false,
+            last_session: SimTime::ZERO,
+            session_factor: 1.0,
         }
     }
 
