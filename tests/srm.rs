@@ -281,7 +281,8 @@ fn bad_parameters_are_refused_by_name() {
         assert!(err.starts_with(field), "{json}: {err}");
     }
     // A group too large for its session traffic is refused with the product spelled out.
-    let text = r#"{"version": 1, "seed": 1, "group": {"size": 5000}, "protocol": {"kind": "srm"}}"#;
+    let text = r#"{"version": 1, "seed": 1, "group": {"size": 5000}, "duration_ms": 600000,
+        "protocol": {"kind": "srm", "session_bandwidth_bytes_per_sec": 1000000000000}}"#;
     let err = Scenario::from_json(text).unwrap_err().to_string();
     assert!(err.contains("session messages"), "{err}");
 }

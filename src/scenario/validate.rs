@@ -134,12 +134,14 @@ impl Scenario {
 
     /// How many times at most the protocol sends one message to one receiver (counting requests
     /// and repairs about it): 1, or with ACKs 1 + `max_retries` (every round resends to every
-    /// silent member). For SRM, 1 + 2 (L − 1)(1 + `max_backoffs`), L the node lives (initial
-    /// members, joiners and recoveries: a restarted node starts afresh): each member sends at
-    /// most 1 + `max_backoffs` requests and as many repairs for one message (a member gives up
-    /// requesting after `max_backoffs` backoffs and repairs a message at most that many times
-    /// plus one), each to every other member. The bound is reached only when every member
-    /// requests and repairs every message; with suppression a loss costs a few.
+    /// silent member). For SRM, 1 + 2 R (1 + `max_backoffs`), R the members that may request
+    /// and repair one loss: each sends at most 1 + `max_backoffs` requests and as many repairs,
+    /// each to every other member. Without suppression R is every member but one (L − 1, L the
+    /// node lives: initial members, joiners and recoveries), the true worst case. With it R is
+    /// ⌈√L⌉, an estimate from the paper's analysis rather than a bound: on a star with C2 = √G,
+    /// about 1 + (G − 2)/C2 ≈ √G members request each loss (measured: 27.5 at G = 1000), and
+    /// the worst case (every member requesting every message) would refuse any sizeable run
+    /// though requests and repairs never pile up in memory together.
     /// A tree sends each receiver a message once from its parent plus `max_retries` resends (ACK)
     /// or repairs (NAK), and again as much after one re-attachment: 2 (1 + `max_retries`);
     /// without repair, the first copy and one catch-up, 2.
@@ -147,8 +149,12 @@ impl Scenario {
         match &self.protocol {
             ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
             ProtocolSpec::Centralized(_) => 1,
-            ProtocolSpec::Srm(c) => 1u64
-                .saturating_add(2 * self.node_lives().saturating_sub(1).saturating_mul(1 + u64::from(c.max_backoffs))),
+            ProtocolSpec::Srm(c) => {
+                let lives = self.node_lives();
+                let requesters =
+                    if c.suppression { (lives as f64).sqrt().ceil() as u64 } else { lives.saturating_sub(1) };
+                1u64.saturating_add(2 * requesters.saturating_mul(1 + u64::from(c.max_backoffs)))
+            }
             // The first copy, at most `max_retries` unanswered repair rounds to a member, and the
             // sender's retransmission to its DR. An estimate: a member that keeps answering with
             // a status while its repairs are lost may get more.
@@ -212,7 +218,7 @@ impl Scenario {
         let rounds = match (&self.protocol, self.transmission_rounds()) {
             (_, 1) => String::new(),
             (ProtocolSpec::Srm(_), r) => {
-                format!(" × {r} (1 + 2 × (members − 1) × (1 + protocol.max_backoffs)) requests and repairs")
+                format!(" × {r} (1 + 2 × requesters × (1 + protocol.max_backoffs)) requests and repairs")
             }
             (ProtocolSpec::Tree(_), r) => {
                 format!(" × {r} rounds (2 × (1 + protocol.max_retries)), re-attachment included")
