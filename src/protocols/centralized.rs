@@ -30,7 +30,7 @@
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
-use crate::protocols::{ParamDoc, ParamKind};
+use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::scenario::ScenarioError;
 use crate::sim::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -94,14 +94,7 @@ pub const PARAMS: &[ParamDoc] = &[
         source: "this playground (a UDP/IP header and a sequence number)",
         help: "size of an ACK, JOIN, JOIN-ACK or LEAVE on the wire",
     },
-    ParamDoc {
-        field: "header_bytes",
-        label: "header",
-        kind: ParamKind::Int { min: 1, max: 65_535 },
-        unit: "bytes",
-        source: "this playground",
-        help: "per-packet header added to the payload",
-    },
+    HEADER_BYTES,
 ];
 
 impl CentralizedConfig {

@@ -48,3 +48,13 @@ pub struct ParamDoc {
     /// One sentence: what it changes.
     pub help: &'static str,
 }
+
+/// The `header_bytes` parameter every protocol has: the per-packet header added to the payload.
+pub const HEADER_BYTES: ParamDoc = ParamDoc {
+    field: "header_bytes",
+    label: "header",
+    kind: ParamKind::Int { min: 1, max: 65_535 },
+    unit: "bytes",
+    source: "this playground",
+    help: "per-packet header added to the payload",
+};

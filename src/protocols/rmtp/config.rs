@@ -3,7 +3,7 @@
 //! designated receivers, fixed by configuration as the paper's are).
 
 use crate::protocol::NodeId;
-use crate::protocols::{ParamDoc, ParamKind};
+use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::scenario::ScenarioError;
 use crate::sim::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -134,14 +134,7 @@ pub const PARAMS: &[ParamDoc] = &[
         source: "this playground",
         help: "repair rounds spent on a silent member before it is dropped; JOIN attempts",
     },
-    ParamDoc {
-        field: "header_bytes",
-        label: "header",
-        kind: ParamKind::Int { min: 1, max: 65_535 },
-        unit: "bytes",
-        source: "this playground",
-        help: "per-packet header added to the payload",
-    },
+    HEADER_BYTES,
     ParamDoc {
         field: "status_bytes",
         label: "status size",

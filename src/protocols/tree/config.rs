@@ -2,7 +2,7 @@
 //! range checks and its documentation for the page's editor and the README.
 
 use crate::protocol::NodeId;
-use crate::protocols::{ParamDoc, ParamKind};
+use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::scenario::ScenarioError;
 use crate::sim::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -143,14 +143,7 @@ pub const PARAMS: &[ParamDoc] = &[
         source: "this playground (RMTP's designated receivers cache for repairs)",
         help: "recent messages a node keeps to answer NAKs and catch up new children",
     },
-    ParamDoc {
-        field: "header_bytes",
-        label: "header",
-        kind: ParamKind::Int { min: 1, max: 65_535 },
-        unit: "bytes",
-        source: "this playground",
-        help: "per-packet header added to the payload",
-    },
+    HEADER_BYTES,
     ParamDoc {
         field: "control_bytes",
         label: "control size",
