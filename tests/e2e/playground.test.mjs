@@ -244,3 +244,21 @@ test('the tree preset: a crash near the root, orphans re-attach and every surviv
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('NAK implosion next to SRM: the same loss costs far fewer requests with suppression', async () => {
+  const page = await openPage(browser, server.url);
+  const naks = {};
+  for (const preset of ['nak-implosion.json', 'srm-suppression.json']) {
+    await setControl(page, '#preset', preset);
+    await page.waitForFunction((p) => document.querySelector('#preset').value === p, preset);
+    assert.equal(await page.inputValue('#protocol'), 'srm');
+    await finish(page);
+    naks[preset] = await counter(page, 'count-nak');
+    assert.ok(await counter(page, 'count-session') > 0, `${preset}: session messages measure distances`);
+    assert.ok(await counter(page, 'count-repair') > 0, `${preset}: repairs`);
+    await screenshot(page, `preset-${preset.replace('.json', '')}`);
+  }
+  assert.ok(naks['nak-implosion.json'] > 5 * naks['srm-suppression.json'], `suppression cuts requests: ${JSON.stringify(naks)}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
