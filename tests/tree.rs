@@ -283,3 +283,75 @@ fn without_repair_a_node_at_depth_d_receives_with_probability_one_minus_p_to_the
         assert!((mean - theory).abs() < 0.02, "p {p}: mean ratio {mean:.4} vs theory {theory:.4} ({ratios:?})");
     }
 }
+
+/// The stress configuration: an aware ACK tree of 100 nodes at 20 % loss, two senders, a join,
+/// a leave and a crash, for 20 s.
+fn stress(seed: u64) -> Scenario {
+    let mut s = scenario(seed, 100, 40, 25.0, 0.2, config(Topology::Aware, Reliability::Ack, 3));
+    s.workload.senders = Some(vec![0, 37]);
+    s.faults = vec![FaultSpec::Join { at_ms: 300.0 }, crash(400.0, 5), FaultSpec::Leave { at_ms: 500.0, node: 1 }];
+    s
+}
+
+/// Runs `s` and returns its report, the longest time (ms, sampled every 50 ms) any live node
+/// spent without a parent, that node, and how many live nodes are without a parent at the end.
+fn longest_detached(s: &Scenario) -> (Report, u64, NodeId, usize) {
+    let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
+    let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
+    let mut w: World<Tree> = World::new(setup, &engine::tree_setup(s, config));
+    let n = w.positions().len() as NodeId;
+    let (mut since, mut longest) = (vec![None::<u64>; n as usize], (0, 0));
+    for t in (0..=s.duration_ms as u64).step_by(50) {
+        w.run_until(mcast::sim::time::SimTime(t * 1000));
+        for v in (0..n).filter(|&v| v != 0) {
+            if up(&w, v) && w.node(v).parent().is_none() {
+                let from = *since[v as usize].get_or_insert(t);
+                longest = longest.max((t - from, v));
+            } else {
+                since[v as usize] = None;
+            }
+        }
+    }
+    w.run_to_end();
+    let at_end = (1..n).filter(|&v| up(&w, v) && w.node(v).parent().is_none()).count();
+    (w.report(), longest.0, longest.1, at_end)
+}
+
+#[test]
+fn at_20_percent_loss_no_node_stays_detached_for_long() {
+    // Seed 154 once left node 83 detached for its first 12.7 s: its JOINs to the root backed off
+    // to 1.6 s each and at 20 % loss a JOIN and its redirect both arrive only 64 % of the time.
+    // Others followed stale descents back to a departed node, or were sent back to the root by
+    // detached children again and again. Joins now retry every 200-400 ms, keep their descent
+    // free of stale entries, and avoid the nodes that failed them.
+    for seed in std::iter::once(154).chain(1..=40u64) {
+        let (r, longest, node, _) = longest_detached(&stress(seed));
+        let ctx = format!("seed {seed}: {r:?}");
+        assert_eq!(r.deliveries, r.expected_deliveries, "{ctx}");
+        assert_eq!(r.duplicate_deliveries, 0, "{ctx}");
+        assert!(longest <= 10_000, "seed {seed}: node {node} detached for {longest} ms");
+    }
+}
+
+#[test]
+#[ignore = "a long sweep: STRESS_SEEDS=a..b (default 1..240), prints the tail"]
+fn stress_sweep() {
+    let spec = std::env::var("STRESS_SEEDS").unwrap_or_else(|_| "1..240".into());
+    let (a, b) = spec.split_once("..").expect("STRESS_SEEDS=a..b");
+    let (mut worst, mut missed, mut buckets, mut rejoining) = (Vec::new(), Vec::new(), [0u32; 21], 0);
+    for seed in a.parse::<u64>().unwrap()..=b.parse().unwrap() {
+        let (r, longest, node, at_end) = longest_detached(&stress(seed));
+        rejoining += usize::from(at_end > 0);
+        if r.deliveries != r.expected_deliveries {
+            missed.push((seed, r.deliveries, r.expected_deliveries));
+        }
+        buckets[(longest / 1000).min(20) as usize] += 1;
+        worst.push((longest, seed, node));
+    }
+    worst.sort_unstable();
+    println!("seeds by longest detachment (whole seconds): {buckets:?}");
+    println!("worst (ms, seed, node): {:?}", &worst[worst.len().saturating_sub(5)..]);
+    println!("seeds ending with a live node still (re)joining: {rejoining}");
+    println!("missed deliveries (seed, got, expected): {missed:?}");
+    assert!(missed.is_empty() && worst.last().is_none_or(|w| w.0 <= 10_000));
+}

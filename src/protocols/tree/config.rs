@@ -44,7 +44,7 @@ pub struct TreeConfig {
     /// How losses are repaired.
     pub reliability: Reliability,
     /// Time before a retransmission (ACK mode), a repeated NAK, JOIN or upward send; doubles each
-    /// round up to 8 times this (milliseconds).
+    /// round up to 8 times this (a JOIN: 2 times) (milliseconds).
     pub retry_timeout_ms: f64,
     /// Rounds of retransmission (or NAKs) before a node gives up on a message.
     pub max_retries: u32,
@@ -109,7 +109,7 @@ pub const PARAMS: &[ParamDoc] = &[
         kind: ParamKind::Float { min: 0.1, max: 600_000.0 },
         unit: "ms",
         source: "RFC 6298 §5.5 (doubled each round, here capped at 8×)",
-        help: "time to a retransmission, a repeated NAK or JOIN; doubles each round up to 8×",
+        help: "time to a retransmission, a repeated NAK or JOIN; doubles each round up to 8× (a JOIN 2×)",
     },
     ParamDoc {
         field: "max_retries",

@@ -47,16 +47,21 @@
 //!   repeat while the gap stays, and the child gives the gap up after `max_retries` rounds in
 //!   which nothing arrived.
 //!
-//! Every retry (retransmission, NAK, JOIN, upward send) doubles its timeout each round up to
+//! Every retry (retransmission, NAK, upward send) doubles its timeout each round up to
 //! 8 × `retry_timeout_ms`: only one neighbour is waited on, and an uncapped doubling leaves an
-//! unlucky node waiting for minutes at high loss.
+//! unlucky node waiting for minutes at high loss. A JOIN doubles only once: it is answered on
+//! arrival, so its silence means a loss, not a busy target.
 //!
 //! **Maintenance.** Parent and children exchange heartbeats every `heartbeat_interval_ms`; any
 //! packet counts as a sign of life, and `heartbeat_misses` silent intervals mean death. The
 //! parent's heartbeat carries its path to the root, so every node knows its ancestors. A child
 //! whose parent died re-attaches to its grandparent (then further ancestors, then the root),
-//! naming the dead parent so the grandparent frees its slot at once; a full ancestor redirects it
-//! down as for a join. A leaver hands its children to its own parent with a LEAVE. Any node that
+//! naming the dead parent so the grandparent frees its slot at once (unless the grandparent heard
+//! from it within a heartbeat interval: at high loss a child may wrongly presume its parent dead,
+//! and dropping a live parent would orphan its subtree); a full ancestor redirects it down as for
+//! a join. A joiner keeps its descent free of repeats, falls back one step up it after two
+//! unanswered JOINs, and steers around the nodes that failed it or sent it back up (a detached
+//! node sends a joiner to the node it is itself joining). A leaver hands its children to its own parent with a LEAVE. Any node that
 //! re-attaches catches up: the new parent's ACCEPT tells it the highest sequence number and the
 //! oldest one still buffered, and it NAKs what it lacks in between (in every mode; once only in
 //! `none`). A joiner is placed by the root, which also tells it where its history starts (the
@@ -112,6 +117,10 @@ struct Joining {
     want: Option<u32>,
     /// The parent lost, named in the JOIN.
     lost: Option<NodeId>,
+    /// Targets this join gave up on (unanswered) or that sent it back up (detached, or below
+    /// the joiner): a redirect's other candidates go first, so that a node that still lists a
+    /// dead, departed or detached child does not send the joiner back to it again and again.
+    avoid: Vec<NodeId>,
 }
 
 /// One node of the tree protocol.

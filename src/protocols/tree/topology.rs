@@ -14,6 +14,18 @@ const MAX_PATH: usize = 4096;
 const MAX_REDIRECTS: u32 = 64;
 /// JOINs sent to an ancestor before the orphan tries the next one up.
 const TRIES_PER_TARGET: u32 = 2;
+/// Targets a join remembers to avoid, to try other candidates first.
+const AVOID_CAP: usize = 8;
+
+/// Adds `n` to a join's nodes to avoid, forgetting the oldest beyond [`AVOID_CAP`].
+fn remember(avoid: &mut Vec<NodeId>, n: NodeId) {
+    if !avoid.contains(&n) {
+        if avoid.len() >= AVOID_CAP {
+            avoid.remove(0);
+        }
+        avoid.push(n);
+    }
+}
 
 fn rank(n: NodeId, root: NodeId, size: u32) -> u64 {
     (u64::from(n) + u64::from(size) - u64::from(root)) % u64::from(size)
@@ -110,7 +122,7 @@ impl Tree {
         if targets.back() != Some(&self.root) {
             targets.push_back(self.root);
         }
-        self.joining = Some(Joining { targets, tries: 0, redirects: 0, want, lost });
+        self.joining = Some(Joining { targets, tries: 0, redirects: 0, want, lost, avoid: Vec::new() });
         self.send_join(cx);
     }
 
@@ -126,7 +138,11 @@ impl Tree {
         let waited = self.joined_at.map_or(SimDuration::ZERO, |t| cx.now().since(t));
         cx.send(target, Msg::Join { want: j.want, lost: j.lost, waited, bytes: bytes + 8 });
         self.join_gen = self.join_gen.wrapping_add(1);
-        cx.set_timer(self.config.retry(j.tries), Timer::Join { gen: self.join_gen });
+        // A JOIN is answered on arrival: silence means a lost JOIN or answer (or a dead target,
+        // left after TRIES_PER_TARGET tries), not a busy target to spare. Backing off further
+        // (to 8× the timeout) kept a joiner that kept asking the root, at 20 % loss (a round
+        // trip fails 36 % of the time), detached for 10 s and more.
+        cx.set_timer(self.config.retry(j.tries.min(TRIES_PER_TARGET)), Timer::Join { gen: self.join_gen });
     }
 
     /// The current JOIN went unanswered: ask again, or the next ancestor up.
@@ -138,7 +154,9 @@ impl Tree {
             return;
         };
         if j.tries >= TRIES_PER_TARGET && j.targets.len() > 1 {
-            j.targets.pop_front();
+            if let Some(t) = j.targets.pop_front() {
+                remember(&mut j.avoid, t);
+            }
             j.tries = 0;
         }
         self.send_join(cx);
@@ -165,14 +183,23 @@ impl Tree {
         waited: SimDuration,
         cx: &mut Context<'_, Msg, Timer>,
     ) {
-        if let Some(l) = lost.filter(|&l| self.is_child(l)) {
+        // The joiner lost its parent `l`: free its slot, unless this node has heard from `l`
+        // within a heartbeat interval. At high loss a few heartbeats lost in a row make a child
+        // presume a live parent dead; dropping that parent would orphan its whole subtree.
+        // A parent that did die goes silent here too, and is dropped (or at worst times out).
+        let recent = self.config.heartbeat();
+        if let Some(l) = lost.filter(|&l| self.children.iter().any(|c| c.id == l && cx.now().since(c.heard) > recent)) {
             self.remove_child(l);
         }
         let bytes = self.config.control_bytes;
         let attached = self.is_root() || self.parent.is_some();
         if !attached || self.path[1..].contains(&from) {
-            // Detached, or the joiner is an ancestor: taking it would make a loop.
-            cx.send(from, Msg::Redirect { candidates: vec![self.root], start: None, bytes: bytes + 4 });
+            // Detached, or the joiner is an ancestor (taking it would make a loop): send it back
+            // up, to the node this one is joining if any (most likely the joiner's previous
+            // step, so it need not descend from the root again), else to the root.
+            let up = self.joining.as_ref().and_then(|j| j.targets.front().copied()).filter(|&t| t != from);
+            let back = if attached { self.root } else { up.unwrap_or(self.root) };
+            cx.send(from, Msg::Redirect { candidates: vec![back], start: None, bytes: bytes + 4 });
             return;
         }
         let start = (self.is_root() && want.is_none()).then(|| {
@@ -219,18 +246,32 @@ impl Tree {
         if j.want.is_none() {
             j.want = start;
         }
+        // The nearest candidate (aware) or the first, preferring those this join has not
+        // already given up on.
         let pick = candidates
             .iter()
             .copied()
             .filter(|&c| c != me && c != from)
-            .min_by_key(|&c| (if aware { cx.distance(c) } else { SimDuration::ZERO }, c));
+            .min_by_key(|&c| (j.avoid.contains(&c), if aware { cx.distance(c) } else { SimDuration::ZERO }, c));
         j.redirects += 1;
         match pick {
             Some(c) if j.redirects <= MAX_REDIRECTS => {
-                if c != root {
-                    cx.send(from, Msg::Chose { child: c, bytes: self.config.control_bytes });
+                // The targets stay a descent: distinct nodes, the root last. Sent back up to a
+                // node already on it (a detached node sends joiners to the root), the joiner
+                // goes on from there; pushing it again would leave behind it the nodes that
+                // sent it away, to be asked again, in a loop, when it falls back.
+                match j.targets.iter().position(|&t| t == c) {
+                    Some(i) => {
+                        j.targets.drain(..i);
+                        remember(&mut j.avoid, from);
+                    }
+                    None => {
+                        if c != root {
+                            cx.send(from, Msg::Chose { child: c, bytes: self.config.control_bytes });
+                        }
+                        j.targets.push_front(c);
+                    }
                 }
-                j.targets.push_front(c);
             }
             _ => {
                 j.redirects = 0;
