@@ -1,6 +1,7 @@
 // Browser benchmark (not a test): frames per second of the real page while a run animates, at
 // several group sizes, in headless Chromium with software rendering. Usage (after a release
 // trunk build): node bench-frames.mjs [sizes...]   e.g. node bench-frames.mjs 300 5000 20000
+// PROTOCOL=tree (or srm, rmtp) measures that protocol instead of centralized with ACKs.
 import { serveDist, launch, openPage, setControl } from './harness.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -9,7 +10,9 @@ const browser = await launch();
 try {
   for (const n of sizes.length ? sizes : [300, 2000, 5000, 20000]) {
     const page = await openPage(browser, server.url);
-    await setControl(page, '#protocol', 'centralized_acks');
+    const protocol = process.env.PROTOCOL ?? 'centralized';
+    await setControl(page, '#protocol', protocol);
+    if (protocol === 'centralized') await setControl(page, '#param-reliable', 'true');
     await setControl(page, '#loss', 10);
     await setControl(page, '#group-size', n);
     await setControl(page, '#speed', '1');
@@ -27,7 +30,7 @@ try {
     stats.sort((a, b) => a - b);
     const mean = stats.reduce((a, b) => a + b, 0) / stats.length;
     const p95 = stats[Math.floor(stats.length * 0.95)];
-    console.log(JSON.stringify({ nodes: n, frames: stats.length, fps: +(1000 / mean).toFixed(1), p95_frame_ms: +p95.toFixed(1) }));
+    console.log(JSON.stringify({ protocol: process.env.PROTOCOL ?? 'centralized', nodes: n, frames: stats.length, fps: +(1000 / mean).toFixed(1), p95_frame_ms: +p95.toFixed(1) }));
     await page.close();
   }
 } finally {
