@@ -74,6 +74,9 @@ pub trait Simulation {
     fn step(&mut self) -> bool;
     /// The counters the page polls.
     fn counters(&self) -> Counters;
+    /// Deliveries made and owed as of now, as the report counts them (churn and crashes
+    /// included): (made, owed).
+    fn owed(&self) -> (u64, u64);
     /// The full report as of now.
     fn report(&self) -> Report;
     /// The trace hash so far.
@@ -132,6 +135,9 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn counters(&self) -> Counters {
         self.world.counters()
+    }
+    fn owed(&self) -> (u64, u64) {
+        self.world.owed()
     }
     fn report(&self) -> Report {
         self.world.report()

@@ -50,6 +50,38 @@ impl MessageRecord {
     }
 }
 
+/// Who is owed a message: the live members, less the sender and the joiners that came after it.
+struct Owed<'a> {
+    dead: Vec<NodeId>,
+    live_nodes: u64,
+    /// Live joiners by join time: a message is owed to those that joined before its send.
+    joiners: Vec<(SimTime, NodeId)>,
+    alive: &'a [bool],
+    now: SimTime,
+}
+
+impl<'a> Owed<'a> {
+    fn new(join_at: &BTreeMap<NodeId, SimTime>, alive: &'a [bool], now: SimTime) -> Self {
+        let dead: Vec<NodeId> = (0..alive.len() as u32).filter(|&i| !alive[i as usize]).collect();
+        let mut joiners: Vec<(SimTime, NodeId)> =
+            join_at.iter().filter(|(&n, _)| alive[n as usize]).map(|(&n, &t)| (t, n)).collect();
+        joiners.sort_unstable();
+        Owed { live_nodes: alive.len() as u64 - dead.len() as u64, dead, joiners, alive, now }
+    }
+
+    /// Message `m`'s (deliveries owed and made, deliveries owed, receivers that got it at all).
+    fn of(&self, m: &MessageRecord) -> (u64, u64, u64) {
+        let sender_alive = self.alive[m.sender as usize];
+        let late = &self.joiners[self.joiners.partition_point(|j| j.0 < m.sent_at.unwrap_or(self.now))..];
+        let expected = self.live_nodes - u64::from(sender_alive) - late.len() as u64;
+        let total: u64 = m.got.iter().map(|w| u64::from(w.count_ones())).sum();
+        let delivered = total
+            - self.dead.iter().filter(|&&d| m.has(d)).count() as u64
+            - late.iter().filter(|j| m.has(j.1)).count() as u64;
+        (delivered, expected, total)
+    }
+}
+
 /// Running totals, updated by the kernel.
 pub struct Metrics {
     sent: [u64; PacketKind::COUNT],
@@ -444,27 +476,24 @@ impl Metrics {
         }
     }
 
+    /// Deliveries made and owed as of `now`, counted as [`Metrics::report`] counts them (see the
+    /// module's notes on churn), without the rest of the report: cheap enough for the page to
+    /// poll. `alive` marks the live members.
+    pub fn owed(&self, alive: &[bool], now: SimTime) -> (u64, u64) {
+        let owed = Owed::new(&self.join_at, alive, now);
+        self.messages.iter().map(|m| owed.of(m)).fold((0, 0), |(d, e), (dm, em, _)| (d + dm, e + em))
+    }
+
     /// The full report, given which nodes are live members (up or paused), the trace hash and
     /// the time.
     pub fn report(&self, alive: &[bool], trace_hash: String, now: SimTime) -> Report {
-        let dead: Vec<NodeId> = (0..alive.len() as u32).filter(|&i| !alive[i as usize]).collect();
-        let live_nodes = alive.len() as u64 - dead.len() as u64;
-        // Live joiners by join time: a message is owed to those that joined before its send.
-        let mut joiners: Vec<(SimTime, NodeId)> =
-            self.join_at.iter().filter(|(&n, _)| alive[n as usize]).map(|(&n, &t)| (t, n)).collect();
-        joiners.sort_unstable();
+        let owed = Owed::new(&self.join_at, alive, now);
         let (mut delivered, mut expected) = (0u64, 0u64);
         let (mut completions, mut per_message) = (Vec::new(), Vec::new());
         let (mut rmr_sum, mut rmr_count) = (0.0, 0u64);
         for m in &self.messages {
-            let sender_alive = alive[m.sender as usize];
-            let late_joiners = &joiners[joiners.partition_point(|j| j.0 < m.sent_at.unwrap_or(now))..];
-            let expected_m = live_nodes - u64::from(sender_alive) - late_joiners.len() as u64;
+            let (delivered_m, expected_m, total) = owed.of(m);
             expected += expected_m;
-            let total: u64 = m.got.iter().map(|w| u64::from(w.count_ones())).sum();
-            let delivered_m = total
-                - dead.iter().filter(|&&d| m.has(d)).count() as u64
-                - late_joiners.iter().filter(|j| m.has(j.1)).count() as u64;
             delivered += delivered_m;
             let completion = match (m.sent_at, delivered_m == expected_m) {
                 (Some(sent), true) => Some(m.last_delivery.map_or(0, |t| t.since(sent).0)),
@@ -532,7 +561,7 @@ impl Metrics {
             events: self.events,
             sim_time_ms: now.as_ms_f64(),
             nodes: alive.len() as u32,
-            live_nodes: live_nodes as u32,
+            live_nodes: owed.live_nodes as u32,
             messages: self.messages.len() as u32,
             series: self.series.as_ref().map(|s| s.series()),
         }

@@ -797,3 +797,27 @@ fn node_states_show_paused_crashed_and_absent_nodes() {
     assert_eq!(states[6], NodeState::Waiting, "joined at 5 ms");
     assert_eq!(sim.positions().len(), 8, "joiners have positions");
 }
+
+/// The page's "Deliveries made / owed" counter ([`Simulation::owed`]) counts as the report does,
+/// at every moment of a run with crashes, a recovery, joins and a leave: it must not fall back to
+/// messages × (n − 1) when members come and go.
+#[test]
+fn the_polled_delivery_tally_matches_the_report_through_churn() {
+    let mut s = scenario(7, 40, 10, reliable(3));
+    s.faults = vec![crash(150.0, 3), recover(420.0, 3), crash(250.0, 9), join(300.0), join(520.0), leave(610.0, 12)];
+    let mut sim = engine::build(&s).unwrap();
+    let mut checked = 0;
+    while !sim.is_done() {
+        let t = sim.now().0 + 37_000;
+        sim.run_until(SimTime(t));
+        let r = sim.report();
+        assert_eq!(sim.owed(), (r.deliveries, r.expected_deliveries), "at {} us", sim.now().0);
+        checked += 1;
+    }
+    let (made, owed) = sim.owed();
+    // 10 messages to 39 receivers, less node 9 (crashed for good) and node 12 (left), plus the
+    // joiners' share of what followed their joins.
+    assert!(owed < 10 * 39 && owed > 10 * 36, "owed {owed}");
+    assert_eq!(made, owed, "a reliable run without loss delivers everything owed");
+    assert!(checked > 10);
+}

@@ -478,6 +478,11 @@ impl<P: Protocol> World<P> {
         self.trace.hex()
     }
 
+    /// Deliveries made and owed as of now, as the report counts them: (made, owed).
+    pub fn owed(&self) -> (u64, u64) {
+        self.metrics.owed(&self.life.live_members(), self.now)
+    }
+
     /// The full report as of now.
     pub fn report(&self) -> Report {
         self.metrics.report(&self.life.live_members(), self.trace.hex(), self.now)

@@ -76,6 +76,8 @@ pub struct Shown {
     pub done: bool,
     /// Nodes crashed so far.
     pub crashed: u32,
+    /// Deliveries made and owed, as the report counts them (filled in only when shown).
+    pub owed: (u64, u64),
 }
 
 /// The playground.
@@ -193,6 +195,13 @@ impl App {
         Ok(s)
     }
 
+    /// What the counters show now, the deliveries owed included.
+    fn shown_now(&self) -> Shown {
+        Shown { owed: self.sim.owed(), ..self.current() }
+    }
+
+    /// What the counters show now, but the deliveries owed as last shown (they take a pass over
+    /// every message: computed only when the counters are redrawn).
     fn current(&self) -> Shown {
         Shown {
             counters: self.sim.counters(),
@@ -200,6 +209,7 @@ impl App {
             hash: self.sim.trace_hash(),
             done: self.sim.is_done(),
             crashed: self.states.iter().filter(|s| **s == NodeState::Crashed).count() as u32,
+            owed: self.shown.owed,
         }
     }
 
@@ -293,7 +303,7 @@ impl App {
         self.schedule(ctx);
         let now = self.current();
         if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
-            self.shown = now;
+            self.shown = Shown { owed: self.sim.owed(), ..now };
             self.last_render_ts = ts;
             return true;
         }
@@ -350,7 +360,7 @@ impl Component for App {
             attached_at: Vec::new(),
             _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
         };
-        app.shown = app.current();
+        app.shown = app.shown_now();
         app
     }
 
@@ -411,7 +421,7 @@ impl Component for App {
             Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }
         self.draw();
-        self.shown = self.current();
+        self.shown = self.shown_now();
         true
     }
 

@@ -152,8 +152,6 @@ fn shows_kind(app: &App, k: PacketKind) -> bool {
 
 fn stats(app: &App) -> Html {
     let c = &app.shown.counters;
-    let s = &app.scenario;
-    let expected = s.workload.message_count() * u64::from(s.group.size - 1);
     let status = if app.shown.done {
         "done"
     } else if app.playing {
@@ -177,7 +175,7 @@ fn stats(app: &App) -> Html {
             if c.dropped_partition > 0 {
                 { counter("count-dropped-partition", "Dropped by a partition", c.dropped_partition.to_string(), Some(LOST_COLOUR)) }
             }
-            { counter("count-deliveries", "Deliveries", format!("{} / {}", c.deliveries, expected), Some(node_colour(NodeState::Done))) }
+            { counter("count-deliveries", "Deliveries", format!("{} / {}", app.shown.owed.0, app.shown.owed.1), Some(node_colour(NodeState::Done))) }
             { counter("count-crashed", "Crashed nodes", app.shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
             { counter("sim-time", "Simulated time", format!("{:.1} ms", app.shown.now_tenth_ms as f64 / 10.0), None) }
             { counter("events", "Events", c.events.to_string(), None) }
