@@ -4,16 +4,17 @@
 //! exact outputs for the membership messages) and tier 3 (churn rates against their Poisson
 //! theory over seeds). Every assertion names its seed.
 
+mod common;
+
 use mcast::engine::{self, NodeState, Simulation};
 use mcast::metrics::Report;
-use mcast::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
+use mcast::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
 use mcast::protocols::centralized::{Centralized, CentralizedConfig, Msg, Timer};
 use mcast::scenario::{
     faults, FaultSpec, GroupSpec, Layout, Limits, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, Service,
     WorkloadSpec, SCENARIO_VERSION,
 };
 use mcast::sim::faults::{Fault, Status};
-use mcast::sim::rng::SimRng;
 use mcast::sim::world::World;
 use mcast::sim::{SimDuration, SimTime};
 
@@ -483,39 +484,7 @@ fn a_lost_goodbye_costs_at_most_max_retries_rounds() {
 // One centralized node, exact outputs for membership
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Out {
-    Send(NodeId, Msg),
-    SetTimer(SimDuration, Timer),
-    Deliver(MsgId),
-}
-
-struct Node {
-    me: NodeId,
-    p: Centralized,
-    rng: Option<Box<SimRng>>,
-    out: Vec<Output<Msg, Timer>>,
-}
-
-impl Node {
-    fn new(me: NodeId, size: u32, config: &CentralizedConfig) -> Node {
-        Node { me, p: Centralized::new(me, &GroupInfo { size }, config), rng: None, out: Vec::new() }
-    }
-
-    fn handle(&mut self, now_ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
-        self.out.clear();
-        let mut cx = Context::new(SimTime::from_ms(now_ms), self.me, 1, &mut self.rng, &mut self.out);
-        self.p.handle(input, &mut cx);
-        self.out
-            .drain(..)
-            .map(|o| match o {
-                Output::Send { to, msg } => Out::Send(to, msg),
-                Output::SetTimer { after, timer } => Out::SetTimer(after, timer),
-                Output::Deliver { id } => Out::Deliver(id),
-            })
-            .collect()
-    }
-}
+use common::{Node, Out};
 
 fn config(reliable: bool) -> CentralizedConfig {
     CentralizedConfig { reliable, ack_timeout_ms: 250.0, max_retries: 2, ack_bytes: 40, header_bytes: 40 }

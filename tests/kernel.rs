@@ -1,8 +1,10 @@
 //! Tier 1: the kernel's ordering and seed derivation, and one node of the centralized protocol
 //! fed inputs one at a time with its exact outputs asserted.
 
-use mcast::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
-use mcast::protocols::centralized::{Centralized, CentralizedConfig, Msg, Timer};
+mod common;
+
+use mcast::protocol::{Context, Input, MsgId, NodeId, Output, PacketKind, Wire};
+use mcast::protocols::centralized::{CentralizedConfig, Msg, Timer};
 use mcast::sim::queue::EventQueue;
 use mcast::sim::rng::{stream, SimRng, Stream};
 use mcast::sim::{SimDuration, SimTime};
@@ -182,41 +184,7 @@ fn context_rng_is_the_nodes_stream() {
 // Centralized protocol, one node at a time
 // ---------------------------------------------------------------------------------------------
 
-/// An output in a comparable form (`Output` itself has no `PartialEq`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Out {
-    Send(NodeId, Msg),
-    SetTimer(SimDuration, Timer),
-    Deliver(MsgId),
-}
-
-/// One protocol instance and the state the kernel would keep for it.
-struct Node {
-    me: NodeId,
-    p: Centralized,
-    rng: Option<Box<SimRng>>,
-    out: Vec<Output<Msg, Timer>>,
-}
-
-impl Node {
-    fn new(me: NodeId, size: u32, config: &CentralizedConfig) -> Node {
-        Node { me, p: Centralized::new(me, &GroupInfo { size }, config), rng: None, out: Vec::new() }
-    }
-
-    fn handle(&mut self, now_ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
-        self.out.clear();
-        let mut cx = Context::new(SimTime::from_ms(now_ms), self.me, 1, &mut self.rng, &mut self.out);
-        self.p.handle(input, &mut cx);
-        self.out
-            .drain(..)
-            .map(|o| match o {
-                Output::Send { to, msg } => Out::Send(to, msg),
-                Output::SetTimer { after, timer } => Out::SetTimer(after, timer),
-                Output::Deliver { id } => Out::Deliver(id),
-            })
-            .collect()
-    }
-}
+use common::{Node, Out};
 
 fn config(reliable: bool) -> CentralizedConfig {
     CentralizedConfig { reliable, ack_timeout_ms: 250.0, max_retries: 3, ack_bytes: 40, header_bytes: 40 }
