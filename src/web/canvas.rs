@@ -5,8 +5,9 @@
 use mcast::engine::{FlightView, NodeState, NO_UPSTREAM};
 use mcast::protocol::PacketKind;
 use std::f64::consts::TAU;
-use wasm_bindgen::Clamped;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+pub use super::pixels::Pixels;
 
 /// Colour of a node in each state (also used by the legend).
 pub fn node_colour(s: NodeState) -> &'static str {
@@ -40,7 +41,7 @@ pub fn packet_colour(k: PacketKind) -> &'static str {
 /// Colour of a packet the network is dropping.
 pub const LOST_COLOUR: &str = "#ff453a";
 
-const NODE_STATES: [NodeState; 7] = [
+pub(super) const NODE_STATES: [NodeState; 7] = [
     NodeState::Absent,
     NodeState::Waiting,
     NodeState::Partial,
@@ -51,23 +52,23 @@ const NODE_STATES: [NodeState; 7] = [
 ];
 
 /// The most packets drawn in one frame; beyond it the frame shows a sample.
-const MAX_DRAWN_FLIGHTS: usize = 30_000;
+pub(super) const MAX_DRAWN_FLIGHTS: usize = 30_000;
 
 /// Maps the unit square onto the canvas, keeping it square and centred.
-struct Frame {
+pub(super) struct Frame {
     x0: f64,
     y0: f64,
-    side: f64,
+    pub(super) side: f64,
 }
 
 impl Frame {
-    fn at(&self, p: [f64; 2]) -> (f64, f64) {
+    pub(super) fn at(&self, p: [f64; 2]) -> (f64, f64) {
         (self.x0 + p[0] * self.side, self.y0 + p[1] * self.side)
     }
 }
 
 impl Frame {
-    fn of((w, h): (f64, f64)) -> Frame {
+    pub(super) fn of((w, h): (f64, f64)) -> Frame {
         let margin = 0.03 * w.min(h);
         let side = w.min(h) - 2.0 * margin;
         Frame { x0: (w - side) / 2.0, y0: (h - side) / 2.0, side }
@@ -162,8 +163,7 @@ pub fn draw(
     pixels: &mut Pixels,
 ) {
     if positions.len() >= PIXEL_RENDER_FROM {
-        pixels.render(ctx, size, positions, states, flights);
-        draw_edges(ctx, &Frame::of(size), positions, edges);
+        pixels.render(ctx, size, positions, states, flights, edges);
     } else {
         draw_paths(ctx, size, positions, states, flights, edges);
     }
@@ -227,69 +227,4 @@ fn flight_dot(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 
     let t = f64::from(f.progress);
     let (x, y) = frame.at([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
     ctx.rect(x - dot, y - dot, 2.0 * dot, 2.0 * dot);
-}
-
-/// `#rrggbb` as opaque RGBA bytes.
-fn rgba(hex: &str) -> [u8; 4] {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
-    [(v >> 16) as u8, (v >> 8) as u8, v as u8, 0xff]
-}
-
-/// A frame buffer in wasm memory for large groups: squares written straight into RGBA bytes.
-#[derive(Default)]
-pub struct Pixels {
-    buf: Vec<u8>,
-}
-
-impl Pixels {
-    fn square(&mut self, w: usize, h: usize, (x, y): (f64, f64), half: f64, colour: [u8; 4]) {
-        let (x0, x1) = ((x - half).max(0.0) as usize, ((x + half).ceil().max(0.0) as usize).min(w));
-        let (y0, y1) = ((y - half).max(0.0) as usize, ((y + half).ceil().max(0.0) as usize).min(h));
-        if x1 <= x0 {
-            return;
-        }
-        for row in y0..y1 {
-            for px in self.buf[(row * w + x0) * 4..(row * w + x1) * 4].chunks_exact_mut(4) {
-                px.copy_from_slice(&colour);
-            }
-        }
-    }
-
-    fn render(
-        &mut self,
-        ctx: &CanvasRenderingContext2d,
-        (w, h): (f64, f64),
-        positions: &[[f64; 2]],
-        states: &[NodeState],
-        flights: &[FlightView],
-    ) {
-        let (wi, hi) = (w as usize, h as usize);
-        if wi == 0 || hi == 0 {
-            return;
-        }
-        let bg = rgba("#0e1420");
-        self.buf.resize(wi * hi * 4, 0);
-        for px in self.buf.chunks_exact_mut(4) {
-            px.copy_from_slice(&bg);
-        }
-        let frame = Frame::of((w, h));
-        let half = (frame.side / (positions.len().max(1) as f64).sqrt() * 0.28).clamp(0.5, 7.0);
-        let colours = NODE_STATES.map(|s| (s, rgba(node_colour(s))));
-        for (p, s) in positions.iter().zip(states) {
-            let colour = colours.iter().find(|c| c.0 == *s).map_or(bg, |c| c.1);
-            let big = if *s == NodeState::Sender { 3.0 } else { 1.0 };
-            self.square(wi, hi, frame.at(*p), half * big, colour);
-        }
-        let dot = (half * 0.8).clamp(1.0, 4.0);
-        let stride = flights.len().div_ceil(MAX_DRAWN_FLIGHTS).max(1);
-        for f in flights.iter().step_by(stride).filter(|f| !f.lost || f.progress < 0.5) {
-            let (Some(a), Some(b)) = (positions.get(f.from as usize), positions.get(f.to as usize)) else { continue };
-            let t = f64::from(f.progress);
-            let colour = rgba(if f.lost { LOST_COLOUR } else { packet_colour(f.kind) });
-            self.square(wi, hi, frame.at([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]), dot, colour);
-        }
-        if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.buf), w as u32, h as u32) {
-            let _ = ctx.put_image_data(&img, 0.0, 0.0);
-        }
-    }
 }

@@ -7,6 +7,7 @@ mod canvas;
 mod dom;
 mod gallery;
 mod params;
+mod pixels;
 mod view;
 
 /// Mounts the playground into `<body>`.

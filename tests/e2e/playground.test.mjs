@@ -262,3 +262,23 @@ test('NAK implosion next to SRM: the same loss costs far fewer requests with sup
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a large tree is drawn in pixels with its upper levels as edges under the nodes', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#protocol', 'tree');
+  await setControl(page, '#group-size', 3000);
+  await page.waitForTimeout(400);
+  // The pixel renderer writes edges in one exact colour: EDGE_COLOUR at 35 % over the background.
+  const edgePixels = await page.evaluate(() => {
+    const c = document.querySelector('#stage');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 58 && d[i + 1] === 69 && d[i + 2] === 89) n++;
+    return { n, all: d.length / 4 };
+  });
+  await screenshot(page, 'tree-3000-pixels');
+  assert.ok(edgePixels.n > 2000, `tree edges drawn: ${JSON.stringify(edgePixels)}`);
+  assert.ok(edgePixels.n < edgePixels.all / 4, `edges thinned to a skeleton, not a hairball: ${JSON.stringify(edgePixels)}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

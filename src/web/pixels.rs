@@ -1,0 +1,202 @@
+//! The renderer for large groups: a frame written pixel by pixel into an RGBA buffer in wasm
+//! memory and copied to the canvas at once. Building canvas paths of tens of thousands of tiny
+//! shapes or lines costs far more (measured in headless Chromium with software rendering: 21
+//! frames per second at 20,000 nodes with paths; a 20,000-node tree's edges stroked on top of the
+//! pixels cost another two thirds of the frame).
+//!
+//! Edges are drawn first, under the nodes, one pixel wide, and only as many as fit a budget of
+//! [`EDGE_PIXEL_BUDGET`] pixels of line: whole levels of the structure from the top down (the
+//! tree's upper levels, every DR's link to the sender), so a large tree shows its skeleton rather
+//! than a hairball. Fresh edges (re-attachments) are always drawn, bright and thick.
+
+use super::canvas::{node_colour, packet_colour, Edges, Frame, LOST_COLOUR, MAX_DRAWN_FLIGHTS, NODE_STATES};
+use mcast::engine::{FlightView, NodeState, NO_UPSTREAM};
+use wasm_bindgen::Clamped;
+use web_sys::{CanvasRenderingContext2d, ImageData};
+
+/// The most pixels of (ordinary) edges drawn in one frame.
+pub const EDGE_PIXEL_BUDGET: f64 = 1_500_000.0;
+
+const BACKGROUND: [u8; 4] = [0x0e, 0x14, 0x20, 0xff];
+/// [`super::canvas::EDGE_COLOUR`] (140, 160, 195 at 35 %) over the background, precomputed.
+const EDGE: [u8; 4] = blend(BACKGROUND, [140, 160, 195], 0.35);
+const FRESH: [u8; 3] = [255, 214, 10];
+
+/// `over` at opacity `alpha` on top of `under`.
+const fn blend(under: [u8; 4], over: [u8; 3], alpha: f64) -> [u8; 4] {
+    [mix(under[0], over[0], alpha), mix(under[1], over[1], alpha), mix(under[2], over[2], alpha), 0xff]
+}
+
+const fn mix(under: u8, over: u8, alpha: f64) -> u8 {
+    (under as f64 * (1.0 - alpha) + over as f64 * alpha + 0.5) as u8
+}
+
+/// `#rrggbb` as opaque RGBA bytes.
+fn rgba(hex: &str) -> [u8; 4] {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
+    [(v >> 16) as u8, (v >> 8) as u8, v as u8, 0xff]
+}
+
+/// A frame buffer in wasm memory, with the scratch space edge selection needs.
+#[derive(Default)]
+pub struct Pixels {
+    buf: Vec<u8>,
+    w: usize,
+    h: usize,
+    depth: Vec<u32>,
+    by_depth: Vec<(u32, u32)>,
+}
+
+impl Pixels {
+    fn square(&mut self, (x, y): (f64, f64), half: f64, colour: [u8; 4]) {
+        let (w, h) = (self.w, self.h);
+        let (x0, x1) = ((x - half).max(0.0) as usize, ((x + half).ceil().max(0.0) as usize).min(w));
+        let (y0, y1) = ((y - half).max(0.0) as usize, ((y + half).ceil().max(0.0) as usize).min(h));
+        if x1 <= x0 {
+            return;
+        }
+        for row in y0..y1 {
+            for px in self.buf[(row * w + x0) * 4..(row * w + x1) * 4].chunks_exact_mut(4) {
+                px.copy_from_slice(&colour);
+            }
+        }
+    }
+
+    /// A one-pixel line from `a` to `b` (a DDA: one pixel per step along the longer axis).
+    fn line(&mut self, a: (f64, f64), b: (f64, f64), colour: [u8; 4]) {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let steps = dx.abs().max(dy.abs()).ceil().max(1.0);
+        let (sx, sy) = (dx / steps, dy / steps);
+        let (w, h) = (self.w as f64, self.h as f64);
+        for i in 0..=steps as usize {
+            let (x, y) = (a.0 + sx * i as f64, a.1 + sy * i as f64);
+            if x >= 0.0 && y >= 0.0 && x < w && y < h {
+                let at = (y as usize * self.w + x as usize) * 4;
+                self.buf[at..at + 4].copy_from_slice(&colour);
+            }
+        }
+    }
+
+    /// Each node's depth in the structure `up` describes (0 for a node without an upstream;
+    /// a cycle, which a frame caught mid-repair may show, is cut where it closes).
+    fn depths(&mut self, up: &[u32]) {
+        const UNKNOWN: u32 = u32::MAX;
+        self.depth.clear();
+        self.depth.resize(up.len(), UNKNOWN);
+        let mut chain = Vec::new();
+        for start in 0..up.len() {
+            let mut v = start;
+            while self.depth[v] == UNKNOWN && up[v] != NO_UPSTREAM && (up[v] as usize) < up.len() {
+                self.depth[v] = UNKNOWN - 1; // on the chain being walked
+                chain.push(v);
+                v = up[v] as usize;
+            }
+            let mut d = match self.depth[v] {
+                UNKNOWN => 0,
+                x if x == UNKNOWN - 1 => 0,
+                x => x,
+            };
+            if self.depth[v] >= UNKNOWN - 1 {
+                self.depth[v] = 0;
+            }
+            while let Some(c) = chain.pop() {
+                d += 1;
+                self.depth[c] = d;
+            }
+        }
+    }
+
+    /// Draws the structure's edges from the top level down while they fit the budget, then the
+    /// fresh ones on top.
+    fn edges(&mut self, frame: &Frame, positions: &[[f64; 2]], edges: &Edges) {
+        if edges.up.iter().all(|u| *u == NO_UPSTREAM) {
+            return;
+        }
+        self.depths(&edges.up);
+        let mut by_depth = std::mem::take(&mut self.by_depth);
+        by_depth.clear();
+        by_depth.extend(
+            edges.up.iter().enumerate().filter(|(_, u)| **u != NO_UPSTREAM).map(|(n, _)| (self.depth[n], n as u32)),
+        );
+        by_depth.sort_unstable();
+        let length = |n: u32, up: u32| {
+            let (a, b) = (positions.get(n as usize), positions.get(up as usize));
+            a.zip(b).map(|(a, b)| (frame.at(*a), frame.at(*b)))
+        };
+        let mut spent = 0.0;
+        let mut level = by_depth.first().map_or(0, |e| e.0);
+        let mut level_start = 0;
+        for i in 0..=by_depth.len() {
+            if i == by_depth.len() || by_depth[i].0 != level {
+                // A whole level, or nothing of it.
+                let cost: f64 = by_depth[level_start..i]
+                    .iter()
+                    .filter_map(|&(_, n)| length(n, edges.up[n as usize]))
+                    .map(|(a, b)| (b.0 - a.0).abs().max((b.1 - a.1).abs()))
+                    .sum();
+                if spent + cost > EDGE_PIXEL_BUDGET && spent > 0.0 {
+                    break;
+                }
+                spent += cost;
+                for &(_, n) in &by_depth[level_start..i] {
+                    if let Some((a, b)) = length(n, edges.up[n as usize]) {
+                        self.line(a, b, EDGE);
+                    }
+                }
+                if i < by_depth.len() {
+                    (level, level_start) = (by_depth[i].0, i);
+                }
+            }
+        }
+        self.by_depth = by_depth;
+        for &(n, bright) in &edges.fresh {
+            let Some(&up) = edges.up.get(n as usize).filter(|u| **u != NO_UPSTREAM) else { continue };
+            if let Some((a, b)) = length(n, up) {
+                let colour = blend(BACKGROUND, FRESH, bright.clamp(0.0, 1.0));
+                for (ox, oy) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)] {
+                    self.line((a.0 + ox, a.1 + oy), (b.0 + ox, b.1 + oy), colour);
+                }
+            }
+        }
+    }
+
+    /// Renders one frame: background, the protocol's edges, nodes, packets in flight.
+    pub fn render(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        (w, h): (f64, f64),
+        positions: &[[f64; 2]],
+        states: &[NodeState],
+        flights: &[FlightView],
+        edges: &Edges,
+    ) {
+        (self.w, self.h) = (w as usize, h as usize);
+        if self.w == 0 || self.h == 0 {
+            return;
+        }
+        self.buf.resize(self.w * self.h * 4, 0);
+        for px in self.buf.chunks_exact_mut(4) {
+            px.copy_from_slice(&BACKGROUND);
+        }
+        let frame = Frame::of((w, h));
+        self.edges(&frame, positions, edges);
+        let half = (frame.side / (positions.len().max(1) as f64).sqrt() * 0.28).clamp(0.5, 7.0);
+        let colours = NODE_STATES.map(|s| (s, rgba(node_colour(s))));
+        for (p, s) in positions.iter().zip(states) {
+            let colour = colours.iter().find(|c| c.0 == *s).map_or(BACKGROUND, |c| c.1);
+            let big = if *s == NodeState::Sender { 3.0 } else { 1.0 };
+            self.square(frame.at(*p), half * big, colour);
+        }
+        let dot = (half * 0.8).clamp(1.0, 4.0);
+        let stride = flights.len().div_ceil(MAX_DRAWN_FLIGHTS).max(1);
+        for f in flights.iter().step_by(stride).filter(|f| !f.lost || f.progress < 0.5) {
+            let (Some(a), Some(b)) = (positions.get(f.from as usize), positions.get(f.to as usize)) else { continue };
+            let t = f64::from(f.progress);
+            let colour = rgba(if f.lost { LOST_COLOUR } else { packet_colour(f.kind) });
+            self.square(frame.at([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]), dot, colour);
+        }
+        if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.buf), w as u32, h as u32) {
+            let _ = ctx.put_image_data(&img, 0.0, 0.0);
+        }
+    }
+}
