@@ -3,7 +3,7 @@
 //! [`build`] picks the protocol the scenario names and returns a [`Simulation`]; the CLI, the page
 //! and the tests drive every protocol through it without knowing which one runs.
 
-use crate::metrics::{Counters, Report};
+use crate::metrics::{Chart, Counters, Report};
 use crate::protocol::{NodeId, PacketKind, Protocol};
 use crate::protocols::centralized::Centralized;
 use crate::protocols::rmtp::{Rmtp, RmtpSetup};
@@ -79,6 +79,9 @@ pub trait Simulation {
     fn owed(&self) -> (u64, u64);
     /// The full report as of now.
     fn report(&self) -> Report;
+    /// The time series so far in at most `columns` columns, if recording it
+    /// ([`Simulation::record_series`]).
+    fn chart(&self, columns: usize) -> Option<Chart>;
     /// The trace hash so far.
     fn trace_hash(&self) -> String;
     /// Node positions in the unit square.
@@ -138,6 +141,9 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn owed(&self) -> (u64, u64) {
         self.world.owed()
+    }
+    fn chart(&self, columns: usize) -> Option<Chart> {
+        self.world.chart(columns)
     }
     fn report(&self) -> Report {
         self.world.report()

@@ -22,7 +22,7 @@ mod series;
 mod stream;
 
 pub use load::{Hops, Implosion, LinkStress, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
-pub use series::{Series, MAX_BUCKETS};
+pub use series::{Chart, Series, MAX_BUCKETS};
 pub use stream::{Spread, StreamReport};
 
 use crate::protocol::{MsgId, NodeId, PacketKind};
@@ -327,6 +327,11 @@ impl Metrics {
     /// A node left the group.
     pub fn on_leave(&mut self) {
         self.leaves += 1;
+    }
+
+    /// The time series recorded so far (up to `now`) in at most `columns` columns, if recording.
+    pub fn chart(&self, now: SimTime, columns: usize) -> Option<Chart> {
+        self.series.as_ref().map(|s| s.chart(now, columns))
     }
 
     /// Starts recording a time series in buckets of `bucket` over `[0, end]` (widened if that

@@ -34,6 +34,19 @@ pub struct Series {
     pub duplicates: Vec<u64>,
 }
 
+/// A series so far, summed into at most a given number of columns for the page's chart.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Chart {
+    /// Simulated time each column covers (milliseconds).
+    pub column_ms: f64,
+    /// Packets sent in each column, by kind ([`PacketKind`] order).
+    pub sent: Vec<[u64; PacketKind::COUNT]>,
+    /// Packets the network dropped, by the column they left in.
+    pub lost: Vec<u64>,
+    /// First deliveries to receivers in each column.
+    pub deliveries: Vec<u64>,
+}
+
 #[derive(Clone, Copy, Default)]
 struct Row {
     sent: [u64; PacketKind::COUNT],
@@ -89,6 +102,26 @@ impl Recorder {
         }
     }
 
+    /// The buckets from 0 to `upto` (included) summed into at most `columns` columns of whole
+    /// buckets each.
+    pub(super) fn chart(&self, upto: SimTime, columns: usize) -> Chart {
+        let used = ((upto.0 / self.bucket_us) as usize + 1).min(self.rows.len());
+        let per = used.div_ceil(columns.max(1)).max(1);
+        let mut chart = Chart { column_ms: SimDuration(self.bucket_us * per as u64).as_ms_f64(), ..Chart::default() };
+        for rows in self.rows[..used].chunks(per) {
+            let mut sent = [0u64; PacketKind::COUNT];
+            for r in rows {
+                for (s, v) in sent.iter_mut().zip(r.sent) {
+                    *s += v;
+                }
+            }
+            chart.sent.push(sent);
+            chart.lost.push(rows.iter().map(|r| r.lost).sum());
+            chart.deliveries.push(rows.iter().map(|r| r.deliveries).sum());
+        }
+        chart
+    }
+
     pub(super) fn series(&self) -> Series {
         let col = |f: &dyn Fn(&Row) -> u64| self.rows.iter().map(f).collect::<Vec<u64>>();
         Series {
@@ -135,5 +168,22 @@ mod tests {
         assert_eq!(s.sent["ack"], [0, 1, 0, 0]);
         assert_eq!(s.lost, [0, 1, 0, 0]);
         assert_eq!((s.arrivals, s.duplicates, s.deliveries), (vec![0, 0, 0, 1], vec![0, 0, 0, 1], vec![0, 0, 1, 0]));
+    }
+
+    #[test]
+    fn a_chart_sums_whole_buckets_up_to_now() {
+        let mut r = Recorder::new(SimDuration::from_ms(10), SimTime::from_ms(1000));
+        for t in [0u64, 5, 12, 25, 31, 47, 400] {
+            r.on_send(PacketKind::Data, SimTime::from_ms(t), t == 12);
+            r.on_delivery(SimTime::from_ms(t));
+        }
+        // Up to 49 ms: buckets 0..=4, two columns of three buckets (30 ms) each.
+        let c = r.chart(SimTime::from_ms(49), 2);
+        assert_eq!(c.column_ms, 30.0);
+        assert_eq!(c.sent.iter().map(|s| s[PacketKind::Data as usize]).collect::<Vec<_>>(), [4, 2]);
+        assert_eq!((c.lost, c.deliveries), (vec![1, 0], vec![4, 2]));
+        // More columns than buckets: one bucket a column; the send at 400 ms is not there yet.
+        let c = r.chart(SimTime::from_ms(49), 100);
+        assert_eq!((c.column_ms, c.sent.len(), c.deliveries.iter().sum::<u64>()), (10.0, 5, 6));
     }
 }

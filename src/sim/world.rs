@@ -445,6 +445,12 @@ impl<P: Protocol> World<P> {
         self.metrics.record_series(bucket, self.end)
     }
 
+    /// The time series so far in at most `columns` columns, if recording (see
+    /// [`World::record_series`]).
+    pub fn chart(&self, columns: usize) -> Option<crate::metrics::Chart> {
+        self.metrics.chart(self.now, columns)
+    }
+
     /// The running metrics.
     pub fn metrics(&self) -> &Metrics {
         &self.metrics

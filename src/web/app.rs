@@ -1,7 +1,8 @@
 //! The playground component: holds the scenario and the running simulation, turns control
 //! changes into validated scenarios, and drives the animation loop.
 
-use super::{canvas, dom};
+use super::results::Summary;
+use super::{canvas, chart, dom};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use mcast::engine::{self, FlightView, NodeState, Simulation};
 use mcast::metrics::Counters;
@@ -90,6 +91,9 @@ pub struct App {
     pub(super) share_link: String,
     pub(super) shown: Shown,
     pub(super) canvas: NodeRef,
+    pub(super) chart_canvas: NodeRef,
+    /// The run's results, once it is over.
+    pub(super) summary: Option<Summary>,
     pub(super) send: Callback<Msg>,
     frame: Option<AnimationFrame>,
     last_ts: Option<f64>,
@@ -119,6 +123,8 @@ impl App {
         scenario.validate(&Limits::BROWSER)?;
         let mut sim = engine::build(scenario)?;
         sim.set_recording(true);
+        // For the chart: 1 ms buckets, widened to fit the run in 10,000.
+        sim.record_series(mcast::sim::SimDuration::from_ms(1));
         Ok(sim)
     }
 
@@ -132,6 +138,7 @@ impl App {
                 self.share_link.clear();
                 self.prev_up.clear();
                 self.attached_at.clear();
+                self.summary = None;
                 self.dirty = true;
             }
             Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
@@ -234,6 +241,22 @@ impl App {
         self.playing = playing;
     }
 
+    /// Redraws the chart and, once the run is over, computes its results (once).
+    fn after_progress(&mut self) {
+        if self.summary.is_none() && self.sim.is_done() {
+            self.summary = Some(Summary::of(&self.sim.report()));
+        }
+        let Some(el) = self.chart_canvas.cast::<web_sys::HtmlCanvasElement>() else {
+            return;
+        };
+        let size = canvas::fit(&el);
+        let (Some(ctx), Some(series)) = (dom::context_2d(&el), self.sim.chart(chart::COLUMNS)) else {
+            return;
+        };
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+        chart::draw(&ctx, size, &series, self.shown.owed.1, dpr);
+    }
+
     fn draw(&mut self) {
         let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() else {
             return;
@@ -305,6 +328,7 @@ impl App {
         if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
             self.shown = Shown { owed: self.sim.owed(), ..now };
             self.last_render_ts = ts;
+            self.after_progress();
             return true;
         }
         false
@@ -346,6 +370,8 @@ impl Component for App {
             share_link: String::new(),
             shown: Shown::default(),
             canvas: NodeRef::default(),
+            chart_canvas: NodeRef::default(),
+            summary: None,
             send: ctx.link().callback(|m: Msg| m),
             frame: None,
             last_ts: None,
@@ -422,6 +448,7 @@ impl Component for App {
         }
         self.draw();
         self.shown = self.shown_now();
+        self.after_progress();
         true
     }
 

@@ -4,10 +4,12 @@
 
 mod app;
 mod canvas;
+mod chart;
 mod dom;
 mod gallery;
 mod params;
 mod pixels;
+mod results;
 mod view;
 
 /// Mounts the playground into `<body>`.

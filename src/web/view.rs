@@ -234,9 +234,16 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
                     send={app.send.clone()}
                 />
                 <section class="stage">
-                    <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
-                        onclick={ctx.link().callback(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
-                    <p class="stage-hint">{ "Click a node to crash it" }</p>
+                    <div class="stage-view">
+                        <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
+                            onclick={ctx.link().callback(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
+                        <p class="stage-hint">{ "Click a node to crash it" }</p>
+                    </div>
+                    <div class="chart-strip">
+                        <canvas id="chart" ref={app.chart_canvas.clone()}
+                            aria-label="Packets sent per interval by kind, and deliveries so far as a share of what is owed"></canvas>
+                        { super::results::view(app.summary.as_ref()) }
+                    </div>
                 </section>
                 { stats(app) }
             </main>
