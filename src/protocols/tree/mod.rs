@@ -78,6 +78,7 @@
 //! scenario's membership service are ignored: the tree detects failures itself.
 
 mod config;
+mod detector;
 mod repair;
 mod topology;
 mod wire;
@@ -90,6 +91,7 @@ pub use wire::{Msg, Send, Timer};
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
 use crate::sim::time::SimTime;
+use detector::Suspect;
 use repair::{Buffer, Pending};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -166,6 +168,12 @@ pub struct Tree {
     catchup_top: u32,
     joining: Option<Joining>,
     join_gen: u32,
+    /// Neighbours silent for `dead_after`, being probed.
+    suspects: Vec<Suspect>,
+    /// The generation of the latest suspicion.
+    probe_gen: u32,
+    /// How many times this node lost its parent and went looking for another.
+    parent_losses: u32,
     ticking: bool,
     /// The root's next sequence number.
     next_seq: u32,
@@ -192,6 +200,12 @@ impl Tree {
         self.joining.is_some()
     }
 
+    /// How many times this node lost its parent (presumed dead, refused, left, or a loop) and
+    /// went looking for another; a restart is not counted.
+    pub fn parent_losses(&self) -> u32 {
+        self.parent_losses
+    }
+
     /// How many messages this node has received (by sequence number).
     pub fn received(&self) -> u32 {
         self.got.len()
@@ -214,8 +228,9 @@ impl Tree {
         self.children.iter().any(|c| c.id == id)
     }
 
-    /// Any packet is a sign of life of its sender.
+    /// Any packet is a sign of life of its sender, and clears a suspicion of it.
     fn heard(&mut self, from: NodeId, now: SimTime) {
+        self.unsuspect(from);
         if self.parent == Some(from) {
             self.parent_heard = now;
         } else if let Some(c) = self.child_mut(from) {
@@ -228,6 +243,7 @@ impl Tree {
         self.parent = None;
         self.children.clear();
         self.pending.clear();
+        self.unsuspect_all();
         self.path = Arc::from([self.me]);
     }
 
@@ -273,6 +289,9 @@ impl Protocol for Tree {
             catchup_top: 0,
             joining: None,
             join_gen: 0,
+            suspects: Vec::new(),
+            probe_gen: 0,
+            parent_losses: 0,
             ticking: false,
             next_seq: 0,
         }
@@ -316,6 +335,7 @@ impl Protocol for Tree {
                         }
                     }
                     Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
+                    Msg::Probe { .. } => self.on_probe(from, cx),
                     Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, cx),
                     Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
                     Msg::Chose { child, .. } => {
@@ -332,6 +352,7 @@ impl Protocol for Tree {
             Input::Timer(Timer::Nak { gen }) => self.on_nak_timer(gen, cx),
             Input::Timer(Timer::Join { gen }) => self.on_join_timer(gen, cx),
             Input::Timer(Timer::Up { id, round }) => self.on_up_timer(id, round, cx),
+            Input::Timer(Timer::Probe { node, gen }) => self.on_probe_timer(node, gen, cx),
         }
     }
 
