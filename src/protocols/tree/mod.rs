@@ -53,7 +53,16 @@
 //! arrival, so its silence means a loss, not a busy target.
 //!
 //! **Maintenance.** Parent and children exchange heartbeats every `heartbeat_interval_ms`; any
-//! packet counts as a sign of life, and `heartbeat_misses` silent intervals mean death. The
+//! packet counts as a sign of life. `heartbeat_misses` silent intervals only make a neighbour
+//! *suspected*: it is sent a probe, which it answers at once with a heartbeat, up to
+//! `probe_attempts` times `probe_timeout_ms` apart, and it is presumed dead only when every
+//! probe went unanswered, as SWIM (Das, Gupta & Motivala, DSN 2002) probes a member before it
+//! declares it dead. Both ends of an edge probe: a parent that dropped a live child would refuse
+//! its next heartbeat and send it re-joining all the same. At 20 % loss four heartbeats lost in
+//! a row made about ten live parents per 20 s run of 100 nodes presumed dead; three probes, each
+//! failing 36 % of the time, leave almost none. A crash is noticed at most `dead_after` + one
+//! heartbeat interval + `probe_attempts × probe_timeout_ms` after its last packet
+//! ([`TreeConfig::detection_bound`], 3.7 s by default). See `detector.rs`. The
 //! parent's heartbeat carries its path to the root, so every node knows its ancestors. A child
 //! whose parent died re-attaches to its grandparent (then further ancestors, then the root),
 //! naming the dead parent so the grandparent frees its slot at once (unless the grandparent heard
