@@ -50,8 +50,14 @@ pub struct TreeConfig {
     pub max_retries: u32,
     /// Time between two heartbeats on each tree edge (milliseconds).
     pub heartbeat_interval_ms: f64,
-    /// Heartbeat intervals without a word from a neighbour before it is presumed dead.
+    /// Heartbeat intervals without a word from a neighbour before it is suspected (and probed).
     pub heartbeat_misses: u32,
+    /// Direct probes a suspected neighbour is sent before it is presumed dead (0: presumed dead
+    /// as soon as it is suspected).
+    pub probe_attempts: u32,
+    /// Time between two probes of a suspected neighbour, and from the last one to the verdict
+    /// (milliseconds).
+    pub probe_timeout_ms: f64,
     /// How many recent messages each node keeps to answer NAKs and catch new children up.
     pub buffer_size: u32,
     /// Per-packet header added to the payload (bytes).
@@ -70,6 +76,8 @@ impl Default for TreeConfig {
             max_retries: 10,
             heartbeat_interval_ms: 500.0,
             heartbeat_misses: 4,
+            probe_attempts: 3,
+            probe_timeout_ms: 400.0,
             buffer_size: 1024,
             header_bytes: 40,
             control_bytes: 40,
@@ -133,7 +141,23 @@ pub const PARAMS: &[ParamDoc] = &[
         kind: ParamKind::Int { min: 1, max: 100 },
         unit: "",
         source: "this playground",
-        help: "silent heartbeat intervals before a parent or child is presumed dead",
+        help: "silent heartbeat intervals before a parent or child is suspected and probed",
+    },
+    ParamDoc {
+        field: "probe_attempts",
+        label: "probes",
+        kind: ParamKind::Int { min: 0, max: 20 },
+        unit: "",
+        source: "probe before declaring dead: SWIM (Das, Gupta & Motivala, DSN 2002); on tree edges: this playground",
+        help: "probes a suspected parent or child gets before it is presumed dead; 0: dead at once",
+    },
+    ParamDoc {
+        field: "probe_timeout_ms",
+        label: "probe timeout",
+        kind: ParamKind::Float { min: 1.0, max: 600_000.0 },
+        unit: "ms",
+        source: "this playground (2× the retry timeout, as a JOIN's second try; SWIM's ping timeout)",
+        help: "time between probes of a suspected neighbour: a crash is noticed up to probes × this later",
     },
     ParamDoc {
         field: "buffer_size",
@@ -180,6 +204,8 @@ impl TreeConfig {
         int("max_retries", self.max_retries, 0, 30)?;
         ms("heartbeat_interval_ms", self.heartbeat_interval_ms, 1.0)?;
         int("heartbeat_misses", self.heartbeat_misses, 1, 100)?;
+        int("probe_attempts", self.probe_attempts, 0, 20)?;
+        ms("probe_timeout_ms", self.probe_timeout_ms, 1.0)?;
         int("buffer_size", self.buffer_size, 1, 100_000)?;
         int("header_bytes", self.header_bytes, 1, 65_535)?;
         int("control_bytes", self.control_bytes, 1, 65_535)
@@ -198,13 +224,26 @@ impl TreeConfig {
     }
 
     /// The heartbeat interval.
-    pub(super) fn heartbeat(&self) -> SimDuration {
+    pub fn heartbeat(&self) -> SimDuration {
         SimDuration::from_ms_f64(self.heartbeat_interval_ms)
     }
 
-    /// How long a neighbour may stay silent before it is presumed dead.
-    pub(super) fn dead_after(&self) -> SimDuration {
+    /// How long a neighbour may stay silent before it is suspected (and, without probes,
+    /// presumed dead).
+    pub fn dead_after(&self) -> SimDuration {
         self.heartbeat().times(u64::from(self.heartbeat_misses))
+    }
+
+    /// The time between two probes of a suspected neighbour.
+    pub fn probe_timeout(&self) -> SimDuration {
+        SimDuration::from_ms_f64(self.probe_timeout_ms)
+    }
+
+    /// The longest a crashed neighbour goes unnoticed after its last packet: silent for
+    /// `dead_after`, noticed at the next heartbeat tick (up to one interval later), then probed
+    /// `probe_attempts` times `probe_timeout` apart.
+    pub fn detection_bound(&self) -> SimDuration {
+        self.dead_after() + self.heartbeat() + self.probe_timeout().times(u64::from(self.probe_attempts))
     }
 }
 

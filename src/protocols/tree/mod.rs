@@ -53,7 +53,16 @@
 //! arrival, so its silence means a loss, not a busy target.
 //!
 //! **Maintenance.** Parent and children exchange heartbeats every `heartbeat_interval_ms`; any
-//! packet counts as a sign of life, and `heartbeat_misses` silent intervals mean death. The
+//! packet counts as a sign of life. `heartbeat_misses` silent intervals only make a neighbour
+//! *suspected*: it is sent a probe, which it answers at once with a heartbeat, up to
+//! `probe_attempts` times `probe_timeout_ms` apart, and it is presumed dead only when every
+//! probe went unanswered, as SWIM (Das, Gupta & Motivala, DSN 2002) probes a member before it
+//! declares it dead. Both ends of an edge probe: a parent that dropped a live child would refuse
+//! its next heartbeat and send it re-joining all the same. At 20 % loss four heartbeats lost in
+//! a row made about ten live parents per 20 s run of 100 nodes presumed dead; three probes, each
+//! failing 36 % of the time, leave almost none. A crash is noticed at most `dead_after` + one
+//! heartbeat interval + `probe_attempts × probe_timeout_ms` after its last packet
+//! ([`TreeConfig::detection_bound`], 3.7 s by default). See `detector.rs`. The
 //! parent's heartbeat carries its path to the root, so every node knows its ancestors. A child
 //! whose parent died re-attaches to its grandparent (then further ancestors, then the root),
 //! naming the dead parent so the grandparent frees its slot at once (unless the grandparent heard
@@ -78,6 +87,7 @@
 //! scenario's membership service are ignored: the tree detects failures itself.
 
 mod config;
+mod detector;
 mod repair;
 mod topology;
 mod wire;
@@ -90,6 +100,7 @@ pub use wire::{Msg, Send, Timer};
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
 use crate::sim::time::SimTime;
+use detector::Suspect;
 use repair::{Buffer, Pending};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -166,6 +177,12 @@ pub struct Tree {
     catchup_top: u32,
     joining: Option<Joining>,
     join_gen: u32,
+    /// Neighbours silent for `dead_after`, being probed.
+    suspects: Vec<Suspect>,
+    /// The generation of the latest suspicion.
+    probe_gen: u32,
+    /// How many times this node lost its parent and went looking for another.
+    parent_losses: u32,
     ticking: bool,
     /// The root's next sequence number.
     next_seq: u32,
@@ -192,6 +209,12 @@ impl Tree {
         self.joining.is_some()
     }
 
+    /// How many times this node lost its parent (presumed dead, refused, left, or a loop) and
+    /// went looking for another; a restart is not counted.
+    pub fn parent_losses(&self) -> u32 {
+        self.parent_losses
+    }
+
     /// How many messages this node has received (by sequence number).
     pub fn received(&self) -> u32 {
         self.got.len()
@@ -214,8 +237,9 @@ impl Tree {
         self.children.iter().any(|c| c.id == id)
     }
 
-    /// Any packet is a sign of life of its sender.
+    /// Any packet is a sign of life of its sender, and clears a suspicion of it.
     fn heard(&mut self, from: NodeId, now: SimTime) {
+        self.unsuspect(from);
         if self.parent == Some(from) {
             self.parent_heard = now;
         } else if let Some(c) = self.child_mut(from) {
@@ -228,6 +252,7 @@ impl Tree {
         self.parent = None;
         self.children.clear();
         self.pending.clear();
+        self.unsuspect_all();
         self.path = Arc::from([self.me]);
     }
 
@@ -273,6 +298,9 @@ impl Protocol for Tree {
             catchup_top: 0,
             joining: None,
             join_gen: 0,
+            suspects: Vec::new(),
+            probe_gen: 0,
+            parent_losses: 0,
             ticking: false,
             next_seq: 0,
         }
@@ -316,6 +344,7 @@ impl Protocol for Tree {
                         }
                     }
                     Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
+                    Msg::Probe { .. } => self.on_probe(from, cx),
                     Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, cx),
                     Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
                     Msg::Chose { child, .. } => {
@@ -332,6 +361,7 @@ impl Protocol for Tree {
             Input::Timer(Timer::Nak { gen }) => self.on_nak_timer(gen, cx),
             Input::Timer(Timer::Join { gen }) => self.on_join_timer(gen, cx),
             Input::Timer(Timer::Up { id, round }) => self.on_up_timer(id, round, cx),
+            Input::Timer(Timer::Probe { node, gen }) => self.on_probe_timer(node, gen, cx),
         }
     }
 

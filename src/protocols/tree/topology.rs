@@ -1,5 +1,5 @@
 //! The tree's shape and its upkeep: the heap layout computed from the configuration, joins and
-//! redirects, leaves, heartbeats and failure detection.
+//! redirects, leaves, and the paths heartbeats carry (failure detection is in `detector.rs`).
 
 use super::wire::{Msg, Timer};
 use super::{Child, Joining, Topology, Tree};
@@ -117,7 +117,10 @@ impl Tree {
         lost: Option<NodeId>,
         cx: &mut Context<'_, Msg, Timer>,
     ) {
-        self.parent = None;
+        if let Some(p) = self.parent.take() {
+            self.unsuspect_as(p, true);
+            self.parent_losses = self.parent_losses.saturating_add(1);
+        }
         targets.retain(|&t| t != self.me && Some(t) != lost);
         if targets.back() != Some(&self.root) {
             targets.push_back(self.root);
@@ -347,6 +350,7 @@ impl Tree {
         }
         self.children.clear();
         self.parent = None;
+        self.unsuspect_all();
     }
 
     /// Tells `to` that it is neither this node's parent nor child.
@@ -362,6 +366,7 @@ impl Tree {
     }
 
     pub(super) fn remove_child(&mut self, id: NodeId) {
+        self.unsuspect_as(id, false);
         self.children.retain(|c| c.id != id);
         self.pending.retain(|_, p| {
             p.waiting.retain(|&w| w != id);
@@ -390,31 +395,6 @@ impl Tree {
             self.learn_top(top, cx);
         } else if !self.related(from) {
             self.reject(from, cx);
-        }
-    }
-
-    /// Heartbeats out, and the neighbours that have been silent too long presumed dead.
-    pub(super) fn on_tick(&mut self, cx: &mut Context<'_, Msg, Timer>) {
-        cx.set_timer(self.config.heartbeat(), Timer::Tick);
-        let now = cx.now();
-        let bytes = self.config.control_bytes;
-        let down = Msg::Heartbeat { top: self.top, path: self.path.clone(), bytes: bytes + 4 * self.path.len() as u32 };
-        for c in &self.children {
-            cx.send(c.id, down.clone());
-        }
-        if let Some(p) = self.parent {
-            cx.send(p, Msg::Heartbeat { top: self.top, path: Arc::from([]), bytes });
-        }
-        let dead = self.config.dead_after();
-        let silent: Vec<NodeId> = self.children.iter().filter(|c| now.since(c.heard) > dead).map(|c| c.id).collect();
-        for c in silent {
-            self.remove_child(c);
-        }
-        if let Some(p) = self.parent.filter(|_| now.since(self.parent_heard) > dead) {
-            let targets = self.path.iter().skip(2).copied().collect();
-            self.begin_join(targets, Some(self.next), Some(p), cx);
-        } else if self.parent.is_some() {
-            self.check_gaps(cx);
         }
     }
 }

@@ -69,6 +69,12 @@ pub enum Msg {
         /// Size on the wire.
         bytes: u32,
     },
+    /// Are you alive? Sent to a suspected parent or child, which answers at once with a
+    /// heartbeat (or refuses with a LEAVE if it is no longer related). Counted as a heartbeat.
+    Probe {
+        /// Size on the wire.
+        bytes: u32,
+    },
     /// A node asks to become a child: a joiner, a restarted node or an orphan.
     Join {
         /// The first sequence number it wants (`None`: a fresh joiner, which the root places).
@@ -127,7 +133,7 @@ impl Wire for Msg {
             Msg::Data { why: Send::Repair, .. } => PacketKind::Repair,
             Msg::Ack { .. } | Msg::UpAck { .. } => PacketKind::Ack,
             Msg::Nak { .. } => PacketKind::Nak,
-            Msg::Heartbeat { .. } => PacketKind::Heartbeat,
+            Msg::Heartbeat { .. } | Msg::Probe { .. } => PacketKind::Heartbeat,
             Msg::Join { .. } | Msg::Redirect { .. } | Msg::Chose { .. } | Msg::Accept { .. } => PacketKind::Join,
             Msg::Leave { .. } => PacketKind::Leave,
         }
@@ -140,6 +146,7 @@ impl Wire for Msg {
             | Msg::Up { bytes, .. }
             | Msg::UpAck { bytes, .. }
             | Msg::Heartbeat { bytes, .. }
+            | Msg::Probe { bytes, .. }
             | Msg::Join { bytes, .. }
             | Msg::Redirect { bytes, .. }
             | Msg::Chose { bytes, .. }
@@ -176,6 +183,13 @@ pub enum Timer {
     /// The JOIN in progress has gone unanswered.
     Join {
         /// Stale unless equal to the node's join generation.
+        gen: u32,
+    },
+    /// A probe of suspected neighbour `node` has gone unanswered: probe again, or presume it dead.
+    Probe {
+        /// The suspected neighbour.
+        node: NodeId,
+        /// Stale unless equal to the generation of the node's current suspicion.
         gen: u32,
     },
     /// Resend upward message `id` if the parent has not ACKed it.

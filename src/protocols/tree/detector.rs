@@ -1,0 +1,310 @@
+//! Failure detection on tree edges: heartbeats, suspicion, probes, and the verdict.
+//!
+//! Every `heartbeat_interval_ms` a node sends a heartbeat to its parent and to each child, and
+//! any packet from a neighbour is a sign of life. A neighbour silent for `dead_after`
+//! (`heartbeat_misses` intervals) is only *suspected*: it is sent a direct [`Msg::Probe`], which
+//! it answers at once with a heartbeat, up to `probe_attempts` times `probe_timeout_ms` apart.
+//! Any packet from it clears the suspicion; only when every probe has gone unanswered is it
+//! presumed dead: a parent is replaced (the child re-joins through its ancestors), a child is
+//! dropped. This is the "ping before you declare" of SWIM (Das, Gupta & Motivala, DSN 2002),
+//! on a tree edge where the one node that can vouch for the suspect is the suspect itself, so
+//! there are no indirect probes. At loss p, `heartbeat_misses` silent intervals happen with
+//! probability about p^misses; each probe then fails with 1 − (1 − p)², so a live neighbour is
+//! presumed dead p^misses · (1 − (1 − p)²)^attempts of the time (at 20 %: 0.0016 → 0.00008 with
+//! three probes, heartbeats during the probing not even counted).
+//!
+//! A crashed neighbour is presumed dead at most [`super::TreeConfig::detection_bound`] after
+//! its last packet: `dead_after`, plus up to one heartbeat interval (silence is checked on each
+//! tick), plus `probe_attempts × probe_timeout_ms`.
+
+use super::wire::{Msg, Timer};
+use super::Tree;
+use crate::protocol::{Context, NodeId};
+use std::sync::Arc;
+
+/// A neighbour that has been silent for `dead_after` and is being probed.
+#[derive(Clone, Debug)]
+pub(super) struct Suspect {
+    /// The parent or child suspected.
+    node: NodeId,
+    /// Whether it is suspected as the parent (a stale edge can make a node both parent and
+    /// child; each relation is judged on its own).
+    parent: bool,
+    /// Probes sent so far.
+    sent: u32,
+    /// This suspicion's generation: a probe timer from an earlier one is stale.
+    gen: u32,
+}
+
+impl Tree {
+    /// Heartbeats out, and the neighbours that have been silent too long suspected.
+    pub(super) fn on_tick(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        cx.set_timer(self.config.heartbeat(), Timer::Tick);
+        let now = cx.now();
+        let down = self.heartbeat_down();
+        for c in &self.children {
+            cx.send(c.id, down.clone());
+        }
+        if let Some(p) = self.parent {
+            cx.send(p, self.heartbeat_up());
+        }
+        let dead = self.config.dead_after();
+        let silent: Vec<NodeId> = self
+            .children
+            .iter()
+            .filter(|c| now.since(c.heard) > dead && !self.is_suspect(c.id, false))
+            .map(|c| c.id)
+            .collect();
+        for c in silent {
+            self.suspect(c, false, cx);
+        }
+        if let Some(p) = self.parent.filter(|&p| now.since(self.parent_heard) > dead && !self.is_suspect(p, true)) {
+            self.suspect(p, true, cx);
+        }
+        if self.parent.is_some() {
+            self.check_gaps(cx);
+        }
+    }
+
+    /// The heartbeat to a child: this node's path to the root and its top.
+    fn heartbeat_down(&self) -> Msg {
+        let bytes = self.config.control_bytes + 4 * self.path.len() as u32;
+        Msg::Heartbeat { top: self.top, path: self.path.clone(), bytes }
+    }
+
+    /// The heartbeat to the parent: no path.
+    fn heartbeat_up(&self) -> Msg {
+        Msg::Heartbeat { top: self.top, path: Arc::from([]), bytes: self.config.control_bytes }
+    }
+
+    fn is_suspect(&self, node: NodeId, parent: bool) -> bool {
+        self.suspects.iter().any(|s| s.node == node && s.parent == parent)
+    }
+
+    /// A packet from `node` arrived: it is alive.
+    pub(super) fn unsuspect(&mut self, node: NodeId) {
+        if !self.suspects.is_empty() {
+            self.suspects.retain(|s| s.node != node);
+        }
+    }
+
+    /// `node` is no longer this node's parent (`parent`) or child: forget that suspicion of it.
+    pub(super) fn unsuspect_as(&mut self, node: NodeId, parent: bool) {
+        self.suspects.retain(|s| s.node != node || s.parent != parent);
+    }
+
+    /// Forgets every suspicion (the node starts afresh or leaves); their timers go stale.
+    pub(super) fn unsuspect_all(&mut self) {
+        self.suspects.clear();
+    }
+
+    /// Neighbour `node` (the parent, or a child) has been silent for `dead_after`: probe it, or
+    /// (without probes) presume it dead at once.
+    fn suspect(&mut self, node: NodeId, parent: bool, cx: &mut Context<'_, Msg, Timer>) {
+        if self.config.probe_attempts == 0 {
+            self.presume_dead(node, parent, cx);
+            return;
+        }
+        self.probe_gen = self.probe_gen.wrapping_add(1);
+        self.suspects.push(Suspect { node, parent, sent: 0, gen: self.probe_gen });
+        self.on_probe_timer(node, self.probe_gen, cx);
+    }
+
+    /// Probe `node` again, or after the last unanswered probe presume it dead.
+    pub(super) fn on_probe_timer(&mut self, node: NodeId, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
+        let Some(i) = self.suspects.iter().position(|s| s.node == node && s.gen == gen) else {
+            return;
+        };
+        let parent = self.suspects[i].parent;
+        if (parent && self.parent != Some(node)) || (!parent && !self.is_child(node)) {
+            // It left, refused or was replaced meanwhile.
+            self.suspects.swap_remove(i);
+            return;
+        }
+        let s = &mut self.suspects[i];
+        if s.sent >= self.config.probe_attempts {
+            self.suspects.swap_remove(i);
+            self.presume_dead(node, parent, cx);
+            return;
+        }
+        s.sent += 1;
+        cx.send(node, Msg::Probe { bytes: self.config.control_bytes });
+        cx.set_timer(self.config.probe_timeout(), Timer::Probe { node, gen });
+    }
+
+    /// Neighbour `node` is presumed dead: re-join without it (the parent), or drop it (a child).
+    fn presume_dead(&mut self, node: NodeId, parent: bool, cx: &mut Context<'_, Msg, Timer>) {
+        if parent {
+            let targets = self.path.iter().skip(2).copied().collect();
+            self.begin_join(targets, Some(self.next), Some(node), cx);
+        } else {
+            self.remove_child(node);
+        }
+    }
+
+    /// A probe: answered at once with a heartbeat if the prober is related, refused if not.
+    pub(super) fn on_probe(&mut self, from: NodeId, cx: &mut Context<'_, Msg, Timer>) {
+        if self.is_child(from) {
+            cx.send(from, self.heartbeat_down());
+        } else if self.related(from) {
+            cx.send(from, self.heartbeat_up());
+        } else {
+            self.reject(from, cx);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{TreeConfig, TreeSetup};
+    use super::*;
+    use crate::protocol::{GroupInfo, Input, Output, Protocol};
+    use crate::sim::rng::SimRng;
+    use crate::sim::time::{SimDuration, SimTime};
+
+    /// An output, comparable.
+    #[derive(Debug, PartialEq)]
+    enum Out {
+        Send(NodeId, Msg),
+        Timer(SimDuration, Timer),
+        Other,
+    }
+
+    /// Node 3 of a binary heap of 15 nodes rooted at 0: parent 1, children 7 and 8, path
+    /// [3, 1, 0]; default timing (dead after 2 s, three probes 400 ms apart), driven by hand.
+    struct Node {
+        tree: Tree,
+        rng: Option<Box<SimRng>>,
+        out: Vec<Output<Msg, Timer>>,
+    }
+
+    impl Node {
+        fn new() -> Node {
+            let setup = TreeSetup { config: TreeConfig { fanout: 2, ..TreeConfig::default() }, root: 0 };
+            let mut n = Node { tree: Tree::new(3, &GroupInfo { size: 15 }, &setup), rng: None, out: Vec::new() };
+            n.handle(0, Input::Start);
+            n
+        }
+
+        fn handle(&mut self, now_ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
+            self.out.clear();
+            let mut cx = Context::new(SimTime::from_ms(now_ms), 3, 1, &mut self.rng, &mut self.out);
+            self.tree.handle(input, &mut cx);
+            self.out
+                .drain(..)
+                .map(|o| match o {
+                    Output::Send { to, msg } => Out::Send(to, msg),
+                    Output::SetTimer { after, timer } => Out::Timer(after, timer),
+                    Output::Deliver { .. } => Out::Other,
+                })
+                .collect()
+        }
+
+        fn recv(&mut self, now_ms: u64, from: NodeId, msg: Msg) -> Vec<Out> {
+            self.handle(now_ms, Input::Recv { from, msg })
+        }
+
+        fn timer(&mut self, now_ms: u64, timer: Timer) -> Vec<Out> {
+            self.handle(now_ms, Input::Timer(timer))
+        }
+    }
+
+    const PROBE: Msg = Msg::Probe { bytes: 40 };
+
+    fn down() -> Msg {
+        Msg::Heartbeat { top: 0, path: Arc::from([3, 1, 0]), bytes: 52 }
+    }
+
+    fn up() -> Msg {
+        Msg::Heartbeat { top: 0, path: Arc::from([]), bytes: 40 }
+    }
+
+    fn probe_timer(node: NodeId, gen: u32) -> Out {
+        Out::Timer(SimDuration::from_ms(400), Timer::Probe { node, gen })
+    }
+
+    #[test]
+    fn a_probe_is_answered_at_once_by_a_parent_or_child_and_refused_by_a_stranger() {
+        let mut n = Node::new();
+        assert_eq!(n.recv(10, 7, PROBE), [Out::Send(7, down())], "a child gets the path");
+        assert_eq!(n.recv(20, 1, PROBE), [Out::Send(1, up())], "the parent gets an up heartbeat");
+        assert_eq!(n.recv(30, 2, PROBE), [Out::Send(2, Msg::Leave { heir: None, bytes: 40 })]);
+    }
+
+    #[test]
+    fn silent_neighbours_are_probed_then_presumed_dead_unless_they_answer() {
+        let mut n = Node::new();
+        // Silent for more than 2 s: suspected, not dead; each is probed.
+        assert_eq!(
+            n.timer(2_100, Timer::Tick),
+            [
+                Out::Timer(SimDuration::from_ms(500), Timer::Tick),
+                Out::Send(7, down()),
+                Out::Send(8, down()),
+                Out::Send(1, up()),
+                Out::Send(7, PROBE),
+                probe_timer(7, 1),
+                Out::Send(8, PROBE),
+                probe_timer(8, 2),
+                Out::Send(1, PROBE),
+                probe_timer(1, 3),
+            ]
+        );
+        // Child 7 answers: its suspicion is over, its timer stale.
+        assert_eq!(n.recv(2_150, 7, up()), []);
+        // The others are still suspected at the next tick: no second suspicion, no probe.
+        let tick = n.timer(2_200, Timer::Tick);
+        assert!(!tick.iter().any(|o| matches!(o, Out::Send(_, Msg::Probe { .. }))), "{tick:?}");
+        assert_eq!(n.timer(2_500, Timer::Probe { node: 7, gen: 1 }), []);
+        // Child 8 and the parent stay silent: probed twice more, 400 ms apart.
+        for t in [2_500, 2_900] {
+            assert_eq!(n.timer(t, Timer::Probe { node: 8, gen: 2 }), [Out::Send(8, PROBE), probe_timer(8, 2)]);
+            assert_eq!(n.timer(t, Timer::Probe { node: 1, gen: 3 }), [Out::Send(1, PROBE), probe_timer(1, 3)]);
+        }
+        assert_eq!(n.tree.children().collect::<Vec<_>>(), [7, 8]);
+        assert_eq!(n.tree.parent(), Some(1));
+        // The last probe unanswered: child 8 is dropped, the parent replaced through the root.
+        assert_eq!(n.timer(3_300, Timer::Probe { node: 8, gen: 2 }), []);
+        assert_eq!(n.tree.children().collect::<Vec<_>>(), [7]);
+        let out = n.timer(3_300, Timer::Probe { node: 1, gen: 3 });
+        assert!(
+            matches!(
+                out.as_slice(),
+                [Out::Send(0, Msg::Join { lost: Some(1), want: Some(0), .. }), Out::Timer(_, Timer::Join { .. })]
+            ),
+            "{out:?}"
+        );
+        assert_eq!((n.tree.parent(), n.tree.parent_losses()), (None, 1));
+    }
+
+    #[test]
+    fn an_answer_clears_a_parents_suspicion_and_a_later_silence_starts_a_new_one() {
+        let mut n = Node::new();
+        let tick = n.timer(2_100, Timer::Tick);
+        assert!(tick.contains(&probe_timer(1, 3)), "{tick:?}");
+        // Any packet from the parent clears the suspicion: the pending probe timer is stale.
+        assert_eq!(n.recv(2_300, 1, down_from_parent()), []);
+        assert_eq!(n.timer(2_500, Timer::Probe { node: 1, gen: 3 }), []);
+        // Silent again for 2 s: a new suspicion with a new generation (children 7 and 8, never
+        // heard, are still suspected from the first tick); the old one stays stale.
+        let tick = n.timer(4_400, Timer::Tick);
+        assert!(tick.contains(&Out::Send(1, PROBE)) && tick.contains(&probe_timer(1, 4)), "{tick:?}");
+        assert_eq!(n.timer(4_800, Timer::Probe { node: 1, gen: 3 }), []);
+        assert_eq!(n.tree.parent(), Some(1));
+    }
+
+    fn down_from_parent() -> Msg {
+        Msg::Heartbeat { top: 0, path: Arc::from([1, 0]), bytes: 48 }
+    }
+
+    #[test]
+    fn without_probes_a_silent_parent_is_presumed_dead_at_once() {
+        let setup = TreeSetup { config: TreeConfig { fanout: 2, probe_attempts: 0, ..TreeConfig::default() }, root: 0 };
+        let mut n = Node { tree: Tree::new(3, &GroupInfo { size: 15 }, &setup), rng: None, out: Vec::new() };
+        n.handle(0, Input::Start);
+        let tick = n.timer(2_100, Timer::Tick);
+        assert!(!tick.iter().any(|o| matches!(o, Out::Send(_, Msg::Probe { .. }))), "{tick:?}");
+        assert!(tick.iter().any(|o| matches!(o, Out::Send(0, Msg::Join { lost: Some(1), .. }))), "{tick:?}");
+        assert_eq!((n.tree.parent(), n.tree.children().count()), (None, 0));
+    }
+}
