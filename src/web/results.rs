@@ -25,15 +25,11 @@ impl Summary {
             }
         };
         let implosion = match r.implosion.node {
-            Some(n) => format!("{} packets at node {n}", r.implosion.packets),
+            Some(n) => format!("{} at node {n}", r.implosion.packets),
             None => "–".to_string(),
         };
         Summary(vec![
-            (
-                "delivered",
-                "Delivered",
-                format!("{:.1} % ({} / {})", r.delivered_ratio * 100.0, r.deliveries, r.expected_deliveries),
-            ),
+            ("delivered", "Delivered", format!("{:.1} % of {}", r.delivered_ratio * 100.0, r.expected_deliveries)),
             ("complete", "Messages complete", format!("{} of {}", c.complete, c.complete + c.incomplete)),
             ("completion", "Completion p50 / max", format!("{} / {}", ms(c.p50), ms(c.max))),
             (
@@ -41,11 +37,11 @@ impl Summary {
                 "Latency p50 / p99",
                 format!("{} / {}", ms(Some(r.latency_ms.p50)), ms(Some(r.latency_ms.p99))),
             ),
-            ("payload", "Payload packets per delivery", per_delivery(t.payload_packets)),
-            ("control", "Control packets per delivery", per_delivery(t.control_packets)),
+            ("payload", "Payload pkts / delivery", per_delivery(t.payload_packets)),
+            ("control", "Control pkts / delivery", per_delivery(t.control_packets)),
             ("rmr", "RMR (redundancy)", r.rmr.map_or_else(|| "–".to_string(), |v| format!("{v:.3}"))),
             ("duplicates", "Duplicates received", r.duplicates_received.to_string()),
-            ("implosion", "Peak inbound per 100 ms", implosion),
+            ("implosion", "Peak in per 100 ms", implosion),
         ])
     }
 }

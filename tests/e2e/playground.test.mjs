@@ -282,3 +282,44 @@ test('a large tree is drawn in pixels with its upper levels as edges under the n
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the chart shows packets by kind as the run goes, and the results agree with the engine', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#param-reliable', 'true');
+  await setControl(page, '#loss', 10);
+  await setControl(page, '#messages', 5);
+  assert.match(await page.textContent('#results'), /When the run is over/, 'no results before the end');
+  await page.waitForTimeout(500);
+  const colours = async () => page.evaluate(() => {
+    const c = document.querySelector('#chart');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const count = { data: 0, ack: 0, done: 0 };
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+      if (r === 0x4d && g === 0xa3 && b === 0xff) count.data++;
+      if (r === 0xff && g === 0xd6 && b === 0x0a) count.ack++;
+      if (r === 0x34 && g === 0xc7 && b === 0x59) count.done++;
+    }
+    return count;
+  });
+  const early = await colours();
+  assert.ok(early.data > 50, `DATA bars while running: ${JSON.stringify(early)}`);
+  await finish(page);
+  const late = await colours();
+  assert.ok(late.data > 50 && late.ack > 50 && late.done > 20, `DATA and ACK bars and the deliveries line: ${JSON.stringify(late)}`);
+  const json = JSON.parse(await page.inputValue('#scenario-json'));
+  const m = await page.evaluate((s) => {
+    const sim = new window.wasmBindings.Simulation(s);
+    sim.runToEnd();
+    const r = sim.metrics();
+    sim.free();
+    return r;
+  }, json);
+  assert.equal(await page.textContent('#result-delivered'), `${(m.delivered_ratio * 100).toFixed(1)} % of ${m.expected_deliveries}`);
+  assert.equal(await page.textContent('#result-rmr'), m.rmr.toFixed(3));
+  assert.match(await page.textContent('#result-implosion'), new RegExp(`^${m.implosion.packets} at node ${m.implosion.node}$`));
+  assert.match(await page.textContent('#result-latency'), /^\d+(\.\d)? ms \/ \d+(\.\d)? ms$/);
+  await screenshot(page, 'chart-and-results');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
