@@ -197,6 +197,13 @@ pub enum Output<M, T> {
         /// The packet.
         msg: M,
     },
+    /// Another copy, to `to`, of the packet this handler sent last ([`Context::send_copy`]).
+    Copy {
+        /// The destination.
+        to: NodeId,
+        /// The packet (its copy for `to`).
+        msg: M,
+    },
     /// Fire `timer` after `after`.
     SetTimer {
         /// How long from now.
@@ -249,6 +256,12 @@ impl<'a, M, T> Context<'a, M, T> {
         self.net.map_or(SimDuration::ZERO, |n| n.base_latency(self.me, to))
     }
 
+    /// Whether the network replicates multicast packets (`network.native_multicast`): a protocol
+    /// that budgets its multicast traffic then pays for one copy per packet, not one per member.
+    pub fn native_multicast(&self) -> bool {
+        self.net.is_some_and(|n| n.native_multicast())
+    }
+
     /// The current simulated time.
     pub fn now(&self) -> SimTime {
         self.now
@@ -268,6 +281,16 @@ impl<'a, M, T> Context<'a, M, T> {
     /// Sends `msg` to `to`.
     pub fn send(&mut self, to: NodeId, msg: M) {
         self.out.push(Output::Send { to, msg });
+    }
+
+    /// Sends `to` another copy of the packet sent last in this handler: one multicast packet to
+    /// many members is a [`Context::send`] to the first and a `send_copy` to each of the others.
+    /// On a network with native multicast (`network.native_multicast`) the copies leave the
+    /// uplink with the first, as one transmission the network replicates; otherwise each is a
+    /// unicast of its own, exactly as [`Context::send`]. Without an earlier send in this handler
+    /// it is a send.
+    pub fn send_copy(&mut self, to: NodeId, msg: M) {
+        self.out.push(Output::Copy { to, msg });
     }
 
     /// Sets a timer that fires after `after`.

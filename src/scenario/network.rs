@@ -60,6 +60,13 @@ pub struct NetworkSpec {
     /// Asynchronous (event-driven, the default) or round-synchronous.
     #[serde(skip_serializing_if = "NetworkMode::is_async")]
     pub mode: NetworkMode,
+    /// Whether the network replicates multicast packets, as IP multicast does: the copies of one
+    /// packet a protocol multicasts leave the sender's uplink once, together, and each then meets
+    /// its own loss, latency, jitter and partitions on the way to its receiver. Off (the default),
+    /// every copy is a unicast of its own, as in application-level multicast. Protocols that
+    /// unicast by design (centralized, tree) are unaffected.
+    #[serde(skip_serializing_if = "is_false")]
+    pub native_multicast: bool,
 }
 
 impl Default for NetworkSpec {
@@ -79,12 +86,17 @@ impl Default for NetworkSpec {
             links: Vec::new(),
             partitions: Vec::new(),
             mode: NetworkMode::Async,
+            native_multicast: false,
         }
     }
 }
 
 fn is_zero(v: &u64) -> bool {
     *v == 0
+}
+
+fn is_false(v: &bool) -> bool {
+    !*v
 }
 
 /// Which region each node is in, and the latency inside and between regions.

@@ -117,6 +117,8 @@ pub struct Network {
     /// None of the above is in use: the original model (distance latency, global loss, an
     /// unbounded uplink queue), resolved by the short path it always took.
     plain: bool,
+    /// The network replicates multicast packets ([`Network::transmit_copy`]).
+    native_multicast: bool,
     rng: SimRng,
 }
 
@@ -206,6 +208,7 @@ impl Network {
             partitions: spec.partitions.iter().map(Partition::new).collect(),
             round_us,
             plain,
+            native_multicast: spec.native_multicast,
             rng: rng::stream(seed, Stream::Network),
         }
     }
@@ -309,6 +312,33 @@ impl Network {
         let depart = (*free).max(now) + tx_time(bytes, self.uplink_rate);
         *free = depart;
         let lost = hit(&mut self.rng, self.loss_threshold);
+        let jitter = if self.jitter_us == 0 { 0 } else { self.rng.random_range(0..=self.jitter_us) };
+        let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
+        Transmission { depart, arrive, fate: if lost { Fate::Lost } else { Fate::Arrives } }
+    }
+
+    /// Whether the network replicates multicast packets (`network.native_multicast`).
+    pub fn native_multicast(&self) -> bool {
+        self.native_multicast
+    }
+
+    /// Another copy, to `to`, of the multicast packet whose first copy went out as `first`, on a
+    /// network with native multicast: it left the uplink with the first (no bandwidth of its
+    /// own; dropped with it at a full uplink queue), then meets its own partitions, loss, latency
+    /// and jitter. In rounds mode, a send like any other.
+    pub fn transmit_copy(&mut self, first: Transmission, now: SimTime, from: u32, to: u32) -> Transmission {
+        if self.round_us != 0 {
+            return self.transmit_in_rounds(now, from, to);
+        }
+        if first.fate == Fate::UplinkFull {
+            return first;
+        }
+        let depart = first.depart;
+        if self.partitioned(depart, from, to) {
+            let arrive = depart + self.base_latency(from, to);
+            return Transmission { depart, arrive, fate: Fate::Partitioned };
+        }
+        let lost = self.lost(from, to);
         let jitter = if self.jitter_us == 0 { 0 } else { self.rng.random_range(0..=self.jitter_us) };
         let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
         Transmission { depart, arrive, fate: if lost { Fate::Lost } else { Fate::Arrives } }

@@ -10,7 +10,7 @@
 //! inputs, its packets, or a membership service the scenario names.
 
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
-use super::network::{Fate, Network};
+use super::network::{Fate, Network, Transmission};
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::time::{SimDuration, SimTime};
@@ -347,9 +347,15 @@ impl<P: Protocol> World<P> {
             let mut cx = Context::new(self.now, node, self.seed, rng, &mut out).with_network(&self.net);
             self.nodes[node as usize].handle(input, &mut cx);
         }
+        let mut last = None;
         for o in out.drain(..) {
             match o {
-                Output::Send { to, msg } => self.send(node, to, msg),
+                Output::Send { to, msg } => last = self.send(node, to, msg, None),
+                Output::Copy { to, msg } => {
+                    let first = last.filter(|_| self.net.native_multicast());
+                    let tx = self.send(node, to, msg, first);
+                    last = last.or(tx);
+                }
                 Output::SetTimer { after, timer } => {
                     let inc = self.life.epoch(node);
                     self.queue.push(self.net.timer_due(self.now + after), Event::Timer { node, timer, inc });
@@ -364,27 +370,32 @@ impl<P: Protocol> World<P> {
         self.out = out;
     }
 
-    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+    /// Hands `msg` to the network: a packet of its own, or with `first` a copy of the multicast
+    /// packet that went out as `first` (native multicast). Returns how it went out, if it did.
+    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, first: Option<Transmission>) -> Option<Transmission> {
         let (kind, bytes) = (msg.kind(), msg.bytes());
         if to as usize >= self.nodes.len() {
             // A protocol bug, not a crash of the simulator: count it as lost.
             self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, true);
-            return;
+            return None;
         }
-        let tx = self.net.transmit(self.now, from, to, bytes);
+        let tx = match first {
+            None => self.net.transmit(self.now, from, to, bytes),
+            Some(first) => self.net.transmit_copy(first, self.now, from, to),
+        };
         let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
         if tx.fate == Fate::UplinkFull {
             // Drop-tail at the sender's own uplink: it never leaves.
             self.trace.word(TAG_SEND | (kind as u64) << 8 | 3 << 16 | m << 32);
             self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, false);
             self.metrics.on_dropped_uplink();
-            return;
+            return Some(tx);
         }
         if tx.depart > self.crash_time[from as usize] {
             // Still queued in the uplink when its node crashes: it never leaves.
             self.trace.word(TAG_SEND | (kind as u64) << 8 | 2 << 16);
             self.metrics.on_lost_in_crash();
-            return;
+            return Some(tx);
         }
         let (lost, partitioned) = (tx.fate == Fate::Lost, tx.fate == Fate::Partitioned);
         self.metrics.on_send(from, kind, bytes, msg.msg(), tx.depart, lost);
@@ -405,6 +416,7 @@ impl<P: Protocol> World<P> {
                 self.queue.push(tx.arrive, Event::Arrive { to, from, msg });
             }
         }
+        Some(tx)
     }
 
     /// Turns recording of packets in flight (for the view) on or off.

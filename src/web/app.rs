@@ -32,6 +32,8 @@ pub enum Field {
     Seed,
     /// Uplink rate in megabytes per second.
     Uplink,
+    /// Native multicast on or off (`unicast` or `native`).
+    Multicast,
     /// The layout select.
     Layout,
     /// Animation speed (simulated time per real time); not part of the scenario.
@@ -176,6 +178,18 @@ impl App {
                     ));
                 }
                 s.network.uplink_bytes_per_sec = (mb * 1e6).round() as u64;
+            }
+            Field::Multicast => {
+                s.network.native_multicast = match v {
+                    "unicast" => false,
+                    "native" => true,
+                    other => {
+                        return Err(ScenarioError::invalid(
+                            "network.native_multicast",
+                            format!("unknown multicast mode `{other}`"),
+                        ))
+                    }
+                };
             }
             Field::Layout => {
                 s.group.layout = match v {

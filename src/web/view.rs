@@ -85,6 +85,11 @@ pub fn Controls(p: &ControlsProps) -> Html {
             <input id="loss" type="number" min="0" max="100" step="1" value={format!("{}", s.network.loss * 100.0)} onchange={on_input(send, Field::Loss)} />
             <label for="uplink">{ "Uplink per node (MB/s, 0 = unlimited)" }</label>
             <input id="uplink" type="number" min="0" step="0.1" value={format!("{}", s.network.uplink_bytes_per_sec as f64 / 1e6)} onchange={on_input(send, Field::Uplink)} />
+            <label for="multicast">{ "Multicast" }</label>
+            <select id="multicast" title="How a protocol's multicast packet leaves its sender (SRM, RMTP): one copy per member through the uplink, or once, replicated by the network" onchange={on_select(send, Field::Multicast)}>
+                <option value="unicast" selected={!s.network.native_multicast}>{ "application-level (a copy per member)" }</option>
+                <option value="native" selected={s.network.native_multicast}>{ "native, IP-style (one send)" }</option>
+            </select>
             <label for="messages">{ "Messages" }</label>
             <input id="messages" type="number" min="1" value={s.workload.messages.to_string()} onchange={on_input(send, Field::Messages)} />
             <label for="layout">{ "Layout" }</label>

@@ -37,7 +37,7 @@ impl Node {
         self.out
             .drain(..)
             .map(|o| match o {
-                Output::Send { to, msg } => Out::Send(to, msg),
+                Output::Send { to, msg } | Output::Copy { to, msg } => Out::Send(to, msg),
                 Output::SetTimer { after, timer } => Out::SetTimer(after, timer),
                 Output::Deliver { id } => Out::Deliver(id),
             })

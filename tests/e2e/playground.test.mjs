@@ -323,3 +323,23 @@ test('the chart shows packets by kind as the run goes, and the results agree wit
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('native multicast: SRM packets leave once, and messages complete sooner than with a copy per member', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#protocol', 'srm');
+  await setControl(page, '#loss', 10);
+  await setControl(page, '#messages', 3);
+  const p50 = {};
+  for (const mode of ['unicast', 'native']) {
+    await setControl(page, '#multicast', mode);
+    const json = JSON.parse(await page.inputValue('#scenario-json'));
+    assert.equal(json.network.native_multicast ?? false, mode === 'native');
+    await finish(page);
+    assert.match(await page.textContent('#result-delivered'), /^100\.0 %/, `${mode}: SRM delivers everything`);
+    p50[mode] = Number.parseFloat((await page.textContent('#result-completion')).split('/')[0]);
+    await screenshot(page, `srm-${mode}-multicast`);
+  }
+  assert.ok(p50.native < 0.8 * p50.unicast, `completion p50 (ms): ${JSON.stringify(p50)}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -9,7 +9,8 @@
 //! paper's, sub-section letters were not checked against the text and are left out.
 //!
 //! - **Data (§III).** The sender numbers its packets and multicasts them (here: one unicast
-//!   to every member it knows, the DRs first, since the playground has no IP multicast). A
+//!   to every member it knows, the DRs first: copies of one packet, which leave the uplink once
+//!   on a network with native multicast, one after another otherwise). A
 //!   window of `window` packets limits how far it runs ahead of the slowest DR (§III); messages
 //!   beyond it wait in a queue.
 //! - **Status (§III).** Every receiver periodically (`status_interval_ms`, the paper's
@@ -18,7 +19,7 @@
 //!   from the DRs only: its load grows with the number of regions, not of receivers.
 //! - **Local recovery (§III).** A DR caches every packet it gets. Each round (Tretx) it looks
 //!   at its members' last status: a packet that at least `multicast_threshold` of the region
-//!   (and two members) lack is multicast to the region (a unicast to each member it knows), the
+//!   (and two members) lack is multicast to the region (a copy to each member it knows), the
 //!   others are unicast to each member lacking them (REPAIR packets). The sender does the same
 //!   for the DRs (RETRANSMIT packets). A packet is repaired when the member's bitmap shows a
 //!   later one held (a gap), or when the DR has held it for `tail_hold_ms` (a tail loss; the
@@ -550,8 +551,12 @@ impl Rmtp {
         let hearing = hub.quiet <= linger;
         if hearing && hub.last_advert.is_none_or(|t| cx.now().since(t) >= advert) {
             hub.last_advert = Some(cx.now());
-            for &n in hub.members.keys() {
-                cx.send(n, Msg::Advert { high, bytes });
+            for (i, &n) in hub.members.keys().enumerate() {
+                if i == 0 {
+                    cx.send(n, Msg::Advert { high, bytes });
+                } else {
+                    cx.send_copy(n, Msg::Advert { high, bytes });
+                }
             }
         }
         let pending = self.repair_round(high, cx);
@@ -623,8 +628,12 @@ impl Rmtp {
         for &s in &multicast {
             if let Some(p) = hub.holds(s) {
                 self.stats.multicast_repairs += 1;
-                for &n in hub.members.keys() {
-                    cx.send(n, packet(s, p));
+                for (i, &n) in hub.members.keys().enumerate() {
+                    if i == 0 {
+                        cx.send(n, packet(s, p));
+                    } else {
+                        cx.send_copy(n, packet(s, p));
+                    }
                 }
             }
         }
@@ -684,10 +693,19 @@ impl Rmtp {
         src.sent += 1;
         hub.cache.push(Some(Cached { id, bytes, at: now }));
         let msg = Msg::Data { seq, id, bytes };
-        // The DRs first: they repair their regions, so they should hold the data soonest.
+        // The DRs first: they repair their regions, so they should hold the data soonest. One
+        // multicast packet: the first copy a send, the others copies of it.
+        let mut first = true;
+        let mut send = |to: NodeId, cx: &mut Context<'_, Msg, Timer>| {
+            if std::mem::take(&mut first) {
+                cx.send(to, msg.clone());
+            } else {
+                cx.send_copy(to, msg.clone());
+            }
+        };
         for &d in &c.drs {
             if bit(&src.recipients, d) {
-                cx.send(d, msg.clone());
+                send(d, cx);
             }
         }
         for (w, &word) in src.recipients.iter().enumerate() {
@@ -696,7 +714,7 @@ impl Rmtp {
                 let to = w as u32 * 64 + bits.trailing_zeros();
                 bits &= bits - 1;
                 if !c.is_dr(to) {
-                    cx.send(to, msg.clone());
+                    send(to, cx);
                 }
             }
         }

@@ -4,9 +4,10 @@
 //! 5(6), 1997 (SIGCOMM '95).
 //!
 //! Every member may send; data is named by its source and a per-source sequence number, and
-//! reliability is the receivers' business (§3). There is no IP multicast here: "multicast to the
-//! group" is one unicast to each member the node knows, so each request or repair to n members
-//! costs n − 1 packets.
+//! reliability is the receivers' business (§3). "Multicast to the group" is one copy to each
+//! member the node knows ([`Context::send_copy`]), so each request or repair to n members costs
+//! n − 1 packets: unicasts one after another through the uplink by default, one transmission the
+//! network replicates with `network.native_multicast` (the IP multicast the paper assumes).
 //!
 //! - **Session messages** (§3): each member multicasts, every T on average (drawn from [½, 1½]
 //!   of it), the highest sequence number it has seen from each source, its
@@ -279,6 +280,8 @@ pub struct Srm {
     last_session: SimTime,
     /// The factor in [½, 1½] drawn for the current gap.
     session_factor: f64,
+    /// The network replicates multicast packets: a session message costs one copy, not m − 1.
+    native_multicast: bool,
 }
 
 /// A duration drawn uniformly from [lo·d, hi·d], `scale` times (2^k for backoffs).
@@ -356,13 +359,19 @@ impl Srm {
     }
 
     /// Sends `msg` to every member this node knows.
+    /// One packet: the first copy a send, the others copies of it (see [`Context::send_copy`]).
     fn multicast(&self, msg: &Msg, cx: &mut Context<'_, Msg, Timer>) {
+        let mut first = true;
         for (w, &word) in self.members.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
                 let to = w as u32 * 64 + bits.trailing_zeros();
                 bits &= bits - 1;
-                cx.send(to, msg.clone());
+                if std::mem::take(&mut first) {
+                    cx.send(to, msg.clone());
+                } else {
+                    cx.send_copy(to, msg.clone());
+                }
             }
         }
     }
@@ -389,7 +398,8 @@ impl Srm {
     fn session_interval(&self) -> SimDuration {
         let m = f64::from(self.member_count) + 1.0;
         let bytes = f64::from(self.session_bytes());
-        let share_ms = m * (m - 1.0) * bytes * 1000.0 / self.config.session_bandwidth_bytes_per_sec as f64;
+        let copies = if self.native_multicast { 1.0 } else { m - 1.0 };
+        let share_ms = m * copies * bytes * 1000.0 / self.config.session_bandwidth_bytes_per_sec as f64;
         // Capped at about four months, past any run, so that the timer never overflows.
         SimDuration::from_ms_f64(self.config.session_interval_ms.max(share_ms).min(1e10))
     }
@@ -466,12 +476,19 @@ impl Srm {
             cx.set_timer(SimDuration(due - now.0), Timer::Session);
             return;
         }
+        // One multicast packet (each copy carries its receiver's echo, as the paper's carries all).
+        let mut first = true;
         for (w, &word) in self.members.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
                 let to = w as u32 * 64 + bits.trailing_zeros();
                 bits &= bits - 1;
-                cx.send(to, self.session_for(to, now, &highest, None, false));
+                let msg = self.session_for(to, now, &highest, None, false);
+                if std::mem::take(&mut first) {
+                    cx.send(to, msg);
+                } else {
+                    cx.send_copy(to, msg);
+                }
             }
         }
         self.schedule_session(cx);
@@ -817,10 +834,12 @@ impl Protocol for Srm {
             sessions_on: false,
             last_session: SimTime::ZERO,
             session_factor: 1.0,
+            native_multicast: false,
         }
     }
 
     fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {
+        self.native_multicast = cx.native_multicast();
         match input {
             Input::Start => self.start_sessions(cx),
             Input::Join { contacts } => {

@@ -193,7 +193,7 @@ mod tests {
             self.out
                 .drain(..)
                 .map(|o| match o {
-                    Output::Send { to, msg } => Out::Send(to, msg),
+                    Output::Send { to, msg } | Output::Copy { to, msg } => Out::Send(to, msg),
                     Output::SetTimer { after, timer } => Out::Timer(after, timer),
                     Output::Deliver { .. } => Out::Other,
                 })
