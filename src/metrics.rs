@@ -15,7 +15,7 @@
 //! m / (n − 1) − 1 with m the payload packets about it that reached a live node and n the nodes
 //! that got it (its origin plus every receiver that delivered it, including receivers that crashed
 //! afterwards); 0 means one payload packet per receiver. Per-node load (implosion, link stress,
-//! hops) lives in [`load`], time series in [`series`].
+//! hops) lives in `metrics/load.rs`, time series in `metrics/series.rs`.
 
 mod load;
 mod series;
