@@ -379,6 +379,16 @@ impl Metrics {
         }
     }
 
+    /// Asks the cache for what an arrival at `to` about `msg` reads: its load record and its bit
+    /// of the message's receivers. A hint that changes nothing.
+    #[inline(always)]
+    pub fn prefetch(&self, to: NodeId, msg: Option<MsgId>) {
+        self.load.prefetch(to);
+        if let Some(m) = msg.and_then(|m| self.messages.get(m.0 as usize)) {
+            crate::sim::prefetch::prefetch_at(&m.got, (to / 64) as usize);
+        }
+    }
+
     /// A packet reached a crashed node.
     pub fn on_to_crashed(&mut self) {
         self.to_crashed += 1;

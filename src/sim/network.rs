@@ -403,6 +403,14 @@ impl Network {
         Some(done)
     }
 
+    /// Asks the cache for what a send by `node` reads (its uplink and its position): a hint that
+    /// changes nothing.
+    #[inline(always)]
+    pub fn prefetch(&self, node: u32) {
+        super::prefetch::prefetch_at(&self.uplink_free_at, node as usize);
+        super::prefetch::prefetch_at(&self.positions, node as usize);
+    }
+
     /// Empties `node`'s uplink at `now` (its node crashed: what was queued never leaves), so that
     /// after a recovery its packets do not wait behind the dead ones.
     pub fn clear_uplink(&mut self, node: u32, now: SimTime) {

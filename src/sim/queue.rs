@@ -159,6 +159,30 @@ impl<E> EventQueue<E> {
         Some(SimTime(m))
     }
 
+    /// The event that comes out next unless an earlier one is pushed first, without taking it:
+    /// the front of the due line, or else the first event at the earliest time in the lowest
+    /// bucket (which `pop` would scan for anyway; the time found is kept for it).
+    #[inline]
+    pub fn peek(&self) -> Option<&E> {
+        if let Some(e) = self.due.front() {
+            return Some(e);
+        }
+        if self.occupied == 0 {
+            return None;
+        }
+        let b = &self.buckets[self.occupied.trailing_zeros() as usize];
+        let first = match self.min.get() {
+            Some(m) => b.iter().find(|e| e.0 == m),
+            None => {
+                // The first of the earliest: ties keep scheduling order.
+                let first = b.iter().reduce(|a, e| if e.0 < a.0 { e } else { a });
+                self.min.set(first.map(|e| e.0));
+                first
+            }
+        };
+        first.map(|e| &e.1)
+    }
+
     /// How many events are waiting.
     pub fn len(&self) -> usize {
         self.len
