@@ -255,6 +255,16 @@ pub struct Report {
     pub series: Option<Series>,
 }
 
+/// The nearest-rank percentile `p` of `v` in milliseconds (0 if empty), as [`percentile`] gives
+/// it on the sorted values, found by selection in linear time (the order of `v` changes).
+fn select_percentile(v: &mut [u64], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    *v.select_nth_unstable(rank - 1).1 as f64 / 1000.0
+}
+
 fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -376,6 +386,16 @@ impl Metrics {
         }
         if let Some(s) = &mut self.series {
             s.on_arrive(now, duplicate);
+        }
+    }
+
+    /// Asks the cache for what an arrival at `to` about `msg` reads: its load record and its bit
+    /// of the message's receivers. A hint that changes nothing.
+    #[inline(always)]
+    pub fn prefetch(&self, to: NodeId, msg: Option<MsgId>) {
+        self.load.prefetch(to);
+        if let Some(m) = msg.and_then(|m| self.messages.get(m.0 as usize)) {
+            crate::sim::prefetch::prefetch_at(&m.got, (to / 64) as usize);
         }
     }
 
@@ -515,8 +535,10 @@ impl Metrics {
             }
         }
         completions.sort_unstable();
+        // Percentiles by selection: sorting millions of latencies took 3 % of a large run.
         let mut lat = self.latencies_us.clone();
-        lat.sort_unstable();
+        let (p50, p99) = (select_percentile(&mut lat, 0.50), select_percentile(&mut lat, 0.99));
+        let max = lat.iter().max().map_or(0.0, |&v| v as f64 / 1000.0);
         let mean = if lat.is_empty() { 0.0 } else { lat.iter().sum::<u64>() as f64 / lat.len() as f64 / 1000.0 };
         let by_kind =
             |v: &[u64; PacketKind::COUNT]| PacketKind::ALL.iter().map(|k| (k.name(), v[*k as usize])).collect();
@@ -526,12 +548,7 @@ impl Metrics {
             deliveries: delivered,
             expected_deliveries: expected,
             duplicate_deliveries: self.duplicate_deliveries,
-            latency_ms: LatencyMs {
-                p50: percentile(&lat, 0.50),
-                p99: percentile(&lat, 0.99),
-                max: lat.last().map_or(0.0, |&v| v as f64 / 1000.0),
-                mean,
-            },
+            latency_ms: LatencyMs { p50, p99, max, mean },
             completion_ms: self.last_delivery.as_ms_f64(),
             message_completion_ms: MessageCompletion {
                 complete: completions.len() as u32,
@@ -589,6 +606,22 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn selected_percentiles_equal_sorted_ones() {
+        let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        for len in [1usize, 2, 3, 99, 100, 101, 1000, 4321] {
+            let v: Vec<u64> = (0..len).map(|_| r.random_range(0..500u64)).collect();
+            let mut sorted = v.clone();
+            sorted.sort_unstable();
+            let mut w = v.clone();
+            for p in [0.5, 0.99, 0.5, 0.01, 1.0] {
+                assert_eq!(select_percentile(&mut w, p), percentile(&sorted, p), "len {len}, p {p}");
+            }
+        }
+        assert_eq!(select_percentile(&mut [], 0.5), 0.0);
+    }
 
     #[test]
     fn duplicates_and_self_delivery_are_not_counted() {

@@ -163,6 +163,12 @@ impl Load {
         }
     }
 
+    /// Asks the cache for node `node`'s record (a hint that changes nothing).
+    #[inline(always)]
+    pub(super) fn prefetch(&self, node: NodeId) {
+        crate::sim::prefetch::prefetch_at(&self.nodes, node as usize);
+    }
+
     /// Node `from` sent a packet; `payload` names its message if it carries one.
     #[inline]
     pub(super) fn on_send(&mut self, from: NodeId, payload: Option<MsgId>) {

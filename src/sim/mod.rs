@@ -4,6 +4,7 @@
 pub mod faults;
 pub mod layout;
 pub mod network;
+pub(crate) mod prefetch;
 pub mod queue;
 pub mod rng;
 pub mod time;

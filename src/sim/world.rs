@@ -11,6 +11,7 @@
 
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::{Fate, Network, Transmission};
+use super::prefetch::prefetch_at;
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::time::{SimDuration, SimTime};
@@ -177,6 +178,7 @@ impl<P: Protocol> World<P> {
     pub fn run_until(&mut self, t: SimTime) {
         let t = t.min(self.end);
         while let Some((time, ev)) = self.queue.pop_before(t) {
+            self.prefetch_next();
             self.process(time, ev);
         }
         self.now = self.now.max(t);
@@ -185,6 +187,7 @@ impl<P: Protocol> World<P> {
     /// Runs until nothing is left to happen or the end is reached, and returns the final time.
     pub fn run_to_end(&mut self) -> SimTime {
         while let Some((time, ev)) = self.queue.pop_before(self.end) {
+            self.prefetch_next();
             self.process(time, ev);
         }
         self.now
@@ -194,10 +197,26 @@ impl<P: Protocol> World<P> {
     pub fn step(&mut self) -> bool {
         match self.queue.pop() {
             Some((t, ev)) => {
+                self.prefetch_next();
                 self.process(t, ev);
                 true
             }
             None => false,
+        }
+    }
+
+    /// Asks the cache for what the next packet's receiver will touch (its protocol state, status,
+    /// uplink, position and metrics record) while this event is handled: at 100,000 nodes and
+    /// more each is a miss. Only a hint (see [`super::prefetch`]): it changes nothing.
+    #[inline(always)]
+    fn prefetch_next(&self) {
+        if let Some(Event::Arrive { to, msg, .. } | Event::Downlink { to, msg, .. }) = self.queue.peek() {
+            let i = *to as usize;
+            prefetch_at(&self.nodes, i);
+            prefetch_at(&self.alive, i);
+            prefetch_at(&self.crash_time, i);
+            self.net.prefetch(*to);
+            self.metrics.prefetch(*to, msg.msg());
         }
     }
 
