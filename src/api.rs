@@ -19,7 +19,7 @@
 //! the same module in a Web Worker and drives the class there.
 
 use crate::engine::{self, FlightView, NodeState};
-use crate::metrics::Counters;
+use crate::metrics::{Chart, Counters};
 use crate::protocol::PacketKind;
 use crate::scenario::{link, Limits, Scenario, ScenarioError};
 use crate::sim::SimDuration;
@@ -167,19 +167,41 @@ struct CountersJs {
     sent: BTreeMap<&'static str, u64>,
     lost: u64,
     deliveries: u64,
+    made: u64,
+    owed: u64,
     events: u64,
     now_ms: f64,
 }
 
 impl CountersJs {
-    fn new(c: &Counters, now_ms: f64) -> Self {
+    fn new(c: &Counters, (made, owed): (u64, u64), now_ms: f64) -> Self {
         CountersJs {
             sent: PacketKind::ALL.iter().map(|k| (k.name(), c.sent[*k as usize])).collect(),
             lost: c.lost,
             deliveries: c.deliveries,
+            made,
+            owed,
             events: c.events,
             now_ms,
         }
+    }
+}
+
+/// The time series in columns, as `chart()` returns it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChartJs {
+    column_ms: f64,
+    sent: BTreeMap<&'static str, Vec<u64>>,
+    lost: Vec<u64>,
+    deliveries: Vec<u64>,
+}
+
+impl ChartJs {
+    fn new(c: Chart) -> Self {
+        let sent =
+            PacketKind::ALL.iter().map(|k| (k.name(), c.sent.iter().map(|col| col[*k as usize]).collect())).collect();
+        ChartJs { column_ms: c.column_ms, sent, lost: c.lost, deliveries: c.deliveries }
     }
 }
 
@@ -328,11 +350,37 @@ impl Simulation {
     }
 
     /// The cheap counters the page polls:
-    /// `{ sent: {ack, data, ...every packet kind}, lost, deliveries, events, nowMs }`. `deliveries`
-    /// counts every first delivery to a receiver, while the report's `deliveries` counts only
-    /// those owed (to members when the message went out): they differ when nodes join or leave.
+    /// `{ sent: {ack, data, ...every packet kind}, lost, deliveries, made, owed, events, nowMs }`.
+    /// `deliveries` counts every first delivery to a receiver; `made` and `owed` count as the
+    /// report does (its `deliveries` and `expected_deliveries` as of now): only deliveries owed,
+    /// to members when the message went out and live now. They differ when nodes join, leave or
+    /// crash.
     pub fn counters(&self) -> Result<JsValue, JsError> {
-        to_js(&CountersJs::new(&self.sim.counters(), self.now_ms()))
+        to_js(&CountersJs::new(&self.sim.counters(), self.sim.owed(), self.now_ms()))
+    }
+
+    /// Starts recording the time series (packets sent by kind, lost, arrivals, deliveries and
+    /// duplicates per bucket of `bucketMs` simulated milliseconds, widened to fit the run in
+    /// 10,000 buckets) from now on; `metrics()` then carries it as `series`, as `mcast run
+    /// --series` does. Returns the bucket width used. Call it before stepping to cover the run.
+    #[wasm_bindgen(js_name = recordSeries)]
+    pub fn record_series(&mut self, bucket_ms: f64) -> Result<f64, JsError> {
+        if !(bucket_ms.is_finite() && bucket_ms >= 0.001) {
+            return Err(JsError::new(&format!(
+                "bucketMs: must be a number of milliseconds, at least 0.001, got {bucket_ms}"
+            )));
+        }
+        Ok(self.sim.record_series(SimDuration::from_ms_f64(bucket_ms)).as_ms_f64())
+    }
+
+    /// The time series so far summed into at most `columns` columns, for a live chart:
+    /// `{ columnMs, sent: {data: [...], ...every kind}, lost: [...], deliveries: [...] }`, or
+    /// `null` unless `recordSeries()` was called.
+    pub fn chart(&self, columns: u32) -> Result<JsValue, JsError> {
+        match self.sim.chart(columns.clamp(1, 10_000) as usize) {
+            Some(c) => to_js(&ChartJs::new(c)),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// The trace hash so far: 16 hex digits, equal to the CLI's for the same scenario.

@@ -472,3 +472,33 @@ test('a worker whose first message lacks the module URLs answers with an error',
   assert.match(r.message, /js.*wasm/);
   assert.deepEqual(page.errors, []);
 });
+
+test('recordSeries() puts the time series in metrics(); chart() sums it into columns; counters() has made / owed', async () => {
+  const scenario = JSON.parse(readFileSync(join(scenarioDir, 'churn.json'), 'utf8'));
+  const out = await page.evaluate((s) => {
+    const sim = new window.wasmBindings.Simulation(s);
+    const before = sim.chart(10);
+    const width = sim.recordSeries(5);
+    let bad = null;
+    try { sim.recordSeries(Number.NaN); } catch (e) { bad = e.message; }
+    sim.step(200);
+    const early = sim.chart(10);
+    sim.runToEnd();
+    const r = { before, width, bad, early, chart: sim.chart(40), counters: sim.counters(), metrics: sim.metrics() };
+    sim.free();
+    return r;
+  }, scenario);
+  assert.equal(out.before, null, 'no chart without recordSeries()');
+  assert.ok(out.width >= 5, `bucket width ${out.width}`);
+  assert.match(out.bad, /^bucketMs: /);
+  assert.ok(out.early.deliveries.length <= 10 && out.early.columnMs >= 5);
+  const sum = (a) => a.reduce((x, y) => x + y, 0);
+  const series = out.metrics.series;
+  assert.ok(series, 'metrics() carries the series');
+  assert.equal(sum(series.deliveries), out.counters.deliveries, 'every first delivery is in the series');
+  assert.ok(out.chart.deliveries.length <= 40);
+  assert.equal(sum(out.chart.deliveries), sum(series.deliveries), 'the chart sums the same buckets');
+  assert.equal(sum(out.chart.sent.data), sum(series.sent.data.slice(0, out.chart.deliveries.length * out.chart.columnMs / series.bucket_ms)));
+  assert.equal(out.counters.made, out.metrics.deliveries);
+  assert.equal(out.counters.owed, out.metrics.expected_deliveries);
+});
