@@ -62,6 +62,10 @@ pub enum Msg {
     LoadFragment,
     /// Close the error banner.
     Dismiss,
+    /// Run the scenario under every protocol and show the table.
+    Compare,
+    /// Close the comparison table.
+    CloseCompare,
     /// The canvas was clicked at this point (CSS pixels from its top-left corner).
     CanvasClick(f64, f64),
 }
@@ -96,6 +100,8 @@ pub struct App {
     pub(super) chart_canvas: NodeRef,
     /// The run's results, once it is over.
     pub(super) summary: Option<Summary>,
+    /// The scenario under every protocol, while the table is open.
+    pub(super) comparison: Option<super::compare::Comparison>,
     pub(super) send: Callback<Msg>,
     frame: Option<AnimationFrame>,
     last_ts: Option<f64>,
@@ -141,6 +147,7 @@ impl App {
                 self.prev_up.clear();
                 self.attached_at.clear();
                 self.summary = None;
+                self.comparison = None;
                 self.dirty = true;
             }
             Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
@@ -386,6 +393,7 @@ impl Component for App {
             canvas: NodeRef::default(),
             chart_canvas: NodeRef::default(),
             summary: None,
+            comparison: None,
             send: ctx.link().callback(|m: Msg| m),
             frame: None,
             last_ts: None,
@@ -458,6 +466,8 @@ impl Component for App {
                 }
             }
             Msg::Dismiss => self.error = None,
+            Msg::Compare => self.comparison = Some(super::compare::run(&self.scenario)),
+            Msg::CloseCompare => self.comparison = None,
             Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }
         self.draw();

@@ -5,6 +5,7 @@
 mod app;
 mod canvas;
 mod chart;
+mod compare;
 mod dom;
 mod gallery;
 mod params;

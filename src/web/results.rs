@@ -46,6 +46,18 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// Every figure as `(id, label, value)`.
+    pub fn items(&self) -> &[(&'static str, &'static str, String)] {
+        &self.0
+    }
+
+    /// The value of figure `id`.
+    pub fn value(&self, id: &str) -> Option<&str> {
+        self.0.iter().find(|(i, _, _)| *i == id).map(|(_, _, v)| v.as_str())
+    }
+}
+
 /// The results panel: the figures, or a line saying they come at the end.
 pub fn view(summary: Option<&Summary>) -> Html {
     html! {

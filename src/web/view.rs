@@ -110,6 +110,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <button id="reset" onclick={click(|| Msg::Reset)}>{ "Reset" }</button>
                 <button id="finish" title="Run the rest at once" onclick={click(|| Msg::Finish)}>{ "End" }</button>
             </div>
+            <button id="compare-all" class="wide" title="Run this scenario to its end under every protocol and show the results side by side" onclick={click(|| Msg::Compare)}>{ "Compare all protocols" }</button>
             <label for="speed">{ "Speed (simulated time per real time)" }</label>
             <select id="speed" onchange={on_select(send, Field::Speed)}>
                 { for ["0.02", "0.1", "0.25", "1", "4", "20"].into_iter().map(|v| html! {
@@ -243,6 +244,9 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
                         <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
                             onclick={ctx.link().callback(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
                         <p class="stage-hint">{ "Click a node to crash it" }</p>
+                        if let Some(c) = &app.comparison {
+                            { super::compare::view(c, ctx.link().callback(|_| Msg::CloseCompare)) }
+                        }
                     </div>
                     <div class="chart-strip">
                         <canvas id="chart" ref={app.chart_canvas.clone()}

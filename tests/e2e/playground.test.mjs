@@ -343,3 +343,27 @@ test('native multicast: SRM packets leave once, and messages complete sooner tha
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('compare all protocols: the same scenario under each family, side by side, yours highlighted', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#group-size', 200);
+  await setControl(page, '#loss', 10);
+  await setControl(page, '#messages', 2);
+  await page.click('#compare-all');
+  await page.waitForSelector('#compare table', { timeout: 60000 });
+  const table = await page.$$eval('#compare tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
+  const head = table[0].slice(1);
+  assert.deepEqual(head.map((h) => h.replace(' (yours)', '')), ['centralized', 'centralized with ACKs', 'tree with hop-by-hop NAKs', 'SRM', 'RMTP']);
+  assert.ok(head[0].endsWith('(yours)'), `the user's protocol is marked: ${head}`);
+  const delivered = table.find((r) => r[0] === 'Delivered').slice(1);
+  assert.ok(!delivered[0].startsWith('100.0'), `centralized without ACKs loses about 10 %: ${delivered}`);
+  for (const d of delivered.slice(1)) assert.match(d, /^100\.0 % of 398$/, `every reliable protocol delivers everything: ${delivered}`);
+  await screenshot(page, 'compare-all');
+  // The user's column is the run the page itself makes.
+  await page.click('#compare-close');
+  assert.equal(await page.$('#compare'), null);
+  await finish(page);
+  assert.equal(await page.textContent('#result-delivered'), delivered[0]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
