@@ -12,6 +12,8 @@ use yew::{Callback, Component, Context, Html, NodeRef};
 
 /// How long a re-attached edge stays bright, in page milliseconds.
 const FRESH_EDGE_MS: f64 = 2500.0;
+/// Events a comparison of every protocol runs per animation frame (a few tens of milliseconds).
+const COMPARE_EVENTS_PER_FRAME: u64 = 60_000;
 
 /// A control the user can change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,6 +322,12 @@ impl App {
     fn on_frame(&mut self, ctx: &Context<Self>, ts: f64) -> bool {
         let dt = self.last_ts.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
+        // A comparison in progress takes a slice of events per frame, so the page stays live.
+        let mut compared = false;
+        if let Some(c) = self.comparison.as_mut().filter(|c| !c.is_done()) {
+            c.advance(COMPARE_EVENTS_PER_FRAME);
+            compared = true;
+        }
         if self.playing {
             if self.sim.is_done() {
                 self.playing = false;
@@ -352,7 +360,8 @@ impl App {
             self.after_progress();
             return true;
         }
-        false
+        // Re-render the table as columns finish (Yew diffs it; cheap).
+        compared
     }
 }
 
@@ -466,7 +475,7 @@ impl Component for App {
                 }
             }
             Msg::Dismiss => self.error = None,
-            Msg::Compare => self.comparison = Some(super::compare::run(&self.scenario)),
+            Msg::Compare => self.comparison = Some(super::compare::Comparison::start(&self.scenario)),
             Msg::CloseCompare => self.comparison = None,
             Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }

@@ -4,20 +4,27 @@
 //! ACKs.
 
 use super::results::Summary;
-use mcast::engine;
+use mcast::engine::{self, Simulation};
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::scenario::{Limits, ProtocolSpec, Scenario};
 use yew::{html, Callback, Html, MouseEvent};
 
-/// One column: the protocol's label, whether it is the user's configuration, its results.
+/// One column: the protocol's label, whether it is the user's configuration, the scenario it
+/// runs, and its results once the run is over.
 pub struct Column {
     label: &'static str,
     yours: bool,
-    result: Result<Summary, String>,
+    scenario: Scenario,
+    result: Option<Result<Summary, String>>,
 }
 
-/// The table's columns, in the page's protocol order.
-pub struct Comparison(Vec<Column>);
+/// The table's columns, in the page's protocol order, and the run in progress. The runs go one
+/// after another, a slice of events per animation frame ([`Comparison::advance`]), so the page
+/// stays responsive while a large group is compared.
+pub struct Comparison {
+    columns: Vec<Column>,
+    running: Option<(usize, Box<dyn Simulation>)>,
+}
 
 /// The protocols compared: each family with its defaults, and centralized with ACKs too.
 fn contenders() -> Vec<ProtocolSpec> {
@@ -26,46 +33,64 @@ fn contenders() -> Vec<ProtocolSpec> {
     all
 }
 
-/// Runs `scenario` under every contender, the user's own configuration in place of the default
-/// it resembles most (same family; for centralized, the same ACK setting).
-pub fn run(scenario: &Scenario) -> Comparison {
-    let mine = &scenario.protocol;
-    let same = |p: &ProtocolSpec| match (p, mine) {
-        (ProtocolSpec::Centralized(a), ProtocolSpec::Centralized(b)) => a.reliable == b.reliable,
-        _ => p.kind() == mine.kind(),
-    };
-    let columns = contenders()
-        .into_iter()
-        .map(|p| {
-            let yours = same(&p);
-            let mut s = scenario.clone();
-            if !yours {
-                s.protocol = p;
+impl Comparison {
+    /// Sets up a run of `scenario` under every contender, the user's own configuration in place
+    /// of the default it resembles most (same family; for centralized, the same ACK setting).
+    pub fn start(scenario: &Scenario) -> Comparison {
+        let mine = &scenario.protocol;
+        let same = |p: &ProtocolSpec| match (p, mine) {
+            (ProtocolSpec::Centralized(a), ProtocolSpec::Centralized(b)) => a.reliable == b.reliable,
+            _ => p.kind() == mine.kind(),
+        };
+        let columns = contenders()
+            .into_iter()
+            .map(|p| {
+                let yours = same(&p);
+                let mut s = scenario.clone();
+                if !yours {
+                    s.protocol = p;
+                }
+                Column { label: s.protocol.label(), yours, scenario: s, result: None }
+            })
+            .collect();
+        Comparison { columns, running: None }
+    }
+
+    /// Whether every run is over.
+    pub fn is_done(&self) -> bool {
+        self.columns.iter().all(|c| c.result.is_some())
+    }
+
+    /// Runs at most `budget` more events, starting the next protocol's run when one ends.
+    pub fn advance(&mut self, mut budget: u64) {
+        while budget > 0 {
+            if self.running.is_none() {
+                let Some(i) = self.columns.iter().position(|c| c.result.is_none()) else { return };
+                let s = &self.columns[i].scenario;
+                match s.validate(&Limits::BROWSER).and_then(|()| engine::build(s)) {
+                    Ok(sim) => self.running = Some((i, sim)),
+                    Err(e) => {
+                        self.columns[i].result = Some(Err(e.to_string()));
+                        continue;
+                    }
+                }
             }
-            let result = s
-                .validate(&Limits::BROWSER)
-                .and_then(|()| engine::build(&s))
-                .map(|mut sim| {
-                    sim.run_to_end();
-                    Summary::of(&sim.report())
-                })
-                .map_err(|e| e.to_string());
-            Column { label: s.protocol.label(), yours, result }
-        })
-        .collect();
-    Comparison(columns)
+            let Some((i, sim)) = &mut self.running else { return };
+            budget = budget.saturating_sub(sim.run_steps(budget).max(1));
+            if sim.is_done() {
+                self.columns[*i].result = Some(Ok(Summary::of(&sim.report())));
+                self.running = None;
+            }
+        }
+    }
 }
 
 /// The table over the canvas, with a button that closes it.
 pub fn view(c: &Comparison, close: Callback<MouseEvent>) -> Html {
-    let Comparison(columns) = c;
-    let rows: Vec<(&'static str, &'static str)> = columns
-        .iter()
-        .find_map(|col| col.result.as_ref().ok())
-        .map(|s| s.items().iter().map(|(id, label, _)| (*id, *label)).collect())
-        .unwrap_or_default();
+    let columns = &c.columns;
+    let rows = Summary::labels();
     html! {
-        <div class="compare" id="compare" role="dialog" aria-label="Every protocol on this scenario">
+        <div class="compare" id="compare" role="dialog" aria-label="Every protocol on this scenario" data-done={c.is_done().to_string()}>
             <div class="compare-head">
                 <h2>{ "Every protocol on this network, group, workload and seed" }</h2>
                 <button id="compare-close" aria-label="Close" onclick={close}>{ "×" }</button>
@@ -89,8 +114,10 @@ pub fn view(c: &Comparison, close: Callback<MouseEvent>) -> Html {
                             { for columns.iter().map(|col| html! {
                                 <td class={if col.yours { "yours" } else { "" }}>
                                     { match &col.result {
-                                        Ok(s) => s.value(id).unwrap_or("–").to_string(),
-                                        Err(e) => if *id == "delivered" { e.clone() } else { String::new() },
+                                        Some(Ok(s)) => s.value(id).unwrap_or("–").to_string(),
+                                        Some(Err(e)) => if *id == "delivered" { e.clone() } else { String::new() },
+                                        None if *id == "delivered" => "running…".to_string(),
+                                        None => String::new(),
                                     } }
                                 </td>
                             }) }

@@ -4,6 +4,19 @@
 use mcast::metrics::Report;
 use yew::{html, Html};
 
+/// The figures, `(id, label)`, in the order shown.
+const FIGURES: [(&str, &str); 9] = [
+    ("delivered", "Delivered"),
+    ("complete", "Messages complete"),
+    ("completion", "Completion p50 / max"),
+    ("latency", "Latency p50 / p99"),
+    ("payload", "Payload pkts / delivery"),
+    ("control", "Control pkts / delivery"),
+    ("rmr", "RMR (redundancy)"),
+    ("duplicates", "Duplicates received"),
+    ("implosion", "Peak in per 100 ms"),
+];
+
 /// The figures shown, each `(id, label, value)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary(Vec<(&'static str, &'static str, String)>);
@@ -28,28 +41,25 @@ impl Summary {
             Some(n) => format!("{} at node {n}", r.implosion.packets),
             None => "–".to_string(),
         };
-        Summary(vec![
-            ("delivered", "Delivered", format!("{:.1} % of {}", r.delivered_ratio * 100.0, r.expected_deliveries)),
-            ("complete", "Messages complete", format!("{} of {}", c.complete, c.complete + c.incomplete)),
-            ("completion", "Completion p50 / max", format!("{} / {}", ms(c.p50), ms(c.max))),
-            (
-                "latency",
-                "Latency p50 / p99",
-                format!("{} / {}", ms(Some(r.latency_ms.p50)), ms(Some(r.latency_ms.p99))),
-            ),
-            ("payload", "Payload pkts / delivery", per_delivery(t.payload_packets)),
-            ("control", "Control pkts / delivery", per_delivery(t.control_packets)),
-            ("rmr", "RMR (redundancy)", r.rmr.map_or_else(|| "–".to_string(), |v| format!("{v:.3}"))),
-            ("duplicates", "Duplicates received", r.duplicates_received.to_string()),
-            ("implosion", "Peak in per 100 ms", implosion),
-        ])
+        let values = [
+            format!("{:.1} % of {}", r.delivered_ratio * 100.0, r.expected_deliveries),
+            format!("{} of {}", c.complete, c.complete + c.incomplete),
+            format!("{} / {}", ms(c.p50), ms(c.max)),
+            format!("{} / {}", ms(Some(r.latency_ms.p50)), ms(Some(r.latency_ms.p99))),
+            per_delivery(t.payload_packets),
+            per_delivery(t.control_packets),
+            r.rmr.map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
+            r.duplicates_received.to_string(),
+            implosion,
+        ];
+        Summary(FIGURES.iter().zip(values).map(|(&(id, label), v)| (id, label, v)).collect())
     }
 }
 
 impl Summary {
-    /// Every figure as `(id, label, value)`.
-    pub fn items(&self) -> &[(&'static str, &'static str, String)] {
-        &self.0
+    /// Every figure's `(id, label)`, in the order shown.
+    pub fn labels() -> &'static [(&'static str, &'static str)] {
+        &FIGURES
     }
 
     /// The value of figure `id`.

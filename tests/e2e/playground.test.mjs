@@ -350,7 +350,7 @@ test('compare all protocols: the same scenario under each family, side by side, 
   await setControl(page, '#loss', 10);
   await setControl(page, '#messages', 2);
   await page.click('#compare-all');
-  await page.waitForSelector('#compare table', { timeout: 60000 });
+  await page.waitForSelector('#compare[data-done="true"]', { timeout: 60000 });
   const table = await page.$$eval('#compare tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
   const head = table[0].slice(1);
   assert.deepEqual(head.map((h) => h.replace(' (yours)', '')), ['centralized', 'centralized with ACKs', 'tree with hop-by-hop NAKs', 'SRM', 'RMTP']);
