@@ -304,6 +304,12 @@ impl Network {
         }
         let depart = free.max(now) + tx_time(bytes, rate);
         self.uplink_free_at[from as usize] = depart;
+        self.on_the_wire(depart, from, to)
+    }
+
+    /// What becomes of a packet that left `from`'s uplink at `depart` for `to`: partitions (tested
+    /// at the departure), loss, then latency and jitter.
+    fn on_the_wire(&mut self, depart: SimTime, from: u32, to: u32) -> Transmission {
         if self.partitioned(depart, from, to) {
             let arrive = depart + self.base_latency(from, to);
             return Transmission { depart, arrive, fate: Fate::Partitioned };
@@ -343,15 +349,7 @@ impl Network {
         if first.fate == Fate::UplinkFull {
             return first;
         }
-        let depart = first.depart;
-        if self.partitioned(depart, from, to) {
-            let arrive = depart + self.base_latency(from, to);
-            return Transmission { depart, arrive, fate: Fate::Partitioned };
-        }
-        let lost = self.lost(from, to);
-        let jitter = if self.jitter_us == 0 { 0 } else { self.rng.random_range(0..=self.jitter_us) };
-        let arrive = depart + self.base_latency(from, to) + SimDuration(jitter);
-        Transmission { depart, arrive, fate: if lost { Fate::Lost } else { Fate::Arrives } }
+        self.on_the_wire(first.depart, from, to)
     }
 
     /// Rounds mode: no bandwidth, latency or jitter; the packet arrives at the next boundary.
