@@ -293,6 +293,18 @@ impl<'a, M, T> Context<'a, M, T> {
         self.out.push(Output::Copy { to, msg });
     }
 
+    /// Multicasts one packet to every node of `to`, in order: a [`Context::send`] to the first,
+    /// a [`Context::send_copy`] to each of the others; `msg` makes each receiver's copy.
+    pub fn multicast(&mut self, to: impl IntoIterator<Item = NodeId>, mut msg: impl FnMut(NodeId) -> M) {
+        let mut to = to.into_iter();
+        if let Some(first) = to.next() {
+            self.send(first, msg(first));
+        }
+        for n in to {
+            self.send_copy(n, msg(n));
+        }
+    }
+
     /// Sets a timer that fires after `after`.
     pub fn set_timer(&mut self, after: SimDuration, timer: T) {
         self.out.push(Output::SetTimer { after, timer });

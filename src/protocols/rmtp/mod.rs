@@ -551,13 +551,7 @@ impl Rmtp {
         let hearing = hub.quiet <= linger;
         if hearing && hub.last_advert.is_none_or(|t| cx.now().since(t) >= advert) {
             hub.last_advert = Some(cx.now());
-            for (i, &n) in hub.members.keys().enumerate() {
-                if i == 0 {
-                    cx.send(n, Msg::Advert { high, bytes });
-                } else {
-                    cx.send_copy(n, Msg::Advert { high, bytes });
-                }
-            }
+            cx.multicast(hub.members.keys().copied(), |_| Msg::Advert { high, bytes });
         }
         let pending = self.repair_round(high, cx);
         hearing || pending
@@ -628,13 +622,7 @@ impl Rmtp {
         for &s in &multicast {
             if let Some(p) = hub.holds(s) {
                 self.stats.multicast_repairs += 1;
-                for (i, &n) in hub.members.keys().enumerate() {
-                    if i == 0 {
-                        cx.send(n, packet(s, p));
-                    } else {
-                        cx.send_copy(n, packet(s, p));
-                    }
-                }
+                cx.multicast(hub.members.keys().copied(), |_| packet(s, p));
             }
         }
         for (n, list) in wants {
@@ -693,31 +681,11 @@ impl Rmtp {
         src.sent += 1;
         hub.cache.push(Some(Cached { id, bytes, at: now }));
         let msg = Msg::Data { seq, id, bytes };
-        // The DRs first: they repair their regions, so they should hold the data soonest. One
-        // multicast packet: the first copy a send, the others copies of it.
-        let mut first = true;
-        let mut send = |to: NodeId, cx: &mut Context<'_, Msg, Timer>| {
-            if std::mem::take(&mut first) {
-                cx.send(to, msg.clone());
-            } else {
-                cx.send_copy(to, msg.clone());
-            }
-        };
-        for &d in &c.drs {
-            if bit(&src.recipients, d) {
-                send(d, cx);
-            }
-        }
-        for (w, &word) in src.recipients.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let to = w as u32 * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                if !c.is_dr(to) {
-                    send(to, cx);
-                }
-            }
-        }
+        // One multicast packet, the DRs first: they repair their regions, so they should hold
+        // the data soonest.
+        let recipients = &src.recipients;
+        let others = (0..recipients.len() as u32 * 64).filter(|&n| bit(recipients, n) && !c.is_dr(n));
+        cx.multicast(c.drs.iter().copied().filter(|&d| bit(recipients, d)).chain(others), |_| msg.clone());
     }
 
     fn on_app_send(&mut self, id: MsgId, payload: u32, cx: &mut Context<'_, Msg, Timer>) {

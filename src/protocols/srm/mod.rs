@@ -359,33 +359,29 @@ impl Srm {
     }
 
     /// Sends `msg` to every member this node knows.
-    /// One packet: the first copy a send, the others copies of it (see [`Context::send_copy`]).
+    /// Sends `msg` to every member this node knows, as one multicast packet.
     fn multicast(&self, msg: &Msg, cx: &mut Context<'_, Msg, Timer>) {
-        let mut first = true;
-        for (w, &word) in self.members.iter().enumerate() {
+        cx.multicast(self.member_ids(), |_| msg.clone());
+    }
+
+    /// The members this node knows, itself excluded, in id order.
+    fn member_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.members.iter().enumerate().flat_map(|(w, &word)| {
             let mut bits = word;
-            while bits != 0 {
-                let to = w as u32 * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                if std::mem::take(&mut first) {
-                    cx.send(to, msg.clone());
-                } else {
-                    cx.send_copy(to, msg.clone());
-                }
-            }
-        }
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let to = w as u32 * 64 + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    to
+                })
+            })
+        })
     }
 
     fn member_list(&self) -> Vec<NodeId> {
         let mut out = Vec::with_capacity(self.member_count as usize + 1);
         out.push(self.me);
-        for (w, &word) in self.members.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                out.push(w as u32 * 64 + bits.trailing_zeros());
-                bits &= bits - 1;
-            }
-        }
+        out.extend(self.member_ids());
         out
     }
 
@@ -477,20 +473,7 @@ impl Srm {
             return;
         }
         // One multicast packet (each copy carries its receiver's echo, as the paper's carries all).
-        let mut first = true;
-        for (w, &word) in self.members.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let to = w as u32 * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                let msg = self.session_for(to, now, &highest, None, false);
-                if std::mem::take(&mut first) {
-                    cx.send(to, msg);
-                } else {
-                    cx.send_copy(to, msg);
-                }
-            }
-        }
+        cx.multicast(self.member_ids(), |to| self.session_for(to, now, &highest, None, false));
         self.schedule_session(cx);
     }
 
