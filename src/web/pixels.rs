@@ -37,14 +37,82 @@ fn rgba(hex: &str) -> [u8; 4] {
     [(v >> 16) as u8, (v >> 8) as u8, v as u8, 0xff]
 }
 
-/// A frame buffer in wasm memory, with the scratch space edge selection needs.
+/// A frame buffer in wasm memory, and the edges chosen for the structure last seen.
 #[derive(Default)]
 pub struct Pixels {
     buf: Vec<u8>,
     w: usize,
     h: usize,
-    depth: Vec<u32>,
-    by_depth: Vec<(u32, u32)>,
+    /// The nodes whose edge to their upstream is drawn, chosen for `chosen_for`.
+    drawn: Vec<u32>,
+    /// The upstreams, positions and frame size `drawn` was chosen for: a structure changes far
+    /// less often than frames come, so the choice is made again only when one of them changes.
+    chosen_for: (Vec<u32>, Vec<[f64; 2]>, (usize, usize)),
+}
+
+/// Each node's depth in the structure `up` describes: 0 for a node without an upstream, and a
+/// cycle, which a frame caught mid-repair may show, cut where the walk meets itself.
+fn depths(up: &[u32]) -> Vec<u32> {
+    const UNKNOWN: u32 = u32::MAX;
+    const ON_WALK: u32 = u32::MAX - 1;
+    let mut depth = vec![UNKNOWN; up.len()];
+    let mut walk = Vec::new();
+    for start in 0..up.len() {
+        let mut v = start;
+        // Up the structure until a node whose depth is known, a root, or this walk again.
+        let base = loop {
+            match depth[v] {
+                UNKNOWN => {}
+                ON_WALK => break 0,
+                d => break d + 1,
+            }
+            match up[v] {
+                u if u == NO_UPSTREAM || u as usize >= up.len() => {
+                    depth[v] = 0;
+                    break 1;
+                }
+                u => {
+                    depth[v] = ON_WALK;
+                    walk.push(v);
+                    v = u as usize;
+                }
+            }
+        };
+        for (d, c) in (base..).zip(walk.drain(..).rev()) {
+            depth[c] = d;
+        }
+    }
+    depth
+}
+
+/// The nodes whose edge to their upstream is drawn: whole levels of the structure from the top
+/// down while their lines fit [`EDGE_PIXEL_BUDGET`] (the first level always).
+fn choose(up: &[u32], positions: &[[f64; 2]], frame: &Frame) -> Vec<u32> {
+    let depth = depths(up);
+    let mut by_depth: Vec<(u32, u32)> =
+        (0..up.len() as u32).filter(|&n| up[n as usize] != NO_UPSTREAM).map(|n| (depth[n as usize], n)).collect();
+    by_depth.sort_unstable();
+    let mut drawn = Vec::new();
+    let mut spent = 0.0;
+    for level in by_depth.chunk_by(|a, b| a.0 == b.0) {
+        let cost: f64 = level
+            .iter()
+            .filter_map(|&(_, n)| ends(positions, frame, n, up[n as usize]))
+            .map(|(a, b)| (b.0 - a.0).abs().max((b.1 - a.1).abs()))
+            .sum();
+        if spent + cost > EDGE_PIXEL_BUDGET && spent > 0.0 {
+            break;
+        }
+        spent += cost;
+        drawn.extend(level.iter().map(|&(_, n)| n));
+    }
+    drawn
+}
+
+/// The canvas ends of the edge from `n` to `up`, if both are placed.
+fn ends(positions: &[[f64; 2]], frame: &Frame, n: u32, up: u32) -> Option<((f64, f64), (f64, f64))> {
+    let (a, b) = (positions.get(n as usize)?, positions.get(up as usize)?);
+    Some((frame.at(*a), frame.at(*b)))
 }
 
 impl Pixels {
@@ -77,81 +145,24 @@ impl Pixels {
         }
     }
 
-    /// Each node's depth in the structure `up` describes (0 for a node without an upstream;
-    /// a cycle, which a frame caught mid-repair may show, is cut where it closes).
-    fn depths(&mut self, up: &[u32]) {
-        const UNKNOWN: u32 = u32::MAX;
-        self.depth.clear();
-        self.depth.resize(up.len(), UNKNOWN);
-        let mut chain = Vec::new();
-        for start in 0..up.len() {
-            let mut v = start;
-            while self.depth[v] == UNKNOWN && up[v] != NO_UPSTREAM && (up[v] as usize) < up.len() {
-                self.depth[v] = UNKNOWN - 1; // on the chain being walked
-                chain.push(v);
-                v = up[v] as usize;
-            }
-            let mut d = match self.depth[v] {
-                UNKNOWN => 0,
-                x if x == UNKNOWN - 1 => 0,
-                x => x,
-            };
-            if self.depth[v] >= UNKNOWN - 1 {
-                self.depth[v] = 0;
-            }
-            while let Some(c) = chain.pop() {
-                d += 1;
-                self.depth[c] = d;
-            }
-        }
-    }
-
-    /// Draws the structure's edges from the top level down while they fit the budget, then the
-    /// fresh ones on top.
+    /// Draws the chosen edges (chosen again if the structure, the layout or the size changed),
+    /// then the fresh ones on top.
     fn edges(&mut self, frame: &Frame, positions: &[[f64; 2]], edges: &Edges) {
-        if edges.up.iter().all(|u| *u == NO_UPSTREAM) {
-            return;
+        let size = (self.w, self.h);
+        let (up, pos, at) = &self.chosen_for;
+        if up != &edges.up || pos.as_slice() != positions || *at != size {
+            self.drawn = choose(&edges.up, positions, frame);
+            self.chosen_for = (edges.up.clone(), positions.to_vec(), size);
         }
-        self.depths(&edges.up);
-        let mut by_depth = std::mem::take(&mut self.by_depth);
-        by_depth.clear();
-        by_depth.extend(
-            edges.up.iter().enumerate().filter(|(_, u)| **u != NO_UPSTREAM).map(|(n, _)| (self.depth[n], n as u32)),
-        );
-        by_depth.sort_unstable();
-        let length = |n: u32, up: u32| {
-            let (a, b) = (positions.get(n as usize), positions.get(up as usize));
-            a.zip(b).map(|(a, b)| (frame.at(*a), frame.at(*b)))
-        };
-        let mut spent = 0.0;
-        let mut level = by_depth.first().map_or(0, |e| e.0);
-        let mut level_start = 0;
-        for i in 0..=by_depth.len() {
-            if i == by_depth.len() || by_depth[i].0 != level {
-                // A whole level, or nothing of it.
-                let cost: f64 = by_depth[level_start..i]
-                    .iter()
-                    .filter_map(|&(_, n)| length(n, edges.up[n as usize]))
-                    .map(|(a, b)| (b.0 - a.0).abs().max((b.1 - a.1).abs()))
-                    .sum();
-                if spent + cost > EDGE_PIXEL_BUDGET && spent > 0.0 {
-                    break;
-                }
-                spent += cost;
-                for &(_, n) in &by_depth[level_start..i] {
-                    if let Some((a, b)) = length(n, edges.up[n as usize]) {
-                        self.line(a, b, EDGE);
-                    }
-                }
-                if i < by_depth.len() {
-                    (level, level_start) = (by_depth[i].0, i);
-                }
+        for i in 0..self.drawn.len() {
+            let n = self.drawn[i];
+            if let Some((a, b)) = ends(positions, frame, n, edges.up[n as usize]) {
+                self.line(a, b, EDGE);
             }
         }
-        self.by_depth = by_depth;
         for &(n, bright) in &edges.fresh {
             let Some(&up) = edges.up.get(n as usize).filter(|u| **u != NO_UPSTREAM) else { continue };
-            if let Some((a, b)) = length(n, up) {
+            if let Some((a, b)) = ends(positions, frame, n, up) {
                 let colour = blend(BACKGROUND, FRESH, bright.clamp(0.0, 1.0));
                 for (ox, oy) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)] {
                     self.line((a.0 + ox, a.1 + oy), (b.0 + ox, b.1 + oy), colour);
