@@ -247,7 +247,7 @@ impl App {
     /// replays it) and the run is rebuilt and fast-forwarded to this moment, so what plays on is
     /// exactly the replay of the new scenario.
     fn crash_at(&mut self, css: (f64, f64)) {
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+        let dpr = dom::pixel_ratio();
         let Some(node) = canvas::node_at(self.canvas_size, self.sim.positions(), (css.0 * dpr, css.1 * dpr)) else {
             return;
         };
@@ -276,7 +276,7 @@ impl App {
         let (Some(ctx), Some(series)) = (dom::context_2d(&el), self.sim.chart(chart::COLUMNS)) else {
             return;
         };
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+        let dpr = dom::pixel_ratio();
         chart::draw(&ctx, size, &series, self.shown.owed.1, dpr);
     }
 
@@ -323,11 +323,8 @@ impl App {
         let dt = self.last_ts.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
         // A comparison in progress takes a slice of events per frame, so the page stays live.
-        let mut compared = false;
-        if let Some(c) = self.comparison.as_mut().filter(|c| !c.is_done()) {
-            c.advance(COMPARE_EVENTS_PER_FRAME);
-            compared = true;
-        }
+        let compared =
+            self.comparison.as_mut().filter(|c| !c.is_done()).is_some_and(|c| c.advance(COMPARE_EVENTS_PER_FRAME));
         if self.playing {
             if self.sim.is_done() {
                 self.playing = false;
@@ -339,7 +336,7 @@ impl App {
         }
         if let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
             let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
-            let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+            let dpr = dom::pixel_ratio();
             if ((w * dpr) as u32, (h * dpr) as u32) != (self.canvas_size.0 as u32, self.canvas_size.1 as u32) {
                 self.dirty = true;
             }
@@ -360,7 +357,7 @@ impl App {
             self.after_progress();
             return true;
         }
-        // Re-render the table as columns finish (Yew diffs it; cheap).
+        // The table is drawn again when a column has its results.
         compared
     }
 }

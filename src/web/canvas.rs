@@ -2,6 +2,7 @@
 //! flight coloured by kind. Everything of one colour goes into one path, so a frame costs a
 //! handful of fill calls however many nodes there are.
 
+use super::dom;
 use mcast::engine::{FlightView, NodeState, NO_UPSTREAM};
 use mcast::protocol::PacketKind;
 use std::f64::consts::TAU;
@@ -93,7 +94,7 @@ pub fn node_at(size: (f64, f64), positions: &[[f64; 2]], (x, y): (f64, f64)) -> 
 
 /// Makes the canvas's pixel size match its displayed size; returns the size in pixels.
 pub fn fit(canvas: &HtmlCanvasElement) -> (f64, f64) {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let dpr = dom::pixel_ratio();
     let (w, h) = ((canvas.client_width() as f64 * dpr) as u32, (canvas.client_height() as f64 * dpr) as u32);
     if w > 0 && h > 0 && (canvas.width() != w || canvas.height() != h) {
         canvas.set_width(w);

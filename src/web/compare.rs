@@ -62,26 +62,31 @@ impl Comparison {
     }
 
     /// Runs at most `budget` more events, starting the next protocol's run when one ends.
-    pub fn advance(&mut self, mut budget: u64) {
+    /// Returns whether a column got its results (the table then needs drawing again).
+    pub fn advance(&mut self, mut budget: u64) -> bool {
+        let mut finished = false;
         while budget > 0 {
             if self.running.is_none() {
-                let Some(i) = self.columns.iter().position(|c| c.result.is_none()) else { return };
+                let Some(i) = self.columns.iter().position(|c| c.result.is_none()) else { break };
                 let s = &self.columns[i].scenario;
                 match s.validate(&Limits::BROWSER).and_then(|()| engine::build(s)) {
                     Ok(sim) => self.running = Some((i, sim)),
                     Err(e) => {
                         self.columns[i].result = Some(Err(e.to_string()));
+                        finished = true;
                         continue;
                     }
                 }
             }
-            let Some((i, sim)) = &mut self.running else { return };
+            let Some((i, sim)) = &mut self.running else { break };
             budget = budget.saturating_sub(sim.run_steps(budget).max(1));
             if sim.is_done() {
                 self.columns[*i].result = Some(Ok(Summary::of(&sim.report())));
                 self.running = None;
+                finished = true;
             }
         }
+        finished
     }
 }
 

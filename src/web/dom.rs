@@ -44,7 +44,12 @@ pub fn random_seed() -> u64 {
     u64::from_le_bytes(b) >> 11
 }
 
-/// The 2D context of `canvas`.
+/// The device pixel ratio, clamped to 1..=3 (canvases are sized in device pixels).
+pub fn pixel_ratio() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0)
+}
+
+/// The 2D context of `canvas`, if it has one.
 pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
 }
