@@ -22,7 +22,7 @@ use crate::engine::{self, FlightView, NodeState};
 use crate::metrics::{Chart, Counters};
 use crate::protocol::PacketKind;
 use crate::scenario::{link, Limits, Scenario, ScenarioError};
-use crate::sim::SimDuration;
+use crate::time::SimDuration;
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
 use std::collections::BTreeMap;

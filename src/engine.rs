@@ -11,9 +11,10 @@ use crate::protocols::srm::Srm;
 use crate::protocols::tree::{Tree, TreeSetup};
 use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
 use crate::sim::faults::Status;
+use crate::sim::layout;
 use crate::sim::network::Network;
 use crate::sim::world::{Setup, World};
-use crate::sim::{layout, SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 
 /// How a node looks in the view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,5 +13,7 @@ pub mod engine;
 pub mod metrics;
 pub mod protocol;
 pub mod protocols;
+pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod time;

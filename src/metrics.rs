@@ -26,7 +26,7 @@ pub use series::{Chart, Series, MAX_BUCKETS};
 pub use stream::{Spread, StreamReport};
 
 use crate::protocol::{MsgId, NodeId, PacketKind};
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

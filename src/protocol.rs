@@ -11,9 +11,9 @@
 //! Timers are never cancelled: a protocol that no longer wants a timer ignores it when it fires,
 //! recognising it as stale by the data the timer carries.
 
+use crate::rng::{self, SimRng, Stream};
 use crate::sim::network::Network;
-use crate::sim::rng::{self, SimRng, Stream};
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
 

@@ -3,10 +3,10 @@
 
 use mcast::engine::{self, Simulation};
 use mcast::protocols::centralized::CentralizedConfig;
+use mcast::rng::{stream, Stream};
 use mcast::scenario::link;
 use mcast::scenario::{FaultSpec, Layout, Limits, ProtocolSpec, Scenario};
-use mcast::sim::rng::{stream, Stream};
-use mcast::sim::SimTime;
+use mcast::time::SimTime;
 use rand::Rng;
 
 fn scenario_file(name: &str) -> Scenario {

@@ -16,7 +16,7 @@ use mcast::scenario::{
 };
 use mcast::sim::faults::{Fault, Status};
 use mcast::sim::world::World;
-use mcast::sim::{SimDuration, SimTime};
+use mcast::time::{SimDuration, SimTime};
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios

@@ -5,9 +5,9 @@ mod common;
 
 use mcast::protocol::{Context, Input, MsgId, NodeId, Output, PacketKind, Wire};
 use mcast::protocols::centralized::{CentralizedConfig, Msg, Timer};
+use mcast::rng::{stream, SimRng, Stream};
 use mcast::sim::queue::EventQueue;
-use mcast::sim::rng::{stream, SimRng, Stream};
-use mcast::sim::{SimDuration, SimTime};
+use mcast::time::{SimDuration, SimTime};
 use rand::RngCore;
 
 // ---------------------------------------------------------------------------------------------

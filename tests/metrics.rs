@@ -7,9 +7,10 @@ use mcast::metrics::{Report, IMPLOSION_BUCKET_US, PER_MESSAGE_CAP};
 use mcast::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::scenario::{GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION};
+use mcast::sim::layout;
 use mcast::sim::network::Network;
 use mcast::sim::world::{Setup, World};
-use mcast::sim::{layout, SimDuration, SimTime};
+use mcast::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
 fn scenario(seed: u64, n: u32, messages: u32, network: NetworkSpec, config: CentralizedConfig) -> Scenario {

@@ -10,9 +10,10 @@ use mcast::scenario::{
     BurstSpec, GroupSpec, Layout, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, ProtocolSpec,
     RegionsSpec, Scenario, WanLatency, WorkloadSpec, SCENARIO_VERSION,
 };
+use mcast::sim::layout;
 use mcast::sim::network::{Fate, Network};
 use mcast::sim::world::World;
-use mcast::sim::{layout, SimTime};
+use mcast::time::SimTime;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

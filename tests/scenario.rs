@@ -4,9 +4,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use mcast::protocols::centralized::CentralizedConfig;
+use mcast::rng::{stream, Stream};
 use mcast::scenario::link::{self, MAX_JSON_BYTES};
 use mcast::scenario::{FaultSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
-use mcast::sim::rng::{stream, Stream};
 use rand::Rng;
 use serde_json::{json, Value};
 

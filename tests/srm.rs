@@ -10,7 +10,7 @@ use mcast::scenario::{
     FaultSpec, GroupSpec, Layout, NetworkSpec, PartitionSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
 };
 use mcast::sim::world::World;
-use mcast::sim::SimDuration;
+use mcast::time::SimDuration;
 
 /// Data starts here, after two session rounds have measured every distance.
 const START_MS: f64 = 3000.0;

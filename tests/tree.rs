@@ -11,8 +11,8 @@ use mcast::scenario::{
     FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
 };
 use mcast::sim::faults::Status;
-use mcast::sim::time::SimDuration;
 use mcast::sim::world::World;
+use mcast::time::SimDuration;
 
 fn config(topology: Topology, reliability: Reliability, fanout: u32) -> TreeConfig {
     TreeConfig { topology, reliability, fanout, ..TreeConfig::default() }
@@ -307,7 +307,7 @@ fn longest_detached(s: &Scenario) -> (Report, u64, NodeId, usize, u32) {
     let n = w.positions().len() as NodeId;
     let (mut since, mut longest) = (vec![None::<u64>; n as usize], (0, 0));
     for t in (0..=s.duration_ms as u64).step_by(50) {
-        w.run_until(mcast::sim::time::SimTime(t * 1000));
+        w.run_until(mcast::time::SimTime(t * 1000));
         for v in (0..n).filter(|&v| v != 0) {
             if up(&w, v) && w.node(v).parent().is_none() {
                 let from = *since[v as usize].get_or_insert(t);
@@ -383,7 +383,7 @@ fn first_time(
     let n = w.positions().len();
     let mut at = vec![None; n];
     for t in (after_ms..=s.duration_ms as u64).step_by(step_ms as usize) {
-        w.run_until(mcast::sim::time::SimTime(t * 1000));
+        w.run_until(mcast::time::SimTime(t * 1000));
         for (v, at) in at.iter_mut().enumerate() {
             if at.is_none() && holds(&w, v as NodeId) {
                 *at = Some(t);

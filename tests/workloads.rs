@@ -11,7 +11,7 @@ use mcast::scenario::{
     WorkloadSpec, SCENARIO_VERSION,
 };
 use mcast::sim::world::World;
-use mcast::sim::SimTime;
+use mcast::time::SimTime;
 
 /// Every one-way trip takes exactly 1 ms; `rate` bytes per second per uplink (0 = unlimited).
 fn exact_network(rate: u64) -> NetworkSpec {

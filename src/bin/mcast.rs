@@ -15,7 +15,7 @@ mod sweep;
 
 use mcast::engine::{self, Simulation};
 use mcast::scenario::{link, Scenario, ScenarioError};
-use mcast::sim::SimDuration;
+use mcast::time::SimDuration;
 use progress::Progress;
 use std::process::ExitCode;
 

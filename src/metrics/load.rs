@@ -20,7 +20,7 @@
 //!   hop is *unknown* and counted as such rather than guessed.
 
 use crate::protocol::{MsgId, NodeId};
-use crate::sim::time::SimTime;
+use crate::time::SimTime;
 use serde::Serialize;
 
 /// The width of an implosion bucket, in microseconds (100 ms).

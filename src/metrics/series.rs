@@ -6,7 +6,7 @@
 //! the series says both widths.
 
 use crate::protocol::PacketKind;
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

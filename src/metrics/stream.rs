@@ -8,7 +8,7 @@
 
 use super::Metrics;
 use crate::protocol::NodeId;
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

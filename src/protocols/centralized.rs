@@ -32,7 +32,7 @@ use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::scenario::ScenarioError;
-use crate::sim::time::SimDuration;
+use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -20,9 +20,9 @@
 use super::validate::{ms, Limits, MAX_MS};
 use super::{Scenario, ScenarioError};
 use crate::protocol::NodeId;
+use crate::rng::{self, Stream};
 use crate::sim::faults::{Fault, FaultPlan};
-use crate::sim::rng::{self, Stream};
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use rand::{Rng, RngCore};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;

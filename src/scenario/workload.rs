@@ -14,7 +14,7 @@
 use super::validate::{ms, MAX_BYTES, MAX_MESSAGES, MAX_MS};
 use super::{GroupSpec, ScenarioError};
 use crate::protocol::NodeId;
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// The highest stream rate, in packets per second.

@@ -18,8 +18,8 @@
 //! | join | fresh | `Join`, then as usual | handled | |
 //! | leave | gone | `Leave`, then none ever | dropped, counted `to_absent` | keeps draining: the goodbye leaves |
 
-use super::time::{SimDuration, SimTime};
 use crate::protocol::NodeId;
+use crate::time::{SimDuration, SimTime};
 use std::collections::{BTreeMap, VecDeque};
 
 /// One scheduled change of one node.

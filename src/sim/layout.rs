@@ -1,7 +1,7 @@
 //! Node positions in the unit square. Distance between positions sets latency, and the page draws
 //! nodes where they sit.
 
-use super::rng::{self, Stream};
+use crate::rng::{self, Stream};
 use crate::scenario::{GroupSpec, Layout};
 use rand::Rng;
 

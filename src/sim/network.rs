@@ -39,9 +39,9 @@ mod regions;
 
 pub use regions::sector;
 
-use super::rng::{self, probability_threshold, SimRng, Stream};
-use super::time::{SimDuration, SimTime};
+use crate::rng::{self, probability_threshold, SimRng, Stream};
 use crate::scenario::{NetworkMode, NetworkSpec};
+use crate::time::{SimDuration, SimTime};
 use burst::Burst;
 use partition::Partition;
 use rand::{Rng, RngCore};

@@ -21,7 +21,7 @@
 //! order they were scheduled. An entry is the time and the event only: 8 bytes fewer than with
 //! a sequence number, and no sort.
 
-use super::time::SimTime;
+use crate::time::SimTime;
 use std::cell::Cell;
 use std::collections::VecDeque;
 

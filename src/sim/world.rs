@@ -13,11 +13,11 @@ use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::{Fate, Network, Transmission};
 use super::prefetch::prefetch_at;
 use super::queue::EventQueue;
-use super::rng::SimRng;
-use super::time::{SimDuration, SimTime};
 use super::trace::TraceHash;
 use crate::metrics::{Counters, Metrics, Report};
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
 
 /// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
 /// after a crash it is stale. `Notify` is the membership service telling every other live member.

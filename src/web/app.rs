@@ -134,7 +134,7 @@ impl App {
         let mut sim = engine::build(scenario)?;
         sim.set_recording(true);
         // For the chart: 1 ms buckets, widened to fit the run in 10,000.
-        sim.record_series(mcast::sim::SimDuration::from_ms(1));
+        sim.record_series(mcast::time::SimDuration::from_ms(1));
         Ok(sim)
     }
 
@@ -329,7 +329,7 @@ impl App {
             if self.sim.is_done() {
                 self.playing = false;
             } else {
-                let advance = mcast::sim::SimDuration::from_ms_f64(dt * self.speed);
+                let advance = mcast::time::SimDuration::from_ms_f64(dt * self.speed);
                 self.sim.run_until(self.sim.now() + advance);
             }
             self.dirty = true;

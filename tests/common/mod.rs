@@ -4,8 +4,8 @@
 
 use mcast::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Output, Protocol};
 use mcast::protocols::centralized::{Centralized, CentralizedConfig, Msg, Timer};
-use mcast::sim::rng::SimRng;
-use mcast::sim::{SimDuration, SimTime};
+use mcast::rng::SimRng;
+use mcast::time::{SimDuration, SimTime};
 
 /// An output in a comparable form (`Output` itself has no `PartialEq`).
 #[derive(Clone, Debug, PartialEq, Eq)]

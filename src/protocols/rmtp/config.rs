@@ -5,7 +5,7 @@
 use crate::protocol::NodeId;
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::scenario::ScenarioError;
-use crate::sim::time::SimDuration;
+use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

@@ -61,7 +61,7 @@ pub use config::{auto_drs, Resolved, RmtpConfig, RmtpSetup, MAX_DRS, PARAMS};
 pub use window::{Window, MAX_AHEAD};
 
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use rand::Rng;
 use std::collections::{BTreeMap, VecDeque};
 

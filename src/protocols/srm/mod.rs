@@ -55,7 +55,7 @@ mod config;
 pub use config::{SrmConfig, PARAMS};
 
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use adaptive::Tuning;
 use rand::Rng;
 use std::collections::BTreeMap;

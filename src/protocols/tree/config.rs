@@ -4,7 +4,7 @@
 use crate::protocol::NodeId;
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::scenario::ScenarioError;
-use crate::sim::time::SimDuration;
+use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 
 /// How the tree is shaped.

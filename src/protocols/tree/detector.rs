@@ -159,8 +159,8 @@ mod tests {
     use super::super::{TreeConfig, TreeSetup};
     use super::*;
     use crate::protocol::{GroupInfo, Input, Output, Protocol};
-    use crate::sim::rng::SimRng;
-    use crate::sim::time::{SimDuration, SimTime};
+    use crate::rng::SimRng;
+    use crate::time::{SimDuration, SimTime};
 
     /// An output, comparable.
     #[derive(Debug, PartialEq)]

@@ -99,7 +99,7 @@ pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
-use crate::sim::time::SimTime;
+use crate::time::SimTime;
 use detector::Suspect;
 use repair::{Buffer, Pending};
 use std::collections::{BTreeMap, VecDeque};
@@ -264,7 +264,7 @@ impl Tree {
         // A random phase, so that heartbeats do not all leave at once.
         let interval = self.config.heartbeat().0.max(1);
         let phase = rand::Rng::random_range(cx.rng(), 1..=interval);
-        cx.set_timer(crate::sim::time::SimDuration(phase), Timer::Tick);
+        cx.set_timer(crate::time::SimDuration(phase), Timer::Tick);
     }
 }
 

@@ -5,7 +5,7 @@
 use super::wire::{Msg, Send, Timer};
 use super::{Reliability, Tree};
 use crate::protocol::{Context, MsgId, NodeId};
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
 
 /// The most sequence numbers one NAK lists.

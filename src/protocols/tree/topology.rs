@@ -4,7 +4,7 @@
 use super::wire::{Msg, Timer};
 use super::{Child, Joining, Topology, Tree};
 use crate::protocol::{Context, NodeId};
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! The tree protocol's packets and timers.
 
 use crate::protocol::{MsgId, NodeId, PacketKind, Wire};
-use crate::sim::time::SimDuration;
+use crate::time::SimDuration;
 use std::sync::Arc;
 
 /// Why a payload packet is sent, which decides its [`PacketKind`].

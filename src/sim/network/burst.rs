@@ -9,8 +9,8 @@
 //! long-run rate from the first packet on, without a warm-up.
 
 use super::hit;
+use crate::rng::{probability_threshold, SimRng};
 use crate::scenario::BurstSpec;
-use crate::sim::rng::{probability_threshold, SimRng};
 
 const UNSTARTED: u8 = 0;
 const GOOD: u8 = 1;
@@ -62,7 +62,7 @@ impl Burst {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::{stream, Stream};
+    use crate::rng::{stream, Stream};
 
     fn spec(p: f64, r: f64) -> BurstSpec {
         BurstSpec { p_good_to_bad: p, p_bad_to_good: r, loss_good: 0.0, loss_bad: 1.0 }

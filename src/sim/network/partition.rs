@@ -5,7 +5,7 @@
 //! search per active partition, and nothing at all when it has none.
 
 use crate::scenario::PartitionSpec;
-use crate::sim::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime};
 
 /// One partition, ready to answer "does it block this packet?".
 pub(super) struct Partition {

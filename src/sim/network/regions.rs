@@ -2,7 +2,7 @@
 //! two), which replaces the latency from distance when a scenario names regions.
 
 use crate::scenario::{RegionsSpec, WanLatency};
-use crate::sim::time::SimDuration;
+use crate::time::SimDuration;
 
 /// Which region each node is in, and the one-way latency between any two regions.
 pub(super) struct Regions {
