@@ -537,7 +537,7 @@ fn the_sender_adds_a_joiner_for_later_messages_only_and_drops_a_leaver_from_ever
     );
     // Node 7 joins: answered, and sent message 1 but never message 0.
     assert_eq!(s.handle(5, Input::Recv { from: 7, msg: JOIN }), vec![Out::Send(7, Msg::JoinAck { bytes: 40 })]);
-    assert!(s.p.knows_member(7));
+    assert!(s.h.protocol.knows_member(7));
     assert_eq!(
         s.handle(10, app(1)),
         vec![
@@ -549,7 +549,7 @@ fn the_sender_adds_a_joiner_for_later_messages_only_and_drops_a_leaver_from_ever
     );
     // Node 2 leaves before ACKing anything: no round goes to it.
     assert_eq!(s.handle(20, Input::Recv { from: 2, msg: Msg::Leave { bytes: 40 } }), vec![]);
-    assert!(!s.p.knows_member(2));
+    assert!(!s.h.protocol.knows_member(2));
     assert_eq!(s.handle(250, Input::Timer(rtx(0, 1))).first(), Some(&Out::Send(1, data(0, true))));
     assert_eq!(s.handle(250, Input::Timer(rtx(0, 1))).len(), 2, "one copy to node 1, one timer");
     // Nodes 1 and 7 ACK message 1: settled without node 2.
@@ -565,14 +565,14 @@ fn oracle_notices_update_a_senders_list_and_receivers_ignore_them() {
     let mut s = Node::new(0, 4, &config(true));
     s.handle(0, app(0));
     assert_eq!(s.handle(1, Input::Membership(MemberChange::Crashed(3))), vec![]);
-    assert!(!s.p.knows_member(3));
+    assert!(!s.h.protocol.knows_member(3));
     // Round 1 of message 0 goes to 1 and 2 only.
     let round = s.handle(250, Input::Timer(Timer::Retransmit { id: MsgId(0), round: 1 }));
     assert_eq!(round[..2], [Out::Send(1, data(0, true)), Out::Send(2, data(0, true))]);
     assert_eq!(round.len(), 3);
     s.handle(300, Input::Membership(MemberChange::Recovered(3)));
     s.handle(300, Input::Membership(MemberChange::Joined(9)));
-    assert!(s.p.knows_member(3) && s.p.knows_member(9));
+    assert!(s.h.protocol.knows_member(3) && s.h.protocol.knows_member(9));
     let sends: Vec<NodeId> = s
         .handle(400, app(1))
         .into_iter()
@@ -581,7 +581,7 @@ fn oracle_notices_update_a_senders_list_and_receivers_ignore_them() {
     assert_eq!(sends, vec![1, 2, 3, 9]);
     let mut r = Node::new(2, 4, &config(true));
     assert_eq!(r.handle(1, Input::Membership(MemberChange::Joined(9))), vec![]);
-    assert!(!r.p.knows_member(9), "a receiver keeps no member list");
+    assert!(!r.h.protocol.knows_member(9), "a receiver keeps no member list");
     // A leaver says goodbye to its contacts, itself excepted.
     assert_eq!(r.handle(2, Input::Leave { contacts: vec![0, 2] }), vec![Out::Send(0, Msg::Leave { bytes: 40 })]);
 }

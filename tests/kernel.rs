@@ -3,7 +3,7 @@
 
 mod common;
 
-use mcast::protocol::{Context, Input, MsgId, NodeId, Output, PacketKind, Wire};
+use mcast::protocol::{Context, Env, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, UniformDistance, Wire};
 use mcast::protocols::centralized::{CentralizedConfig, Msg, Timer};
 use mcast::rng::{stream, SimRng, Stream};
 use mcast::sim::queue::EventQueue;
@@ -171,11 +171,13 @@ fn stream_ids_are_fixed() {
 fn context_rng_is_the_nodes_stream() {
     let mut slot: Option<Box<SimRng>> = None;
     let mut out: Vec<Output<Msg, Timer>> = Vec::new();
-    let mut cx = Context::new(SimTime(0), 5, 77, &mut slot, &mut out);
+    let group = GroupInfo::of_size(8);
+    let env = Env { group: &group, distances: &UniformDistance(SimDuration::ZERO) };
+    let mut cx = Context::new(SimTime(0), 5, 77, &mut slot, &mut out, env);
     let a: Vec<u64> = (0..8).map(|_| cx.rng().next_u64()).collect();
     assert_eq!(a, first(77, Stream::Node(5), 8));
     // The slot keeps the stream's position for the next input.
-    let mut cx = Context::new(SimTime(1), 5, 77, &mut slot, &mut out);
+    let mut cx = Context::new(SimTime(1), 5, 77, &mut slot, &mut out, env);
     let b = cx.rng().next_u64();
     assert_eq!(b, first(77, Stream::Node(5), 9)[8]);
 }
@@ -226,7 +228,7 @@ fn unreliable_sender_unicasts_to_every_other_member_in_order() {
         s.handle(0, app_send(0)),
         vec![Out::Send(1, data(0, false)), Out::Send(2, data(0, false)), Out::Send(3, data(0, false))]
     );
-    assert_eq!(s.p.pending(), 0);
+    assert_eq!(s.h.protocol.pending(), 0);
 }
 
 #[test]
@@ -250,7 +252,7 @@ fn reliable_sender_also_arms_one_retransmit_timer() {
             Out::SetTimer(SimDuration::from_ms(250), rtx(0, 1)),
         ]
     );
-    assert_eq!(s.p.pending(), 1);
+    assert_eq!(s.h.protocol.pending(), 1);
 }
 
 #[test]
@@ -294,7 +296,7 @@ fn retransmit_goes_only_to_silent_members_with_doubled_timeout() {
     assert_eq!(s.handle(31, recv(3, ack(0))), vec![]);
     // A duplicate ACK changes nothing.
     assert_eq!(s.handle(32, recv(3, ack(0))), vec![]);
-    assert_eq!(s.p.pending(), 1);
+    assert_eq!(s.h.protocol.pending(), 1);
     assert_eq!(
         s.handle(250, Input::Timer(rtx(0, 1))),
         vec![Out::Send(2, data(0, true)), Out::SetTimer(SimDuration::from_ms(500), rtx(0, 2))]
@@ -317,11 +319,11 @@ fn timer_after_every_ack_is_stale() {
     for from in [3, 1, 2] {
         assert_eq!(s.handle(40, recv(from, ack(0))), vec![]);
     }
-    assert_eq!(s.p.pending(), 0);
+    assert_eq!(s.h.protocol.pending(), 0);
     assert_eq!(s.handle(250, Input::Timer(rtx(0, 1))), vec![]);
     // Late ACKs for a finished message are ignored too.
     assert_eq!(s.handle(260, recv(2, ack(0))), vec![]);
-    assert_eq!(s.p.pending(), 0);
+    assert_eq!(s.h.protocol.pending(), 0);
 }
 
 #[test]
@@ -332,7 +334,7 @@ fn acks_for_one_message_do_not_settle_another() {
     for from in [1, 2] {
         s.handle(150, recv(from, ack(1)));
     }
-    assert_eq!(s.p.pending(), 1);
+    assert_eq!(s.h.protocol.pending(), 1);
     assert_eq!(s.handle(250, Input::Timer(rtx(1, 1))), vec![]);
     assert_eq!(
         s.handle(250, Input::Timer(rtx(0, 1))),
@@ -363,7 +365,7 @@ fn sender_gives_up_after_max_retries_rounds() {
     }
     now += 250 << cfg.max_retries;
     assert_eq!(s.handle(now, Input::Timer(rtx(0, cfg.max_retries + 1))), vec![]);
-    assert_eq!(s.p.pending(), 0);
+    assert_eq!(s.h.protocol.pending(), 0);
     // Given up: a late ACK or a stray timer does nothing.
     assert_eq!(s.handle(now + 1, recv(3, ack(0))), vec![]);
     assert_eq!(s.handle(now + 2, Input::Timer(rtx(0, 1))), vec![]);
@@ -376,7 +378,7 @@ fn zero_max_retries_never_retransmits() {
     let out = s.handle(0, app_send(0));
     assert_eq!(out.last(), Some(&Out::SetTimer(SimDuration::from_ms(250), rtx(0, 1))));
     assert_eq!(s.handle(250, Input::Timer(rtx(0, 1))), vec![]);
-    assert_eq!(s.p.pending(), 0);
+    assert_eq!(s.h.protocol.pending(), 0);
 }
 
 #[test]
@@ -403,5 +405,5 @@ fn silent_set_spans_several_bitmap_words() {
     for from in silent {
         s.handle(300, recv(from, ack(0)));
     }
-    assert_eq!(s.p.pending(), 0);
+    assert_eq!(s.h.protocol.pending(), 0);
 }

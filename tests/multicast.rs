@@ -1,5 +1,5 @@
 //! Native (IP-style) multicast in the network model: the copies of one multicast packet
-//! ([`Context::send_copy`]) leave the sender's uplink once, together, then meet their own loss,
+//! ([`Context::multicast`]) leave the sender's uplink once, together, then meet their own loss,
 //! latency and partitions; without it each copy is a unicast of its own. SRM and RMTP on both.
 
 use mcast::engine;
@@ -26,8 +26,8 @@ impl Wire for Packet {
     }
 }
 
-/// Multicasts every application message to every other initial member as one packet (a send,
-/// then copies) and logs when each message arrives.
+/// Multicasts every application message to every other initial member as one packet and logs
+/// when each message arrives.
 struct Blaster {
     me: NodeId,
     size: u32,
@@ -46,13 +46,8 @@ impl Protocol for Blaster {
     fn handle(&mut self, input: Input<Packet, ()>, cx: &mut Context<'_, Packet, ()>) {
         match input {
             Input::AppSend { id, .. } => {
-                let mut to = (0..self.size).filter(|&n| n != self.me);
-                if let Some(first) = to.next() {
-                    cx.send(first, Packet(id.0));
-                }
-                for n in to {
-                    cx.send_copy(n, Packet(id.0));
-                }
+                let me = self.me;
+                cx.multicast((0..self.size).filter(|&n| n != me), Packet(id.0));
             }
             Input::Recv { msg, .. } => {
                 self.arrivals.push((msg.0, cx.now().0));

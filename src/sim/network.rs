@@ -39,6 +39,7 @@ mod regions;
 
 pub use regions::sector;
 
+use crate::protocol::Distances;
 use crate::rng::{self, probability_threshold, SimRng, Stream};
 use crate::scenario::{NetworkMode, NetworkSpec};
 use crate::time::{SimDuration, SimTime};
@@ -160,6 +161,14 @@ fn backlog(free_at: SimTime, now: SimTime, rate: u64) -> u64 {
 #[inline]
 fn fits(capacity: u64, queued: u64, bytes: u32) -> bool {
     capacity == 0 || queued.saturating_add(u64::from(bytes)) <= capacity
+}
+
+/// The network's base latency (no jitter, no queueing) as the distance service nodes consult
+/// ([`crate::protocol::Context::distance`]).
+impl Distances for Network {
+    fn between(&self, from: u32, to: u32) -> SimDuration {
+        self.base_latency(from, to)
+    }
 }
 
 impl Network {

@@ -15,7 +15,9 @@ use super::prefetch::prefetch_at;
 use super::queue::EventQueue;
 use super::trace::TraceHash;
 use crate::metrics::{Counters, Metrics, Report};
-use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
+use crate::protocol::{
+    Context, Env, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire,
+};
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 
@@ -113,7 +115,11 @@ impl<P: Protocol> World<P> {
     /// A world of `setup.size` initial nodes (and `setup.faults.joiners` later ones) running `P`
     /// with `config`, started at time zero. The network must place every one of them.
     pub fn new(setup: Setup, config: &P::Config) -> Self {
-        let group = GroupInfo { size: setup.size };
+        let group = GroupInfo {
+            size: setup.size,
+            senders: setup.faults.contacts.clone(),
+            native_multicast: setup.network.native_multicast(),
+        };
         let capacity = setup.size + setup.faults.joiners;
         let n = capacity as usize;
         let senders: Vec<NodeId> = setup.messages.iter().map(|m| m.1).collect();
@@ -363,18 +369,16 @@ impl<P: Protocol> World<P> {
         let mut out = std::mem::take(&mut self.out);
         {
             let rng = &mut self.rngs[node as usize];
-            let mut cx = Context::new(self.now, node, self.seed, rng, &mut out).with_network(&self.net);
+            let env = Env { group: &self.group, distances: &self.net };
+            let mut cx = Context::new(self.now, node, self.seed, rng, &mut out, env);
             self.nodes[node as usize].handle(input, &mut cx);
         }
-        let mut last = None;
         for o in out.drain(..) {
             match o {
-                Output::Send { to, msg } => last = self.send(node, to, msg, None),
-                Output::Copy { to, msg } => {
-                    let first = last.filter(|_| self.net.native_multicast());
-                    let tx = self.send(node, to, msg, first);
-                    last = last.or(tx);
+                Output::Send { to, msg } => {
+                    self.send(node, to, msg, None);
                 }
+                Output::Multicast { to, msg } => self.multicast(node, &to, msg),
                 Output::SetTimer { after, timer } => {
                     let inc = self.life.epoch(node);
                     self.queue.push(self.net.timer_due(self.now + after), Event::Timer { node, timer, inc });
@@ -387,6 +391,20 @@ impl<P: Protocol> World<P> {
             }
         }
         self.out = out;
+    }
+
+    /// Hands one packet to the network for every node of `to`: over application-level multicast
+    /// a unicast each; with native multicast the copies after the first (that went out) leave
+    /// the uplink with it, as one transmission the network replicates.
+    fn multicast(&mut self, from: NodeId, to: &[NodeId], msg: P::Msg) {
+        let Some((&last_to, rest)) = to.split_last() else { return };
+        let native = self.net.native_multicast();
+        let mut first = None;
+        for &n in rest {
+            let tx = self.send(from, n, msg.clone(), first.filter(|_| native));
+            first = first.or(tx);
+        }
+        self.send(from, last_to, msg, first.filter(|_| native));
     }
 
     /// Hands `msg` to the network: a packet of its own, or with `first` a copy of the multicast

@@ -2,12 +2,11 @@
 
 #![allow(dead_code)]
 
-use mcast::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Output, Protocol};
+use mcast::protocol::{GroupInfo, Harness, Input, MsgId, NodeId, Output, UniformDistance};
 use mcast::protocols::centralized::{Centralized, CentralizedConfig, Msg, Timer};
-use mcast::rng::SimRng;
 use mcast::time::{SimDuration, SimTime};
 
-/// An output in a comparable form (`Output` itself has no `PartialEq`).
+/// An output in a comparable form, a multicast spelt out as one send per destination.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Out {
     Send(NodeId, Msg),
@@ -15,31 +14,28 @@ pub enum Out {
     Deliver(MsgId),
 }
 
-/// One centralized protocol instance and the state the kernel would keep for it, driven one
-/// input at a time.
+/// One centralized protocol instance, driven one input at a time (a [`Harness`] whose group has
+/// one sender, node 0, and every pair 1 ms apart).
 pub struct Node {
-    me: NodeId,
-    pub p: Centralized,
-    rng: Option<Box<SimRng>>,
-    out: Vec<Output<Msg, Timer>>,
+    pub h: Harness<Centralized>,
 }
 
 impl Node {
     pub fn new(me: NodeId, size: u32, config: &CentralizedConfig) -> Node {
-        Node { me, p: Centralized::new(me, &GroupInfo { size }, config), rng: None, out: Vec::new() }
+        let distances = UniformDistance(SimDuration::from_ms(1));
+        Node { h: Harness::new(me, GroupInfo::of_size(size), distances, config) }
     }
 
     /// Hands `input` to the protocol at `now_ms` and returns what it did.
     pub fn handle(&mut self, now_ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
-        self.out.clear();
-        let mut cx = Context::new(SimTime::from_ms(now_ms), self.me, 1, &mut self.rng, &mut self.out);
-        self.p.handle(input, &mut cx);
-        self.out
-            .drain(..)
-            .map(|o| match o {
-                Output::Send { to, msg } | Output::Copy { to, msg } => Out::Send(to, msg),
-                Output::SetTimer { after, timer } => Out::SetTimer(after, timer),
-                Output::Deliver { id } => Out::Deliver(id),
+        self.h
+            .handle(SimTime::from_ms(now_ms), input)
+            .into_iter()
+            .flat_map(|o| match o {
+                Output::Send { to, msg } => vec![Out::Send(to, msg)],
+                Output::Multicast { to, msg } => to.into_iter().map(|n| Out::Send(n, msg.clone())).collect(),
+                Output::SetTimer { after, timer } => vec![Out::SetTimer(after, timer)],
+                Output::Deliver { id } => vec![Out::Deliver(id)],
             })
             .collect()
     }

@@ -551,7 +551,7 @@ impl Rmtp {
         let hearing = hub.quiet <= linger;
         if hearing && hub.last_advert.is_none_or(|t| cx.now().since(t) >= advert) {
             hub.last_advert = Some(cx.now());
-            cx.multicast(hub.members.keys().copied(), |_| Msg::Advert { high, bytes });
+            cx.multicast(hub.members.keys().copied(), Msg::Advert { high, bytes });
         }
         let pending = self.repair_round(high, cx);
         hearing || pending
@@ -622,7 +622,7 @@ impl Rmtp {
         for &s in &multicast {
             if let Some(p) = hub.holds(s) {
                 self.stats.multicast_repairs += 1;
-                cx.multicast(hub.members.keys().copied(), |_| packet(s, p));
+                cx.multicast(hub.members.keys().copied(), packet(s, p));
             }
         }
         for (n, list) in wants {
@@ -685,7 +685,7 @@ impl Rmtp {
         // the data soonest.
         let recipients = &src.recipients;
         let others = (0..recipients.len() as u32 * 64).filter(|&n| bit(recipients, n) && !c.is_dr(n));
-        cx.multicast(c.drs.iter().copied().filter(|&d| bit(recipients, d)).chain(others), |_| msg.clone());
+        cx.multicast(c.drs.iter().copied().filter(|&d| bit(recipients, d)).chain(others), msg);
     }
 
     fn on_app_send(&mut self, id: MsgId, payload: u32, cx: &mut Context<'_, Msg, Timer>) {

@@ -4,8 +4,8 @@
 //! 5(6), 1997 (SIGCOMM '95).
 //!
 //! Every member may send; data is named by its source and a per-source sequence number, and
-//! reliability is the receivers' business (§3). "Multicast to the group" is one copy to each
-//! member the node knows ([`Context::send_copy`]), so each request or repair to n members costs
+//! reliability is the receivers' business (§3). "Multicast to the group" is one packet to every
+//! member the node knows ([`Context::multicast`]), so each request or repair to n members costs
 //! n − 1 packets: unicasts one after another through the uplink by default, one transmission the
 //! network replicates with `network.native_multicast` (the IP multicast the paper assumes).
 //!
@@ -14,8 +14,8 @@
 //!   send time t1, and for each member it heard a session from, the echo of that member's t1 with
 //!   the time it held it. A member getting its own t1 back computes the round trip
 //!   now − t1 − held, and takes half of it as its distance to the echoing member (the NTP-like
-//!   exchange of §3). Until measured, a distance is `initial_distance_ms`. A copy to member B
-//!   carries only B's echo, which is all B reads; its size counts every echo, as the paper's
+//!   exchange of §3). Until measured, a distance is `initial_distance_ms`. One session packet
+//!   carries every echo (member B reads its own), and its size counts them all, as the paper's
 //!   multicast packet does. T is `session_interval_ms`, or longer in a large group: the group's
 //!   session messages share `session_bandwidth_bytes_per_sec` (see [`SrmConfig`]), so a member
 //!   that knows m members and has just sent m − 1 copies of S bytes waits T = m (m − 1) S / B,
@@ -75,9 +75,9 @@ const NAME_BYTES: u32 = 8;
 pub struct Session {
     /// The sender's clock when it sent the message (t1 of the paper's exchange).
     pub sent_at: SimTime,
-    /// The receiver's own last t1 as the sender heard it, and how long the sender held it; `None`
-    /// before the sender has heard a session from the receiver.
-    pub echo: Option<(SimTime, SimDuration)>,
+    /// For each member the sender has heard a session message from, in id order: that member's
+    /// last t1 as the sender heard it, and how long the sender held it.
+    pub echoes: Arc<[Echo]>,
     /// Per source, the highest sequence number the sender knows of.
     pub highest: Arc<[(NodeId, u32)]>,
     /// The members the sender knows, in answer to a hello.
@@ -86,6 +86,26 @@ pub struct Session {
     pub hello: bool,
     /// Size on the wire.
     pub bytes: u32,
+}
+
+/// One member's timestamp echoed in a session message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Echo {
+    /// The member whose timestamp this is.
+    pub member: NodeId,
+    /// Its t1, as the sender of the session message heard it.
+    pub their_t1: SimTime,
+    /// How long the sender held it before sending this message.
+    pub held: SimDuration,
+}
+
+impl Session {
+    /// The echo of `member`'s own timestamp, if the message carries one.
+    pub fn echo_for(&self, member: NodeId) -> Option<(SimTime, SimDuration)> {
+        let i = self.echoes.binary_search_by_key(&member, |e| e.member).ok()?;
+        let e = self.echoes[i];
+        Some((e.their_t1, e.held))
+    }
 }
 
 /// Packets of SRM.
@@ -358,10 +378,9 @@ impl Srm {
         self.peers.remove(&n);
     }
 
-    /// Sends `msg` to every member this node knows.
     /// Sends `msg` to every member this node knows, as one multicast packet.
-    fn multicast(&self, msg: &Msg, cx: &mut Context<'_, Msg, Timer>) {
-        cx.multicast(self.member_ids(), |_| msg.clone());
+    fn multicast(&self, msg: Msg, cx: &mut Context<'_, Msg, Timer>) {
+        cx.multicast(self.member_ids(), msg);
     }
 
     /// The members this node knows, itself excluded, in id order.
@@ -434,16 +453,19 @@ impl Srm {
         self.sources.iter().filter_map(|(&src, s)| s.highest.map(|h| (src, h))).collect()
     }
 
-    /// A session message for `to`, with `to`'s echo only (see the module doc).
-    fn session_for(
+    /// A session message sent now, echoing every member heard from (see the module doc).
+    fn session(
         &self,
-        to: NodeId,
         now: SimTime,
         highest: &Arc<[(NodeId, u32)]>,
         members: Option<&Arc<[NodeId]>>,
         hello: bool,
     ) -> Msg {
-        let echo = self.peers.get(&to).map(|p| (p.their_t1, now.since(p.heard_at)));
+        let echoes = self
+            .peers
+            .iter()
+            .map(|(&member, p)| Echo { member, their_t1: p.their_t1, held: now.since(p.heard_at) })
+            .collect();
         let list = members.map_or(0, |m| m.len() as u32);
         let bytes = self
             .config
@@ -453,7 +475,7 @@ impl Srm {
             .saturating_add(MEMBER_ENTRY_BYTES.saturating_mul(list));
         Msg::Session(Box::new(Session {
             sent_at: now,
-            echo,
+            echoes,
             highest: highest.clone(),
             members: members.cloned(),
             hello,
@@ -472,8 +494,8 @@ impl Srm {
             cx.set_timer(SimDuration(due - now.0), Timer::Session);
             return;
         }
-        // One multicast packet (each copy carries its receiver's echo, as the paper's carries all).
-        cx.multicast(self.member_ids(), |to| self.session_for(to, now, &highest, None, false));
+        let session = self.session(now, &highest, None, false);
+        self.multicast(session, cx);
         self.schedule_session(cx);
     }
 
@@ -483,7 +505,7 @@ impl Srm {
         for c in contacts {
             if c != self.me {
                 self.add_member(c);
-                cx.send(c, self.session_for(c, now, &highest, None, true));
+                cx.send(c, self.session(now, &highest, None, true));
             }
         }
         self.start_sessions(cx);
@@ -492,7 +514,7 @@ impl Srm {
     fn on_session(&mut self, from: NodeId, s: &Session, cx: &mut Context<'_, Msg, Timer>) {
         let now = cx.now();
         let mut distance = self.peers.get(&from).and_then(|p| p.distance);
-        if let Some((t1, held)) = s.echo {
+        if let Some((t1, held)) = s.echo_for(self.me) {
             // Round trip = now − t1 − held; a stale or odd echo (held longer than the trip) is
             // dropped rather than trusted.
             if let Some(rtt) = now.0.checked_sub(t1.0).and_then(|x| x.checked_sub(held.0)) {
@@ -511,7 +533,7 @@ impl Srm {
         if s.hello {
             let highest = self.highest_list();
             let list: Arc<[NodeId]> = self.member_list().into();
-            cx.send(from, self.session_for(from, now, &highest, Some(&list), false));
+            cx.send(from, self.session(now, &highest, Some(&list), false));
         }
     }
 
@@ -606,7 +628,7 @@ impl Srm {
             req.gave_up = true;
         }
         let bytes = self.config.header_bytes.saturating_add(NAME_BYTES);
-        self.multicast(&Msg::Request { src, seq, bytes }, cx);
+        self.multicast(Msg::Request { src, seq, bytes }, cx);
         if !last {
             self.back_off(src, seq, cx);
         }
@@ -645,7 +667,7 @@ impl Srm {
         let source = self.sources.entry(me).or_default();
         source.held.insert(seq, Held { id, bytes });
         source.highest = Some(seq);
-        self.multicast(&Msg::Data { src: me, seq, id, bytes }, cx);
+        self.multicast(Msg::Data { src: me, seq, id, bytes }, cx);
     }
 
     /// Takes packet (src, seq) if new: delivers it and closes its request. True if it was new.
@@ -718,7 +740,7 @@ impl Srm {
         rep.sent += 1;
         rep.last = Some(now);
         let round_end = self.note_round_repair(src, seq, true);
-        self.multicast(&Msg::Repair { src, seq, id, bytes }, cx);
+        self.multicast(Msg::Repair { src, seq, id, bytes }, cx);
         if let Some(after) = round_end {
             cx.set_timer(after, Timer::RepairRound { src, seq });
         }
@@ -817,12 +839,11 @@ impl Protocol for Srm {
             sessions_on: false,
             last_session: SimTime::ZERO,
             session_factor: 1.0,
-            native_multicast: false,
+            native_multicast: group.native_multicast,
         }
     }
 
     fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {
-        self.native_multicast = cx.native_multicast();
         match input {
             Input::Start => self.start_sessions(cx),
             Input::Join { contacts } => {
@@ -832,7 +853,7 @@ impl Protocol for Srm {
             Input::Restart { contacts } => self.join(contacts, cx),
             Input::Leave { .. } => {
                 let bytes = self.config.header_bytes;
-                self.multicast(&Msg::Bye { bytes }, cx);
+                self.multicast(Msg::Bye { bytes }, cx);
             }
             Input::Membership(change) => self.on_membership(change),
             Input::AppSend { id, bytes } => self.on_app_send(id, bytes, cx),

@@ -158,9 +158,8 @@ impl Tree {
 mod tests {
     use super::super::{TreeConfig, TreeSetup};
     use super::*;
-    use crate::protocol::{GroupInfo, Input, Output, Protocol};
-    use crate::rng::SimRng;
-    use crate::time::{SimDuration, SimTime};
+    use crate::protocol::{GroupInfo, Harness, Input, Output, UniformDistance};
+    use crate::time::SimDuration;
 
     /// An output, comparable.
     #[derive(Debug, PartialEq)]
@@ -173,29 +172,31 @@ mod tests {
     /// Node 3 of a binary heap of 15 nodes rooted at 0: parent 1, children 7 and 8, path
     /// [3, 1, 0]; default timing (dead after 2 s, three probes 400 ms apart), driven by hand.
     struct Node {
-        tree: Tree,
-        rng: Option<Box<SimRng>>,
-        out: Vec<Output<Msg, Timer>>,
+        h: Harness<Tree>,
     }
 
     impl Node {
         fn new() -> Node {
-            let setup = TreeSetup { config: TreeConfig { fanout: 2, ..TreeConfig::default() }, root: 0 };
-            let mut n = Node { tree: Tree::new(3, &GroupInfo { size: 15 }, &setup), rng: None, out: Vec::new() };
+            Node::with(TreeConfig { fanout: 2, ..TreeConfig::default() })
+        }
+
+        fn with(config: TreeConfig) -> Node {
+            let setup = TreeSetup { config, root: 0 };
+            let distances = UniformDistance(SimDuration::from_ms(10));
+            let mut n = Node { h: Harness::new(3, GroupInfo::of_size(15), distances, &setup) };
             n.handle(0, Input::Start);
             n
         }
 
         fn handle(&mut self, now_ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
-            self.out.clear();
-            let mut cx = Context::new(SimTime::from_ms(now_ms), 3, 1, &mut self.rng, &mut self.out);
-            self.tree.handle(input, &mut cx);
-            self.out
-                .drain(..)
-                .map(|o| match o {
-                    Output::Send { to, msg } | Output::Copy { to, msg } => Out::Send(to, msg),
-                    Output::SetTimer { after, timer } => Out::Timer(after, timer),
-                    Output::Deliver { .. } => Out::Other,
+            self.h
+                .handle_at_ms(now_ms, input)
+                .into_iter()
+                .flat_map(|o| match o {
+                    Output::Send { to, msg } => vec![Out::Send(to, msg)],
+                    Output::Multicast { to, msg } => to.into_iter().map(|n| Out::Send(n, msg.clone())).collect(),
+                    Output::SetTimer { after, timer } => vec![Out::Timer(after, timer)],
+                    Output::Deliver { .. } => vec![Out::Other],
                 })
                 .collect()
         }
@@ -261,11 +262,11 @@ mod tests {
             assert_eq!(n.timer(t, Timer::Probe { node: 8, gen: 2 }), [Out::Send(8, PROBE), probe_timer(8, 2)]);
             assert_eq!(n.timer(t, Timer::Probe { node: 1, gen: 3 }), [Out::Send(1, PROBE), probe_timer(1, 3)]);
         }
-        assert_eq!(n.tree.children().collect::<Vec<_>>(), [7, 8]);
-        assert_eq!(n.tree.parent(), Some(1));
+        assert_eq!(n.h.protocol.children().collect::<Vec<_>>(), [7, 8]);
+        assert_eq!(n.h.protocol.parent(), Some(1));
         // The last probe unanswered: child 8 is dropped, the parent replaced through the root.
         assert_eq!(n.timer(3_300, Timer::Probe { node: 8, gen: 2 }), []);
-        assert_eq!(n.tree.children().collect::<Vec<_>>(), [7]);
+        assert_eq!(n.h.protocol.children().collect::<Vec<_>>(), [7]);
         let out = n.timer(3_300, Timer::Probe { node: 1, gen: 3 });
         assert!(
             matches!(
@@ -274,7 +275,7 @@ mod tests {
             ),
             "{out:?}"
         );
-        assert_eq!((n.tree.parent(), n.tree.parent_losses()), (None, 1));
+        assert_eq!((n.h.protocol.parent(), n.h.protocol.parent_losses()), (None, 1));
     }
 
     #[test]
@@ -290,7 +291,7 @@ mod tests {
         let tick = n.timer(4_400, Timer::Tick);
         assert!(tick.contains(&Out::Send(1, PROBE)) && tick.contains(&probe_timer(1, 4)), "{tick:?}");
         assert_eq!(n.timer(4_800, Timer::Probe { node: 1, gen: 3 }), []);
-        assert_eq!(n.tree.parent(), Some(1));
+        assert_eq!(n.h.protocol.parent(), Some(1));
     }
 
     fn down_from_parent() -> Msg {
@@ -299,12 +300,10 @@ mod tests {
 
     #[test]
     fn without_probes_a_silent_parent_is_presumed_dead_at_once() {
-        let setup = TreeSetup { config: TreeConfig { fanout: 2, probe_attempts: 0, ..TreeConfig::default() }, root: 0 };
-        let mut n = Node { tree: Tree::new(3, &GroupInfo { size: 15 }, &setup), rng: None, out: Vec::new() };
-        n.handle(0, Input::Start);
+        let mut n = Node::with(TreeConfig { fanout: 2, probe_attempts: 0, ..TreeConfig::default() });
         let tick = n.timer(2_100, Timer::Tick);
         assert!(!tick.iter().any(|o| matches!(o, Out::Send(_, Msg::Probe { .. }))), "{tick:?}");
         assert!(tick.iter().any(|o| matches!(o, Out::Send(0, Msg::Join { lost: Some(1), .. }))), "{tick:?}");
-        assert_eq!((n.tree.parent(), n.tree.children().count()), (None, 0));
+        assert_eq!((n.h.protocol.parent(), n.h.protocol.children().count()), (None, 0));
     }
 }

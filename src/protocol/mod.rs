@@ -10,10 +10,24 @@
 //!
 //! Timers are never cancelled: a protocol that no longer wants a timer ignores it when it fires,
 //! recognising it as stale by the data the timer carries.
+//!
+//! Everything a protocol learns of its surroundings comes through types declared here: the
+//! group's configuration ([`GroupInfo`]: initial size, the well-known senders, whether the network
+//! replicates multicast) and a distance-estimate service ([`Distances`]), both reached through
+//! the [`Context`]. The kernel implements them; a test that drives a node by hand names its own
+//! (there is no silent default). A [`Layer`] wraps a protocol into a [`Stack`]: it owns the inner
+//! protocol, runs it with the same node, time, random stream and environment, and maps its
+//! inputs, outputs, packets and timers.
 
-use crate::rng::{self, SimRng, Stream};
-use crate::sim::network::Network;
-use crate::time::{SimDuration, SimTime};
+mod context;
+pub mod harness;
+mod layer;
+
+pub use context::{Context, Distances, Env, UniformDistance};
+pub use harness::Harness;
+pub use layer::{Envelope, Inner, Layer, PassThrough, Stack, StackConfig};
+
+use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
 
@@ -106,10 +120,25 @@ pub trait Wire: Clone + Debug {
 ///
 /// Joiners get the same value (it is configuration, like a group address), not the current
 /// membership: members may have left since, and later joiners have ids `size..`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupInfo {
     /// How many initial members the group has; they are `0..size`.
     pub size: u32,
+    /// The well-known nodes: the workload's senders, in the scenario's order (a tree's root and
+    /// RMTP's source are the first). Joiners contact them.
+    pub senders: Vec<NodeId>,
+    /// Whether the network replicates a multicast packet ([`Output::Multicast`]) after it leaves
+    /// the sender's uplink once (`network.native_multicast`), so that a protocol budgeting its
+    /// multicast traffic pays for one copy, not one per member.
+    pub native_multicast: bool,
+}
+
+impl GroupInfo {
+    /// A group of `size` initial members with one sender, node 0, over application-level
+    /// multicast: what a hand-driven test usually means.
+    pub fn of_size(size: u32) -> GroupInfo {
+        GroupInfo { size, senders: vec![0], native_multicast: false }
+    }
 }
 
 /// A change of another member's state, as a membership service reports it.
@@ -142,7 +171,7 @@ impl MemberChange {
 /// come as inputs; others' come as packets (a protocol's own JOIN and LEAVE messages, its own
 /// failure detection), or as [`Input::Membership`] when, and only when, the scenario names a
 /// membership service (`"membership": {"service": "oracle"}`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Input<M, T> {
     /// The run starts (time zero); every initial member gets this once.
     Start,
@@ -188,7 +217,7 @@ pub enum Input<M, T> {
 }
 
 /// What a node asks the kernel to do.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Output<M, T> {
     /// Send `msg` to node `to` through this node's uplink.
     Send {
@@ -197,11 +226,15 @@ pub enum Output<M, T> {
         /// The packet.
         msg: M,
     },
-    /// Another copy, to `to`, of the packet this handler sent last ([`Context::send_copy`]).
-    Copy {
-        /// The destination.
-        to: NodeId,
-        /// The packet (its copy for `to`).
+    /// Send one packet to every node of `to`, in order. Over application-level multicast each
+    /// copy is a unicast of its own through the uplink, exactly as a [`Output::Send`] per
+    /// destination; with native multicast (`network.native_multicast`) the copies leave the
+    /// uplink together, as one transmission the network replicates, then meet their own loss,
+    /// latency and partitions.
+    Multicast {
+        /// The destinations.
+        to: Vec<NodeId>,
+        /// The packet every destination gets a copy of.
         msg: M,
     },
     /// Fire `timer` after `after`.
@@ -218,101 +251,33 @@ pub enum Output<M, T> {
     },
 }
 
-/// One node's view of the kernel while it handles one input.
-pub struct Context<'a, M, T> {
-    now: SimTime,
-    me: NodeId,
-    seed: u64,
-    rng: &'a mut Option<Box<SimRng>>,
-    out: &'a mut Vec<Output<M, T>>,
-    net: Option<&'a Network>,
+impl<M, T> Input<M, T> {
+    /// The same input with its packet mapped by `msg` and its timer by `timer` (a layer hands its
+    /// inner protocol what arrived for it).
+    pub fn map<M2, T2>(self, msg: impl FnOnce(M) -> M2, timer: impl FnOnce(T) -> T2) -> Input<M2, T2> {
+        match self {
+            Input::Start => Input::Start,
+            Input::Join { contacts } => Input::Join { contacts },
+            Input::Leave { contacts } => Input::Leave { contacts },
+            Input::Restart { contacts } => Input::Restart { contacts },
+            Input::Membership(change) => Input::Membership(change),
+            Input::Recv { from, msg: m } => Input::Recv { from, msg: msg(m) },
+            Input::Timer(t) => Input::Timer(timer(t)),
+            Input::AppSend { id, bytes } => Input::AppSend { id, bytes },
+        }
+    }
 }
 
-impl<'a, M, T> Context<'a, M, T> {
-    /// A context for node `me` at `now`; `rng` is the node's stream, made on first use.
-    pub fn new(
-        now: SimTime,
-        me: NodeId,
-        seed: u64,
-        rng: &'a mut Option<Box<SimRng>>,
-        out: &'a mut Vec<Output<M, T>>,
-    ) -> Self {
-        Context { now, me, seed, rng, out, net: None }
-    }
-
-    /// The same context, able to answer [`Context::distance`] from `net`.
-    pub fn with_network(mut self, net: &'a Network) -> Self {
-        self.net = Some(net);
-        self
-    }
-
-    /// An estimate of the one-way latency from this node to `to`: the network's base latency
-    /// between them, without jitter or queueing, as a network-coordinate service (Vivaldi, GNP)
-    /// or a few pings would give a real node. Topology-aware protocols use it (a tree that prefers
-    /// nearby parents, RMTP's choice of designated receivers); protocols whose papers measure
-    /// distance with their own packets (SRM's session messages) must not. Zero without a network
-    /// (unit tests that drive a protocol by hand).
-    pub fn distance(&self, to: NodeId) -> SimDuration {
-        self.net.map_or(SimDuration::ZERO, |n| n.base_latency(self.me, to))
-    }
-
-    /// Whether the network replicates multicast packets (`network.native_multicast`): a protocol
-    /// that budgets its multicast traffic then pays for one copy per packet, not one per member.
-    pub fn native_multicast(&self) -> bool {
-        self.net.is_some_and(|n| n.native_multicast())
-    }
-
-    /// The current simulated time.
-    pub fn now(&self) -> SimTime {
-        self.now
-    }
-
-    /// This node's id.
-    pub fn me(&self) -> NodeId {
-        self.me
-    }
-
-    /// This node's random stream (derived from the run's seed and the node id).
-    pub fn rng(&mut self) -> &mut SimRng {
-        let (seed, me) = (self.seed, self.me);
-        self.rng.get_or_insert_with(|| Box::new(rng::stream(seed, Stream::Node(me))))
-    }
-
-    /// Sends `msg` to `to`.
-    pub fn send(&mut self, to: NodeId, msg: M) {
-        self.out.push(Output::Send { to, msg });
-    }
-
-    /// Sends `to` another copy of the packet sent last in this handler: one multicast packet to
-    /// many members is a [`Context::send`] to the first and a `send_copy` to each of the others.
-    /// On a network with native multicast (`network.native_multicast`) the copies leave the
-    /// uplink with the first, as one transmission the network replicates; otherwise each is a
-    /// unicast of its own, exactly as [`Context::send`]. Without an earlier send in this handler
-    /// it is a send.
-    pub fn send_copy(&mut self, to: NodeId, msg: M) {
-        self.out.push(Output::Copy { to, msg });
-    }
-
-    /// Multicasts one packet to every node of `to`, in order: a [`Context::send`] to the first,
-    /// a [`Context::send_copy`] to each of the others; `msg` makes each receiver's copy.
-    pub fn multicast(&mut self, to: impl IntoIterator<Item = NodeId>, mut msg: impl FnMut(NodeId) -> M) {
-        let mut to = to.into_iter();
-        if let Some(first) = to.next() {
-            self.send(first, msg(first));
+impl<M, T> Output<M, T> {
+    /// The same output with its packet mapped by `msg` and its timer by `timer` (a layer wraps
+    /// what its inner protocol asked for).
+    pub fn map<M2, T2>(self, msg: impl FnOnce(M) -> M2, timer: impl FnOnce(T) -> T2) -> Output<M2, T2> {
+        match self {
+            Output::Send { to, msg: m } => Output::Send { to, msg: msg(m) },
+            Output::Multicast { to, msg: m } => Output::Multicast { to, msg: msg(m) },
+            Output::SetTimer { after, timer: t } => Output::SetTimer { after, timer: timer(t) },
+            Output::Deliver { id } => Output::Deliver { id },
         }
-        for n in to {
-            self.send_copy(n, msg(n));
-        }
-    }
-
-    /// Sets a timer that fires after `after`.
-    pub fn set_timer(&mut self, after: SimDuration, timer: T) {
-        self.out.push(Output::SetTimer { after, timer });
-    }
-
-    /// Delivers message `id` to this node's application.
-    pub fn deliver(&mut self, id: MsgId) {
-        self.out.push(Output::Deliver { id });
     }
 }
 
