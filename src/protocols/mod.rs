@@ -3,6 +3,7 @@
 //! object, range-checked by its `validate`, and described field by field by a [`ParamDoc`] list
 //! that the page turns into its parameter editor and the README into its tables.
 
+pub mod blocks;
 pub mod centralized;
 pub mod rmtp;
 pub mod srm;
