@@ -4,12 +4,9 @@
 //! and the tests drive every protocol through it without knowing which one runs.
 
 use crate::metrics::{Chart, Counters, Report};
-use crate::protocol::{NodeId, PacketKind, Protocol};
-use crate::protocols::centralized::Centralized;
-use crate::protocols::rmtp::{Rmtp, RmtpSetup};
-use crate::protocols::srm::Srm;
-use crate::protocols::tree::{Tree, TreeSetup};
-use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
+use crate::protocol::{GroupInfo, NodeId, PacketKind, Protocol};
+use crate::protocols::{Family, Visit};
+use crate::scenario::{faults, GroupSpec, Limits, Scenario, ScenarioError};
 use crate::sim::faults::Status;
 use crate::sim::layout;
 use crate::sim::network::Network;
@@ -208,25 +205,29 @@ impl<P: Protocol> Simulation for Run<P> {
 /// Validates `scenario` against the native limits and starts a simulation of it.
 pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
     scenario.validate(&Limits::NATIVE)?;
-    Ok(match &scenario.protocol {
-        ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)?),
-        ProtocolSpec::Srm(c) => Box::new(start::<Srm>(scenario, c)?),
-        ProtocolSpec::Rmtp(c) => Box::new(start::<Rmtp>(scenario, &rmtp_setup(scenario, c))?),
-        ProtocolSpec::Tree(t) => Box::new(start::<Tree>(scenario, &tree_setup(scenario, t))?),
-    })
+    let setup = setup(scenario)?;
+    Ok(scenario.protocol.visit(Start { setup }))
 }
 
-/// RMTP's configuration resolved for `s`: its sender (the workload's first) and its DRs.
-pub fn rmtp_setup(s: &Scenario, c: &crate::protocols::rmtp::RmtpConfig) -> RmtpSetup {
-    let sender = s.workload.senders(&s.group).first().copied().unwrap_or(s.group.sender);
-    RmtpSetup::new(c, s.group.size, sender)
+/// What every node of family `F` is built with in scenario `s`: `params` resolved for the
+/// scenario's group (a tree's root, RMTP's designated receivers).
+pub fn configure<F: Family>(s: &Scenario, params: &F::Params) -> <F::Protocol as Protocol>::Config {
+    let senders = s.workload.senders(&s.group);
+    let group = GroupInfo { size: s.group.size, senders, native_multicast: s.network.native_multicast };
+    F::configure(params, &group)
 }
 
-/// What every tree node knows from the configuration of `s`: the parameters, and the root, the
-/// workload's first sender.
-pub fn tree_setup(s: &Scenario, config: &crate::protocols::tree::TreeConfig) -> TreeSetup {
-    let root = s.workload.senders(&s.group).first().copied().unwrap_or(s.group.sender);
-    TreeSetup { config: config.clone(), root }
+/// Starts the run of a family's protocol from a setup.
+struct Start {
+    setup: Setup,
+}
+
+impl Visit for Start {
+    type Output = Box<dyn Simulation>;
+    fn visit<F: Family>(self, params: &F::Params) -> Box<dyn Simulation> {
+        let config = F::configure(params, &self.setup.group());
+        Box::new(start::<F::Protocol>(self.setup, &config))
+    }
 }
 
 /// What the kernel runs for `s` (already validated): the network over every node's position,
@@ -256,11 +257,10 @@ pub fn setup(s: &Scenario) -> Result<Setup, ScenarioError> {
     })
 }
 
-fn start<P: Protocol + 'static>(s: &Scenario, config: &P::Config) -> Result<Run<P>, ScenarioError> {
-    let setup = setup(s)?;
+fn start<P: Protocol + 'static>(setup: Setup, config: &P::Config) -> Run<P> {
     let mut senders = vec![false; (setup.size + setup.faults.joiners) as usize];
     for &n in &setup.faults.contacts {
         senders[n as usize] = true;
     }
-    Ok(Run { world: World::new(setup, config), senders })
+    Run { world: World::new(setup, config), senders }
 }

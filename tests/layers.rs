@@ -7,10 +7,8 @@ use mcast::protocol::{
     Envelope, GroupInfo, Harness, Input, MsgId, Output, PassThrough, Protocol, Stack, StackConfig, UniformDistance,
 };
 use mcast::protocols::centralized::{Centralized, CentralizedConfig, Msg};
-use mcast::protocols::rmtp::Rmtp;
-use mcast::protocols::srm::Srm;
-use mcast::protocols::tree::Tree;
-use mcast::scenario::{ProtocolSpec, Scenario};
+use mcast::protocols::{Family, Visit};
+use mcast::scenario::Scenario;
 use mcast::sim::world::World;
 use mcast::time::SimDuration;
 use std::path::Path;
@@ -22,18 +20,20 @@ fn hash_of<P: Protocol>(s: &Scenario, config: &P::Config) -> String {
     w.trace_hash()
 }
 
-/// The trace hash of `s` run plainly and wrapped in the identity layer.
+/// Runs a scenario's family plainly and wrapped in the identity layer: (plain, wrapped) hashes.
+struct PlainAndWrapped<'a>(&'a Scenario);
+
+impl Visit for PlainAndWrapped<'_> {
+    type Output = (String, String);
+    fn visit<F: Family>(self, params: &F::Params) -> (String, String) {
+        let config = engine::configure::<F>(self.0, params);
+        let wrapped = StackConfig { layer: (), inner: config.clone() };
+        (hash_of::<F::Protocol>(self.0, &config), hash_of::<Stack<PassThrough, F::Protocol>>(self.0, &wrapped))
+    }
+}
+
 fn plain_and_wrapped(s: &Scenario) -> (String, String) {
-    fn both<P: Protocol>(s: &Scenario, c: P::Config) -> (String, String) {
-        let wrapped = StackConfig { layer: (), inner: c.clone() };
-        (hash_of::<P>(s, &c), hash_of::<Stack<PassThrough, P>>(s, &wrapped))
-    }
-    match &s.protocol {
-        ProtocolSpec::Centralized(c) => both::<Centralized>(s, c.clone()),
-        ProtocolSpec::Srm(c) => both::<Srm>(s, c.clone()),
-        ProtocolSpec::Rmtp(c) => both::<Rmtp>(s, engine::rmtp_setup(s, c)),
-        ProtocolSpec::Tree(c) => both::<Tree>(s, engine::tree_setup(s, c)),
-    }
+    s.protocol.visit(PlainAndWrapped(s))
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use mcast::engine;
 use mcast::metrics::Report;
 use mcast::protocol::{NodeId, Protocol};
-use mcast::protocols::rmtp::{Rmtp, RmtpConfig};
+use mcast::protocols::rmtp::{Rmtp, RmtpConfig, RmtpFamily};
 use mcast::scenario::{
     FaultSpec, GroupSpec, Layout, LinkSpec, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
 };
@@ -39,7 +39,7 @@ fn run(s: &Scenario) -> Report {
 /// The same run as `engine::build`, with the nodes' state open to inspection.
 fn world(s: &Scenario) -> (World<Rmtp>, Vec<NodeId>) {
     let ProtocolSpec::Rmtp(c) = &s.protocol else { panic!("an RMTP scenario") };
-    let setup = engine::rmtp_setup(s, c);
+    let setup = engine::configure::<RmtpFamily>(s, c);
     let drs = setup.get().drs.clone();
     let mut w = World::<Rmtp>::new(engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed)), &setup);
     w.run_to_end();

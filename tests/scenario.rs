@@ -456,9 +456,10 @@ fn every_protocol_parameter_doc_matches_validation() {
     use mcast::protocols::ParamKind;
     use mcast::scenario::ProtocolSpec;
     use serde_json::Value;
-    for kind in ProtocolSpec::KINDS {
+    for kind in ProtocolSpec::kinds() {
         let spec = ProtocolSpec::default_of(kind).expect("every listed kind has a default");
-        assert_eq!(spec.kind(), *kind);
+        assert_eq!(spec.kind(), kind);
+        assert_eq!(serde_json::to_value(&spec).unwrap()["kind"], kind, "the registry's kind is the tag");
         let defaults = serde_json::to_value(&spec).unwrap();
         let base = Scenario { protocol: spec.clone(), ..Scenario::default_playground() };
         base.validate(&Limits::NATIVE).unwrap_or_else(|e| panic!("{kind}: default invalid: {e}"));
@@ -489,6 +490,14 @@ fn every_protocol_parameter_doc_matches_validation() {
                 ParamKind::Choice(names) => {
                     assert!(names.iter().any(|n| default == *n), "{path}: default {default} not in {names:?}");
                     (names.iter().map(|n| Value::from(*n)).collect(), vec!["no-such-choice".into()])
+                }
+                ParamKind::Nodes { max_len } => {
+                    assert!(default.as_array().is_some_and(|l| l.len() <= max_len), "{path}: default {default}");
+                    let too_many: Vec<u64> = (1..=max_len as u64 + 1).collect();
+                    (
+                        vec![serde_json::json!([]), serde_json::json!([1, 2])],
+                        vec![serde_json::json!([1, 1]), too_many.into()],
+                    )
                 }
             };
             for v in ok {

@@ -6,7 +6,9 @@
 use mcast::engine;
 use mcast::metrics::Report;
 use mcast::protocol::NodeId;
-use mcast::protocols::tree::{heap_children, heap_depth, heap_path, Reliability, Topology, Tree, TreeConfig};
+use mcast::protocols::tree::{
+    heap_children, heap_depth, heap_path, Reliability, Topology, Tree, TreeConfig, TreeFamily,
+};
 use mcast::scenario::{
     FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
 };
@@ -43,7 +45,7 @@ fn run(s: &Scenario) -> Report {
 fn world(s: &Scenario) -> World<Tree> {
     let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
     let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    let mut w = World::new(setup, &engine::tree_setup(s, config));
+    let mut w = World::new(setup, &engine::configure::<TreeFamily>(s, config));
     w.run_to_end();
     w
 }
@@ -303,7 +305,7 @@ fn stress(seed: u64) -> Scenario {
 fn longest_detached(s: &Scenario) -> (Report, u64, NodeId, usize, u32) {
     let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
     let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    let mut w: World<Tree> = World::new(setup, &engine::tree_setup(s, config));
+    let mut w: World<Tree> = World::new(setup, &engine::configure::<TreeFamily>(s, config));
     let n = w.positions().len() as NodeId;
     let (mut since, mut longest) = (vec![None::<u64>; n as usize], (0, 0));
     for t in (0..=s.duration_ms as u64).step_by(50) {
@@ -379,7 +381,7 @@ fn first_time(
 ) -> (World<Tree>, Vec<Option<u64>>) {
     let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
     let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    let mut w: World<Tree> = World::new(setup, &engine::tree_setup(s, config));
+    let mut w: World<Tree> = World::new(setup, &engine::configure::<TreeFamily>(s, config));
     let n = w.positions().len();
     let mut at = vec![None; n];
     for t in (after_ms..=s.duration_ms as u64).step_by(step_ms as usize) {

@@ -21,10 +21,12 @@
 
 mod context;
 pub mod harness;
+mod kinds;
 mod layer;
 
 pub use context::{Context, Distances, Env, UniformDistance};
 pub use harness::Harness;
+pub use kinds::PacketKind;
 pub use layer::{Envelope, Inner, Layer, PassThrough, Stack, StackConfig};
 
 use crate::time::SimDuration;
@@ -37,74 +39,6 @@ pub type NodeId = u32;
 /// An application message, numbered by the workload in the order the senders submit them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct MsgId(pub u32);
-
-/// What a packet is for: counted, coloured and hashed by kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[repr(u8)]
-pub enum PacketKind {
-    /// Application payload, first transmission.
-    Data = 0,
-    /// A positive acknowledgement.
-    Ack = 1,
-    /// Application payload sent again, because a receiver missed it.
-    Retransmit = 2,
-    /// Membership control: a node asking to join (or rejoin) the group, or the answer to it.
-    Join = 3,
-    /// Membership control: a node saying goodbye as it leaves the group.
-    Leave = 4,
-    /// A negative acknowledgement, or SRM's repair request: "I miss message m".
-    Nak = 5,
-    /// Application payload sent again in answer to a NAK or request (SRM's repair, a local
-    /// retransmission by RMTP's designated receiver or a tree parent).
-    Repair = 6,
-    /// A session message (SRM): the highest sequence number seen and timestamps to estimate
-    /// distances.
-    Session = 7,
-    /// A receiver's status report (RMTP): highest in-order sequence number and a bitmap.
-    Status = 8,
-    /// A keep-alive for failure detection (a tree parent and its children).
-    Heartbeat = 9,
-}
-
-impl PacketKind {
-    /// Every kind, in counter order.
-    pub const ALL: [PacketKind; 10] = [
-        PacketKind::Data,
-        PacketKind::Ack,
-        PacketKind::Retransmit,
-        PacketKind::Join,
-        PacketKind::Leave,
-        PacketKind::Nak,
-        PacketKind::Repair,
-        PacketKind::Session,
-        PacketKind::Status,
-        PacketKind::Heartbeat,
-    ];
-    /// How many kinds there are.
-    pub const COUNT: usize = Self::ALL.len();
-
-    /// The kind's name as metrics and the page show it.
-    pub fn name(self) -> &'static str {
-        match self {
-            PacketKind::Data => "data",
-            PacketKind::Ack => "ack",
-            PacketKind::Retransmit => "retransmit",
-            PacketKind::Join => "join",
-            PacketKind::Leave => "leave",
-            PacketKind::Nak => "nak",
-            PacketKind::Repair => "repair",
-            PacketKind::Session => "session",
-            PacketKind::Status => "status",
-            PacketKind::Heartbeat => "heartbeat",
-        }
-    }
-
-    /// Whether the packet carries application payload (as opposed to control traffic).
-    pub fn is_payload(self) -> bool {
-        matches!(self, PacketKind::Data | PacketKind::Retransmit | PacketKind::Repair)
-    }
-}
 
 /// What the kernel needs to know of a protocol's packet type.
 pub trait Wire: Clone + Debug {

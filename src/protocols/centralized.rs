@@ -30,8 +30,8 @@
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
-use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
-use crate::scenario::ScenarioError;
+use crate::protocols::params::ParamError;
+use crate::protocols::{Family, ParamDoc, ParamKind, RunInfo, Structure, HEADER_BYTES};
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -97,30 +97,46 @@ pub const PARAMS: &[ParamDoc] = &[
     HEADER_BYTES,
 ];
 
-impl CentralizedConfig {
-    /// Range checks; errors name the field under `prefix`.
-    pub fn validate(&self, prefix: &str) -> Result<(), ScenarioError> {
-        if !self.ack_timeout_ms.is_finite() || self.ack_timeout_ms < 0.1 || self.ack_timeout_ms > 600_000.0 {
-            return Err(ScenarioError::invalid(
-                format!("{prefix}.ack_timeout_ms"),
-                format!("must be a number of milliseconds in [0.1, 600000], got {}", self.ack_timeout_ms),
-            ));
+/// The centralized family, for the registry.
+pub struct CentralizedFamily;
+
+impl Family for CentralizedFamily {
+    type Protocol = Centralized;
+    type Params = CentralizedConfig;
+    type Error = ParamError;
+
+    const KIND: &'static str = "centralized";
+    const TITLE: &'static str = "Centralized (unicast loop)";
+    const SUMMARY: &'static str = "the sender unicasts each message to every member in a loop, optionally with \
+        ACKs and retransmission: O(n) at the sender, and ACK implosion";
+    const PARAMS: &'static [ParamDoc] = PARAMS;
+    const PACKETS: &'static [PacketKind] =
+        &[PacketKind::Data, PacketKind::Ack, PacketKind::Retransmit, PacketKind::Join, PacketKind::Leave];
+    const STRUCTURE: Structure = Structure::Flat;
+
+    fn label(params: &CentralizedConfig) -> &'static str {
+        if params.reliable {
+            "centralized with ACKs"
+        } else {
+            "centralized"
         }
-        if self.max_retries > 30 {
-            return Err(ScenarioError::invalid(
-                format!("{prefix}.max_retries"),
-                format!("must be from 0 to 30, got {}", self.max_retries),
-            ));
+    }
+
+    /// 1, or with ACKs 1 + `max_retries`: every round resends to every silent member.
+    fn rounds(params: &CentralizedConfig, _run: &RunInfo) -> (u64, String) {
+        match params.reliable {
+            true => (1 + u64::from(params.max_retries), "rounds (1 + protocol.max_retries)".into()),
+            false => (1, String::new()),
         }
-        for (name, v) in [("ack_bytes", self.ack_bytes), ("header_bytes", self.header_bytes)] {
-            if v == 0 || v > 65_535 {
-                return Err(ScenarioError::invalid(
-                    format!("{prefix}.{name}"),
-                    format!("must be from 1 to 65535, got {v}"),
-                ));
-            }
-        }
-        Ok(())
+    }
+
+    fn configure(params: &CentralizedConfig, _group: &GroupInfo) -> CentralizedConfig {
+        params.clone()
+    }
+
+    /// Without and with ACKs.
+    fn contenders() -> Vec<CentralizedConfig> {
+        vec![CentralizedConfig::default(), CentralizedConfig { reliable: true, ..CentralizedConfig::default() }]
     }
 }
 

@@ -1,61 +1,97 @@
-//! The protocols, one file (or folder) per family. Each is a sans-IO
-//! [`crate::protocol::Protocol`] with a configuration struct under the scenario's `protocol`
-//! object, range-checked by its `validate`, and described field by field by a [`ParamDoc`] list
-//! that the page turns into its parameter editor and the README into its tables.
+//! The protocol families, one folder (or file) each, and the registry that lists them.
+//!
+//! Each family is a sans-IO [`crate::protocol::Protocol`] plus a [`Family`] implementation: its
+//! `kind`, its parameter table ([`ParamDoc`]), its checks and run-size estimate, and how its nodes
+//! are configured. Registering a family is one line in the `families!` list below; the scenario
+//! format, validation, the engine, the CLI, the page and the generated docs all read the
+//! registry (see `docs/adding-a-family.md`).
 
 pub mod blocks;
-pub mod centralized;
-pub mod rmtp;
-pub mod srm;
-pub mod tree;
+pub mod params;
+pub mod registry;
 
-/// What values a parameter takes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ParamKind {
-    /// `true` or `false`.
-    Bool,
-    /// A whole number in `[min, max]`.
-    Int {
-        /// Smallest accepted value.
-        min: u64,
-        /// Largest accepted value.
-        max: u64,
-    },
-    /// A number in `[min, max]`.
-    Float {
-        /// Smallest accepted value.
-        min: f64,
-        /// Largest accepted value.
-        max: f64,
-    },
-    /// One of a few names.
-    Choice(&'static [&'static str]),
+pub use params::{ParamDoc, ParamKind, HEADER_BYTES};
+pub use registry::{Family, FamilyInfo, RunInfo, Structure, Visit};
+
+/// Declares the registered families: for each, its module, the `ProtocolSpec` variant holding its
+/// parameters (the variant's snake-case name is the scenario's `kind`) and its [`Family`] type.
+macro_rules! families {
+    ($( $(#[$doc:meta])* $module:ident :: $family:ident => $variant:ident ),* $(,)?) => {
+        $( pub mod $module; )*
+
+        /// The protocol a scenario runs, tagged by `kind`, with its parameters.
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+        pub enum ProtocolSpec {
+            $( $(#[$doc])* $variant(<$module::$family as Family>::Params), )*
+        }
+
+        $(
+            impl From<<$module::$family as Family>::Params> for ProtocolSpec {
+                fn from(p: <$module::$family as Family>::Params) -> ProtocolSpec {
+                    ProtocolSpec::$variant(p)
+                }
+            }
+        )*
+
+        /// Every registered family, in the page's order.
+        pub static FAMILIES: &[&dyn FamilyInfo] = &[ $( &registry::Registered::<$module::$family>::ENTRY, )* ];
+
+        impl ProtocolSpec {
+            /// Does `work` with the types of the family this spec names.
+            pub fn visit<V: Visit>(&self, work: V) -> V::Output {
+                match self {
+                    $( ProtocolSpec::$variant(p) => work.visit::<$module::$family>(p), )*
+                }
+            }
+
+            /// The static facts of the family this spec names.
+            pub fn info(&self) -> &'static dyn FamilyInfo {
+                match self {
+                    $( ProtocolSpec::$variant(_) => &registry::Registered::<$module::$family>::ENTRY, )*
+                }
+            }
+
+            /// A short name for these parameters (`"centralized with ACKs"`).
+            pub fn label(&self) -> &'static str {
+                match self {
+                    $( ProtocolSpec::$variant(p) => <$module::$family as Family>::label(p), )*
+                }
+            }
+        }
+    };
 }
 
-/// One protocol parameter, as the page edits it and the README documents it. Its default is the
-/// value in the configuration's `Default`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ParamDoc {
-    /// The field's name under `protocol` (`ack_timeout_ms`).
-    pub field: &'static str,
-    /// A short label for the editor.
-    pub label: &'static str,
-    /// Its values.
-    pub kind: ParamKind,
-    /// Its unit (`ms`, `bytes`), or empty.
-    pub unit: &'static str,
-    /// Where it comes from: the paper and section, or the RFC, or "this playground".
-    pub source: &'static str,
-    /// One sentence: what it changes.
-    pub help: &'static str,
+families! {
+    /// The sender unicasts to every member in a loop; optionally with ACKs and retransmission.
+    centralized::CentralizedFamily => Centralized,
+    /// A k-ary spanning tree rooted at the sender, with hop-by-hop ACK or NAK repair.
+    tree::TreeFamily => Tree,
+    /// Scalable Reliable Multicast: receivers request losses, any holder repairs, with randomized
+    /// distance-scaled timers that suppress duplicates (Floyd et al. 1997).
+    srm::SrmFamily => Srm,
+    /// RMTP: designated receivers gather their regions' status and repair locally.
+    rmtp::RmtpFamily => Rmtp,
 }
 
-/// The `header_bytes` parameter every protocol has: the per-packet header added to the payload.
-pub const HEADER_BYTES: ParamDoc = ParamDoc {
-    field: "header_bytes",
-    label: "header",
-    kind: ParamKind::Int { min: 1, max: 65_535 },
-    unit: "bytes",
-    source: "this playground",
-    help: "per-packet header added to the payload",
-};
+impl ProtocolSpec {
+    /// Every registered family's `kind`, in the page's order.
+    pub fn kinds() -> impl Iterator<Item = &'static str> {
+        FAMILIES.iter().map(|f| f.kind())
+    }
+
+    /// A protocol of `kind` with its default parameters; `None` for an unknown kind.
+    pub fn default_of(kind: &str) -> Option<ProtocolSpec> {
+        registry::family(kind).map(|f| f.default_spec())
+    }
+
+    /// Its `kind` tag.
+    pub fn kind(&self) -> &'static str {
+        self.info().kind()
+    }
+
+    /// Its parameter table.
+    pub fn params(&self) -> &'static [ParamDoc] {
+        self.info().params()
+    }
+}

@@ -19,11 +19,9 @@ pub use network::{
 pub use validate::Limits;
 pub use workload::{StreamSpec, WorkloadSpec};
 
+pub use crate::protocols::ProtocolSpec;
+
 use crate::protocols::centralized::CentralizedConfig;
-use crate::protocols::rmtp::RmtpConfig;
-use crate::protocols::srm::SrmConfig;
-use crate::protocols::tree::{Reliability, TreeConfig};
-use crate::protocols::ParamDoc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -96,73 +94,6 @@ pub enum Layout {
     Grid,
     /// Uniformly at random (from the seed's layout stream).
     Random,
-}
-
-/// The protocol, tagged by `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ProtocolSpec {
-    /// The sender unicasts to every member in a loop; optionally with ACKs and retransmission.
-    Centralized(CentralizedConfig),
-    /// Scalable Reliable Multicast: receivers request losses, any holder repairs, with
-    /// randomized distance-scaled timers that suppress duplicates (Floyd et al. 1997).
-    Srm(SrmConfig),
-    /// RMTP: designated receivers gather their regions' status and repair locally.
-    Rmtp(RmtpConfig),
-    /// A k-ary spanning tree rooted at the sender, with hop-by-hop ACK or NAK repair.
-    Tree(TreeConfig),
-}
-
-impl ProtocolSpec {
-    /// Every protocol's `kind`, in the order the page lists them.
-    pub const KINDS: &'static [&'static str] = &["centralized", "tree", "srm", "rmtp"];
-
-    /// A protocol of `kind` with its default parameters; `None` for an unknown kind.
-    pub fn default_of(kind: &str) -> Option<ProtocolSpec> {
-        match kind {
-            "centralized" => Some(ProtocolSpec::Centralized(CentralizedConfig::default())),
-            "srm" => Some(ProtocolSpec::Srm(SrmConfig::default())),
-            "rmtp" => Some(ProtocolSpec::Rmtp(RmtpConfig::default())),
-            "tree" => Some(ProtocolSpec::Tree(TreeConfig::default())),
-            _ => None,
-        }
-    }
-
-    /// Its `kind` tag.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ProtocolSpec::Centralized(_) => "centralized",
-            ProtocolSpec::Srm(_) => "srm",
-            ProtocolSpec::Rmtp(_) => "rmtp",
-            ProtocolSpec::Tree(_) => "tree",
-        }
-    }
-
-    /// Its parameters, for the page's editor and the README.
-    pub fn params(&self) -> &'static [ParamDoc] {
-        match self {
-            ProtocolSpec::Centralized(_) => crate::protocols::centralized::PARAMS,
-            ProtocolSpec::Srm(_) => crate::protocols::srm::PARAMS,
-            ProtocolSpec::Rmtp(_) => crate::protocols::rmtp::PARAMS,
-            ProtocolSpec::Tree(_) => crate::protocols::tree::PARAMS,
-        }
-    }
-
-    /// The protocol's short name as the CLI and the page show it.
-    pub fn label(&self) -> &'static str {
-        match self {
-            ProtocolSpec::Centralized(c) if c.reliable => "centralized with ACKs",
-            ProtocolSpec::Centralized(_) => "centralized",
-            ProtocolSpec::Srm(c) if !c.suppression => "SRM without suppression (NAKs)",
-            ProtocolSpec::Srm(_) => "SRM",
-            ProtocolSpec::Rmtp(_) => "RMTP",
-            ProtocolSpec::Tree(t) => match t.reliability {
-                Reliability::None => "tree",
-                Reliability::Ack => "tree with hop-by-hop ACKs",
-                Reliability::Nak => "tree with hop-by-hop NAKs",
-            },
-        }
-    }
 }
 
 /// Why a scenario or a share link was refused. Every message names the field or part at fault.

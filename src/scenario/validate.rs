@@ -1,6 +1,8 @@
 //! Range checks for every scenario field, each error naming its field.
 
-use super::{ProtocolSpec, Scenario, ScenarioError, SCENARIO_VERSION};
+use super::{Scenario, ScenarioError, SCENARIO_VERSION};
+use crate::protocols::params::ParamError;
+use crate::protocols::registry::{self, Family, RunInfo, Visit};
 
 /// Caps that depend on where the scenario runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,134 +105,66 @@ impl Scenario {
         if self.duration_ms == 0.0 {
             return Err(ScenarioError::invalid("duration_ms", "must be more than 0"));
         }
-        super::faults::plan(self, limits)?;
-        match &self.protocol {
-            ProtocolSpec::Centralized(c) => c.validate("protocol")?,
-            ProtocolSpec::Srm(c) => c.validate("protocol")?,
-            ProtocolSpec::Rmtp(c) => {
-                c.validate("protocol")?;
-                let senders = self.workload.senders(g);
-                if senders.len() > 1 {
-                    return Err(ScenarioError::invalid(
-                        "workload.senders",
-                        format!("RMTP is one-to-many: give one sender, got {}", senders.len()),
-                    ));
-                }
-                c.validate_group("protocol", g.size, senders.first().copied().unwrap_or(g.sender))?;
-            }
-            ProtocolSpec::Tree(t) => t.validate("protocol")?,
-        }
-        self.check_packets(limits)
+        let plan = super::faults::plan(self, limits)?;
+        let run = self.run_info(u64::from(plan.joiners));
+        self.protocol.visit(CheckParams { run: &run })?;
+        self.check_packets(&run, limits)
     }
 
     /// The most packets the workload can make the protocol send: messages × receivers × the
-    /// rounds in which each copy may go out (see [`Scenario::transmission_rounds`]), plus the
-    /// protocol's traffic that does not depend on messages ([`Scenario::background_packets`]).
+    /// rounds in which each copy may go out ([`crate::protocols::Family::rounds`]), plus the
+    /// protocol's traffic that does not depend on messages
+    /// ([`crate::protocols::Family::background`]).
     pub fn worst_case_packets(&self) -> u64 {
+        let run = self.run_info(self.joiners());
+        let (rounds, background) = self.protocol.visit(Estimate { run: &run });
         (self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)))
-            .saturating_mul(self.transmission_rounds())
-            .saturating_add(self.background_packets())
+            .saturating_mul(rounds.0)
+            .saturating_add(background.0)
     }
 
-    /// How many times at most the protocol sends one message to one receiver (counting requests
-    /// and repairs about it): 1, or with ACKs 1 + `max_retries` (every round resends to every
-    /// silent member). For SRM, 1 + 2 R (1 + `max_backoffs`), R the members that may request
-    /// and repair one loss: each sends at most 1 + `max_backoffs` requests and as many repairs,
-    /// each to every other member. Without suppression R is every member but one (L − 1, L the
-    /// node lives: initial members, joiners and recoveries), the true worst case. With it R is
-    /// ⌈√L⌉, an estimate from the paper's analysis rather than a bound: on a star with C2 = √G,
-    /// about 1 + (G − 2)/C2 ≈ √G members request each loss (measured: 27.5 at G = 1000), and
-    /// the worst case (every member requesting every message) would refuse any sizeable run
-    /// though requests and repairs never pile up in memory together.
-    /// A tree sends each receiver a message once from its parent plus `max_retries` resends (ACK)
-    /// or repairs (NAK), and again as much after one re-attachment: 2 (1 + `max_retries`);
-    /// without repair, the first copy and one catch-up, 2.
+    /// How many times at most the protocol sends one message to one receiver, requests and
+    /// repairs about it included ([`crate::protocols::Family::rounds`]).
     pub fn transmission_rounds(&self) -> u64 {
-        match &self.protocol {
-            ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
-            ProtocolSpec::Centralized(_) => 1,
-            ProtocolSpec::Srm(c) => {
-                let lives = self.node_lives();
-                let requesters =
-                    if c.suppression { (lives as f64).sqrt().ceil() as u64 } else { lives.saturating_sub(1) };
-                1u64.saturating_add(2 * requesters.saturating_mul(1 + u64::from(c.max_backoffs)))
-            }
-            // The first copy, at most `max_retries` unanswered repair rounds to a member, and the
-            // sender's retransmission to its DR. An estimate: a member that keeps answering with
-            // a status while its repairs are lost may get more.
-            ProtocolSpec::Rmtp(c) => 2 + u64::from(c.max_retries),
-            ProtocolSpec::Tree(t) if t.reliable() => 2 * (1 + u64::from(t.max_retries)),
-            ProtocolSpec::Tree(_) => 2,
-        }
+        let run = self.run_info(self.joiners());
+        self.protocol.visit(Estimate { run: &run }).0 .0
     }
 
-    /// Packets a protocol sends whatever the workload: none, or SRM's session messages, and per
-    /// fault entry a hello, its answer and a goodbye to every member.
-    ///
-    /// SRM's sessions are bounded twice, and the smaller bound counts. By the interval: at most
-    /// one per member to each other member every half `session_interval_ms` (the shortest gap
-    /// drawn) over `duration_ms`, plus one to start. By the budget B: a member knowing m members
-    /// that sends m − 1 copies of S ≥ `header_bytes` bytes then waits at least half of
-    /// m (m − 1) S / B, so its copies go out at most 2 B / (m S) a second; an initial member
-    /// knows the whole group, so together they send at most 2 B / `header_bytes` copies a second.
-    /// Each joiner or recovered node may know only a few members at first and is allowed that
-    /// whole rate again; each node life adds one round (to every other life) that the
-    /// duration's end may cut short.
-    pub fn background_packets(&self) -> u64 {
-        match &self.protocol {
-            ProtocolSpec::Centralized(_) => 0,
-            // Status and advertisements go on per interval while members lack something; the
-            // repair rounds bound them (see `transmission_rounds`).
-            ProtocolSpec::Rmtp(_) => 0,
-            // Heartbeats: two per tree edge per interval for the whole run, but never more than
-            // a few per edge in flight at once, so they do not pile up in memory (the cap's
-            // concern); a 10,000-node tree over 60 s sends 2.4 M of them in about 2 s.
-            ProtocolSpec::Tree(_) => 0,
-            ProtocolSpec::Srm(c) => {
-                let lives = self.node_lives();
-                let rounds = (self.duration_ms / (c.session_interval_ms / 2.0)).floor().min(1e12) as u64 + 1;
-                let by_interval = rounds.saturating_mul(lives).saturating_mul(lives.saturating_sub(1));
-                let extra_lives = lives.saturating_sub(u64::from(self.group.size));
-                let per_sec = 2.0 * c.session_bandwidth_bytes_per_sec as f64 / f64::from(c.header_bytes.max(1));
-                let by_budget = ((self.duration_ms / 1000.0 * per_sec).ceil().min(1e15) as u64)
-                    .saturating_mul(1 + extra_lives)
-                    .saturating_add(lives.saturating_mul(lives.saturating_sub(1)));
-                let sessions = by_interval.min(by_budget);
-                sessions.saturating_add((self.faults.len() as u64).saturating_mul(3 * lives))
-            }
-        }
-    }
-
-    /// Initial members, plus one per joiner and per recovery.
-    fn node_lives(&self) -> u64 {
-        let joiners = super::faults::plan(self, &Limits::NATIVE).map_or(0, |p| p.joiners);
+    /// What the protocol's checks and estimate know of the scenario, with `joiners` drawn.
+    fn run_info(&self, joiners: u64) -> RunInfo {
         let recoveries = self.faults.iter().filter(|f| matches!(f, super::FaultSpec::Recover { .. })).count();
-        u64::from(self.group.size) + u64::from(joiners) + recoveries as u64
+        RunInfo {
+            size: self.group.size,
+            senders: self.workload.senders(&self.group),
+            messages: self.workload.message_count(),
+            duration_ms: self.duration_ms,
+            lives: u64::from(self.group.size) + joiners + recoveries as u64,
+            fault_entries: self.faults.len() as u64,
+        }
+    }
+
+    /// The joiners the fault plan draws (0 if it cannot be drawn).
+    fn joiners(&self) -> u64 {
+        super::faults::plan(self, &Limits::NATIVE).map_or(0, |p| u64::from(p.joiners))
     }
 
     /// Refuses runs whose worst case would not fit in memory (a million receivers times a hundred
     /// thousand messages is 10^11 packets); the error spells out the product.
-    fn check_packets(&self, limits: &Limits) -> Result<(), ScenarioError> {
-        let packets = self.worst_case_packets();
+    fn check_packets(&self, run: &RunInfo, limits: &Limits) -> Result<(), ScenarioError> {
+        let ((rounds, rounds_formula), (background, background_formula)) = self.protocol.visit(Estimate { run });
+        let packets = (self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)))
+            .saturating_mul(rounds)
+            .saturating_add(background);
         if packets <= limits.max_packets {
             return Ok(());
         }
-        let rounds = match (&self.protocol, self.transmission_rounds()) {
-            (_, 1) => String::new(),
-            (ProtocolSpec::Srm(_), r) => {
-                format!(" × {r} (1 + 2 × requesters × (1 + protocol.max_backoffs)) requests and repairs")
-            }
-            (ProtocolSpec::Tree(_), r) => {
-                format!(" × {r} rounds (2 × (1 + protocol.max_retries)), re-attachment included")
-            }
-            (_, r) => format!(" × {r} rounds (1 + protocol.max_retries)"),
+        let rounds = match rounds {
+            1 => String::new(),
+            r => format!(" × {r} {rounds_formula}"),
         };
-        let background = match self.background_packets() {
+        let background = match background {
             0 => String::new(),
-            b => format!(
-                " + {b} session messages (the smaller of members² × duration / (session_interval_ms / 2) and \
-                 2 × duration × session_bandwidth_bytes_per_sec / header_bytes + members²)"
-            ),
+            b => format!(" + {b} {background_formula}"),
         };
         let hint = if limits.max_packets < Limits::NATIVE.max_packets {
             format!("; larger runs go to the native CLI (`mcast run`), up to {}", Limits::NATIVE.max_packets)
@@ -248,5 +182,35 @@ impl Scenario {
                 limits.max_packets,
             ),
         ))
+    }
+}
+
+/// Checks a family's parameters: its table's ranges, then its own checks.
+struct CheckParams<'a> {
+    run: &'a RunInfo,
+}
+
+impl Visit for CheckParams<'_> {
+    type Output = Result<(), ScenarioError>;
+    fn visit<F: Family>(self, params: &F::Params) -> Self::Output {
+        registry::check::<F>(params, self.run).map_err(ScenarioError::from)
+    }
+}
+
+/// A family's run-size estimate: (rounds, formula), (background packets, formula).
+struct Estimate<'a> {
+    run: &'a RunInfo,
+}
+
+impl Visit for Estimate<'_> {
+    type Output = ((u64, String), (u64, String));
+    fn visit<F: Family>(self, params: &F::Params) -> Self::Output {
+        (F::rounds(params, self.run), F::background(params, self.run))
+    }
+}
+
+impl From<ParamError> for ScenarioError {
+    fn from(e: ParamError) -> ScenarioError {
+        ScenarioError::Invalid { field: e.field, reason: e.reason }
     }
 }

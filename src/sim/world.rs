@@ -71,6 +71,18 @@ pub struct Setup {
     pub end: SimTime,
 }
 
+impl Setup {
+    /// The group as every node knows it from configuration: its initial size, the well-known
+    /// senders and whether the network replicates multicast.
+    pub fn group(&self) -> GroupInfo {
+        GroupInfo {
+            size: self.size,
+            senders: self.faults.contacts.clone(),
+            native_multicast: self.network.native_multicast(),
+        }
+    }
+}
+
 /// A running simulation of protocol `P`.
 pub struct World<P: Protocol> {
     now: SimTime,
@@ -115,11 +127,7 @@ impl<P: Protocol> World<P> {
     /// A world of `setup.size` initial nodes (and `setup.faults.joiners` later ones) running `P`
     /// with `config`, started at time zero. The network must place every one of them.
     pub fn new(setup: Setup, config: &P::Config) -> Self {
-        let group = GroupInfo {
-            size: setup.size,
-            senders: setup.faults.contacts.clone(),
-            native_multicast: setup.network.native_multicast(),
-        };
+        let group = setup.group();
         let capacity = setup.size + setup.faults.joiners;
         let n = capacity as usize;
         let senders: Vec<NodeId> = setup.messages.iter().map(|m| m.1).collect();

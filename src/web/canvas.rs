@@ -23,20 +23,9 @@ pub fn node_colour(s: NodeState) -> &'static str {
     }
 }
 
-/// Colour of a packet of each kind (also used by the legend).
+/// Colour of a packet of each kind (also used by the legend): the kind's own.
 pub fn packet_colour(k: PacketKind) -> &'static str {
-    match k {
-        PacketKind::Data => "#4da3ff",
-        PacketKind::Ack => "#ffd60a",
-        PacketKind::Retransmit => "#d17bff",
-        PacketKind::Join => "#64d2ff",
-        PacketKind::Leave => "#8e8e93",
-        PacketKind::Nak => "#ff453a",
-        PacketKind::Repair => "#30d158",
-        PacketKind::Session => "#5e5ce6",
-        PacketKind::Status => "#ff9f0a",
-        PacketKind::Heartbeat => "#636366",
-    }
+    k.colour()
 }
 
 /// Colour of a packet the network is dropping.

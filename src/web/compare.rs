@@ -5,7 +5,7 @@
 
 use super::results::Summary;
 use mcast::engine::{self, Simulation};
-use mcast::protocols::centralized::CentralizedConfig;
+use mcast::protocols::FAMILIES;
 use mcast::scenario::{Limits, ProtocolSpec, Scenario};
 use yew::{html, Callback, Html, MouseEvent};
 
@@ -26,22 +26,20 @@ pub struct Comparison {
     running: Option<(usize, Box<dyn Simulation>)>,
 }
 
-/// The protocols compared: each family with its defaults, and centralized with ACKs too.
+/// The protocols compared: each registered family's contenders (its defaults, or variants
+/// worth a column each, such as centralized without and with ACKs).
 fn contenders() -> Vec<ProtocolSpec> {
-    let mut all: Vec<ProtocolSpec> = ProtocolSpec::KINDS.iter().filter_map(|k| ProtocolSpec::default_of(k)).collect();
-    all.insert(1, ProtocolSpec::Centralized(CentralizedConfig { reliable: true, ..CentralizedConfig::default() }));
-    all
+    FAMILIES.iter().flat_map(|f| f.contenders()).collect()
 }
 
 impl Comparison {
     /// Sets up a run of `scenario` under every contender, the user's own configuration in place
-    /// of the default it resembles most (same family; for centralized, the same ACK setting).
+    /// of the one it resembles most: its family's only contender, or among several the one of
+    /// the same label (centralized with ACKs).
     pub fn start(scenario: &Scenario) -> Comparison {
         let mine = &scenario.protocol;
-        let same = |p: &ProtocolSpec| match (p, mine) {
-            (ProtocolSpec::Centralized(a), ProtocolSpec::Centralized(b)) => a.reliable == b.reliable,
-            _ => p.kind() == mine.kind(),
-        };
+        let variants = mine.info().contenders().len();
+        let same = |p: &ProtocolSpec| p.kind() == mine.kind() && (variants == 1 || p.label() == mine.label());
         let columns = contenders()
             .into_iter()
             .map(|p| {

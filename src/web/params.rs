@@ -3,23 +3,15 @@
 //! the engine shows up here without UI code of its own.
 
 use super::app::{Field, Msg};
-use mcast::protocols::{ParamDoc, ParamKind};
+use mcast::protocols::{registry, ParamDoc, ParamKind};
 use mcast::scenario::{ProtocolSpec, Scenario, ScenarioError};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::{html, Callback, Event, Html, TargetCast};
 
-/// What the picker calls each protocol kind.
+/// What the picker calls each protocol kind (the registry's title).
 pub fn title(kind: &str) -> &str {
-    match kind {
-        "centralized" => "Centralized (unicast loop)",
-        "tree" => "Tree (k-ary, ACK/NAK repair)",
-        "srm" => "SRM (Floyd et al. 1997)",
-        "rmtp" => "RMTP (Paul et al. 1997)",
-        "gossip" => "Gossip (epidemic)",
-        "plumtree" => "Plumtree (Leitão et al. 2007)",
-        other => other,
-    }
+    registry::family(kind).map_or(kind, |f| f.title())
 }
 
 /// A parameter's value as the controls show it: numbers and names as written, booleans as
@@ -27,6 +19,7 @@ pub fn title(kind: &str) -> &str {
 fn shown(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(list)) => list.iter().map(Value::to_string).collect::<Vec<_>>().join(", "),
         Some(Value::Null) | None => String::new(),
         // `100.0` reads as 100 in a form.
         Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x.fract() == 0.0 && x.abs() < 1e15) => {
@@ -80,6 +73,19 @@ pub fn set_param(s: &Scenario, doc: &ParamDoc, v: &str) -> Result<Scenario, Scen
                 return Err(ScenarioError::invalid(path, format!("must be one of {}, got `{v}`", names.join(", "))))
             }
         },
+        ParamKind::Nodes { .. } => {
+            let ids: Result<Vec<u64>, _> =
+                v.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::parse::<u64>).collect();
+            match ids {
+                Ok(ids) => Value::from(ids),
+                Err(_) => {
+                    return Err(ScenarioError::invalid(
+                        path,
+                        format!("must be node ids separated by commas (empty: none), got `{v}`"),
+                    ))
+                }
+            }
+        }
     };
     s.with_param(&path, &value)
 }
@@ -118,6 +124,10 @@ fn control(doc: &'static ParamDoc, value: &str, default: &str, send: &Callback<M
             <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step="any"
                 title={title.clone()} value={value.to_string()} onchange={on_input(send, field)} />
         },
+        ParamKind::Nodes { .. } => html! {
+            <input id={id.clone()} type="text" placeholder="e.g. 5, 17, 40"
+                title={title.clone()} value={value.to_string()} onchange={on_input(send, field)} />
+        },
     };
     html! {
         <div class="param">
@@ -135,8 +145,8 @@ pub fn picker(s: &Scenario, send: &Callback<Msg>) -> Html {
         <>
             <label for="protocol">{ "Protocol" }</label>
             <select id="protocol" onchange={on_select(send, Field::Protocol)}>
-                { for ProtocolSpec::KINDS.iter().map(|k| html! {
-                    <option value={*k} selected={*k == kind}>{ title(k) }</option>
+                { for ProtocolSpec::kinds().map(|k| html! {
+                    <option value={k} selected={k == kind}>{ title(k) }</option>
                 }) }
             </select>
         </>

@@ -5,6 +5,7 @@ use super::app::{App, Field, Msg};
 use super::canvas::{node_colour, packet_colour, LOST_COLOUR};
 use mcast::engine::NodeState;
 use mcast::protocol::PacketKind;
+use mcast::protocols::Structure;
 use mcast::scenario::{Layout, Scenario};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -134,20 +135,14 @@ pub fn Controls(p: &ControlsProps) -> Html {
     }
 }
 
-/// The label of a packet kind's counter and legend entry.
-fn kind_label(k: PacketKind) -> &'static str {
-    match k {
-        PacketKind::Data => "DATA",
-        PacketKind::Ack => "ACK",
-        PacketKind::Retransmit => "retransmission",
-        PacketKind::Join => "JOIN",
-        PacketKind::Leave => "LEAVE",
-        PacketKind::Nak => "NAK / repair request",
-        PacketKind::Repair => "REPAIR",
-        PacketKind::Session => "SESSION",
-        PacketKind::Status => "STATUS",
-        PacketKind::Heartbeat => "HEARTBEAT",
-    }
+/// The legend's entry for the lines the protocol draws between nodes, if it draws any.
+fn structure_item(structure: Structure) -> Html {
+    let label = match structure {
+        Structure::Flat => return html! {},
+        Structure::Tree => "tree edge (bright: just re-attached)",
+        Structure::Regions => "line to the designated receiver (bright: just moved)",
+    };
+    html! { <li><span class="swatch edge"></span>{ label }</li> }
 }
 
 /// Whether the counters list `k`: DATA, ACK and retransmissions always (the tests and the
@@ -170,7 +165,7 @@ fn stats(app: &App) -> Html {
             <h2>{ "Counters" }</h2>
             { for PacketKind::ALL.iter().filter(|k| shows_kind(app, **k)).map(|k| counter(
                 &format!("count-{}", k.name()),
-                kind_label(*k),
+                k.label(),
                 c.sent[*k as usize].to_string(),
                 Some(packet_colour(*k)),
             )) }
@@ -199,8 +194,8 @@ fn stats(app: &App) -> Html {
                 { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
                 { legend_item(node_colour(NodeState::Paused), "paused", true) }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
-                { for PacketKind::ALL.iter().map(|k| legend_item(packet_colour(*k), kind_label(*k), false)) }
-                <li><span class="swatch edge"></span>{ "tree edge / designated receiver (bright: just re-attached)" }</li>
+                { for app.scenario.protocol.info().packets().iter().map(|k| legend_item(packet_colour(*k), k.label(), false)) }
+                { structure_item(app.scenario.protocol.info().structure()) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
             </ul>
         </section>

@@ -4,7 +4,6 @@
 
 use crate::protocol::NodeId;
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
-use crate::scenario::ScenarioError;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -67,8 +66,7 @@ impl Default for RmtpConfig {
     }
 }
 
-/// RMTP's parameters, for the page's editor and the README (`dr_nodes`, a list, is documented
-/// in the README only).
+/// RMTP's parameters, for the page's editor, validation and the docs.
 pub const PARAMS: &[ParamDoc] = &[
     ParamDoc {
         field: "dr_count",
@@ -77,6 +75,14 @@ pub const PARAMS: &[ParamDoc] = &[
         unit: "",
         source: "Paul et al. 1997 §III (DRs are configured statically)",
         help: "designated receivers, spread evenly over the node ids (unless dr_nodes names them)",
+    },
+    ParamDoc {
+        field: "dr_nodes",
+        label: "DR nodes",
+        kind: ParamKind::Nodes { max_len: MAX_DRS },
+        unit: "",
+        source: "Paul et al. 1997 §III",
+        help: "the designated receivers' ids, explicitly (initial members, not the sender); empty: dr_count spread evenly",
     },
     ParamDoc {
         field: "status_interval_ms",
@@ -114,7 +120,7 @@ pub const PARAMS: &[ParamDoc] = &[
         field: "multicast_threshold",
         label: "multicast threshold",
         kind: ParamKind::Float { min: 0.0, max: 1.0 },
-        unit: "",
+        unit: "fraction",
         source: "Paul et al. 1997 §III (mcast_thresh)",
         help: "fraction of a region lacking a packet from which the DR multicasts it to the region",
     },
@@ -144,72 +150,6 @@ pub const PARAMS: &[ParamDoc] = &[
         help: "size of a status (plus 8 bytes per 64 bits of bitmap) and of control packets",
     },
 ];
-
-impl RmtpConfig {
-    /// Range checks; errors name the field under `prefix`.
-    pub fn validate(&self, prefix: &str) -> Result<(), ScenarioError> {
-        let bad = |field: &str, reason: String| Err(ScenarioError::invalid(format!("{prefix}.{field}"), reason));
-        if self.dr_count == 0 || self.dr_count as usize > MAX_DRS {
-            return bad("dr_count", format!("must be from 1 to {MAX_DRS}, got {}", self.dr_count));
-        }
-        if self.dr_nodes.len() > MAX_DRS {
-            return bad("dr_nodes", format!("at most {MAX_DRS} designated receivers, got {}", self.dr_nodes.len()));
-        }
-        for (i, &d) in self.dr_nodes.iter().enumerate() {
-            if self.dr_nodes[..i].contains(&d) {
-                return bad(&format!("dr_nodes[{i}]"), format!("node {d} is named twice"));
-            }
-        }
-        for (name, v) in
-            [("status_interval_ms", self.status_interval_ms), ("advert_interval_ms", self.advert_interval_ms)]
-        {
-            if !v.is_finite() || !(1.0..=600_000.0).contains(&v) {
-                return bad(name, format!("must be a number of milliseconds in [1, 600000], got {v}"));
-            }
-        }
-        let h = self.tail_hold_ms;
-        if !h.is_finite() || !(0.0..=600_000.0).contains(&h) {
-            return bad("tail_hold_ms", format!("must be a number of milliseconds in [0, 600000], got {h}"));
-        }
-        if self.window == 0 || self.window > 65_536 {
-            return bad("window", format!("must be from 1 to 65536, got {}", self.window));
-        }
-        let t = self.multicast_threshold;
-        if !t.is_finite() || !(0.0..=1.0).contains(&t) {
-            return bad("multicast_threshold", format!("must be a fraction in [0, 1], got {t}"));
-        }
-        if self.linger_rounds == 0 || self.linger_rounds > 100 {
-            return bad("linger_rounds", format!("must be from 1 to 100, got {}", self.linger_rounds));
-        }
-        if self.max_retries == 0 || self.max_retries > 30 {
-            return bad("max_retries", format!("must be from 1 to 30, got {}", self.max_retries));
-        }
-        for (name, v) in [("header_bytes", self.header_bytes), ("status_bytes", self.status_bytes)] {
-            if v == 0 || v > 65_535 {
-                return bad(name, format!("must be from 1 to 65535, got {v}"));
-            }
-        }
-        Ok(())
-    }
-
-    /// The checks that need the group: every named designated receiver is an initial member
-    /// and is not the sender.
-    pub fn validate_group(&self, prefix: &str, size: u32, sender: NodeId) -> Result<(), ScenarioError> {
-        for (i, &d) in self.dr_nodes.iter().enumerate() {
-            let field = format!("{prefix}.dr_nodes[{i}]");
-            if d >= size {
-                return Err(ScenarioError::invalid(
-                    field,
-                    format!("node {d} is not in the group (nodes are 0 to {})", size.saturating_sub(1)),
-                ));
-            }
-            if d == sender {
-                return Err(ScenarioError::invalid(field, format!("node {d} is the sender, not a receiver")));
-            }
-        }
-        Ok(())
-    }
-}
 
 /// `count` designated receivers spread evenly over the initial members other than `sender`:
 /// the middle id of each of `count` equal blocks. Sorted; fewer if the group is smaller.
@@ -303,17 +243,5 @@ mod tests {
         for p in PARAMS {
             assert!(fields.get(p.field).is_some(), "{} is not a field", p.field);
         }
-    }
-
-    #[test]
-    fn defaults_validate_and_bad_values_name_their_field() {
-        assert!(RmtpConfig::default().validate("protocol").is_ok());
-        let c = RmtpConfig { multicast_threshold: f64::NAN, ..RmtpConfig::default() };
-        assert!(c.validate("protocol").unwrap_err().to_string().contains("protocol.multicast_threshold"));
-        let c = RmtpConfig { dr_nodes: vec![3, 3], ..RmtpConfig::default() };
-        assert!(c.validate("protocol").unwrap_err().to_string().contains("dr_nodes[1]"));
-        let c = RmtpConfig { dr_nodes: vec![0], ..RmtpConfig::default() };
-        assert!(c.validate_group("protocol", 10, 0).is_err());
-        assert!(c.validate_group("protocol", 10, 1).is_ok());
     }
 }

@@ -56,8 +56,10 @@
 
 mod config;
 mod window;
+mod family;
 
 pub use config::{auto_drs, Resolved, RmtpConfig, RmtpSetup, MAX_DRS, PARAMS};
+pub use family::{RmtpError, RmtpFamily};
 pub use window::{Window, MAX_AHEAD};
 
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};

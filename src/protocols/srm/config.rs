@@ -13,7 +13,6 @@
 //! drawn from [T/2, 3T/2] as RFC 3550 §6.3.1 draws RTCP's interval.
 
 use crate::protocols::{ParamDoc, ParamKind};
-use crate::scenario::ScenarioError;
 use serde::{Deserialize, Serialize};
 
 /// Parameters of SRM, shared by every member.
@@ -172,51 +171,3 @@ pub const PARAMS: &[ParamDoc] = &[
         help: "per-packet header; requests are header + 8 bytes",
     },
 ];
-
-impl SrmConfig {
-    /// Range checks; errors name the field under `prefix`.
-    pub fn validate(&self, prefix: &str) -> Result<(), ScenarioError> {
-        for (name, v) in [("c1", self.c1), ("c2", self.c2), ("d1", self.d1), ("d2", self.d2)] {
-            if !v.is_finite() || !(0.0..=MAX_CONSTANT).contains(&v) {
-                return Err(ScenarioError::invalid(
-                    format!("{prefix}.{name}"),
-                    format!("must be a number in [0, {MAX_CONSTANT}], got {v}"),
-                ));
-            }
-        }
-        let s = self.session_interval_ms;
-        if !s.is_finite() || !(1.0..=3_600_000.0).contains(&s) {
-            return Err(ScenarioError::invalid(
-                format!("{prefix}.session_interval_ms"),
-                format!("must be a number of milliseconds in [1, 3600000], got {s}"),
-            ));
-        }
-        let b = self.session_bandwidth_bytes_per_sec;
-        if !(1..=MAX_SESSION_BANDWIDTH).contains(&b) {
-            return Err(ScenarioError::invalid(
-                format!("{prefix}.session_bandwidth_bytes_per_sec"),
-                format!("must be from 1 to {MAX_SESSION_BANDWIDTH} bytes per second, got {b}"),
-            ));
-        }
-        let d = self.initial_distance_ms;
-        if !d.is_finite() || !(0.0..=600_000.0).contains(&d) {
-            return Err(ScenarioError::invalid(
-                format!("{prefix}.initial_distance_ms"),
-                format!("must be a number of milliseconds in [0, 600000], got {d}"),
-            ));
-        }
-        if self.max_backoffs > 20 {
-            return Err(ScenarioError::invalid(
-                format!("{prefix}.max_backoffs"),
-                format!("must be from 0 to 20, got {}", self.max_backoffs),
-            ));
-        }
-        if self.header_bytes == 0 || self.header_bytes > 65_535 {
-            return Err(ScenarioError::invalid(
-                format!("{prefix}.header_bytes"),
-                format!("must be from 1 to 65535, got {}", self.header_bytes),
-            ));
-        }
-        Ok(())
-    }
-}

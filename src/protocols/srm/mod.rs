@@ -51,8 +51,10 @@
 
 pub mod adaptive;
 mod config;
+mod family;
 
 pub use config::{SrmConfig, PARAMS};
+pub use family::SrmFamily;
 
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
 use crate::time::{SimDuration, SimTime};

@@ -3,7 +3,6 @@
 
 use crate::protocol::NodeId;
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
-use crate::scenario::ScenarioError;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 
@@ -179,38 +178,6 @@ pub const PARAMS: &[ParamDoc] = &[
 ];
 
 impl TreeConfig {
-    /// Range checks; errors name the field under `prefix`.
-    pub fn validate(&self, prefix: &str) -> Result<(), ScenarioError> {
-        let int = |name: &str, v: u32, min: u32, max: u32| {
-            if v < min || v > max {
-                return Err(ScenarioError::invalid(
-                    format!("{prefix}.{name}"),
-                    format!("must be from {min} to {max}, got {v}"),
-                ));
-            }
-            Ok(())
-        };
-        let ms = |name: &str, v: f64, min: f64| {
-            if !v.is_finite() || v < min || v > 600_000.0 {
-                return Err(ScenarioError::invalid(
-                    format!("{prefix}.{name}"),
-                    format!("must be a number of milliseconds in [{min}, 600000], got {v}"),
-                ));
-            }
-            Ok(())
-        };
-        int("fanout", self.fanout, 2, 64)?;
-        ms("retry_timeout_ms", self.retry_timeout_ms, 0.1)?;
-        int("max_retries", self.max_retries, 0, 30)?;
-        ms("heartbeat_interval_ms", self.heartbeat_interval_ms, 1.0)?;
-        int("heartbeat_misses", self.heartbeat_misses, 1, 100)?;
-        int("probe_attempts", self.probe_attempts, 0, 20)?;
-        ms("probe_timeout_ms", self.probe_timeout_ms, 1.0)?;
-        int("buffer_size", self.buffer_size, 1, 100_000)?;
-        int("header_bytes", self.header_bytes, 1, 65_535)?;
-        int("control_bytes", self.control_bytes, 1, 65_535)
-    }
-
     /// Whether losses are repaired at all.
     pub fn reliable(&self) -> bool {
         self.reliability != Reliability::None

@@ -88,11 +88,13 @@
 
 mod config;
 mod detector;
+mod family;
 mod repair;
 mod topology;
 mod wire;
 
 pub use config::{Reliability, Topology, TreeConfig, TreeSetup, PARAMS};
+pub use family::TreeFamily;
 pub use repair::NAK_CAP;
 pub use topology::{heap_children, heap_depth, heap_parent, heap_path};
 pub use wire::{Msg, Send, Timer};

@@ -1,0 +1,109 @@
+//! Packet kinds: the shared vocabulary of what a packet is for. Metrics count by kind, the trace
+//! hashes it, the page colours and labels it, and each family lists the kinds it sends
+//! ([`crate::protocols::Family::PACKETS`]). A family whose packets need a kind not yet here adds
+//! it to this table (name, label, colour, meaning).
+
+use serde::{Deserialize, Serialize};
+
+/// What a packet is for: counted, coloured and hashed by kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum PacketKind {
+    /// Application payload, first transmission.
+    Data = 0,
+    /// A positive acknowledgement.
+    Ack = 1,
+    /// Application payload sent again, because a receiver missed it.
+    Retransmit = 2,
+    /// Membership control: a node asking to join (or rejoin) the group, or the answer to it.
+    Join = 3,
+    /// Membership control: a node saying goodbye as it leaves the group.
+    Leave = 4,
+    /// A negative acknowledgement, or SRM's repair request: "I miss message m".
+    Nak = 5,
+    /// Application payload sent again in answer to a NAK or request (SRM's repair, a local
+    /// retransmission by RMTP's designated receiver or a tree parent).
+    Repair = 6,
+    /// A session message (SRM): the highest sequence number seen and timestamps to estimate
+    /// distances.
+    Session = 7,
+    /// A receiver's status report (RMTP): highest in-order sequence number and a bitmap.
+    Status = 8,
+    /// A keep-alive for failure detection (a tree parent and its children).
+    Heartbeat = 9,
+}
+
+impl PacketKind {
+    /// Every kind, in counter order.
+    pub const ALL: [PacketKind; 10] = [
+        PacketKind::Data,
+        PacketKind::Ack,
+        PacketKind::Retransmit,
+        PacketKind::Join,
+        PacketKind::Leave,
+        PacketKind::Nak,
+        PacketKind::Repair,
+        PacketKind::Session,
+        PacketKind::Status,
+        PacketKind::Heartbeat,
+    ];
+    /// How many kinds there are.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// The kind's name as metrics and the page show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PacketKind::Data => "data",
+            PacketKind::Ack => "ack",
+            PacketKind::Retransmit => "retransmit",
+            PacketKind::Join => "join",
+            PacketKind::Leave => "leave",
+            PacketKind::Nak => "nak",
+            PacketKind::Repair => "repair",
+            PacketKind::Session => "session",
+            PacketKind::Status => "status",
+            PacketKind::Heartbeat => "heartbeat",
+        }
+    }
+
+    /// Whether the packet carries application payload (as opposed to control traffic).
+    pub fn is_payload(self) -> bool {
+        matches!(self, PacketKind::Data | PacketKind::Retransmit | PacketKind::Repair)
+    }
+
+    /// The kind's label on the page's counters and legend.
+    pub fn label(self) -> &'static str {
+        self.doc().0
+    }
+
+    /// The colour the page draws the kind in (CSS hex).
+    pub fn colour(self) -> &'static str {
+        self.doc().1
+    }
+
+    /// One line: what packets of this kind are for.
+    pub fn meaning(self) -> &'static str {
+        self.doc().2
+    }
+
+    /// (label, colour, meaning).
+    fn doc(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            PacketKind::Data => ("DATA", "#4da3ff", "application payload, first transmission"),
+            PacketKind::Ack => ("ACK", "#ffd60a", "a positive acknowledgement"),
+            PacketKind::Retransmit => {
+                ("retransmission", "#d17bff", "payload sent again by the source to a receiver that missed it")
+            }
+            PacketKind::Join => ("JOIN", "#64d2ff", "membership control: joining (or rejoining) and the answers to it"),
+            PacketKind::Leave => ("LEAVE", "#8e8e93", "membership control: a node saying goodbye"),
+            PacketKind::Nak => ("NAK / repair request", "#ff453a", "a negative acknowledgement or repair request"),
+            PacketKind::Repair => {
+                ("REPAIR", "#30d158", "payload sent again in answer to a NAK or request, by any holder")
+            }
+            PacketKind::Session => ("SESSION", "#5e5ce6", "a session message: highest sequence numbers and timestamps"),
+            PacketKind::Status => ("STATUS", "#ff9f0a", "a receiver's status report: what it holds and lacks"),
+            PacketKind::Heartbeat => ("HEARTBEAT", "#636366", "a keep-alive or advertisement for failure detection"),
+        }
+    }
+}
