@@ -9,6 +9,7 @@
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 pub mod bits;
+pub mod docs;
 pub mod engine;
 pub mod metrics;
 pub mod protocol;

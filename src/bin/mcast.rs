@@ -8,6 +8,8 @@
 // The modules live in src/bin/mcast/ (beside this file cargo would take them for binaries).
 #[path = "mcast/bench.rs"]
 mod bench;
+#[path = "mcast/docs.rs"]
+mod docs;
 #[path = "mcast/progress.rs"]
 mod progress;
 #[path = "mcast/sweep.rs"]
@@ -30,6 +32,7 @@ USAGE:
     mcast link FILE [--base URL]           print the scenario's share link
     mcast bench [--nodes LIST] [--messages M] [--loss P] [--repeat R] [--markdown]
                                            measure events per second and memory per node
+    mcast docs [--check]                   rewrite (or check) the generated parts of the docs
     mcast help                             this text
 
 Run `mcast run --help` for the metrics it prints, `mcast sweep --help`, `mcast bench --help`.";
@@ -99,6 +102,16 @@ EXIT STATUS: 0 on success; 2 on bad input, with one line on stderr naming the fi
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|c| c == "docs") && !args.iter().any(|a| a == "--help" || a == "-h") {
+        return match docs::cmd(&args[1..]) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(msg) => {
+                eprintln!("mcast: {msg}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
@@ -115,6 +128,7 @@ fn run(args: &[String]) -> Result<(), String> {
             "run" => RUN_HELP,
             "sweep" => sweep::HELP,
             "bench" => bench::HELP,
+            "docs" => docs::HELP,
             _ => USAGE,
         };
         println!("{help}");

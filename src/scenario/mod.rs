@@ -8,6 +8,7 @@ pub mod faults;
 pub mod link;
 mod network;
 pub mod param;
+pub mod reference;
 mod validate;
 pub mod workload;
 

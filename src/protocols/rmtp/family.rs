@@ -42,7 +42,7 @@ impl Family for RmtpFamily {
 
     const KIND: &'static str = "rmtp";
     const TITLE: &'static str = "RMTP (Paul et al. 1997)";
-    const SUMMARY: &'static str = "receivers report their status to the designated receiver of their region, which \\
+    const SUMMARY: &'static str = "receivers report their status to the designated receiver of their region, which \
         caches every packet and repairs its region locally; the sender hears only from the DRs";
     const PARAMS: &'static [ParamDoc] = PARAMS;
     const PACKETS: &'static [PacketKind] = &[

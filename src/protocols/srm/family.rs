@@ -15,8 +15,8 @@ impl Family for SrmFamily {
 
     const KIND: &'static str = "srm";
     const TITLE: &'static str = "SRM (Floyd et al. 1997)";
-    const SUMMARY: &'static str = "Scalable Reliable Multicast: receivers multicast repair requests after a \\
-        random wait scaled by distance, any holder repairs, and hearing another's request or repair suppresses \\
+    const SUMMARY: &'static str = "Scalable Reliable Multicast: receivers multicast repair requests after a \
+        random wait scaled by distance, any holder repairs, and hearing another's request or repair suppresses \
         one's own";
     const PARAMS: &'static [ParamDoc] = PARAMS;
     const PACKETS: &'static [PacketKind] =
@@ -64,7 +64,7 @@ impl Family for SrmFamily {
             .saturating_mul(1 + extra_lives)
             .saturating_add(lives.saturating_mul(lives.saturating_sub(1)));
         let sessions = by_interval.min(by_budget).saturating_add(run.fault_entries.saturating_mul(3 * lives));
-        let formula = "session messages (the smaller of members² × duration / (session_interval_ms / 2) and \\
+        let formula = "session messages (the smaller of members² × duration / (session_interval_ms / 2) and \
                        2 × duration × session_bandwidth_bytes_per_sec / header_bytes + members²)";
         (sessions, formula.into())
     }

@@ -15,7 +15,7 @@ impl Family for TreeFamily {
 
     const KIND: &'static str = "tree";
     const TITLE: &'static str = "Tree (k-ary, ACK/NAK repair)";
-    const SUMMARY: &'static str = "a k-ary spanning tree rooted at the sender (heap-shaped or topology-aware), \\
+    const SUMMARY: &'static str = "a k-ary spanning tree rooted at the sender (heap-shaped or topology-aware), \
         hop-by-hop ACK or NAK repair, heartbeats and probes that heal it after crashes";
     const PARAMS: &'static [ParamDoc] = PARAMS;
     const PACKETS: &'static [PacketKind] = &[
