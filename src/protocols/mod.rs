@@ -1,7 +1,7 @@
 //! The protocols, one file (or folder) per family. Each is a sans-IO
 //! [`crate::protocol::Protocol`] with a configuration struct under the scenario's `protocol`
 //! object, range-checked by its `validate`, and described field by field by a [`ParamDoc`] list
-//! that the page turns into its parameter editor and the README into its tables.
+//! that the page turns into its parameter editor and docs/protocols/ into its tables.
 
 pub mod blocks;
 pub mod centralized;
@@ -32,7 +32,7 @@ pub enum ParamKind {
     Choice(&'static [&'static str]),
 }
 
-/// One protocol parameter, as the page edits it and the README documents it. Its default is the
+/// One protocol parameter, as the page edits it and docs/protocols/ documents it. Its default is the
 /// value in the configuration's `Default`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ParamDoc {

@@ -138,7 +138,7 @@ impl ProtocolSpec {
         }
     }
 
-    /// Its parameters, for the page's editor and the README.
+    /// Its parameters, for the page's editor and the protocol pages in docs/.
     pub fn params(&self) -> &'static [ParamDoc] {
         match self {
             ProtocolSpec::Centralized(_) => crate::protocols::centralized::PARAMS,

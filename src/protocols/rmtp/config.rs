@@ -1,5 +1,5 @@
 //! RMTP's parameters: the scenario's `protocol` object, its range checks, its documentation for
-//! the page and the README, and the resolved form every node gets (the session's sender and the
+//! the page and docs/protocols/rmtp.md, and the resolved form every node gets (the session's sender and the
 //! designated receivers, fixed by configuration as the paper's are).
 
 use crate::protocol::NodeId;
@@ -67,8 +67,8 @@ impl Default for RmtpConfig {
     }
 }
 
-/// RMTP's parameters, for the page's editor and the README (`dr_nodes`, a list, is documented
-/// in the README only).
+/// RMTP's parameters, for the page's editor and docs/protocols/rmtp.md (`dr_nodes`, a list, is
+/// documented in docs/protocols/rmtp.md only).
 pub const PARAMS: &[ParamDoc] = &[
     ParamDoc {
         field: "dr_count",
