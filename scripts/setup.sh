@@ -23,7 +23,7 @@ bindgen_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, 
 [ -n "$bindgen_version" ] || bindgen_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
   log "installing wasm-bindgen-cli $bindgen_version (about 7 minutes on 2 cores)"
-  # Not --locked: one of its locked dependencies is no longer in the registry (see shared/TOOLCHAIN.md).
+  # Not --locked: one of its locked dependencies is no longer in the registry (see docs/toolchain.md).
   cargo install wasm-bindgen-cli --version "$bindgen_version" --force
 fi
 

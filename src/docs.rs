@@ -95,9 +95,12 @@ pub fn pages(root: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>>
     Ok(out)
 }
 
-/// The protocol list: one line per registered family.
+/// The protocol list: one line per registered family, linking its page in `docs/protocols/`.
 fn families() -> String {
-    FAMILIES.iter().map(|f| format!("- **{}** (`{}`): {}.\n", f.title(), f.kind(), f.summary())).collect()
+    FAMILIES
+        .iter()
+        .map(|f| format!("- **[{}](docs/protocols/{}.md)** (`{}`): {}.\n", f.title(), f.kind(), f.kind(), f.summary()))
+        .collect()
 }
 
 /// A family's parameter table.
@@ -114,6 +117,10 @@ fn params_table(f: &'static dyn FamilyInfo) -> String {
 fn param_row(p: &ParamDoc, default: Option<&Value>) -> String {
     let default = match default {
         Some(Value::String(s)) => format!("`{s}`"),
+        // `1000.0` reads as 1000 in a table, as in the page's editor.
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x.fract() == 0.0 && x.abs() < 1e15) => {
+            format!("`{}`", n.as_f64().unwrap_or_default())
+        }
         Some(v) => format!("`{v}`"),
         None => String::new(),
     };

@@ -40,8 +40,8 @@ Run `mcast run --help` for the metrics it prints, `mcast sweep --help`, `mcast b
 const RUN_HELP: &str = "\
 mcast run FILE [--seed N] [--series MS] [--pretty] [--progress]
 
-Runs the scenario in FILE (JSON, see README.md \"Scenario format\"; `-` reads standard input)
-to its end and prints one JSON object on stdout (README.md \"Metrics\" has the definitions):
+Runs the scenario in FILE (JSON, see docs/scenario.md; `-` reads standard input) to its end
+and prints one JSON object on stdout (docs/metrics.md has the definitions):
 
     trace_hash        16 hex digits; equal hashes mean identical runs
     delivered_ratio   deliveries / expected_deliveries, 0 to 1

@@ -60,7 +60,7 @@ impl Default for CentralizedConfig {
     }
 }
 
-/// The centralized protocol's parameters, for the page's editor and the README.
+/// The centralized protocol's parameters, for the page's editor and docs/protocols/centralized.md.
 pub const PARAMS: &[ParamDoc] = &[
     ParamDoc {
         field: "reliable",

@@ -170,8 +170,11 @@ pub fn node_ids(value: &Value) -> Vec<NodeId> {
     value.as_array().map_or(Vec::new(), |l| l.iter().filter_map(Value::as_u64).map(|v| v as NodeId).collect())
 }
 
-/// `1000000` as `1,000,000`.
+/// `1000000` as `1,000,000`; a large power of two as `2^50`.
 fn grouped(v: u64) -> String {
+    if v >= 1 << 30 && v.is_power_of_two() {
+        return format!("2^{}", v.trailing_zeros());
+    }
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -1,6 +1,6 @@
 //! The Yew front end (wasm32 only). The engine runs inside the page; Yew renders the controls and
 //! counters a few times a second, and every animation frame redraws the canvas from the engine's
-//! snapshot (see ARCHITECTURE.md, rule 4).
+//! snapshot (see docs/architecture.md, "The engine knows no Yew").
 
 mod app;
 mod canvas;

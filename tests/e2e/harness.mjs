@@ -39,7 +39,7 @@ export async function serveDist() {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Debian's Chromium, headless, with the flags this closed network needs (see shared/TOOLCHAIN.md). */
+/** Debian's Chromium, headless, with the flags this closed network needs (see docs/toolchain.md). */
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -30,7 +30,7 @@ OPTIONS:
     --messages M    messages per run (default 20, or 2 above 100,000 nodes)
     --loss P        loss probability (default 0.05)
     --repeat R      runs per size; the fastest counts (default 3)
-    --markdown      a Markdown table (for the README) instead of JSON lines
+    --markdown      a Markdown table (for docs/benchmarks.md) instead of JSON lines
     --in-process    run every size in this process (peak memory is then process-wide)
 
 OUTPUT: one JSON line per size: scenario, nodes, messages, loss, events, seconds,

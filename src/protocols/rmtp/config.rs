@@ -1,5 +1,5 @@
 //! RMTP's parameters: the scenario's `protocol` object, its range checks, its documentation for
-//! the page and the README, and the resolved form every node gets (the session's sender and the
+//! the page and the docs, and the resolved form every node gets (the session's sender and the
 //! designated receivers, fixed by configuration as the paper's are).
 
 use crate::protocol::NodeId;

@@ -80,7 +80,7 @@ const MAX_SESSION_BANDWIDTH: u64 = 1 << 50;
 /// The largest timer constant accepted.
 const MAX_CONSTANT: f64 = 1000.0;
 
-/// SRM's parameters, for the page's editor and the README.
+/// SRM's parameters, for the page's editor and docs/protocols/srm.md.
 pub const PARAMS: &[ParamDoc] = &[
     ParamDoc {
         field: "c1",

@@ -1,5 +1,5 @@
 //! The tree protocol's parameters: the scenario's `protocol` object for `"kind": "tree"`, its
-//! range checks and its documentation for the page's editor and the README.
+//! range checks and its documentation for the page's editor and docs/protocols/tree.md.
 
 use crate::protocol::NodeId;
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
@@ -84,7 +84,7 @@ impl Default for TreeConfig {
     }
 }
 
-/// The tree protocol's parameters, for the page's editor and the README.
+/// The tree protocol's parameters, for the page's editor and docs/protocols/tree.md.
 pub const PARAMS: &[ParamDoc] = &[
     ParamDoc {
         field: "fanout",
