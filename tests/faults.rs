@@ -508,19 +508,19 @@ fn a_joiner_sends_join_to_its_contacts_and_repeats_only_in_reliable_mode() {
     let ms250 = SimDuration::from_ms(250);
     assert_eq!(
         r.handle(0, Input::Join { contacts: vec![0, 2] }),
-        vec![Out::Send(0, JOIN), Out::Send(2, JOIN), Out::SetTimer(ms250, Timer::Join { round: 1 })]
+        vec![Out::Send(0, JOIN), Out::Send(2, JOIN), Out::SetTimer(ms250, Timer::Join { gen: 1 })]
     );
     // Contact 2 answers; round 1 repeats to 0 only, round 2 too, round 3 gives up.
     assert_eq!(r.handle(10, Input::Recv { from: 2, msg: Msg::JoinAck { bytes: 40 } }), vec![]);
     assert_eq!(
-        r.handle(250, Input::Timer(Timer::Join { round: 1 })),
-        vec![Out::Send(0, JOIN), Out::SetTimer(SimDuration::from_ms(500), Timer::Join { round: 2 })]
+        r.handle(250, Input::Timer(Timer::Join { gen: 1 })),
+        vec![Out::Send(0, JOIN), Out::SetTimer(SimDuration::from_ms(500), Timer::Join { gen: 2 })]
     );
     assert_eq!(
-        r.handle(750, Input::Timer(Timer::Join { round: 2 })),
-        vec![Out::Send(0, JOIN), Out::SetTimer(SimDuration::from_ms(1000), Timer::Join { round: 3 })]
+        r.handle(750, Input::Timer(Timer::Join { gen: 2 })),
+        vec![Out::Send(0, JOIN), Out::SetTimer(SimDuration::from_ms(1000), Timer::Join { gen: 3 })]
     );
-    assert_eq!(r.handle(1750, Input::Timer(Timer::Join { round: 3 })), vec![]);
+    assert_eq!(r.handle(1750, Input::Timer(Timer::Join { gen: 3 })), vec![]);
     // A restart joins the same way.
     let mut again = Node::new(3, 4, &config(false));
     assert_eq!(again.handle(0, Input::Restart { contacts: vec![0] }), vec![Out::Send(0, JOIN)]);

@@ -30,6 +30,7 @@
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocols::blocks::{Backoff, NodeSet, Retry};
 use crate::protocols::params::ParamError;
 use crate::protocols::{Family, ParamDoc, ParamKind, RunInfo, Structure, HEADER_BYTES};
 use crate::time::SimDuration;
@@ -213,10 +214,11 @@ pub enum Timer {
         /// Which round fires (1 for the first retransmission).
         round: u32,
     },
-    /// Time to repeat the JOIN to the contacts that have not answered (reliable mode).
+    /// Time to repeat the JOIN to the contacts that have not answered (reliable mode), unless
+    /// the attempt `gen` was answered or started again since.
     Join {
-        /// Which round fires (1 for the first repetition).
-        round: u32,
+        /// The attempt's token ([`Retry`]).
+        gen: u32,
     },
 }
 
@@ -224,9 +226,8 @@ pub enum Timer {
 #[derive(Debug)]
 struct Pending {
     bytes: u32,
-    /// Bit i set: member i has not ACKed.
-    silent: Vec<u64>,
-    remaining: u32,
+    /// The members that have not ACKed.
+    silent: NodeSet,
 }
 
 /// What only a sender or a joiner keeps: most nodes never need it, so it sits behind one pointer
@@ -235,11 +236,13 @@ struct Pending {
 struct Side {
     /// Sender side: unacknowledged messages.
     pending: BTreeMap<MsgId, Pending>,
-    /// Sender side: bit i set, node i is a member this node sends to. Made on first need, from
-    /// the initial members: a receiver never keeps one.
-    members: Option<Vec<u64>>,
+    /// Sender side: the members this node sends to. Made on first need, from the initial
+    /// members: a receiver never keeps one.
+    members: Option<NodeSet>,
     /// Joiner side: contacts that have not answered its JOIN yet (reliable mode).
     joining: Vec<NodeId>,
+    /// Joiner side: the JOIN's rounds.
+    join: Retry,
 }
 
 /// One node of the centralized protocol.
@@ -259,10 +262,6 @@ pub struct Centralized {
     side: Option<Box<Side>>,
 }
 
-fn bit(set: &[u64], n: NodeId) -> bool {
-    set.get((n / 64) as usize).is_some_and(|w| w >> (n % 64) & 1 == 1)
-}
-
 impl Centralized {
     /// How many messages this node still waits for ACKs on (sender side).
     pub fn pending(&self) -> usize {
@@ -274,55 +273,39 @@ impl Centralized {
         self.side.get_or_insert_with(Box::default)
     }
 
+    /// The wait of round `round` (1 for the first): `ack_timeout_ms`, doubled each round.
     fn timeout(&self, round: u32) -> SimDuration {
-        SimDuration::from_ms_f64(self.config.ack_timeout_ms).times(1 << round.saturating_sub(1).min(20))
+        Backoff { base: SimDuration::from_ms_f64(self.config.ack_timeout_ms), max_doublings: 20 }.wait(round)
     }
 
     /// Whether this node keeps a member list and `n` is on it (sender side).
     pub fn knows_member(&self, n: NodeId) -> bool {
-        self.side.as_ref().and_then(|s| s.members.as_deref()).is_some_and(|m| bit(m, n))
+        self.side.as_ref().and_then(|s| s.members.as_ref()).is_some_and(|m| m.contains(n))
     }
 
-    /// The member list, made from the initial members the first time it is needed.
-    fn members(&mut self) -> &mut Vec<u64> {
+    /// The member list, made from the initial members (this node left out) the first time it is
+    /// needed.
+    fn members(&mut self) -> &mut NodeSet {
         let (size, me) = (self.size, self.me);
         self.side().members.get_or_insert_with(|| {
-            let mut m = vec![u64::MAX; (size as usize).div_ceil(64)];
-            // Clear the bits past the group and this node's own.
-            let tail = size % 64;
-            if let (true, Some(last)) = (tail != 0, m.last_mut()) {
-                *last = (1u64 << tail) - 1;
-            }
-            m[(me / 64) as usize] &= !(1 << (me % 64));
+            let mut m = NodeSet::first(size);
+            m.remove(me);
             m
         })
     }
 
     fn add_member(&mut self, n: NodeId) {
-        if n == self.me {
-            return;
+        if n != self.me {
+            self.members().insert(n);
         }
-        let m = self.members();
-        let w = (n / 64) as usize;
-        if m.len() <= w {
-            m.resize(w + 1, 0);
-        }
-        m[w] |= 1 << (n % 64);
     }
 
     /// Forgets member `n`: no more messages, and no more retransmission rounds for it.
     fn remove_member(&mut self, n: NodeId) {
-        if let Some(w) = self.members().get_mut((n / 64) as usize) {
-            *w &= !(1 << (n % 64));
-        }
+        self.members().remove(n);
         self.side().pending.retain(|_, p| {
-            if let Some(w) = p.silent.get_mut((n / 64) as usize) {
-                if *w >> (n % 64) & 1 == 1 {
-                    *w &= !(1 << (n % 64));
-                    p.remaining -= 1;
-                }
-            }
-            p.remaining > 0
+            p.silent.remove(n);
+            !p.silent.is_empty()
         });
     }
 
@@ -330,17 +313,11 @@ impl Centralized {
         let bytes = payload.saturating_add(self.config.header_bytes);
         let reliable = self.config.reliable;
         let members = self.members();
-        for (w, &word) in members.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let to = w as u32 * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                cx.send(to, Msg::Data { id, bytes, retransmit: false });
-            }
+        for to in members.iter() {
+            cx.send(to, Msg::Data { id, bytes, retransmit: false });
         }
-        let remaining: u32 = members.iter().map(|w| w.count_ones()).sum();
-        if let Some(silent) = (reliable && remaining > 0).then(|| members.clone()) {
-            self.side().pending.insert(id, Pending { bytes, silent, remaining });
+        if let Some(silent) = (reliable && !members.is_empty()).then(|| members.clone()) {
+            self.side().pending.insert(id, Pending { bytes, silent });
             cx.set_timer(self.timeout(1), Timer::Retransmit { id, round: 1 });
         }
     }
@@ -349,31 +326,32 @@ impl Centralized {
     /// answered.
     fn join(&mut self, contacts: Vec<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
         let (bytes, reliable, me, timeout) = (self.config.ack_bytes, self.config.reliable, self.me, self.timeout(1));
-        let joining = &mut self.side().joining;
-        *joining = contacts.into_iter().filter(|&c| c != me).collect();
-        for &c in joining.iter() {
+        let side = self.side();
+        side.joining = contacts.into_iter().filter(|&c| c != me).collect();
+        for &c in side.joining.iter() {
             cx.send(c, Msg::Join { bytes });
         }
         if !reliable {
-            joining.clear();
-        } else if !joining.is_empty() {
-            cx.set_timer(timeout, Timer::Join { round: 1 });
+            side.joining.clear();
+        } else if !side.joining.is_empty() {
+            let gen = side.join.start();
+            cx.set_timer(timeout, Timer::Join { gen });
         }
     }
 
-    fn on_join_timer(&mut self, round: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let (bytes, max_retries, timeout) = (self.config.ack_bytes, self.config.max_retries, self.timeout(round + 1));
-        let Some(side) = self.side.as_mut().filter(|s| !s.joining.is_empty()) else {
+    /// The JOIN went unanswered by some contact: ask them again, up to `max_retries` times.
+    fn on_join_timer(&mut self, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
+        let (bytes, max_retries) = (self.config.ack_bytes, self.config.max_retries);
+        let Some(side) = self.side.as_mut() else {
             return;
         };
-        if round > max_retries {
-            side.joining.clear();
+        let Some((round, gen)) = side.join.fire(gen, max_retries + 1) else {
             return;
-        }
+        };
         for &c in &side.joining {
             cx.send(c, Msg::Join { bytes });
         }
-        cx.set_timer(timeout, Timer::Join { round: round + 1 });
+        cx.set_timer(self.timeout(round), Timer::Join { gen });
     }
 
     fn on_membership(&mut self, change: MemberChange) {
@@ -393,15 +371,8 @@ impl Centralized {
         let Some(p) = side.pending.get_mut(&id) else {
             return;
         };
-        let (w, b) = ((from / 64) as usize, from % 64);
-        if let Some(word) = p.silent.get_mut(w) {
-            if *word >> b & 1 == 1 {
-                *word &= !(1 << b);
-                p.remaining -= 1;
-                if p.remaining == 0 {
-                    side.pending.remove(&id);
-                }
-            }
+        if p.silent.remove(from) && p.silent.is_empty() {
+            side.pending.remove(&id);
         }
     }
 
@@ -417,13 +388,8 @@ impl Centralized {
             side.pending.remove(&id);
             return;
         }
-        for (w, &word) in p.silent.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let to = w as u32 * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                cx.send(to, Msg::Data { id, bytes: p.bytes, retransmit: true });
-            }
+        for to in p.silent.iter() {
+            cx.send(to, Msg::Data { id, bytes: p.bytes, retransmit: true });
         }
         cx.set_timer(timeout, Timer::Retransmit { id, round: round + 1 });
     }
@@ -469,11 +435,14 @@ impl Protocol for Centralized {
             Input::Recv { from, msg: Msg::JoinAck { .. } } => {
                 if let Some(side) = &mut self.side {
                     side.joining.retain(|&c| c != from);
+                    if side.joining.is_empty() {
+                        side.join.stop();
+                    }
                 }
             }
             Input::Recv { from, msg: Msg::Leave { .. } } => self.remove_member(from),
             Input::Timer(Timer::Retransmit { id, round }) => self.on_retransmit(id, round, cx),
-            Input::Timer(Timer::Join { round }) => self.on_join_timer(round, cx),
+            Input::Timer(Timer::Join { gen }) => self.on_join_timer(gen, cx),
         }
     }
 }
