@@ -248,7 +248,7 @@ pub fn setup(s: &Scenario) -> Result<Setup, ScenarioError> {
     Ok(Setup {
         seed: s.seed,
         size: s.group.size,
-        network: Network::new(&s.network, positions, s.seed),
+        network: Network::new(&s.network.config(), positions, s.seed),
         messages: s.workload.schedule(&s.group),
         faults: plan,
         playout: s.workload.playout(),
