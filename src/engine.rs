@@ -9,9 +9,8 @@ use crate::protocols::centralized::Centralized;
 use crate::protocols::rmtp::{Rmtp, RmtpSetup};
 use crate::protocols::srm::Srm;
 use crate::protocols::tree::{Tree, TreeSetup};
-use crate::scenario::{faults, GroupSpec, Limits, ProtocolSpec, Scenario, ScenarioError};
+use crate::scenario::{faults, layout, Limits, ProtocolSpec, Scenario, ScenarioError};
 use crate::sim::faults::Status;
-use crate::sim::layout;
 use crate::sim::network::Network;
 use crate::sim::world::{Setup, World};
 use crate::time::{SimDuration, SimTime};
@@ -230,21 +229,11 @@ pub fn tree_setup(s: &Scenario, config: &crate::protocols::tree::TreeConfig) -> 
 }
 
 /// What the kernel runs for `s` (already validated): the network over every node's position,
-/// the workload's messages, and the fault plan with the churn drawn from the seed.
-///
-/// Joiners take the layout's positions for ids `size..` (the layout is computed for the initial
-/// members and joiners together), even when `group.positions` places the initial members.
+/// the workload's messages, and the fault plan with the churn drawn from the seed. Joiners are
+/// placed as [`layout::with_joiners`] says.
 pub fn setup(s: &Scenario) -> Result<Setup, ScenarioError> {
     let plan = faults::plan(s, &Limits::NATIVE)?;
-    let mut positions = layout::positions(&s.group, s.seed);
-    if plan.joiners > 0 {
-        let all = GroupSpec { size: s.group.size + plan.joiners, positions: None, ..s.group.clone() };
-        let all = layout::positions(&all, s.seed);
-        match s.group.positions {
-            Some(_) => positions.extend_from_slice(&all[s.group.size as usize..]),
-            None => positions = all,
-        }
-    }
+    let positions = layout::with_joiners(&s.group, plan.joiners, s.seed);
     Ok(Setup {
         seed: s.seed,
         size: s.group.size,

@@ -6,11 +6,11 @@
 use mcast::engine::{self, NodeState, Simulation};
 use mcast::metrics::Report;
 use mcast::protocols::centralized::{Centralized, CentralizedConfig};
+use mcast::scenario::layout;
 use mcast::scenario::{
     BurstSpec, GroupSpec, Layout, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, ProtocolSpec,
     RegionsSpec, Scenario, WanLatency, WorkloadSpec, SCENARIO_VERSION,
 };
-use mcast::sim::layout;
 use mcast::sim::network::{Fate, Network};
 use mcast::sim::world::World;
 use mcast::time::SimTime;

@@ -5,6 +5,7 @@
 //! [`Scenario::validate`] checks every range, and any error names the field that is wrong.
 
 pub mod faults;
+pub mod layout;
 pub mod link;
 mod network;
 pub mod param;
