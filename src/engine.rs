@@ -9,9 +9,8 @@ use crate::protocols::centralized::Centralized;
 use crate::protocols::rmtp::{Rmtp, RmtpSetup};
 use crate::protocols::srm::Srm;
 use crate::protocols::tree::{Tree, TreeSetup};
-use crate::scenario::{faults, layout, Limits, ProtocolSpec, Scenario, ScenarioError};
+use crate::scenario::{Limits, Plan, ProtocolSpec, Scenario, ScenarioError};
 use crate::sim::faults::Status;
-use crate::sim::network::Network;
 use crate::sim::world::{Setup, World};
 use crate::time::{SimDuration, SimTime};
 
@@ -204,14 +203,14 @@ impl<P: Protocol> Simulation for Run<P> {
     }
 }
 
-/// Validates `scenario` against the native limits and starts a simulation of it.
+/// Validates `scenario` against the native limits, compiles it and starts a simulation of it.
 pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
-    scenario.validate(&Limits::NATIVE)?;
+    let plan = scenario.compile(&Limits::NATIVE)?;
     Ok(match &scenario.protocol {
-        ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(scenario, c)?),
-        ProtocolSpec::Srm(c) => Box::new(start::<Srm>(scenario, c)?),
-        ProtocolSpec::Rmtp(c) => Box::new(start::<Rmtp>(scenario, &rmtp_setup(scenario, c))?),
-        ProtocolSpec::Tree(t) => Box::new(start::<Tree>(scenario, &tree_setup(scenario, t))?),
+        ProtocolSpec::Centralized(c) => Box::new(start::<Centralized>(plan, c)),
+        ProtocolSpec::Srm(c) => Box::new(start::<Srm>(plan, c)),
+        ProtocolSpec::Rmtp(c) => Box::new(start::<Rmtp>(plan, &rmtp_setup(scenario, c))),
+        ProtocolSpec::Tree(t) => Box::new(start::<Tree>(plan, &tree_setup(scenario, t))),
     })
 }
 
@@ -228,28 +227,18 @@ pub fn tree_setup(s: &Scenario, config: &crate::protocols::tree::TreeConfig) -> 
     TreeSetup { config: config.clone(), root }
 }
 
-/// What the kernel runs for `s` (already validated): the network over every node's position,
-/// the workload's messages, and the fault plan with the churn drawn from the seed. Joiners are
-/// placed as [`layout::with_joiners`] says.
+/// What the kernel runs for `s`, checked against the native limits and compiled
+/// ([`Scenario::compile`]): the network over every node's position, the workload's messages, and
+/// the fault plan with the churn drawn from the seed.
 pub fn setup(s: &Scenario) -> Result<Setup, ScenarioError> {
-    let plan = faults::plan(s, &Limits::NATIVE)?;
-    let positions = layout::with_joiners(&s.group, plan.joiners, s.seed);
-    Ok(Setup {
-        seed: s.seed,
-        size: s.group.size,
-        network: Network::new(&s.network.config(), positions, s.seed),
-        messages: s.workload.schedule(&s.group),
-        faults: plan,
-        playout: s.workload.playout(),
-        end: SimTime(SimDuration::from_ms_f64(s.duration_ms).0),
-    })
+    Ok(s.compile(&Limits::NATIVE)?.into_setup())
 }
 
-fn start<P: Protocol + 'static>(s: &Scenario, config: &P::Config) -> Result<Run<P>, ScenarioError> {
-    let setup = setup(s)?;
+fn start<P: Protocol + 'static>(plan: Plan, config: &P::Config) -> Run<P> {
+    let setup = plan.into_setup();
     let mut senders = vec![false; (setup.size + setup.faults.joiners) as usize];
     for &n in &setup.faults.contacts {
         senders[n as usize] = true;
     }
-    Ok(Run { world: World::new(setup, config), senders })
+    Run { world: World::new(setup, config), senders }
 }

@@ -1,6 +1,7 @@
 //! Range checks for every scenario field, each error naming its field.
 
 use super::{ProtocolSpec, Scenario, ScenarioError, SCENARIO_VERSION};
+use crate::sim::faults::FaultPlan;
 
 /// Caps that depend on where the scenario runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +66,14 @@ pub(super) fn node(field: &str, v: u32, size: u32) -> Result<(), ScenarioError> 
 
 impl Scenario {
     /// Checks every field against its range and `limits`; the error names the first bad field.
+    /// ([`Scenario::compile`] checks the same and compiles the scenario as well.)
     pub fn validate(&self, limits: &Limits) -> Result<(), ScenarioError> {
+        self.check(limits).map(|_| ())
+    }
+
+    /// [`Scenario::validate`]'s checks, returning the fault plan they resolve on the way (the
+    /// churn drawn once, its joiners counted in the packet budget).
+    pub(super) fn check(&self, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
         if self.version != SCENARIO_VERSION {
             return Err(ScenarioError::invalid(
                 "version",
@@ -103,7 +111,7 @@ impl Scenario {
         if self.duration_ms == 0.0 {
             return Err(ScenarioError::invalid("duration_ms", "must be more than 0"));
         }
-        super::faults::plan(self, limits)?;
+        let faults = super::faults::plan(self, limits)?;
         match &self.protocol {
             ProtocolSpec::Centralized(c) => c.validate("protocol")?,
             ProtocolSpec::Srm(c) => c.validate("protocol")?,
@@ -120,16 +128,19 @@ impl Scenario {
             }
             ProtocolSpec::Tree(t) => t.validate("protocol")?,
         }
-        self.check_packets(limits)
+        self.check_packets(limits, faults.joiners)?;
+        Ok(faults)
     }
 
     /// The most packets the workload can make the protocol send: messages × receivers × the
     /// rounds in which each copy may go out (see [`Scenario::transmission_rounds`]), plus the
     /// protocol's traffic that does not depend on messages ([`Scenario::background_packets`]).
-    pub fn worst_case_packets(&self) -> u64 {
+    /// `joiners` is how many nodes join during the run: the [`super::Plan`]'s `faults.joiners`
+    /// (explicit joins and the churn drawn from the seed).
+    pub fn worst_case_packets(&self, joiners: u32) -> u64 {
         (self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)))
-            .saturating_mul(self.transmission_rounds())
-            .saturating_add(self.background_packets())
+            .saturating_mul(self.transmission_rounds(joiners))
+            .saturating_add(self.background_packets(joiners))
     }
 
     /// How many times at most the protocol sends one message to one receiver (counting requests
@@ -145,12 +156,12 @@ impl Scenario {
     /// A tree sends each receiver a message once from its parent plus `max_retries` resends (ACK)
     /// or repairs (NAK), and again as much after one re-attachment: 2 (1 + `max_retries`);
     /// without repair, the first copy and one catch-up, 2.
-    pub fn transmission_rounds(&self) -> u64 {
+    pub fn transmission_rounds(&self, joiners: u32) -> u64 {
         match &self.protocol {
             ProtocolSpec::Centralized(c) if c.reliable => 1 + u64::from(c.max_retries),
             ProtocolSpec::Centralized(_) => 1,
             ProtocolSpec::Srm(c) => {
-                let lives = self.node_lives();
+                let lives = self.node_lives(joiners);
                 let requesters =
                     if c.suppression { (lives as f64).sqrt().ceil() as u64 } else { lives.saturating_sub(1) };
                 1u64.saturating_add(2 * requesters.saturating_mul(1 + u64::from(c.max_backoffs)))
@@ -176,7 +187,7 @@ impl Scenario {
     /// Each joiner or recovered node may know only a few members at first and is allowed that
     /// whole rate again; each node life adds one round (to every other life) that the
     /// duration's end may cut short.
-    pub fn background_packets(&self) -> u64 {
+    pub fn background_packets(&self, joiners: u32) -> u64 {
         match &self.protocol {
             ProtocolSpec::Centralized(_) => 0,
             // Status and advertisements go on per interval while members lack something; the
@@ -187,7 +198,7 @@ impl Scenario {
             // concern); a 10,000-node tree over 60 s sends 2.4 M of them in about 2 s.
             ProtocolSpec::Tree(_) => 0,
             ProtocolSpec::Srm(c) => {
-                let lives = self.node_lives();
+                let lives = self.node_lives(joiners);
                 let rounds = (self.duration_ms / (c.session_interval_ms / 2.0)).floor().min(1e12) as u64 + 1;
                 let by_interval = rounds.saturating_mul(lives).saturating_mul(lives.saturating_sub(1));
                 let extra_lives = lives.saturating_sub(u64::from(self.group.size));
@@ -201,21 +212,20 @@ impl Scenario {
         }
     }
 
-    /// Initial members, plus one per joiner and per recovery.
-    fn node_lives(&self) -> u64 {
-        let joiners = super::faults::plan(self, &Limits::NATIVE).map_or(0, |p| p.joiners);
+    /// Initial members, plus one per joiner (`joiners` of them) and per recovery.
+    fn node_lives(&self, joiners: u32) -> u64 {
         let recoveries = self.faults.iter().filter(|f| matches!(f, super::FaultSpec::Recover { .. })).count();
         u64::from(self.group.size) + u64::from(joiners) + recoveries as u64
     }
 
     /// Refuses runs whose worst case would not fit in memory (a million receivers times a hundred
     /// thousand messages is 10^11 packets); the error spells out the product.
-    fn check_packets(&self, limits: &Limits) -> Result<(), ScenarioError> {
-        let packets = self.worst_case_packets();
+    fn check_packets(&self, limits: &Limits, joiners: u32) -> Result<(), ScenarioError> {
+        let packets = self.worst_case_packets(joiners);
         if packets <= limits.max_packets {
             return Ok(());
         }
-        let rounds = match (&self.protocol, self.transmission_rounds()) {
+        let rounds = match (&self.protocol, self.transmission_rounds(joiners)) {
             (_, 1) => String::new(),
             (ProtocolSpec::Srm(_), r) => {
                 format!(" × {r} (1 + 2 × requesters × (1 + protocol.max_backoffs)) requests and repairs")
@@ -225,7 +235,7 @@ impl Scenario {
             }
             (_, r) => format!(" × {r} rounds (1 + protocol.max_retries)"),
         };
-        let background = match self.background_packets() {
+        let background = match self.background_packets(joiners) {
             0 => String::new(),
             b => format!(
                 " + {b} session messages (the smaller of members² × duration / (session_interval_ms / 2) and \
