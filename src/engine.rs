@@ -6,10 +6,8 @@
 use crate::metrics::{Chart, Counters, Report};
 use crate::protocol::{GroupInfo, NodeId, PacketKind, Protocol};
 use crate::protocols::{Family, Visit};
-use crate::scenario::{faults, GroupSpec, Limits, Scenario, ScenarioError};
+use crate::scenario::{Limits, Scenario, ScenarioError};
 use crate::sim::faults::Status;
-use crate::sim::layout;
-use crate::sim::network::Network;
 use crate::sim::world::{Setup, World};
 use crate::time::{SimDuration, SimTime};
 
@@ -202,10 +200,9 @@ impl<P: Protocol> Simulation for Run<P> {
     }
 }
 
-/// Validates `scenario` against the native limits and starts a simulation of it.
+/// Validates `scenario` against the native limits, compiles it and starts a simulation of it.
 pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
-    scenario.validate(&Limits::NATIVE)?;
-    let setup = setup(scenario)?;
+    let setup = scenario.compile(&Limits::NATIVE)?.into_setup();
     Ok(scenario.protocol.visit(Start { setup }))
 }
 
@@ -230,31 +227,11 @@ impl Visit for Start {
     }
 }
 
-/// What the kernel runs for `s` (already validated): the network over every node's position,
-/// the workload's messages, and the fault plan with the churn drawn from the seed.
-///
-/// Joiners take the layout's positions for ids `size..` (the layout is computed for the initial
-/// members and joiners together), even when `group.positions` places the initial members.
+/// What the kernel runs for `s`, checked against the native limits and compiled
+/// ([`Scenario::compile`]): the network over every node's position, the workload's messages, and
+/// the fault plan with the churn drawn from the seed.
 pub fn setup(s: &Scenario) -> Result<Setup, ScenarioError> {
-    let plan = faults::plan(s, &Limits::NATIVE)?;
-    let mut positions = layout::positions(&s.group, s.seed);
-    if plan.joiners > 0 {
-        let all = GroupSpec { size: s.group.size + plan.joiners, positions: None, ..s.group.clone() };
-        let all = layout::positions(&all, s.seed);
-        match s.group.positions {
-            Some(_) => positions.extend_from_slice(&all[s.group.size as usize..]),
-            None => positions = all,
-        }
-    }
-    Ok(Setup {
-        seed: s.seed,
-        size: s.group.size,
-        network: Network::new(&s.network, positions, s.seed),
-        messages: s.workload.schedule(&s.group),
-        faults: plan,
-        playout: s.workload.playout(),
-        end: SimTime(SimDuration::from_ms_f64(s.duration_ms).0),
-    })
+    Ok(s.compile(&Limits::NATIVE)?.into_setup())
 }
 
 fn start<P: Protocol + 'static>(setup: Setup, config: &P::Config) -> Run<P> {

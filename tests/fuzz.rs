@@ -24,7 +24,7 @@ use base64::Engine as _;
 use mcast::engine::{self, FlightView, NodeState, Simulation};
 use mcast::protocol::PacketKind;
 use mcast::protocols::centralized::CentralizedConfig;
-use mcast::scenario::{link, FaultSpec, Layout, Limits, ProtocolSpec, Scenario};
+use mcast::scenario::{faults, link, FaultSpec, Layout, Limits, ProtocolSpec, Scenario};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -118,7 +118,17 @@ fn check_error(case: Case<'_>, input: &str, msg: &str) {
 /// crash is one event.
 fn event_bound(s: &Scenario) -> u64 {
     let messages = u64::from(s.workload.messages);
-    2 * s.worst_case_packets() + messages * (1 + s.transmission_rounds()) + s.faults.len() as u64
+    2 * worst_case_packets(s) + messages * (1 + s.transmission_rounds(joiners(s))) + s.faults.len() as u64
+}
+
+/// How many nodes join during a run of `s`: explicit joins and the churn drawn from its seed.
+fn joiners(s: &Scenario) -> u32 {
+    faults::plan(s, &Limits::NATIVE).map_or(0, |p| p.joiners)
+}
+
+/// The budget check's worst case for `s` ([`Scenario::worst_case_packets`]).
+fn worst_case_packets(s: &Scenario) -> u64 {
+    s.worst_case_packets(joiners(s))
 }
 
 /// Scenarios up to this many worst-case packets run to their end; larger ones for a budget.
@@ -145,7 +155,7 @@ fn run_bounded(case: Case<'_>, s: &Scenario, input: &str) {
     let big = s.group.size > BIG_GROUP;
     sim.set_recording(!big);
     let (mut states, mut flights) = (Vec::new(), Vec::new());
-    let full = !big && s.worst_case_packets() <= RUN_TO_END_PACKETS;
+    let full = !big && worst_case_packets(s) <= RUN_TO_END_PACKETS;
     let budget = match () {
         _ if big => 3,
         _ if full => event_bound(s),
@@ -170,7 +180,7 @@ fn run_bounded(case: Case<'_>, s: &Scenario, input: &str) {
     assert!((0.0..=1.0).contains(&r.delivered_ratio), "{case}: ratio {}\n{input}", r.delivered_ratio);
     assert_eq!(r.duplicate_deliveries, 0, "{case}: duplicates\n{input}");
     let payload = r.packets["data"] + r.packets["retransmit"];
-    assert!(payload <= s.worst_case_packets(), "{case}: {payload} payload packets\n{input}");
+    assert!(payload <= worst_case_packets(s), "{case}: {payload} payload packets\n{input}");
     assert!(r.packets_lost <= r.packets.values().sum::<u64>(), "{case}: lost more than sent\n{input}");
     assert!(r.latency_ms.p50 <= r.latency_ms.p99 && r.latency_ms.p99 <= r.latency_ms.max, "{case}\n{input}");
     assert_eq!(r.nodes, s.group.size, "{case}");
@@ -564,7 +574,7 @@ fn valid_scenarios(r: &mut ChaCha8Rng, schema: &Schema, extra: usize) -> Vec<Sce
         let mut t = schema.bases.choose(r).unwrap().clone();
         mutate(&mut t, r, schema, 0);
         if let Ok(s) = Scenario::from_json_with(&t.text(), &Limits::BROWSER) {
-            if s.worst_case_packets() <= 100_000 {
+            if worst_case_packets(&s) <= 100_000 {
                 out.push(s);
             }
         }
@@ -801,11 +811,11 @@ fn runs_too_large_for_memory_are_refused_with_the_product() {
     assert!(err.contains("more than the 50000000") && !err.contains("CLI"), "{err}");
     // With ACKs every round may resend to everyone: the rounds count.
     let s = centralized(100_000, 200, true);
-    assert_eq!(s.worst_case_packets(), 200 * 99_999 * 9);
+    assert_eq!(s.worst_case_packets(0), 200 * 99_999 * 9);
     let err = s.validate(&Limits::NATIVE).unwrap_err().to_string();
     assert!(err.contains("× 9 rounds (1 + protocol.max_retries)"), "{err}");
     // Exactly at the cap is fine; one message more is not.
-    assert_eq!(centralized(1_000_000, 50, false).worst_case_packets(), 49_999_950);
+    assert_eq!(centralized(1_000_000, 50, false).worst_case_packets(0), 49_999_950);
     centralized(1_000_000, 50, false).validate(&Limits::NATIVE).unwrap();
     refused_on(&centralized(1_000_000, 51, false), &Limits::NATIVE, "workload.messages");
     // The browser's cap is lower and points to the CLI.

@@ -6,8 +6,8 @@ use mcast::engine;
 use mcast::metrics::{Report, IMPLOSION_BUCKET_US, PER_MESSAGE_CAP};
 use mcast::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
 use mcast::protocols::centralized::CentralizedConfig;
+use mcast::scenario::layout;
 use mcast::scenario::{GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION};
-use mcast::sim::layout;
 use mcast::sim::network::Network;
 use mcast::sim::world::{Setup, World};
 use mcast::time::{SimDuration, SimTime};
@@ -140,7 +140,7 @@ fn implosion_at_the_sender_is_its_busiest_100_ms_of_acks() {
         s.workload.interval_ms = interval_ms;
         s.workload.start_ms = 42.0;
         let r = run(&s);
-        let net = Network::new(&network, layout::positions(&s.group, seed), seed);
+        let net = Network::new(&network.config(), layout::positions(&s.group, seed), seed);
         let mut buckets: BTreeMap<u64, u32> = BTreeMap::new();
         for k in 0..u64::from(m) {
             let sent = 42_000 + k * (interval_ms * 1000.0) as u64;
@@ -365,7 +365,7 @@ fn relay(n: u32, messages: u32, interval_us: u64, config: RelayConfig) -> (Repor
     let setup = Setup {
         seed: 1,
         size: n,
-        network: Network::new(&spec, vec![[0.5, 0.5]; n as usize], 1),
+        network: Network::new(&spec.config(), vec![[0.5, 0.5]; n as usize], 1),
         messages: (0..messages).map(|k| (SimTime(u64::from(k) * interval_us), 0, 100)).collect(),
         faults: Default::default(),
         playout: None,

@@ -6,11 +6,11 @@
 use mcast::engine::{self, NodeState, Simulation};
 use mcast::metrics::Report;
 use mcast::protocols::centralized::{Centralized, CentralizedConfig};
+use mcast::scenario::layout;
 use mcast::scenario::{
     BurstSpec, GroupSpec, Layout, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, ProtocolSpec,
     RegionsSpec, Scenario, WanLatency, WorkloadSpec, SCENARIO_VERSION,
 };
-use mcast::sim::layout;
 use mcast::sim::network::{Fate, Network};
 use mcast::sim::world::World;
 use mcast::time::SimTime;
@@ -33,7 +33,7 @@ fn quiet() -> NetworkSpec {
 }
 
 fn network(spec: &NetworkSpec, n: usize, seed: u64) -> Network {
-    Network::new(spec, vec![[0.5, 0.5]; n], seed)
+    Network::new(&spec.config(), vec![[0.5, 0.5]; n], seed)
 }
 
 fn scenario(seed: u64, n: u32, messages: u32, config: CentralizedConfig) -> Scenario {
@@ -541,7 +541,7 @@ fn sectors_split_a_disk_evenly() {
         let mut spec = quiet();
         spec.regions = Some(RegionsSpec { count: Some(k), of: None, lan_ms: 1.0, wan_ms: WanLatency::Uniform(50.0) });
         let g = GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None };
-        let net = Network::new(&spec, layout::positions(&g, 1), 1);
+        let net = Network::new(&spec.config(), layout::positions(&g, 1), 1);
         let mut counts = vec![0u32; k as usize];
         for i in 0..n {
             counts[net.region_of(i).unwrap() as usize] += 1;

@@ -5,7 +5,8 @@
 //!
 //! - **Ids.** The group starts with `group.size` members, `0..size`. The k-th `join` entry of
 //!   `faults` (in list order) gets id `size + k`; churn joiners get the ids after those, in the
-//!   order they join. Faults may name explicit joiners by id, never churn joiners.
+//!   order they join. Faults may name explicit joiners by id, never churn joiners. With regions
+//!   listed per node (`network.regions.of`), no entry may add nodes: a joiner would have no region.
 //! - **Order.** Each node's faults are replayed in time order against its state: only a live
 //!   node (up or paused) crashes, only a crashed node recovers, only an up node pauses or leaves,
 //!   only a paused node resumes; a joiner does nothing before its join, a leaver nothing after its
@@ -215,6 +216,7 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
     }
     explicit.sort_by_key(|e| (e.0, e.1));
     check_order(&explicit, size, known, &s.faults)?;
+    check_joiner_regions(s)?;
 
     let m = &s.membership;
     ms("membership.delay_ms", m.delay_ms, MAX_MS)?;
@@ -265,6 +267,30 @@ fn check_churn(i: usize, join: f64, leave: f64, from: f64, to: f64) -> Result<()
         }
     }
     Ok(())
+}
+
+/// With regions listed node by node (`network.regions.of`, one per initial member), a joiner
+/// would have no region: refuses the first entry that adds a node (a join, or churn with joins).
+fn check_joiner_regions(s: &Scenario) -> Result<(), ScenarioError> {
+    let Some(of) = s.network.regions.as_ref().and_then(|r| r.of.as_ref()) else {
+        return Ok(());
+    };
+    let adds = s.faults.iter().position(|f| match *f {
+        FaultSpec::Join { .. } => true,
+        FaultSpec::Churn { join_per_sec, .. } => join_per_sec > 0.0,
+        _ => false,
+    });
+    match adds {
+        None => Ok(()),
+        Some(i) => Err(ScenarioError::invalid(
+            format!("faults[{i}]"),
+            format!(
+                "adds nodes, but network.regions.of gives regions to the {} initial members only: place regions \
+                 by network.regions.count (sectors), which covers joiners",
+                of.len()
+            ),
+        )),
+    }
 }
 
 /// Replays the explicit faults (sorted by time, then list order) against each node's state.
@@ -398,6 +424,26 @@ fn churn(s: &Scenario, known: u32, named: &BTreeSet<NodeId>) -> (Vec<(SimTime, u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{RegionsSpec, WanLatency};
+
+    #[test]
+    fn joiners_need_regions_by_sector() {
+        let mut s = Scenario::default_playground();
+        s.group.size = 4;
+        let of = RegionsSpec { count: None, of: Some(vec![0, 1, 1, 0]), lan_ms: 1.0, wan_ms: WanLatency::Uniform(9.0) };
+        s.network.regions = Some(of);
+        s.faults = vec![
+            FaultSpec::Crash { at_ms: 1.0, node: 1 },
+            FaultSpec::Churn { join_per_sec: 0.0, leave_per_sec: 5.0, from_ms: 0.0, to_ms: 10.0 },
+        ];
+        assert!(plan(&s, &Limits::NATIVE).is_ok(), "no joiner, no need");
+        s.faults.push(FaultSpec::Join { at_ms: 2.0 });
+        let err = plan(&s, &Limits::NATIVE).unwrap_err().to_string();
+        assert!(err.starts_with("faults[2]: adds nodes, but network.regions.of gives regions to the 4"), "{err}");
+        s.network.regions.as_mut().unwrap().of = None;
+        s.network.regions.as_mut().unwrap().count = Some(3);
+        assert_eq!(plan(&s, &Limits::NATIVE).unwrap().joiners, 1);
+    }
 
     #[test]
     fn exponential_gaps_have_the_right_mean() {

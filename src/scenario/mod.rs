@@ -3,11 +3,15 @@
 //! Scenarios come from JSON files (the CLI), from the page's controls and from share links, and
 //! all three are untrusted: [`Scenario::from_json`] and [`link::decode`] parse, then
 //! [`Scenario::validate`] checks every range, and any error names the field that is wrong.
+//! [`Scenario::compile`] checks the same and resolves the scenario, once, into the [`Plan`] the
+//! kernel runs (positions, network configuration, message schedule, fault plan).
 
 pub mod faults;
+pub mod layout;
 pub mod link;
 mod network;
 pub mod param;
+mod plan;
 pub mod reference;
 mod validate;
 pub mod workload;
@@ -17,6 +21,7 @@ pub use network::{
     BurstSpec, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, RegionsSpec, WanLatency, MAX_PARTITIONS,
     MAX_REGIONS,
 };
+pub use plan::Plan;
 pub use validate::Limits;
 pub use workload::{StreamSpec, WorkloadSpec};
 

@@ -6,6 +6,8 @@
 //! mode), and is left out of the serialised scenario while it holds that default, so existing
 //! scenarios, share links and trace hashes are unchanged.
 
+mod compile;
+
 use super::validate::{ms, node, probability, MAX_MS, MAX_RATE};
 use super::ScenarioError;
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 use super::{Scenario, ScenarioError, SCENARIO_VERSION};
 use crate::protocols::params::ParamError;
 use crate::protocols::registry::{self, Family, RunInfo, Visit};
+use crate::sim::faults::FaultPlan;
 
 /// Caps that depend on where the scenario runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +68,14 @@ pub(super) fn node(field: &str, v: u32, size: u32) -> Result<(), ScenarioError> 
 
 impl Scenario {
     /// Checks every field against its range and `limits`; the error names the first bad field.
+    /// ([`Scenario::compile`] checks the same and compiles the scenario as well.)
     pub fn validate(&self, limits: &Limits) -> Result<(), ScenarioError> {
+        self.check(limits).map(|_| ())
+    }
+
+    /// [`Scenario::validate`]'s checks, returning the fault plan they resolve on the way (the
+    /// churn drawn once, its joiners counted in the packet budget).
+    pub(super) fn check(&self, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
         if self.version != SCENARIO_VERSION {
             return Err(ScenarioError::invalid(
                 "version",
@@ -105,18 +113,20 @@ impl Scenario {
         if self.duration_ms == 0.0 {
             return Err(ScenarioError::invalid("duration_ms", "must be more than 0"));
         }
-        let plan = super::faults::plan(self, limits)?;
-        let run = self.run_info(u64::from(plan.joiners));
+        let faults = super::faults::plan(self, limits)?;
+        let run = self.run_info(faults.joiners);
         self.protocol.visit(CheckParams { run: &run })?;
-        self.check_packets(&run, limits)
+        self.check_packets(&run, limits)?;
+        Ok(faults)
     }
 
     /// The most packets the workload can make the protocol send: messages × receivers × the
     /// rounds in which each copy may go out ([`crate::protocols::Family::rounds`]), plus the
     /// protocol's traffic that does not depend on messages
-    /// ([`crate::protocols::Family::background`]).
-    pub fn worst_case_packets(&self) -> u64 {
-        let run = self.run_info(self.joiners());
+    /// ([`crate::protocols::Family::background`]). `joiners` is how many nodes join during the
+    /// run: the [`super::Plan`]'s `faults.joiners` (explicit joins and the churn drawn).
+    pub fn worst_case_packets(&self, joiners: u32) -> u64 {
+        let run = self.run_info(joiners);
         let (rounds, background) = self.protocol.visit(Estimate { run: &run });
         (self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)))
             .saturating_mul(rounds.0)
@@ -124,28 +134,23 @@ impl Scenario {
     }
 
     /// How many times at most the protocol sends one message to one receiver, requests and
-    /// repairs about it included ([`crate::protocols::Family::rounds`]).
-    pub fn transmission_rounds(&self) -> u64 {
-        let run = self.run_info(self.joiners());
+    /// repairs about it included ([`crate::protocols::Family::rounds`]), with `joiners` joining.
+    pub fn transmission_rounds(&self, joiners: u32) -> u64 {
+        let run = self.run_info(joiners);
         self.protocol.visit(Estimate { run: &run }).0 .0
     }
 
     /// What the protocol's checks and estimate know of the scenario, with `joiners` drawn.
-    fn run_info(&self, joiners: u64) -> RunInfo {
+    fn run_info(&self, joiners: u32) -> RunInfo {
         let recoveries = self.faults.iter().filter(|f| matches!(f, super::FaultSpec::Recover { .. })).count();
         RunInfo {
             size: self.group.size,
             senders: self.workload.senders(&self.group),
             messages: self.workload.message_count(),
             duration_ms: self.duration_ms,
-            lives: u64::from(self.group.size) + joiners + recoveries as u64,
+            lives: u64::from(self.group.size) + u64::from(joiners) + recoveries as u64,
             fault_entries: self.faults.len() as u64,
         }
-    }
-
-    /// The joiners the fault plan draws (0 if it cannot be drawn).
-    fn joiners(&self) -> u64 {
-        super::faults::plan(self, &Limits::NATIVE).map_or(0, |p| u64::from(p.joiners))
     }
 
     /// Refuses runs whose worst case would not fit in memory (a million receivers times a hundred

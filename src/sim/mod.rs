@@ -1,9 +1,12 @@
-//! The simulation kernel: the event queue, the network model, the node layout, the fault
-//! schedule, the trace hash and the world that runs them. Time ([`crate::time`]) and random
-//! streams ([`crate::rng`]) sit below it, as vocabulary every layer shares.
+//! The simulation kernel: the event queue, the network model, the fault schedule, the trace hash
+//! and the world that runs them. Time ([`crate::time`]) and random streams ([`crate::rng`]) sit
+//! below it, as vocabulary every layer shares.
+//!
+//! The kernel runs plain configuration ([`network::NetworkConfig`], [`faults::FaultPlan`], node
+//! positions, the message schedule) compiled from the scenario before the run; it never reads
+//! the scenario itself.
 
 pub mod faults;
-pub mod layout;
 pub mod network;
 pub(crate) mod prefetch;
 pub mod queue;

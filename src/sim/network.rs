@@ -34,14 +34,15 @@
 //! jitter draw when `jitter_ms > 0`), so its trace hash is unchanged.
 
 mod burst;
+mod config;
 mod partition;
 mod regions;
 
+pub use config::{BurstConfig, LinkLoss, NetworkConfig, NodeLink, PartitionConfig, RegionsConfig};
 pub use regions::sector;
 
 use crate::protocol::Distances;
 use crate::rng::{self, probability_threshold, SimRng, Stream};
-use crate::scenario::{NetworkMode, NetworkSpec};
 use crate::time::{SimDuration, SimTime};
 use burst::Burst;
 use partition::Partition;
@@ -77,17 +78,6 @@ impl Transmission {
     pub fn lost(&self) -> bool {
         self.fate != Fate::Arrives
     }
-}
-
-/// One node's overrides, with the global values filled in.
-struct NodeLink {
-    node: u32,
-    up_rate: u64,
-    up_queue: u64,
-    down_rate: u64,
-    down_queue: u64,
-    send_loss: Option<f64>,
-    recv_loss: Option<f64>,
 }
 
 /// Latency, loss, bandwidth and partition state for the whole group.
@@ -172,62 +162,48 @@ impl Distances for Network {
 }
 
 impl Network {
-    /// A network over nodes at `positions`, with randomness from `seed`'s network stream.
-    pub fn new(spec: &NetworkSpec, positions: Vec<[f64; 2]>, seed: u64) -> Self {
+    /// A network configured by `config` over nodes at `positions`, with randomness from `seed`'s
+    /// network stream.
+    pub fn new(config: &NetworkConfig, positions: Vec<[f64; 2]>, seed: u64) -> Self {
         let n = positions.len();
-        let mut nodes: Vec<NodeLink> = spec
-            .nodes
-            .iter()
-            .map(|o| NodeLink {
-                node: o.node,
-                up_rate: o.uplink_bytes_per_sec.unwrap_or(spec.uplink_bytes_per_sec),
-                up_queue: o.uplink_queue_bytes.unwrap_or(spec.uplink_queue_bytes),
-                down_rate: o.downlink_bytes_per_sec.unwrap_or(spec.downlink_bytes_per_sec),
-                down_queue: o.downlink_queue_bytes.unwrap_or(spec.downlink_queue_bytes),
-                send_loss: o.send_loss,
-                recv_loss: o.recv_loss,
-            })
-            .collect();
+        let mut nodes = config.nodes.clone();
         nodes.sort_by_key(|o| o.node);
-        let mut links: Vec<(u64, u64)> = spec
+        let mut links: Vec<(u64, u64)> = config
             .links
             .iter()
             .map(|l| (u64::from(l.from) << 32 | u64::from(l.to), probability_threshold(l.loss)))
             .collect();
         links.sort_unstable();
-        let round_us = match spec.mode {
-            NetworkMode::Async => 0,
-            NetworkMode::Rounds { round_ms } => SimDuration::from_ms_f64(round_ms).0.max(1),
-        };
-        let finite_downlink = spec.downlink_bytes_per_sec != 0 || nodes.iter().any(|o| o.down_rate != 0);
+        let round_us = config.round.map_or(0, |r| r.0.max(1));
+        let finite_downlink = config.downlink_rate != 0 || nodes.iter().any(|o| o.downlink_rate != 0);
         let plain = nodes.is_empty()
             && links.is_empty()
-            && spec.regions.is_none()
-            && spec.burst.is_none()
-            && spec.partitions.is_empty()
-            && spec.uplink_queue_bytes == 0
+            && config.regions.is_none()
+            && config.burst.is_none()
+            && config.partitions.is_empty()
+            && config.uplink_queue == 0
             && round_us == 0;
         Network {
-            regions: spec.regions.as_ref().map(|r| Regions::new(r, &positions)),
+            regions: config.regions.as_ref().map(|r| Regions::new(r, &positions)),
             positions,
-            base_us: spec.latency_ms * 1000.0,
-            per_unit_us: spec.distance_ms * 1000.0,
-            jitter_us: SimDuration::from_ms_f64(spec.jitter_ms).0,
-            loss_threshold: probability_threshold(spec.loss),
-            uplink_rate: spec.uplink_bytes_per_sec,
-            uplink_queue: spec.uplink_queue_bytes,
-            downlink_rate: spec.downlink_bytes_per_sec,
-            downlink_queue: spec.downlink_queue_bytes,
+            base_us: config.latency_us,
+            per_unit_us: config.distance_us,
+            jitter_us: config.jitter.0,
+            loss_threshold: probability_threshold(config.loss),
+            uplink_rate: config.uplink_rate,
+            uplink_queue: config.uplink_queue,
+            downlink_rate: config.downlink_rate,
+            downlink_queue: config.downlink_queue,
             uplink_free_at: vec![SimTime::ZERO; n],
             downlink_free_at: if finite_downlink && round_us == 0 { vec![SimTime::ZERO; n] } else { Vec::new() },
             node_loss: nodes.iter().any(|o| o.send_loss.is_some() || o.recv_loss.is_some()),
             nodes,
             links,
-            burst: spec.burst.as_ref().map(|b| Burst::new(b, n)),
-            partitions: spec.partitions.iter().map(Partition::new).collect(),
+            burst: config.burst.as_ref().map(|b| Burst::new(b, n)),
+            partitions: config.partitions.iter().map(Partition::new).collect(),
             round_us,
             plain,
-            native_multicast: spec.native_multicast,
+            native_multicast: config.native_multicast,
             rng: rng::stream(seed, Stream::Network),
         }
     }
@@ -275,12 +251,12 @@ impl Network {
 
     /// Node `node`'s uplink rate and queue capacity (0 = unlimited).
     pub fn uplink_of(&self, node: u32) -> (u64, u64) {
-        self.node_link(node).map_or((self.uplink_rate, self.uplink_queue), |o| (o.up_rate, o.up_queue))
+        self.node_link(node).map_or((self.uplink_rate, self.uplink_queue), |o| (o.uplink_rate, o.uplink_queue))
     }
 
     /// Node `node`'s downlink rate and queue capacity (0 = unlimited).
     pub fn downlink_of(&self, node: u32) -> (u64, u64) {
-        self.node_link(node).map_or((self.downlink_rate, self.downlink_queue), |o| (o.down_rate, o.down_queue))
+        self.node_link(node).map_or((self.downlink_rate, self.downlink_queue), |o| (o.downlink_rate, o.downlink_queue))
     }
 
     /// Bytes in `node`'s uplink not yet transmitted at `now`.
@@ -469,18 +445,10 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{LinkSpec, NodeNetSpec};
     use rand::SeedableRng;
 
-    fn spec(loss: f64, rate: u64) -> NetworkSpec {
-        NetworkSpec {
-            latency_ms: 1.0,
-            distance_ms: 10.0,
-            jitter_ms: 0.0,
-            loss,
-            uplink_bytes_per_sec: rate,
-            ..NetworkSpec::default()
-        }
+    fn spec(loss: f64, rate: u64) -> NetworkConfig {
+        NetworkConfig { latency_us: 1000.0, distance_us: 10_000.0, loss, uplink_rate: rate, ..NetworkConfig::default() }
     }
 
     fn net(loss: f64, rate: u64) -> Network {
@@ -557,7 +525,7 @@ mod tests {
     #[test]
     fn a_packet_larger_than_the_queue_never_fits() {
         let mut s = spec(0.0, 1_000_000);
-        s.uplink_queue_bytes = 999;
+        s.uplink_queue = 999;
         let mut n = Network::new(&s, vec![[0.0; 2]; 2], 1);
         assert_eq!(n.transmit(SimTime(0), 0, 1, 1000).fate, Fate::UplinkFull);
         assert_eq!(n.transmit(SimTime(0), 0, 1, 999).fate, Fate::Arrives);
@@ -569,10 +537,10 @@ mod tests {
     fn overrides_pick_the_most_specific_loss() {
         let mut s = spec(0.0, 0);
         s.nodes = vec![
-            NodeNetSpec { node: 0, send_loss: Some(1.0), ..NodeNetSpec::default() },
-            NodeNetSpec { node: 2, recv_loss: Some(1.0), uplink_bytes_per_sec: Some(7), ..NodeNetSpec::default() },
+            NodeLink { node: 2, recv_loss: Some(1.0), uplink_rate: 7, ..NodeLink::default() },
+            NodeLink { node: 0, send_loss: Some(1.0), ..NodeLink::default() },
         ];
-        s.links = vec![LinkSpec { from: 0, to: 1, loss: 0.0 }];
+        s.links = vec![LinkLoss { from: 0, to: 1, loss: 0.0 }];
         let n = Network::new(&s, vec![[0.0; 2]; 3], 1);
         assert_eq!(n.override_threshold(0, 1), Some(0), "the link beats the node");
         assert_eq!(n.override_threshold(0, 2), Some(u64::MAX));
@@ -586,7 +554,7 @@ mod tests {
     #[test]
     fn timers_snap_to_round_boundaries() {
         let mut s = spec(0.0, 1000);
-        s.mode = NetworkMode::Rounds { round_ms: 10.0 };
+        s.round = Some(SimDuration(10_000));
         let mut n = Network::new(&s, vec![[0.0; 2]; 2], 1);
         assert_eq!(n.timer_due(SimTime(0)), SimTime(0));
         assert_eq!(n.timer_due(SimTime(1)), SimTime(10_000));

@@ -8,9 +8,8 @@
 //! in its stationary distribution (bad with probability p / (p + r)), so the loss rate is the
 //! long-run rate from the first packet on, without a warm-up.
 
-use super::hit;
+use super::{hit, BurstConfig};
 use crate::rng::{probability_threshold, SimRng};
-use crate::scenario::BurstSpec;
 
 const UNSTARTED: u8 = 0;
 const GOOD: u8 = 1;
@@ -28,13 +27,13 @@ pub(super) struct Burst {
 
 impl Burst {
     /// Chains for `n` receivers, all unstarted.
-    pub(super) fn new(spec: &BurstSpec, n: usize) -> Self {
+    pub(super) fn new(config: &BurstConfig, n: usize) -> Self {
         Burst {
-            to_bad: probability_threshold(spec.p_good_to_bad),
-            to_good: probability_threshold(spec.p_bad_to_good),
-            loss_good: probability_threshold(spec.loss_good),
-            loss_bad: probability_threshold(spec.loss_bad),
-            start_bad: probability_threshold(spec.stationary_bad()),
+            to_bad: probability_threshold(config.p_good_to_bad),
+            to_good: probability_threshold(config.p_bad_to_good),
+            loss_good: probability_threshold(config.loss_good),
+            loss_bad: probability_threshold(config.loss_bad),
+            start_bad: probability_threshold(config.start_bad),
             state: vec![UNSTARTED; n],
         }
     }
@@ -64,8 +63,11 @@ mod tests {
     use super::*;
     use crate::rng::{stream, Stream};
 
-    fn spec(p: f64, r: f64) -> BurstSpec {
-        BurstSpec { p_good_to_bad: p, p_bad_to_good: r, loss_good: 0.0, loss_bad: 1.0 }
+    /// Pure states (the good one loses nothing, the bad one everything), starting bad with the
+    /// chain's stationary probability p / (p + r).
+    fn spec(p: f64, r: f64) -> BurstConfig {
+        let start_bad = if p + r == 0.0 { 0.0 } else { p / (p + r) };
+        BurstConfig { p_good_to_bad: p, p_bad_to_good: r, loss_good: 0.0, loss_bad: 1.0, start_bad }
     }
 
     #[test]

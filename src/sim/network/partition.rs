@@ -4,8 +4,8 @@
 //! Each side is a sorted list of node ids, so a million-node group pays per packet a binary
 //! search per active partition, and nothing at all when it has none.
 
-use crate::scenario::PartitionSpec;
-use crate::time::{SimDuration, SimTime};
+use super::PartitionConfig;
+use crate::time::SimTime;
 
 /// One partition, ready to answer "does it block this packet?".
 pub(super) struct Partition {
@@ -24,19 +24,15 @@ fn sorted(v: &[u32]) -> Vec<u32> {
     v
 }
 
-fn at(ms: f64) -> SimTime {
-    SimTime(SimDuration::from_ms_f64(ms).0)
-}
-
 impl Partition {
-    /// The partition `spec` describes.
-    pub(super) fn new(spec: &PartitionSpec) -> Self {
+    /// The partition `config` describes.
+    pub(super) fn new(config: &PartitionConfig) -> Self {
         Partition {
-            from: at(spec.from_ms),
-            to: at(spec.to_ms),
-            a: sorted(&spec.a),
-            b: spec.b.as_deref().map(sorted),
-            one_way: spec.one_way,
+            from: config.from,
+            to: config.to,
+            a: sorted(&config.a),
+            b: config.b.as_deref().map(sorted),
+            one_way: config.one_way,
         }
     }
 
@@ -65,8 +61,8 @@ impl Partition {
 mod tests {
     use super::*;
 
-    fn spec(a: &[u32], b: Option<&[u32]>, one_way: bool) -> PartitionSpec {
-        PartitionSpec { from_ms: 1.0, to_ms: 2.0, a: a.to_vec(), b: b.map(<[u32]>::to_vec), one_way }
+    fn spec(a: &[u32], b: Option<&[u32]>, one_way: bool) -> PartitionConfig {
+        PartitionConfig { from: SimTime(1000), to: SimTime(2000), a: a.to_vec(), b: b.map(<[u32]>::to_vec), one_way }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Regions: a region per node, and a latency table between regions (LAN inside one, WAN between
 //! two), which replaces the latency from distance when a scenario names regions.
 
-use crate::scenario::{RegionsSpec, WanLatency};
+use super::RegionsConfig;
 use crate::time::SimDuration;
 
 /// Which region each node is in, and the one-way latency between any two regions.
@@ -25,28 +25,13 @@ pub fn sector(p: [f64; 2], count: u32) -> u32 {
 }
 
 impl Regions {
-    /// The regions `spec` describes for nodes at `positions` (already validated).
-    pub(super) fn new(spec: &RegionsSpec, positions: &[[f64; 2]]) -> Self {
-        let count = spec.region_count().max(1) as usize;
-        let of: Vec<u16> = match (&spec.of, spec.count) {
-            (Some(of), _) => of.iter().map(|&r| r as u16).collect(),
-            (None, k) => {
-                let k = k.unwrap_or(1);
-                positions.iter().map(|&p| sector(p, k) as u16).collect()
-            }
+    /// The regions `config` describes for nodes at `positions`.
+    pub(super) fn new(config: &RegionsConfig, positions: &[[f64; 2]]) -> Self {
+        let of = match &config.of {
+            Some(of) => of.iter().map(|&r| r as u16).collect(),
+            None => positions.iter().map(|&p| sector(p, config.count) as u16).collect(),
         };
-        let lan = SimDuration::from_ms_f64(spec.lan_ms);
-        let mut latency = Vec::with_capacity(count * count);
-        for i in 0..count {
-            for j in 0..count {
-                latency.push(match &spec.wan_ms {
-                    _ if i == j => lan,
-                    WanLatency::Uniform(v) => SimDuration::from_ms_f64(*v),
-                    WanLatency::Matrix(m) => SimDuration::from_ms_f64(m[i][j]),
-                });
-            }
-        }
-        Regions { of, count, latency }
+        Regions { of, count: config.count.max(1) as usize, latency: config.latency.clone() }
     }
 
     /// Node `node`'s region.
@@ -80,19 +65,24 @@ mod tests {
     }
 
     #[test]
-    fn matrix_is_read_by_ordered_pair_and_lan_on_the_diagonal() {
-        let spec = RegionsSpec {
-            count: None,
+    fn the_table_is_read_by_ordered_pair() {
+        let config = RegionsConfig {
+            count: 3,
             of: Some(vec![0, 1, 1, 2]),
-            lan_ms: 0.5,
-            wan_ms: WanLatency::Matrix(vec![vec![9.0, 10.0, 20.0], vec![11.0, 9.0, 30.0], vec![21.0, 31.0, 9.0]]),
+            latency: [5, 10, 20, 11, 5, 30, 21, 31, 5].map(SimDuration).to_vec(),
         };
-        let r = Regions::new(&spec, &[[0.0; 2]; 4]);
-        assert_eq!(r.latency(0, 1), SimDuration(10_000));
-        assert_eq!(r.latency(1, 0), SimDuration(11_000));
-        assert_eq!(r.latency(3, 2), SimDuration(31_000));
-        assert_eq!(r.latency(1, 2), SimDuration(500));
-        assert_eq!(r.latency(0, 0), SimDuration(500));
+        let r = Regions::new(&config, &[[0.0; 2]; 4]);
+        assert_eq!(r.latency(0, 1), SimDuration(10));
+        assert_eq!(r.latency(1, 0), SimDuration(11));
+        assert_eq!(r.latency(3, 2), SimDuration(31));
+        assert_eq!(r.latency(1, 2), SimDuration(5));
         assert_eq!((r.of(0), r.of(3)), (0, 2));
+    }
+
+    #[test]
+    fn without_a_list_each_node_takes_its_sector() {
+        let config = RegionsConfig { count: 4, of: None, latency: vec![SimDuration(1); 16] };
+        let r = Regions::new(&config, &[[0.5, 0.5], [0.4, 0.9], [0.6, 0.0]]);
+        assert_eq!((r.of(0), r.of(1), r.of(2)), (0, 1, 3));
     }
 }
