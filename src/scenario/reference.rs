@@ -3,9 +3,11 @@
 //!
 //! A row names its field by the dotted path errors use (`network.burst.p_good_to_bad`, with `[]`
 //! for any entry of a list: `faults[].at_ms`), says its type in plain words, its default and the
-//! range validation enforces, and what it means. Defaults and ranges are data, not prose, so they
-//! can be checked against the parser and the validator. The protocols' own parameters are not
-//! repeated here: each family's page lists them.
+//! range validation enforces, and what it means. Defaults and ranges are data, not prose, so the
+//! tests in `reference/tests.rs` check every row against the parser and the validator: each
+//! field of a scenario with every part present has a row, leaving a field out equals writing its
+//! default, and each end of a range is accepted while one step past it is refused by name. The
+//! protocols' own parameters are not repeated here: each family's page lists them.
 
 use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE};
 use super::validate::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED};
@@ -13,6 +15,9 @@ use super::workload::MAX_STREAM_RATE;
 use super::{MAX_PARTITIONS, MAX_REGIONS};
 use crate::protocols::FAMILIES;
 use DefaultValue::{Absent, Json, Parts, Required, RequiredUnless};
+
+#[cfg(test)]
+mod tests;
 
 /// One field of the scenario format.
 #[derive(Clone, Copy, Debug, PartialEq)]
