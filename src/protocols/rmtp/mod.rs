@@ -55,6 +55,8 @@
 //! Messages are delivered as they arrive (an ordering layer can wrap the protocol).
 
 mod config;
+#[cfg(test)]
+mod tests;
 mod window;
 
 pub use config::{auto_drs, Resolved, RmtpConfig, RmtpSetup, MAX_DRS, PARAMS};
