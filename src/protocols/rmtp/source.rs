@@ -22,14 +22,15 @@ use super::config::Resolved;
 use super::hub::{Cached, Hub};
 use super::wire::{control_bytes, payload_bytes, Msg, Timer};
 use crate::protocol::{Context, MsgId, NodeId};
+use crate::protocols::blocks::NodeSet;
 use crate::time::SimDuration;
 use std::collections::VecDeque;
 
 /// The sender's own state.
 #[derive(Debug)]
 pub(super) struct Source {
-    /// Bit i set: node i gets the data.
-    recipients: Vec<u64>,
+    /// The nodes that get the data.
+    recipients: NodeSet,
     /// Messages (id, payload bytes) waiting for the window to open.
     queue: VecDeque<(MsgId, u32)>,
     /// Packets sent so far (the next sequence number).
@@ -39,10 +40,8 @@ pub(super) struct Source {
 impl Source {
     /// Sender `me` of a group of `size` initial members: every other one gets the data.
     pub(super) fn new(me: NodeId, size: u32) -> Source {
-        let mut recipients = Vec::new();
-        for n in (0..size).filter(|&n| n != me) {
-            set_bit(&mut recipients, n, true);
-        }
+        let mut recipients = NodeSet::first(size);
+        recipients.remove(me);
         Source { recipients, queue: VecDeque::new(), sent: 0 }
     }
 
@@ -93,8 +92,8 @@ impl Source {
         self.sent += 1;
         hub.push(Cached { id, bytes, at: cx.now() });
         let recipients = &self.recipients;
-        let drs = c.drs.iter().copied().filter(|&d| bit(recipients, d));
-        let others = (0..recipients.len() as u32 * 64).filter(|&n| bit(recipients, n) && !c.is_dr(n));
+        let drs = c.drs.iter().copied().filter(|&d| recipients.contains(d));
+        let others = recipients.iter().filter(|&n| !c.is_dr(n));
         cx.multicast(drs.chain(others), Msg::Data { seq, id, bytes });
     }
 
@@ -110,38 +109,18 @@ impl Source {
     ) {
         // Since the join: the JOIN's wait, its trip (estimated) and a status interval of margin.
         let since = waited + cx.distance(from) + c.status_interval;
-        set_bit(&mut self.recipients, from, true);
+        self.recipients.insert(from);
         let base = self.low(hub).min(hub.first_held_within(cx.now(), since));
         cx.send(from, Msg::JoinAck { base, bytes: control_bytes(&c.config) });
     }
 
     /// Node `n` gets the data from now on.
     pub(super) fn add(&mut self, n: NodeId) {
-        set_bit(&mut self.recipients, n, true);
+        self.recipients.insert(n);
     }
 
     /// Node `n` left: it gets no more data.
     pub(super) fn forget(&mut self, n: NodeId) {
-        set_bit(&mut self.recipients, n, false);
-    }
-}
-
-/// Whether bit `n` of `set` is on.
-fn bit(set: &[u64], n: NodeId) -> bool {
-    set.get((n / 64) as usize).is_some_and(|w| w >> (n % 64) & 1 == 1)
-}
-
-/// Turns bit `n` of `set` on or off, growing it as needed.
-fn set_bit(set: &mut Vec<u64>, n: NodeId, on: bool) {
-    let w = (n / 64) as usize;
-    if on && set.len() <= w {
-        set.resize(w + 1, 0);
-    }
-    if let Some(word) = set.get_mut(w) {
-        if on {
-            *word |= 1 << (n % 64);
-        } else {
-            *word &= !(1 << (n % 64));
-        }
+        self.recipients.remove(n);
     }
 }
