@@ -351,7 +351,7 @@ impl Protocol for Rmtp {
             Input::AppSend { id, bytes } => self.on_app_send(id, bytes, cx),
             Input::Recv { from, msg } => self.on_recv(from, msg, cx),
             Input::Timer(Timer::Tick { gen }) => self.on_tick(gen, cx),
-            Input::Timer(Timer::Join { round }) => self.rx.on_join_timer(round, self.setup.get(), cx),
+            Input::Timer(Timer::Join { gen }) => self.rx.on_join_timer(gen, self.setup.get(), cx),
         }
     }
 

@@ -11,9 +11,9 @@
 //! parent and moves to the next nearest DR it does not suspect, or to the sender if none is left.
 //!
 //! **Join.** A joiner (or a node restarted after a crash) picks its DR and asks the sender for
-//! the window with a JOIN, repeated until answered: the first repetition after one
-//! advertisement interval, each later wait doubled (at most 2^10 times), and given up after
-//! `max_retries` repetitions. Until the answer comes it delivers what arrives and remembers
+//! the window with a JOIN, repeated until answered ([`Retry`]): the first repetition after one
+//! advertisement interval, each later wait doubled ([`Backoff`], at most 2^10 times), and given up
+//! after `max_retries` repetitions. Until the answer comes it delivers what arrives and remembers
 //! it; the answer's `base` becomes the window's lower edge.
 
 use super::config::Resolved;
@@ -21,7 +21,11 @@ use super::window::Window;
 use super::wire::{control_bytes, Msg, Timer};
 use super::RmtpStats;
 use crate::protocol::{Context, MsgId, NodeId};
+use crate::protocols::blocks::{Backoff, Retry};
 use crate::time::{SimDuration, SimTime};
+
+/// The most times a joiner's wait between two JOINs doubles.
+const JOIN_MAX_DOUBLINGS: u32 = 10;
 
 /// A joiner's state until the sender answers its JOIN.
 #[derive(Debug)]
@@ -30,6 +34,8 @@ struct Joining {
     since: SimTime,
     /// Packets delivered before it learnt where its window starts.
     early: Vec<u32>,
+    /// The JOIN, repeated until answered.
+    retry: Retry,
 }
 
 /// What a receiver (or a DR, as a receiver of the sender) knows for itself.
@@ -186,24 +192,26 @@ impl Receiver {
 
     /// Joins (or rejoins after a restart): chooses a DR, asks the sender for the window.
     pub(super) fn join(&mut self, c: &Resolved, cx: &mut Context<'_, Msg, Timer>) {
-        self.joining = Some(Box::new(Joining { since: cx.now(), early: Vec::new() }));
+        let mut retry = Retry::default();
+        let gen = retry.start();
+        self.joining = Some(Box::new(Joining { since: cx.now(), early: Vec::new(), retry }));
         self.parent = Some(self.choose_parent(c, cx));
         cx.send(c.sender, Msg::Join { waited: SimDuration::ZERO, bytes: control_bytes(&c.config) });
-        cx.set_timer(c.advert_interval, Timer::Join { round: 1 });
+        cx.set_timer(join_backoff(c).wait(1), Timer::Join { gen });
     }
 
-    /// The JOIN timer of `round` fired: repeats the JOIN unless answered or given up.
-    pub(super) fn on_join_timer(&mut self, round: u32, c: &Resolved, cx: &mut Context<'_, Msg, Timer>) {
-        let Some(j) = self.joining.as_ref() else {
+    /// The JOIN timer with token `gen` fired: repeats the JOIN unless answered, stale or given up.
+    pub(super) fn on_join_timer(&mut self, gen: u32, c: &Resolved, cx: &mut Context<'_, Msg, Timer>) {
+        let Some(j) = self.joining.as_mut() else {
             return;
         };
-        if round > c.config.max_retries {
+        // The first JOIN and `max_retries` repetitions.
+        let Some((round, gen)) = j.retry.fire(gen, c.config.max_retries.saturating_add(1)) else {
             return;
-        }
+        };
         let waited = cx.now().since(j.since);
         cx.send(c.sender, Msg::Join { waited, bytes: control_bytes(&c.config) });
-        let after = c.advert_interval.times(1 << round.min(10));
-        cx.set_timer(after, Timer::Join { round: round + 1 });
+        cx.set_timer(join_backoff(c).wait(round), Timer::Join { gen });
     }
 
     /// The sender answered the JOIN: the window starts at `base`. True if the node should report
@@ -224,4 +232,10 @@ impl Receiver {
         self.heard_parent = now;
         true
     }
+}
+
+/// How long a joiner waits for the sender's answer before repeating its JOIN: one advertisement
+/// interval, doubled each time.
+fn join_backoff(c: &Resolved) -> Backoff {
+    Backoff { base: c.advert_interval, max_doublings: JOIN_MAX_DOUBLINGS }
 }

@@ -165,34 +165,35 @@ mod receiver {
         let contacts = vec![0];
         assert_eq!(
             n.at(0, Input::Join { contacts }),
-            [send(0, join(0)), set_timer(1_000, Timer::Join { round: 1 })],
+            [send(0, join(0)), set_timer(1_000, Timer::Join { gen: 1 })],
             "the first JOIN; its repetition after an advertisement interval"
         );
         assert_eq!(n.rmtp().upstream(), Some(6), "the nearest DR, from the start");
         assert_eq!(
-            n.at(1_000, Input::Timer(Timer::Join { round: 1 })),
-            [send(0, join(1_000)), set_timer(2_000, Timer::Join { round: 2 })]
+            n.at(1_000, Input::Timer(Timer::Join { gen: 1 })),
+            [send(0, join(1_000)), set_timer(2_000, Timer::Join { gen: 2 })]
         );
         assert_eq!(
-            n.at(3_000, Input::Timer(Timer::Join { round: 2 })),
-            [send(0, join(3_000)), set_timer(4_000, Timer::Join { round: 3 })]
+            n.at(3_000, Input::Timer(Timer::Join { gen: 2 })),
+            [send(0, join(3_000)), set_timer(4_000, Timer::Join { gen: 3 })]
         );
+        assert_eq!(n.at(3_000, Input::Timer(Timer::Join { gen: 1 })), [], "a stale timer");
         // A packet before the answer is delivered and remembered; the answer sets the window.
         let out = n.recv(3_050, 0, data(7));
         assert!(matches!(out.as_slice(), [Output::Deliver { id: MsgId(7) }, Output::SetTimer { .. }]), "{out:?}");
         assert_eq!(n.recv(3_100, 6, Msg::JoinAck { base: 1, bytes: 40 }), [], "only the sender answers");
         assert_eq!(n.recv(3_100, 0, Msg::JoinAck { base: 5, bytes: 40 }), []);
         assert_eq!(n.tick(3_200, 1), [send(6, status(5, &[0b100])), next_round(2)]);
-        assert_eq!(n.at(7_000, Input::Timer(Timer::Join { round: 3 })), [], "answered");
+        assert_eq!(n.at(7_000, Input::Timer(Timer::Join { gen: 3 })), [], "answered");
     }
 
     #[test]
     fn a_joiner_gives_up_after_max_retries_repetitions() {
         let mut n = Node::new(12, RmtpConfig { max_retries: 2, ..RmtpConfig::default() });
         assert_eq!(n.at(0, Input::Restart { contacts: vec![0] }).len(), 2);
-        let fire = |n: &mut Node, ms, round| n.at(ms, Input::Timer(Timer::Join { round }));
-        assert_eq!(fire(&mut n, 1_000, 1), [send(0, join(1_000)), set_timer(2_000, Timer::Join { round: 2 })]);
-        assert_eq!(fire(&mut n, 3_000, 2), [send(0, join(3_000)), set_timer(4_000, Timer::Join { round: 3 })]);
+        let fire = |n: &mut Node, ms, gen| n.at(ms, Input::Timer(Timer::Join { gen }));
+        assert_eq!(fire(&mut n, 1_000, 1), [send(0, join(1_000)), set_timer(2_000, Timer::Join { gen: 2 })]);
+        assert_eq!(fire(&mut n, 3_000, 2), [send(0, join(3_000)), set_timer(4_000, Timer::Join { gen: 3 })]);
         assert_eq!(fire(&mut n, 7_000, 3), [], "three JOINs: the first and 2 repetitions");
     }
 }

@@ -142,9 +142,10 @@ pub enum Timer {
         /// The generation it was set in.
         gen: u32,
     },
-    /// Time to repeat an unanswered JOIN.
+    /// Time to repeat an unanswered JOIN; `gen` tells a stale one apart (see
+    /// [`crate::protocols::blocks::Retry`]).
     Join {
-        /// Which attempt fires (1 for the first repetition).
-        round: u32,
+        /// The token of the attempt's round that set it.
+        gen: u32,
     },
 }
