@@ -237,6 +237,7 @@ impl Rmtp {
         }
     }
 
+    /// The application hands the sender a message.
     fn on_app_send(&mut self, id: MsgId, payload: u32, cx: &mut Context<'_, Msg, Timer>) {
         let (Some(src), Some(hub)) = (self.source.as_mut(), self.hub.as_mut()) else {
             return;
@@ -246,6 +247,7 @@ impl Rmtp {
         self.kick(i, cx);
     }
 
+    /// A JOIN reached the sender.
     fn on_join(&mut self, from: NodeId, waited: SimDuration, cx: &mut Context<'_, Msg, Timer>) {
         if let (Some(src), Some(hub)) = (self.source.as_mut(), self.hub.as_ref()) {
             src.on_join(from, waited, hub, self.setup.get(), cx);
@@ -253,7 +255,7 @@ impl Rmtp {
     }
 
     /// This node leaves: it tells its region, its parent and the sender.
-    fn leave(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+    fn leave(&self, cx: &mut Context<'_, Msg, Timer>) {
         let c = self.setup.get();
         let mut to: Vec<NodeId> = self.hub.as_ref().map_or(Vec::new(), |h| h.members().collect());
         to.extend(self.rx.parent());
@@ -282,6 +284,8 @@ impl Rmtp {
         self.pump(cx);
     }
 
+    /// The membership service reports a change: the sender adds joiners, every node forgets
+    /// leavers.
     fn on_membership(&mut self, change: MemberChange, cx: &mut Context<'_, Msg, Timer>) {
         match change {
             MemberChange::Joined(n) | MemberChange::Recovered(n) => {
@@ -293,6 +297,7 @@ impl Rmtp {
         }
     }
 
+    /// A packet arrived: handed to the part it concerns.
     fn on_recv(&mut self, from: NodeId, msg: Msg, cx: &mut Context<'_, Msg, Timer>) {
         self.stats.received += 1;
         let now = cx.now();
