@@ -207,7 +207,8 @@ pub const FIELDS: &[FieldDoc] = &[
         "Split the unit square into this many equal sectors around its centre, by the angle from the +x \
          axis towards +y (a node at the centre is in sector 0)."),
     noted("network.regions.of", "list of whole numbers", RequiredUnless("count"),
-        Range::Each { min: 0.0, max: (MAX_REGIONS - 1) as f64, whole: true }, "one per node",
+        Range::Each { min: 0.0, max: (MAX_REGIONS - 1) as f64, whole: true },
+        "one per initial member; no joins or churn with it",
         "Instead of `count`, each node's region, one number per node; there are then as many regions as \
          the largest number + 1."),
     row("network.regions.lan_ms", "number (ms)", Json("1"), MS,
