@@ -1,12 +1,13 @@
-//! The playground component: holds the scenario and the running simulation, turns control
-//! changes into validated scenarios, and drives the animation loop.
+//! The playground component: holds the scenario and the running simulation, loads the
+//! scenarios [`super::form`] makes of the controls' changes, and drives the animation loop.
 
+use super::msg::{Field, Msg};
 use super::results::Summary;
-use super::{canvas, chart, dom};
+use super::{canvas, chart, dom, form};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use mcast::engine::{self, FlightView, NodeState, Simulation};
 use mcast::metrics::Counters;
-use mcast::scenario::{link, Layout, Limits, ProtocolSpec, Scenario, ScenarioError};
+use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use std::rc::Rc;
 use yew::{Callback, Component, Context, Html, NodeRef};
 
@@ -14,63 +15,6 @@ use yew::{Callback, Component, Context, Html, NodeRef};
 const FRESH_EDGE_MS: f64 = 2500.0;
 /// Events a comparison of every protocol runs per animation frame (a few tens of milliseconds).
 const COMPARE_EVENTS_PER_FRAME: u64 = 60_000;
-
-/// A control the user can change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Field {
-    /// The protocol select (a protocol `kind`).
-    Protocol,
-    /// One of the protocol's parameters, by field name (see [`mcast::protocols::ParamDoc`]).
-    Param(&'static str),
-    /// A preset from the gallery, by file name.
-    Preset,
-    /// Group size.
-    Size,
-    /// Loss, in percent.
-    Loss,
-    /// Number of messages.
-    Messages,
-    /// The seed.
-    Seed,
-    /// Uplink rate in megabytes per second.
-    Uplink,
-    /// Native multicast on or off (`unicast` or `native`).
-    Multicast,
-    /// The layout select.
-    Layout,
-    /// Animation speed (simulated time per real time); not part of the scenario.
-    Speed,
-}
-
-/// What the component reacts to.
-pub enum Msg {
-    /// An animation frame at this timestamp (ms).
-    Frame(f64),
-    /// Play or pause.
-    TogglePlay,
-    /// Restart the current scenario from time zero.
-    Reset,
-    /// Run the rest of the scenario at once.
-    Finish,
-    /// A control changed to this text.
-    Set(Field, String),
-    /// Draw a fresh seed.
-    NewSeed,
-    /// Put the scenario in the URL and copy the link.
-    Share,
-    /// Apply the scenario JSON typed into the editor.
-    ApplyJson(String),
-    /// The URL fragment changed (a pasted link).
-    LoadFragment,
-    /// Close the error banner.
-    Dismiss,
-    /// Run the scenario under every protocol and show the table.
-    Compare,
-    /// Close the comparison table.
-    CloseCompare,
-    /// The canvas was clicked at this point (CSS pixels from its top-left corner).
-    CanvasClick(f64, f64),
-}
 
 /// What the counters show; the component re-renders only when it changes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,14 +64,6 @@ pub struct App {
     _hash_listener: Option<dom::HashListener>,
 }
 
-fn whole<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, ScenarioError> {
-    v.trim().parse().map_err(|_| ScenarioError::invalid(field, format!("not a whole number in range: `{v}`")))
-}
-
-fn real(field: &str, v: &str) -> Result<f64, ScenarioError> {
-    v.trim().parse().map_err(|_| ScenarioError::invalid(field, format!("not a number: `{v}`")))
-}
-
 impl App {
     fn start(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
         scenario.validate(&Limits::BROWSER)?;
@@ -154,75 +90,6 @@ impl App {
             }
             Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
         }
-    }
-
-    fn edited(&self, field: Field, v: &str) -> Result<Scenario, ScenarioError> {
-        let mut s = Scenario::clone(&self.scenario);
-        match field {
-            Field::Protocol => {
-                s.protocol = ProtocolSpec::default_of(v)
-                    .ok_or_else(|| ScenarioError::invalid("protocol.kind", format!("unknown protocol `{v}`")))?;
-            }
-            Field::Param(name) => {
-                let doc = s.protocol.params().iter().find(|d| d.field == name).ok_or_else(|| {
-                    ScenarioError::invalid(format!("protocol.{name}"), "not a parameter of this protocol")
-                })?;
-                s = super::params::set_param(&s, doc, v)?;
-            }
-            Field::Preset => {
-                s = super::gallery::load(v)?;
-                s.validate(&Limits::BROWSER)?;
-                return Ok(s);
-            }
-            Field::Size => s.group.size = whole("group.size", v)?,
-            Field::Loss => s.network.loss = real("network.loss", v)? / 100.0,
-            Field::Messages => s.workload.messages = whole("workload.messages", v)?,
-            Field::Seed => s.seed = whole("seed", v)?,
-            Field::Uplink => {
-                let mb = real("network.uplink_bytes_per_sec", v)?;
-                if !mb.is_finite() || !(0.0..=1e6).contains(&mb) {
-                    return Err(ScenarioError::invalid(
-                        "network.uplink_bytes_per_sec",
-                        format!("must be from 0 to 1000000 MB/s (0 = unlimited), got {v}"),
-                    ));
-                }
-                s.network.uplink_bytes_per_sec = (mb * 1e6).round() as u64;
-            }
-            Field::Multicast => {
-                s.network.native_multicast = match v {
-                    "unicast" => false,
-                    "native" => true,
-                    other => {
-                        return Err(ScenarioError::invalid(
-                            "network.native_multicast",
-                            format!("unknown multicast mode `{other}`"),
-                        ))
-                    }
-                };
-            }
-            Field::Layout => {
-                s.group.layout = match v {
-                    "disk" => Layout::Disk,
-                    "ring" => Layout::Ring,
-                    "grid" => Layout::Grid,
-                    "random" => Layout::Random,
-                    other => return Err(ScenarioError::invalid("group.layout", format!("unknown layout `{other}`"))),
-                };
-                s.group.positions = None;
-            }
-            Field::Speed => return Ok(s),
-        }
-        if field == Field::Size || field == Field::Layout {
-            // Explicit positions belong to the old group.
-            s.group.positions = None;
-            s.group.sender = s.group.sender.min(s.group.size.saturating_sub(1));
-            // Faults naming a node past the new group go (joiners' ids move with the size).
-            s.faults.retain(|f| f.node().is_none_or(|node| node < s.group.size));
-        }
-        // The title described the scenario before this edit.
-        s.name.clear();
-        s.validate(&Limits::BROWSER)?;
-        Ok(s)
     }
 
     /// What the counters show now, the deliveries owed included.
@@ -255,11 +122,8 @@ impl App {
             return;
         }
         let now = self.sim.now();
-        let mut s = Scenario::clone(&self.scenario);
-        s.faults.push(mcast::scenario::FaultSpec::Crash { at_ms: now.0 as f64 / 1000.0, node });
-        s.name.clear();
         let playing = self.playing;
-        self.load(s);
+        self.load(form::with_crash(&self.scenario, node, now));
         self.sim.run_until(now);
         self.playing = playing;
     }
@@ -435,20 +299,15 @@ impl Component for App {
                 self.playing = false;
                 self.dirty = true;
             }
-            Msg::Set(Field::Speed, v) => match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && x > 0.0 => self.speed = x,
-                _ => self.error = Some(format!("speed: not a positive number: `{v}`")),
+            Msg::Set(Field::Speed, v) => match form::speed(&v) {
+                Ok(x) => self.speed = x,
+                Err(e) => self.error = Some(e),
             },
-            Msg::Set(field, v) => match self.edited(field, &v) {
+            Msg::Set(field, v) => match form::edited(&self.scenario, field, &v) {
                 Ok(s) => self.load(s),
                 Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
             },
-            Msg::NewSeed => {
-                let mut s = Scenario::clone(&self.scenario);
-                s.seed = dom::random_seed();
-                s.name.clear();
-                self.load(s);
-            }
+            Msg::NewSeed => self.load(form::reseeded(&self.scenario, dom::random_seed())),
             Msg::Share => {
                 let fragment = link::encode(&self.scenario);
                 dom::set_fragment(&fragment);

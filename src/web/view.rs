@@ -1,8 +1,9 @@
 //! The page's markup: controls on the left, the canvas in the middle, counters and legend on the
 //! right. Element ids are stable: the browser tests and people's bookmarks rely on them.
 
-use super::app::{App, Field, Msg};
+use super::app::App;
 use super::canvas::{node_colour, packet_colour, LOST_COLOUR};
+use super::msg::{Field, Msg};
 use mcast::engine::NodeState;
 use mcast::protocol::PacketKind;
 use mcast::protocols::Structure;
