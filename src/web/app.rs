@@ -3,16 +3,15 @@
 
 use super::msg::{Field, Msg};
 use super::results::Summary;
-use super::{canvas, chart, dom, form};
+use super::stage::Stage;
+use super::{dom, form};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use mcast::engine::{self, FlightView, NodeState, Simulation};
+use mcast::engine::{self, Simulation};
 use mcast::metrics::Counters;
 use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use std::rc::Rc;
-use yew::{Callback, Component, Context, Html, NodeRef};
+use yew::{Callback, Component, Context, Html};
 
-/// How long a re-attached edge stays bright, in page milliseconds.
-const FRESH_EDGE_MS: f64 = 2500.0;
 /// Events a comparison of every protocol runs per animation frame (a few tens of milliseconds).
 const COMPARE_EVENTS_PER_FRAME: u64 = 60_000;
 
@@ -42,25 +41,16 @@ pub struct App {
     pub(super) error: Option<String>,
     pub(super) share_link: String,
     pub(super) shown: Shown,
-    pub(super) canvas: NodeRef,
-    pub(super) chart_canvas: NodeRef,
     /// The run's results, once it is over.
     pub(super) summary: Option<Summary>,
     /// The scenario under every protocol, while the table is open.
     pub(super) comparison: Option<super::compare::Comparison>,
     pub(super) send: Callback<Msg>,
+    /// The canvases and what drawing them keeps between frames.
+    pub(super) stage: Stage,
     frame: Option<AnimationFrame>,
     last_ts: Option<f64>,
     last_render_ts: f64,
-    canvas_size: (f64, f64),
-    dirty: bool,
-    states: Vec<NodeState>,
-    flights: Vec<FlightView>,
-    pixels: canvas::Pixels,
-    edges: canvas::Edges,
-    /// Last frame's upstreams and when (page time, ms) each node last re-attached.
-    prev_up: Vec<u32>,
-    attached_at: Vec<(u32, f64)>,
     _hash_listener: Option<dom::HashListener>,
 }
 
@@ -82,11 +72,9 @@ impl App {
                 self.sim = sim;
                 self.error = None;
                 self.share_link.clear();
-                self.prev_up.clear();
-                self.attached_at.clear();
+                self.stage.restart();
                 self.summary = None;
                 self.comparison = None;
-                self.dirty = true;
             }
             Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
         }
@@ -105,7 +93,7 @@ impl App {
             now_tenth_ms: self.sim.now().0 / 100,
             hash: self.sim.trace_hash(),
             done: self.sim.is_done(),
-            crashed: self.states.iter().filter(|s| **s == NodeState::Crashed).count() as u32,
+            crashed: self.stage.crashed(),
             owed: self.shown.owed,
         }
     }
@@ -114,13 +102,9 @@ impl App {
     /// replays it) and the run is rebuilt and fast-forwarded to this moment, so what plays on is
     /// exactly the replay of the new scenario.
     fn crash_at(&mut self, css: (f64, f64)) {
-        let dpr = dom::pixel_ratio();
-        let Some(node) = canvas::node_at(self.canvas_size, self.sim.positions(), (css.0 * dpr, css.1 * dpr)) else {
+        let Some(node) = self.stage.live_node_at(self.sim.as_ref(), css) else {
             return;
         };
-        if matches!(self.states.get(node as usize), Some(NodeState::Crashed | NodeState::Absent)) {
-            return;
-        }
         let now = self.sim.now();
         let playing = self.playing;
         self.load(form::with_crash(&self.scenario, node, now));
@@ -133,49 +117,7 @@ impl App {
         if self.summary.is_none() && self.sim.is_done() {
             self.summary = Some(Summary::of(&self.sim.report()));
         }
-        let Some(el) = self.chart_canvas.cast::<web_sys::HtmlCanvasElement>() else {
-            return;
-        };
-        let size = canvas::fit(&el);
-        let (Some(ctx), Some(series)) = (dom::context_2d(&el), self.sim.chart(chart::COLUMNS)) else {
-            return;
-        };
-        let dpr = dom::pixel_ratio();
-        chart::draw(&ctx, size, &series, self.shown.owed.1, dpr);
-    }
-
-    fn draw(&mut self) {
-        let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() else {
-            return;
-        };
-        let size = canvas::fit(&el);
-        let Some(ctx) = dom::context_2d(&el) else {
-            return;
-        };
-        self.sim.node_states(&mut self.states);
-        self.sim.flights(&mut self.flights);
-        self.track_edges();
-        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights, &self.edges, &mut self.pixels);
-        self.canvas_size = size;
-    }
-
-    /// Reads the protocol's structure and notes re-attachments (a node whose upstream changed to
-    /// another live node), which the canvas draws bright for [`FRESH_EDGE_MS`] of page time.
-    fn track_edges(&mut self) {
-        let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-        self.sim.upstreams(&mut self.edges.up);
-        let up = &self.edges.up;
-        if self.prev_up.len() == up.len() {
-            for (node, (old, new)) in self.prev_up.iter().zip(up).enumerate() {
-                if old != new && *old != engine::NO_UPSTREAM && *new != engine::NO_UPSTREAM {
-                    self.attached_at.push((node as u32, now));
-                }
-            }
-        }
-        self.attached_at.retain(|(_, t)| now - t < FRESH_EDGE_MS);
-        self.edges.fresh.clear();
-        self.edges.fresh.extend(self.attached_at.iter().map(|&(n, t)| (n, 1.0 - (now - t) / FRESH_EDGE_MS)));
-        self.prev_up.clone_from(&self.edges.up);
+        self.stage.draw_chart(self.sim.as_ref(), self.shown.owed.1);
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
@@ -196,23 +138,9 @@ impl App {
                 let advance = mcast::time::SimDuration::from_ms_f64(dt * self.speed);
                 self.sim.run_until(self.sim.now() + advance);
             }
-            self.dirty = true;
+            self.stage.moved();
         }
-        if let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
-            let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
-            let dpr = dom::pixel_ratio();
-            if ((w * dpr) as u32, (h * dpr) as u32) != (self.canvas_size.0 as u32, self.canvas_size.1 as u32) {
-                self.dirty = true;
-            }
-        }
-        if !self.attached_at.is_empty() {
-            // Fresh edges fade even while paused.
-            self.dirty = true;
-        }
-        if self.dirty {
-            self.draw();
-            self.dirty = false;
-        }
+        self.stage.frame(self.sim.as_mut());
         self.schedule(ctx);
         let now = self.current();
         if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
@@ -260,22 +188,13 @@ impl Component for App {
             error,
             share_link: String::new(),
             shown: Shown::default(),
-            canvas: NodeRef::default(),
-            chart_canvas: NodeRef::default(),
             summary: None,
             comparison: None,
             send: ctx.link().callback(|m: Msg| m),
+            stage: Stage::new(),
             frame: None,
             last_ts: None,
             last_render_ts: 0.0,
-            canvas_size: (0.0, 0.0),
-            dirty: true,
-            states: Vec::new(),
-            flights: Vec::new(),
-            pixels: canvas::Pixels::default(),
-            edges: canvas::Edges::default(),
-            prev_up: Vec::new(),
-            attached_at: Vec::new(),
             _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
         };
         app.shown = app.shown_now();
@@ -297,7 +216,7 @@ impl Component for App {
             Msg::Finish => {
                 self.sim.run_to_end();
                 self.playing = false;
-                self.dirty = true;
+                self.stage.moved();
             }
             Msg::Set(Field::Speed, v) => match form::speed(&v) {
                 Ok(x) => self.speed = x,
@@ -335,7 +254,7 @@ impl Component for App {
             Msg::CloseCompare => self.comparison = None,
             Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }
-        self.draw();
+        self.stage.draw(self.sim.as_mut());
         self.shown = self.shown_now();
         self.after_progress();
         true

@@ -3,7 +3,9 @@
 //! snapshot (see docs/architecture.md, "The engine knows no Yew").
 //!
 //! [`msg`] says what the user can do and [`form`] what a control's text does to the scenario;
-//! natively only these rooms, free of the browser, compile, for their unit tests.
+//! natively only these rooms, free of the browser, compile, for their unit tests. [`stage`] keeps
+//! the canvases and what drawing them keeps between frames; [`canvas`], [`pixels`] and [`chart`]
+//! draw.
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -24,6 +26,8 @@ mod params;
 mod pixels;
 #[cfg(target_arch = "wasm32")]
 mod results;
+#[cfg(target_arch = "wasm32")]
+mod stage;
 #[cfg(target_arch = "wasm32")]
 mod view;
 

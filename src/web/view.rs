@@ -237,7 +237,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
                 />
                 <section class="stage">
                     <div class="stage-view">
-                        <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
+                        <canvas id="stage" ref={app.stage.canvas().clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
                             onclick={ctx.link().callback(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
                         <p class="stage-hint">{ "Click a node to crash it" }</p>
                         if let Some(c) = &app.comparison {
@@ -245,7 +245,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
                         }
                     </div>
                     <div class="chart-strip">
-                        <canvas id="chart" ref={app.chart_canvas.clone()}
+                        <canvas id="chart" ref={app.stage.chart().clone()}
                             aria-label="Packets sent per interval by kind, and deliveries so far as a share of what is owed"></canvas>
                         { super::results::view(app.summary.as_ref()) }
                     </div>
