@@ -1,53 +1,45 @@
-//! The playground component: holds the scenario and the running simulation, loads the
-//! scenarios [`super::form`] makes of the controls' changes, and drives the animation loop.
+//! The playground component: holds the applied scenario and its running simulation, handles what
+//! the user does ([`Msg`]), and drives the animation loop. What an edit does to the scenario is
+//! [`super::form`]'s; drawing the canvases is the [`Stage`]'s; the markup is [`super::view`]'s,
+//! which reads what to show from [`App::page`] and nothing else.
 
+use super::compare::Comparison;
 use super::msg::{Field, Msg};
 use super::results::Summary;
 use super::stage::Stage;
+use super::view::{self, Page, Shown};
 use super::{dom, form};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use mcast::engine::{self, Simulation};
-use mcast::metrics::Counters;
 use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use std::rc::Rc;
 use yew::{Callback, Component, Context, Html};
 
 /// Events a comparison of every protocol runs per animation frame (a few tens of milliseconds).
 const COMPARE_EVENTS_PER_FRAME: u64 = 60_000;
-
-/// What the counters show; the component re-renders only when it changes.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Shown {
-    /// The engine's counters.
-    pub counters: Counters,
-    /// Simulated time, in tenths of a millisecond.
-    pub now_tenth_ms: u64,
-    /// The trace hash so far.
-    pub hash: String,
-    /// Whether the run is over.
-    pub done: bool,
-    /// Nodes crashed so far.
-    pub crashed: u32,
-    /// Deliveries made and owed, as the report counts them (filled in only when shown).
-    pub owed: (u64, u64),
-}
+/// What every refused scenario's message ends with.
+const UNCHANGED: &str = ". Your current scenario is unchanged.";
 
 /// The playground.
 pub struct App {
-    pub(super) scenario: Rc<Scenario>,
+    /// The applied scenario, which the running simulation replays.
+    scenario: Rc<Scenario>,
     sim: Box<dyn Simulation>,
-    pub(super) playing: bool,
-    pub(super) speed: f64,
-    pub(super) error: Option<String>,
-    pub(super) share_link: String,
-    pub(super) shown: Shown,
+    playing: bool,
+    /// Simulated time per real time.
+    speed: f64,
+    /// The error banner's text.
+    error: Option<String>,
+    share_link: String,
+    /// What the counters show, as last rendered.
+    shown: Shown,
     /// The run's results, once it is over.
-    pub(super) summary: Option<Summary>,
+    summary: Option<Summary>,
     /// The scenario under every protocol, while the table is open.
-    pub(super) comparison: Option<super::compare::Comparison>,
-    pub(super) send: Callback<Msg>,
-    /// The canvases and what drawing them keeps between frames.
-    pub(super) stage: Stage,
+    comparison: Option<Comparison>,
+    send: Callback<Msg>,
+    stage: Stage,
+    /// The next animation frame, and the page times (ms) of the last frame and the last render.
     frame: Option<AnimationFrame>,
     last_ts: Option<f64>,
     last_render_ts: f64,
@@ -64,6 +56,31 @@ impl App {
         Ok(sim)
     }
 
+    /// The scenario the page opens with and its run: the link's, or the default with a word on
+    /// why the link's could not be used.
+    fn opening() -> (Scenario, Box<dyn Simulation>, Option<String>) {
+        let fragment = dom::fragment();
+        let (scenario, error) = if fragment.is_empty() {
+            (Scenario::default_playground(), None)
+        } else {
+            match link::decode(&fragment, &Limits::BROWSER) {
+                Ok(s) => (s, None),
+                Err(e) => (
+                    Scenario::default_playground(),
+                    Some(format!("Could not open this link: {e}. Showing the default scenario instead.")),
+                ),
+            }
+        };
+        match Self::start(&scenario) {
+            Ok(sim) => (scenario, sim, error),
+            Err(e) => {
+                let d = Scenario::default_playground();
+                let sim = Self::start(&d).unwrap_or_else(|_| unreachable!("the default scenario is valid"));
+                (d, sim, Some(format!("{e}")))
+            }
+        }
+    }
+
     /// Replaces the scenario and restarts; on a bad scenario keeps the current one and says why.
     fn load(&mut self, scenario: Scenario) {
         match Self::start(&scenario) {
@@ -76,7 +93,32 @@ impl App {
                 self.summary = None;
                 self.comparison = None;
             }
-            Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
+            Err(e) => self.error = Some(format!("{e}{UNCHANGED}")),
+        }
+    }
+
+    /// Loads `edit`'s scenario, or says why it was refused after `what` (where it came from).
+    fn load_or_refuse(&mut self, what: &str, edit: Result<Scenario, ScenarioError>) {
+        match edit {
+            Ok(s) => self.load(s),
+            Err(e) => self.error = Some(format!("{what}{e}{UNCHANGED}")),
+        }
+    }
+
+    /// What the page shows.
+    fn page(&self) -> Page<'_> {
+        Page {
+            scenario: &self.scenario,
+            playing: self.playing,
+            speed: self.speed,
+            error: self.error.as_deref(),
+            share_link: &self.share_link,
+            shown: &self.shown,
+            stage: self.stage.canvas(),
+            chart: self.stage.chart(),
+            summary: self.summary.as_ref(),
+            comparison: self.comparison.as_ref(),
+            send: &self.send,
         }
     }
 
@@ -95,6 +137,32 @@ impl App {
             done: self.sim.is_done(),
             crashed: self.stage.crashed(),
             owed: self.shown.owed,
+        }
+    }
+
+    /// Play or pause; a run that is over plays again from the start.
+    fn toggle_play(&mut self) {
+        if self.sim.is_done() {
+            self.load(Scenario::clone(&self.scenario));
+            self.playing = true;
+        } else {
+            self.playing = !self.playing;
+        }
+    }
+
+    /// Puts the scenario in the URL and on the clipboard, and shows the link.
+    fn share(&mut self) {
+        let fragment = link::encode(&self.scenario);
+        dom::set_fragment(&fragment);
+        self.share_link = format!("{}#{fragment}", dom::base_url());
+        dom::copy(&self.share_link);
+    }
+
+    /// Opens a link pasted into the address bar (not the page's own, which Share wrote).
+    fn load_fragment(&mut self) {
+        let fragment = dom::fragment();
+        if !fragment.is_empty() && fragment != link::encode(&self.scenario) {
+            self.load_or_refuse("Could not open this link: ", link::decode(&fragment, &Limits::BROWSER));
         }
     }
 
@@ -125,6 +193,8 @@ impl App {
         self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
     }
 
+    /// One animation frame: a slice of the comparison, the run advanced by the time since the
+    /// last frame, the stage redrawn, and the counters re-rendered a few times a second.
     fn on_frame(&mut self, ctx: &Context<Self>, ts: f64) -> bool {
         let dt = self.last_ts.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
@@ -159,26 +229,7 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let fragment = dom::fragment();
-        let (scenario, error) = if fragment.is_empty() {
-            (Scenario::default_playground(), None)
-        } else {
-            match link::decode(&fragment, &Limits::BROWSER) {
-                Ok(s) => (s, None),
-                Err(e) => (
-                    Scenario::default_playground(),
-                    Some(format!("Could not open this link: {e}. Showing the default scenario instead.")),
-                ),
-            }
-        };
-        let (scenario, sim, error) = match Self::start(&scenario) {
-            Ok(sim) => (scenario, sim, error),
-            Err(e) => {
-                let d = Scenario::default_playground();
-                let sim = Self::start(&d).unwrap_or_else(|_| unreachable!("the default scenario is valid"));
-                (d, sim, Some(format!("{e}")))
-            }
-        };
+        let (scenario, sim, error) = Self::opening();
         let link = ctx.link().clone();
         let mut app = App {
             scenario: Rc::new(scenario),
@@ -204,14 +255,7 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(ts) => return self.on_frame(ctx, ts),
-            Msg::TogglePlay => {
-                if self.sim.is_done() {
-                    self.load(Scenario::clone(&self.scenario));
-                    self.playing = true;
-                } else {
-                    self.playing = !self.playing;
-                }
-            }
+            Msg::TogglePlay => self.toggle_play(),
             Msg::Reset => self.load(Scenario::clone(&self.scenario)),
             Msg::Finish => {
                 self.sim.run_to_end();
@@ -222,35 +266,15 @@ impl Component for App {
                 Ok(x) => self.speed = x,
                 Err(e) => self.error = Some(e),
             },
-            Msg::Set(field, v) => match form::edited(&self.scenario, field, &v) {
-                Ok(s) => self.load(s),
-                Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
-            },
+            Msg::Set(field, v) => self.load_or_refuse("", form::edited(&self.scenario, field, &v)),
             Msg::NewSeed => self.load(form::reseeded(&self.scenario, dom::random_seed())),
-            Msg::Share => {
-                let fragment = link::encode(&self.scenario);
-                dom::set_fragment(&fragment);
-                self.share_link = format!("{}#{fragment}", dom::base_url());
-                dom::copy(&self.share_link);
+            Msg::Share => self.share(),
+            Msg::ApplyJson(text) => {
+                self.load_or_refuse("Scenario JSON: ", Scenario::from_json_with(&text, &Limits::BROWSER))
             }
-            Msg::ApplyJson(text) => match Scenario::from_json_with(&text, &Limits::BROWSER) {
-                Ok(s) => self.load(s),
-                Err(e) => self.error = Some(format!("Scenario JSON: {e}. Your current scenario is unchanged.")),
-            },
-            Msg::LoadFragment => {
-                let fragment = dom::fragment();
-                if !fragment.is_empty() && fragment != link::encode(&self.scenario) {
-                    match link::decode(&fragment, &Limits::BROWSER) {
-                        Ok(s) => self.load(s),
-                        Err(e) => {
-                            self.error =
-                                Some(format!("Could not open this link: {e}. Your current scenario is unchanged."))
-                        }
-                    }
-                }
-            }
+            Msg::LoadFragment => self.load_fragment(),
             Msg::Dismiss => self.error = None,
-            Msg::Compare => self.comparison = Some(super::compare::Comparison::start(&self.scenario)),
+            Msg::Compare => self.comparison = Some(Comparison::start(&self.scenario)),
             Msg::CloseCompare => self.comparison = None,
             Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }
@@ -260,8 +284,8 @@ impl Component for App {
         true
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        super::view::view(self, ctx)
+    fn view(&self, _ctx: &Context<Self>) -> Html {
+        view::view(&self.page())
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {

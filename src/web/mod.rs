@@ -2,10 +2,11 @@
 //! counters a few times a second, and every animation frame redraws the canvas from the engine's
 //! snapshot (see docs/architecture.md, "The engine knows no Yew").
 //!
-//! [`msg`] says what the user can do and [`form`] what a control's text does to the scenario;
-//! natively only these rooms, free of the browser, compile, for their unit tests. [`stage`] keeps
-//! the canvases and what drawing them keeps between frames; [`canvas`], [`pixels`] and [`chart`]
-//! draw.
+//! The rooms: [`msg`] (what the user can do), [`form`] (a control's text → a new scenario),
+//! [`app`] (the component: its state, its messages, the frame loop), [`view`] (the markup, from a
+//! read-only [`view::Page`]), [`stage`] (the canvases and what drawing them keeps between frames),
+//! with the drawing itself in [`canvas`], [`pixels`] and [`chart`]. Natively only the rooms free
+//! of the browser compile, for their unit tests.
 
 #[cfg(target_arch = "wasm32")]
 mod app;
