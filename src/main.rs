@@ -3,6 +3,11 @@
 
 #[cfg(target_arch = "wasm32")]
 mod web;
+// Natively only the page's rooms free of the browser compile, for their unit tests; what only the
+// page uses of them is dead there.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(dead_code)]
+mod web;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

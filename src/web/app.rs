@@ -1,131 +1,49 @@
-//! The playground component: holds the scenario and the running simulation, turns control
-//! changes into validated scenarios, and drives the animation loop.
+//! The playground component: holds the applied scenario and its running simulation, handles what
+//! the user does ([`Msg`]), and drives the animation loop. What an edit does to the scenario is
+//! [`super::form`]'s; drawing the canvases is the [`Stage`]'s; the markup is [`super::view`]'s,
+//! which reads what to show from [`App::page`] and nothing else.
 
+use super::compare::Comparison;
+use super::msg::{Field, Msg};
 use super::results::Summary;
-use super::{canvas, chart, dom};
+use super::stage::Stage;
+use super::view::{self, Page, Shown};
+use super::{dom, form};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use mcast::engine::{self, FlightView, NodeState, Simulation};
-use mcast::metrics::Counters;
-use mcast::scenario::{link, Layout, Limits, ProtocolSpec, Scenario, ScenarioError};
+use mcast::engine::{self, Simulation};
+use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use std::rc::Rc;
-use yew::{Callback, Component, Context, Html, NodeRef};
+use yew::{Callback, Component, Context, Html};
 
-/// How long a re-attached edge stays bright, in page milliseconds.
-const FRESH_EDGE_MS: f64 = 2500.0;
 /// Events a comparison of every protocol runs per animation frame (a few tens of milliseconds).
 const COMPARE_EVENTS_PER_FRAME: u64 = 60_000;
-
-/// A control the user can change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Field {
-    /// The protocol select (a protocol `kind`).
-    Protocol,
-    /// One of the protocol's parameters, by field name (see [`mcast::protocols::ParamDoc`]).
-    Param(&'static str),
-    /// A preset from the gallery, by file name.
-    Preset,
-    /// Group size.
-    Size,
-    /// Loss, in percent.
-    Loss,
-    /// Number of messages.
-    Messages,
-    /// The seed.
-    Seed,
-    /// Uplink rate in megabytes per second.
-    Uplink,
-    /// Native multicast on or off (`unicast` or `native`).
-    Multicast,
-    /// The layout select.
-    Layout,
-    /// Animation speed (simulated time per real time); not part of the scenario.
-    Speed,
-}
-
-/// What the component reacts to.
-pub enum Msg {
-    /// An animation frame at this timestamp (ms).
-    Frame(f64),
-    /// Play or pause.
-    TogglePlay,
-    /// Restart the current scenario from time zero.
-    Reset,
-    /// Run the rest of the scenario at once.
-    Finish,
-    /// A control changed to this text.
-    Set(Field, String),
-    /// Draw a fresh seed.
-    NewSeed,
-    /// Put the scenario in the URL and copy the link.
-    Share,
-    /// Apply the scenario JSON typed into the editor.
-    ApplyJson(String),
-    /// The URL fragment changed (a pasted link).
-    LoadFragment,
-    /// Close the error banner.
-    Dismiss,
-    /// Run the scenario under every protocol and show the table.
-    Compare,
-    /// Close the comparison table.
-    CloseCompare,
-    /// The canvas was clicked at this point (CSS pixels from its top-left corner).
-    CanvasClick(f64, f64),
-}
-
-/// What the counters show; the component re-renders only when it changes.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Shown {
-    /// The engine's counters.
-    pub counters: Counters,
-    /// Simulated time, in tenths of a millisecond.
-    pub now_tenth_ms: u64,
-    /// The trace hash so far.
-    pub hash: String,
-    /// Whether the run is over.
-    pub done: bool,
-    /// Nodes crashed so far.
-    pub crashed: u32,
-    /// Deliveries made and owed, as the report counts them (filled in only when shown).
-    pub owed: (u64, u64),
-}
+/// What every refused scenario's message ends with.
+const UNCHANGED: &str = ". Your current scenario is unchanged.";
 
 /// The playground.
 pub struct App {
-    pub(super) scenario: Rc<Scenario>,
+    /// The applied scenario, which the running simulation replays.
+    scenario: Rc<Scenario>,
     sim: Box<dyn Simulation>,
-    pub(super) playing: bool,
-    pub(super) speed: f64,
-    pub(super) error: Option<String>,
-    pub(super) share_link: String,
-    pub(super) shown: Shown,
-    pub(super) canvas: NodeRef,
-    pub(super) chart_canvas: NodeRef,
+    playing: bool,
+    /// Simulated time per real time.
+    speed: f64,
+    /// The error banner's text.
+    error: Option<String>,
+    share_link: String,
+    /// What the counters show, as last rendered.
+    shown: Shown,
     /// The run's results, once it is over.
-    pub(super) summary: Option<Summary>,
+    summary: Option<Summary>,
     /// The scenario under every protocol, while the table is open.
-    pub(super) comparison: Option<super::compare::Comparison>,
-    pub(super) send: Callback<Msg>,
+    comparison: Option<Comparison>,
+    send: Callback<Msg>,
+    stage: Stage,
+    /// The next animation frame, and the page times (ms) of the last frame and the last render.
     frame: Option<AnimationFrame>,
     last_ts: Option<f64>,
     last_render_ts: f64,
-    canvas_size: (f64, f64),
-    dirty: bool,
-    states: Vec<NodeState>,
-    flights: Vec<FlightView>,
-    pixels: canvas::Pixels,
-    edges: canvas::Edges,
-    /// Last frame's upstreams and when (page time, ms) each node last re-attached.
-    prev_up: Vec<u32>,
-    attached_at: Vec<(u32, f64)>,
     _hash_listener: Option<dom::HashListener>,
-}
-
-fn whole<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, ScenarioError> {
-    v.trim().parse().map_err(|_| ScenarioError::invalid(field, format!("not a whole number in range: `{v}`")))
-}
-
-fn real(field: &str, v: &str) -> Result<f64, ScenarioError> {
-    v.trim().parse().map_err(|_| ScenarioError::invalid(field, format!("not a number: `{v}`")))
 }
 
 impl App {
@@ -138,6 +56,31 @@ impl App {
         Ok(sim)
     }
 
+    /// The scenario the page opens with and its run: the link's, or the default with a word on
+    /// why the link's could not be used.
+    fn opening() -> (Scenario, Box<dyn Simulation>, Option<String>) {
+        let fragment = dom::fragment();
+        let (scenario, error) = if fragment.is_empty() {
+            (Scenario::default_playground(), None)
+        } else {
+            match link::decode(&fragment, &Limits::BROWSER) {
+                Ok(s) => (s, None),
+                Err(e) => (
+                    Scenario::default_playground(),
+                    Some(format!("Could not open this link: {e}. Showing the default scenario instead.")),
+                ),
+            }
+        };
+        match Self::start(&scenario) {
+            Ok(sim) => (scenario, sim, error),
+            Err(e) => {
+                let d = Scenario::default_playground();
+                let sim = Self::start(&d).unwrap_or_else(|_| unreachable!("the default scenario is valid"));
+                (d, sim, Some(format!("{e}")))
+            }
+        }
+    }
+
     /// Replaces the scenario and restarts; on a bad scenario keeps the current one and says why.
     fn load(&mut self, scenario: Scenario) {
         match Self::start(&scenario) {
@@ -146,83 +89,37 @@ impl App {
                 self.sim = sim;
                 self.error = None;
                 self.share_link.clear();
-                self.prev_up.clear();
-                self.attached_at.clear();
+                self.stage.restart();
                 self.summary = None;
                 self.comparison = None;
-                self.dirty = true;
             }
-            Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
+            Err(e) => self.error = Some(format!("{e}{UNCHANGED}")),
         }
     }
 
-    fn edited(&self, field: Field, v: &str) -> Result<Scenario, ScenarioError> {
-        let mut s = Scenario::clone(&self.scenario);
-        match field {
-            Field::Protocol => {
-                s.protocol = ProtocolSpec::default_of(v)
-                    .ok_or_else(|| ScenarioError::invalid("protocol.kind", format!("unknown protocol `{v}`")))?;
-            }
-            Field::Param(name) => {
-                let doc = s.protocol.params().iter().find(|d| d.field == name).ok_or_else(|| {
-                    ScenarioError::invalid(format!("protocol.{name}"), "not a parameter of this protocol")
-                })?;
-                s = super::params::set_param(&s, doc, v)?;
-            }
-            Field::Preset => {
-                s = super::gallery::load(v)?;
-                s.validate(&Limits::BROWSER)?;
-                return Ok(s);
-            }
-            Field::Size => s.group.size = whole("group.size", v)?,
-            Field::Loss => s.network.loss = real("network.loss", v)? / 100.0,
-            Field::Messages => s.workload.messages = whole("workload.messages", v)?,
-            Field::Seed => s.seed = whole("seed", v)?,
-            Field::Uplink => {
-                let mb = real("network.uplink_bytes_per_sec", v)?;
-                if !mb.is_finite() || !(0.0..=1e6).contains(&mb) {
-                    return Err(ScenarioError::invalid(
-                        "network.uplink_bytes_per_sec",
-                        format!("must be from 0 to 1000000 MB/s (0 = unlimited), got {v}"),
-                    ));
-                }
-                s.network.uplink_bytes_per_sec = (mb * 1e6).round() as u64;
-            }
-            Field::Multicast => {
-                s.network.native_multicast = match v {
-                    "unicast" => false,
-                    "native" => true,
-                    other => {
-                        return Err(ScenarioError::invalid(
-                            "network.native_multicast",
-                            format!("unknown multicast mode `{other}`"),
-                        ))
-                    }
-                };
-            }
-            Field::Layout => {
-                s.group.layout = match v {
-                    "disk" => Layout::Disk,
-                    "ring" => Layout::Ring,
-                    "grid" => Layout::Grid,
-                    "random" => Layout::Random,
-                    other => return Err(ScenarioError::invalid("group.layout", format!("unknown layout `{other}`"))),
-                };
-                s.group.positions = None;
-            }
-            Field::Speed => return Ok(s),
+    /// Loads `edit`'s scenario, or says why it was refused after `what` (where it came from).
+    fn load_or_refuse(&mut self, what: &str, edit: Result<Scenario, ScenarioError>) {
+        match edit {
+            Ok(s) => self.load(s),
+            Err(e) => self.error = Some(format!("{what}{e}{UNCHANGED}")),
         }
-        if field == Field::Size || field == Field::Layout {
-            // Explicit positions belong to the old group.
-            s.group.positions = None;
-            s.group.sender = s.group.sender.min(s.group.size.saturating_sub(1));
-            // Faults naming a node past the new group go (joiners' ids move with the size).
-            s.faults.retain(|f| f.node().is_none_or(|node| node < s.group.size));
+    }
+
+    /// What the page shows.
+    fn page(&self) -> Page<'_> {
+        Page {
+            scenario: &self.scenario,
+            playing: self.playing,
+            speed: self.speed,
+            error: self.error.as_deref(),
+            share_link: &self.share_link,
+            shown: &self.shown,
+            stage: self.stage.canvas(),
+            chart: self.stage.chart(),
+            summary: self.summary.as_ref(),
+            comparison: self.comparison.as_ref(),
+            send: &self.send,
         }
-        // The title described the scenario before this edit.
-        s.name.clear();
-        s.validate(&Limits::BROWSER)?;
-        Ok(s)
     }
 
     /// What the counters show now, the deliveries owed included.
@@ -238,8 +135,34 @@ impl App {
             now_tenth_ms: self.sim.now().0 / 100,
             hash: self.sim.trace_hash(),
             done: self.sim.is_done(),
-            crashed: self.states.iter().filter(|s| **s == NodeState::Crashed).count() as u32,
+            crashed: self.stage.crashed(),
             owed: self.shown.owed,
+        }
+    }
+
+    /// Play or pause; a run that is over plays again from the start.
+    fn toggle_play(&mut self) {
+        if self.sim.is_done() {
+            self.load(Scenario::clone(&self.scenario));
+            self.playing = true;
+        } else {
+            self.playing = !self.playing;
+        }
+    }
+
+    /// Puts the scenario in the URL and on the clipboard, and shows the link.
+    fn share(&mut self) {
+        let fragment = link::encode(&self.scenario);
+        dom::set_fragment(&fragment);
+        self.share_link = format!("{}#{fragment}", dom::base_url());
+        dom::copy(&self.share_link);
+    }
+
+    /// Opens a link pasted into the address bar (not the page's own, which Share wrote).
+    fn load_fragment(&mut self) {
+        let fragment = dom::fragment();
+        if !fragment.is_empty() && fragment != link::encode(&self.scenario) {
+            self.load_or_refuse("Could not open this link: ", link::decode(&fragment, &Limits::BROWSER));
         }
     }
 
@@ -247,19 +170,12 @@ impl App {
     /// replays it) and the run is rebuilt and fast-forwarded to this moment, so what plays on is
     /// exactly the replay of the new scenario.
     fn crash_at(&mut self, css: (f64, f64)) {
-        let dpr = dom::pixel_ratio();
-        let Some(node) = canvas::node_at(self.canvas_size, self.sim.positions(), (css.0 * dpr, css.1 * dpr)) else {
+        let Some(node) = self.stage.live_node_at(self.sim.as_ref(), css) else {
             return;
         };
-        if matches!(self.states.get(node as usize), Some(NodeState::Crashed | NodeState::Absent)) {
-            return;
-        }
         let now = self.sim.now();
-        let mut s = Scenario::clone(&self.scenario);
-        s.faults.push(mcast::scenario::FaultSpec::Crash { at_ms: now.0 as f64 / 1000.0, node });
-        s.name.clear();
         let playing = self.playing;
-        self.load(s);
+        self.load(form::with_crash(&self.scenario, node, now));
         self.sim.run_until(now);
         self.playing = playing;
     }
@@ -269,49 +185,7 @@ impl App {
         if self.summary.is_none() && self.sim.is_done() {
             self.summary = Some(Summary::of(&self.sim.report()));
         }
-        let Some(el) = self.chart_canvas.cast::<web_sys::HtmlCanvasElement>() else {
-            return;
-        };
-        let size = canvas::fit(&el);
-        let (Some(ctx), Some(series)) = (dom::context_2d(&el), self.sim.chart(chart::COLUMNS)) else {
-            return;
-        };
-        let dpr = dom::pixel_ratio();
-        chart::draw(&ctx, size, &series, self.shown.owed.1, dpr);
-    }
-
-    fn draw(&mut self) {
-        let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() else {
-            return;
-        };
-        let size = canvas::fit(&el);
-        let Some(ctx) = dom::context_2d(&el) else {
-            return;
-        };
-        self.sim.node_states(&mut self.states);
-        self.sim.flights(&mut self.flights);
-        self.track_edges();
-        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights, &self.edges, &mut self.pixels);
-        self.canvas_size = size;
-    }
-
-    /// Reads the protocol's structure and notes re-attachments (a node whose upstream changed to
-    /// another live node), which the canvas draws bright for [`FRESH_EDGE_MS`] of page time.
-    fn track_edges(&mut self) {
-        let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-        self.sim.upstreams(&mut self.edges.up);
-        let up = &self.edges.up;
-        if self.prev_up.len() == up.len() {
-            for (node, (old, new)) in self.prev_up.iter().zip(up).enumerate() {
-                if old != new && *old != engine::NO_UPSTREAM && *new != engine::NO_UPSTREAM {
-                    self.attached_at.push((node as u32, now));
-                }
-            }
-        }
-        self.attached_at.retain(|(_, t)| now - t < FRESH_EDGE_MS);
-        self.edges.fresh.clear();
-        self.edges.fresh.extend(self.attached_at.iter().map(|&(n, t)| (n, 1.0 - (now - t) / FRESH_EDGE_MS)));
-        self.prev_up.clone_from(&self.edges.up);
+        self.stage.draw_chart(self.sim.as_ref(), self.shown.owed.1);
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
@@ -319,6 +193,8 @@ impl App {
         self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
     }
 
+    /// One animation frame: a slice of the comparison, the run advanced by the time since the
+    /// last frame, the stage redrawn, and the counters re-rendered a few times a second.
     fn on_frame(&mut self, ctx: &Context<Self>, ts: f64) -> bool {
         let dt = self.last_ts.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
@@ -332,23 +208,9 @@ impl App {
                 let advance = mcast::time::SimDuration::from_ms_f64(dt * self.speed);
                 self.sim.run_until(self.sim.now() + advance);
             }
-            self.dirty = true;
+            self.stage.moved();
         }
-        if let Some(el) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
-            let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
-            let dpr = dom::pixel_ratio();
-            if ((w * dpr) as u32, (h * dpr) as u32) != (self.canvas_size.0 as u32, self.canvas_size.1 as u32) {
-                self.dirty = true;
-            }
-        }
-        if !self.attached_at.is_empty() {
-            // Fresh edges fade even while paused.
-            self.dirty = true;
-        }
-        if self.dirty {
-            self.draw();
-            self.dirty = false;
-        }
+        self.stage.frame(self.sim.as_mut());
         self.schedule(ctx);
         let now = self.current();
         if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
@@ -367,26 +229,7 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let fragment = dom::fragment();
-        let (scenario, error) = if fragment.is_empty() {
-            (Scenario::default_playground(), None)
-        } else {
-            match link::decode(&fragment, &Limits::BROWSER) {
-                Ok(s) => (s, None),
-                Err(e) => (
-                    Scenario::default_playground(),
-                    Some(format!("Could not open this link: {e}. Showing the default scenario instead.")),
-                ),
-            }
-        };
-        let (scenario, sim, error) = match Self::start(&scenario) {
-            Ok(sim) => (scenario, sim, error),
-            Err(e) => {
-                let d = Scenario::default_playground();
-                let sim = Self::start(&d).unwrap_or_else(|_| unreachable!("the default scenario is valid"));
-                (d, sim, Some(format!("{e}")))
-            }
-        };
+        let (scenario, sim, error) = Self::opening();
         let link = ctx.link().clone();
         let mut app = App {
             scenario: Rc::new(scenario),
@@ -396,22 +239,13 @@ impl Component for App {
             error,
             share_link: String::new(),
             shown: Shown::default(),
-            canvas: NodeRef::default(),
-            chart_canvas: NodeRef::default(),
             summary: None,
             comparison: None,
             send: ctx.link().callback(|m: Msg| m),
+            stage: Stage::new(),
             frame: None,
             last_ts: None,
             last_render_ts: 0.0,
-            canvas_size: (0.0, 0.0),
-            dirty: true,
-            states: Vec::new(),
-            flights: Vec::new(),
-            pixels: canvas::Pixels::default(),
-            edges: canvas::Edges::default(),
-            prev_up: Vec::new(),
-            attached_at: Vec::new(),
             _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
         };
         app.shown = app.shown_now();
@@ -421,69 +255,37 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(ts) => return self.on_frame(ctx, ts),
-            Msg::TogglePlay => {
-                if self.sim.is_done() {
-                    self.load(Scenario::clone(&self.scenario));
-                    self.playing = true;
-                } else {
-                    self.playing = !self.playing;
-                }
-            }
+            Msg::TogglePlay => self.toggle_play(),
             Msg::Reset => self.load(Scenario::clone(&self.scenario)),
             Msg::Finish => {
                 self.sim.run_to_end();
                 self.playing = false;
-                self.dirty = true;
+                self.stage.moved();
             }
-            Msg::Set(Field::Speed, v) => match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && x > 0.0 => self.speed = x,
-                _ => self.error = Some(format!("speed: not a positive number: `{v}`")),
+            Msg::Set(Field::Speed, v) => match form::speed(&v) {
+                Ok(x) => self.speed = x,
+                Err(e) => self.error = Some(e),
             },
-            Msg::Set(field, v) => match self.edited(field, &v) {
-                Ok(s) => self.load(s),
-                Err(e) => self.error = Some(format!("{e}. Your current scenario is unchanged.")),
-            },
-            Msg::NewSeed => {
-                let mut s = Scenario::clone(&self.scenario);
-                s.seed = dom::random_seed();
-                s.name.clear();
-                self.load(s);
+            Msg::Set(field, v) => self.load_or_refuse("", form::edited(&self.scenario, field, &v)),
+            Msg::NewSeed => self.load(form::reseeded(&self.scenario, dom::random_seed())),
+            Msg::Share => self.share(),
+            Msg::ApplyJson(text) => {
+                self.load_or_refuse("Scenario JSON: ", Scenario::from_json_with(&text, &Limits::BROWSER))
             }
-            Msg::Share => {
-                let fragment = link::encode(&self.scenario);
-                dom::set_fragment(&fragment);
-                self.share_link = format!("{}#{fragment}", dom::base_url());
-                dom::copy(&self.share_link);
-            }
-            Msg::ApplyJson(text) => match Scenario::from_json_with(&text, &Limits::BROWSER) {
-                Ok(s) => self.load(s),
-                Err(e) => self.error = Some(format!("Scenario JSON: {e}. Your current scenario is unchanged.")),
-            },
-            Msg::LoadFragment => {
-                let fragment = dom::fragment();
-                if !fragment.is_empty() && fragment != link::encode(&self.scenario) {
-                    match link::decode(&fragment, &Limits::BROWSER) {
-                        Ok(s) => self.load(s),
-                        Err(e) => {
-                            self.error =
-                                Some(format!("Could not open this link: {e}. Your current scenario is unchanged."))
-                        }
-                    }
-                }
-            }
+            Msg::LoadFragment => self.load_fragment(),
             Msg::Dismiss => self.error = None,
-            Msg::Compare => self.comparison = Some(super::compare::Comparison::start(&self.scenario)),
+            Msg::Compare => self.comparison = Some(Comparison::start(&self.scenario)),
             Msg::CloseCompare => self.comparison = None,
             Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }
-        self.draw();
+        self.stage.draw(self.sim.as_mut());
         self.shown = self.shown_now();
         self.after_progress();
         true
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        super::view::view(self, ctx)
+    fn view(&self, _ctx: &Context<Self>) -> Html {
+        view::view(&self.page())
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {

@@ -1,19 +1,39 @@
 //! The Yew front end (wasm32 only). The engine runs inside the page; Yew renders the controls and
 //! counters a few times a second, and every animation frame redraws the canvas from the engine's
 //! snapshot (see docs/architecture.md, "The engine knows no Yew").
+//!
+//! The rooms: [`msg`] (what the user can do), [`form`] (a control's text → a new scenario),
+//! [`app`] (the component: its state, its messages, the frame loop), [`view`] (the markup, from a
+//! read-only [`view::Page`]), [`stage`] (the canvases and what drawing them keeps between frames),
+//! with the drawing itself in [`canvas`], [`pixels`] and [`chart`]. Natively only the rooms free
+//! of the browser compile, for their unit tests.
 
+#[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
 mod canvas;
+#[cfg(target_arch = "wasm32")]
 mod chart;
+#[cfg(target_arch = "wasm32")]
 mod compare;
+#[cfg(target_arch = "wasm32")]
 mod dom;
+mod form;
 mod gallery;
+mod msg;
+#[cfg(target_arch = "wasm32")]
 mod params;
+#[cfg(target_arch = "wasm32")]
 mod pixels;
+#[cfg(target_arch = "wasm32")]
 mod results;
+#[cfg(target_arch = "wasm32")]
+mod stage;
+#[cfg(target_arch = "wasm32")]
 mod view;
 
 /// Mounts the playground into `<body>`.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     yew::Renderer::<app::App>::new().render();
 }

@@ -2,9 +2,9 @@
 //! one control per parameter, with its unit, its default and its source, so a protocol added to
 //! the engine shows up here without UI code of its own.
 
-use super::app::{Field, Msg};
+use super::msg::{Field, Msg};
 use mcast::protocols::{registry, ParamDoc, ParamKind};
-use mcast::scenario::{ProtocolSpec, Scenario, ScenarioError};
+use mcast::scenario::{ProtocolSpec, Scenario};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::{html, Callback, Event, Html, TargetCast};
@@ -36,58 +36,6 @@ fn values(p: &ProtocolSpec) -> serde_json::Map<String, Value> {
         Ok(Value::Object(m)) => m,
         _ => serde_json::Map::new(),
     }
-}
-
-/// The scenario with parameter `doc` set from the control's text `v`; the error names the field.
-pub fn set_param(s: &Scenario, doc: &ParamDoc, v: &str) -> Result<Scenario, ScenarioError> {
-    let path = format!("protocol.{}", doc.field);
-    let value = match doc.kind {
-        ParamKind::Bool => match v {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            other => return Err(ScenarioError::invalid(path, format!("must be true or false, got `{other}`"))),
-        },
-        ParamKind::Int { min, max } => match v.trim().parse::<u64>() {
-            Ok(n) => Value::from(n),
-            Err(_) => {
-                return Err(ScenarioError::invalid(
-                    path,
-                    format!("must be a whole number from {min} to {max}, got `{v}`"),
-                ))
-            }
-        },
-        ParamKind::Float { min, max } => {
-            match v.trim().parse::<f64>().ok().filter(|x| x.is_finite()).and_then(mcast::scenario::param::number) {
-                Some(n) => n,
-                None => {
-                    return Err(ScenarioError::invalid(
-                        path,
-                        format!("must be a number from {min} to {max}, got `{v}`"),
-                    ))
-                }
-            }
-        }
-        ParamKind::Choice(names) => match names.iter().find(|n| **n == v) {
-            Some(n) => Value::from(*n),
-            None => {
-                return Err(ScenarioError::invalid(path, format!("must be one of {}, got `{v}`", names.join(", "))))
-            }
-        },
-        ParamKind::Nodes { .. } => {
-            let ids: Result<Vec<u64>, _> =
-                v.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::parse::<u64>).collect();
-            match ids {
-                Ok(ids) => Value::from(ids),
-                Err(_) => {
-                    return Err(ScenarioError::invalid(
-                        path,
-                        format!("must be node ids separated by commas (empty: none), got `{v}`"),
-                    ))
-                }
-            }
-        }
-    };
-    s.with_param(&path, &value)
 }
 
 fn on_select(send: &Callback<Msg>, field: Field) -> Callback<Event> {

@@ -1,17 +1,64 @@
 //! The page's markup: controls on the left, the canvas in the middle, counters and legend on the
 //! right. Element ids are stable: the browser tests and people's bookmarks rely on them.
 
-use super::app::{App, Field, Msg};
 use super::canvas::{node_colour, packet_colour, LOST_COLOUR};
+use super::compare::Comparison;
+use super::msg::{Field, Msg};
+use super::results::Summary;
 use mcast::engine::NodeState;
+use mcast::metrics::Counters;
 use mcast::protocol::PacketKind;
 use mcast::protocols::Structure;
 use mcast::scenario::{Layout, Scenario};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::{
-    component, html, use_node_ref, AttrValue, Callback, Context, Event, Html, MouseEvent, Properties, TargetCast,
+    component, html, use_node_ref, AttrValue, Callback, Event, Html, MouseEvent, NodeRef, Properties, TargetCast,
 };
+
+/// What the page shows, read from the component: the view sees nothing else of it, and
+/// everything the user does goes back through `send`.
+pub struct Page<'a> {
+    /// The applied scenario.
+    pub scenario: &'a Rc<Scenario>,
+    /// Whether the run is playing.
+    pub playing: bool,
+    /// The animation speed (simulated time per real time).
+    pub speed: f64,
+    /// The error banner's text, if one is up.
+    pub error: Option<&'a str>,
+    /// The last share link made, or empty.
+    pub share_link: &'a str,
+    /// The counters.
+    pub shown: &'a Shown,
+    /// The group's canvas (the stage draws both canvases).
+    pub stage: &'a NodeRef,
+    /// The chart's canvas.
+    pub chart: &'a NodeRef,
+    /// The run's results, once it is over.
+    pub summary: Option<&'a Summary>,
+    /// The comparison of every protocol, while its table is open.
+    pub comparison: Option<&'a Comparison>,
+    /// Where the page sends what the user did.
+    pub send: &'a Callback<Msg>,
+}
+
+/// What the counters show; the component re-renders only when it changes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shown {
+    /// The engine's counters.
+    pub counters: Counters,
+    /// Simulated time, in tenths of a millisecond.
+    pub now_tenth_ms: u64,
+    /// The trace hash so far.
+    pub hash: String,
+    /// Whether the run is over.
+    pub done: bool,
+    /// Nodes crashed so far.
+    pub crashed: u32,
+    /// Deliveries made and owed, as the report counts them (filled in only when shown).
+    pub owed: (u64, u64),
+}
 
 fn counter(id: &str, label: &str, value: String, colour: Option<&'static str>) -> Html {
     html! {
@@ -54,22 +101,29 @@ fn on_select(send: &Callback<Msg>, field: Field) -> Callback<Event> {
     send.reform(move |e: Event| Msg::Set(field, e.target_unchecked_into::<HtmlSelectElement>().value()))
 }
 
+fn click(send: &Callback<Msg>, m: fn() -> Msg) -> Callback<MouseEvent> {
+    send.reform(move |_: MouseEvent| m())
+}
+
 /// The scenario, run and share controls.
 #[component]
 pub fn Controls(p: &ControlsProps) -> Html {
     let json_editor = use_node_ref();
-    let s = &p.scenario;
-    let preset = super::gallery::matching(s);
-    let layout = match s.group.layout {
-        Layout::Disk => "disk",
-        Layout::Ring => "ring",
-        Layout::Grid => "grid",
-        Layout::Random => "random",
-    };
-    let send = &p.send;
-    let click = |m: fn() -> Msg| send.reform(move |_: MouseEvent| m());
     html! {
         <section class="panel controls" aria-label="Scenario">
+            { preset_controls(&p.scenario, &p.send) }
+            { scenario_controls(&p.scenario, &p.send) }
+            { run_controls(p) }
+            { share_controls(p, json_editor) }
+        </section>
+    }
+}
+
+/// The preset picker, and what the chosen preset shows.
+fn preset_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
+    let preset = super::gallery::matching(s);
+    html! {
+        <>
             <h2>{ "Gallery" }</h2>
             <select id="preset" aria-label="Preset" onchange={on_select(send, Field::Preset)}>
                 <option value="" selected={preset.is_none()} disabled=true>{ "Choose a preset…" }</option>
@@ -78,6 +132,20 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 }) }
             </select>
             if let Some(p) = preset { <p class="hint" id="preset-shows">{ p.shows }</p> }
+        </>
+    }
+}
+
+/// The scenario's controls: protocol, group, network, workload, seed, protocol parameters.
+fn scenario_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
+    let layout = match s.group.layout {
+        Layout::Disk => "disk",
+        Layout::Ring => "ring",
+        Layout::Grid => "grid",
+        Layout::Random => "random",
+    };
+    html! {
+        <>
             <h2>{ "Scenario" }</h2>
             { super::params::picker(s, send) }
             <label for="group-size">{ "Group size" }</label>
@@ -100,38 +168,56 @@ pub fn Controls(p: &ControlsProps) -> Html {
             <label for="seed">{ "Seed" }</label>
             <div class="row">
                 <input id="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_input(send, Field::Seed)} />
-                <button id="new-seed" title="Draw a new seed" onclick={click(|| Msg::NewSeed)}>{ "New" }</button>
+                <button id="new-seed" title="Draw a new seed" onclick={click(send, || Msg::NewSeed)}>{ "New" }</button>
             </div>
             { super::params::editor(s, send) }
+        </>
+    }
+}
+
+/// Play, reset, end, compare, and the animation speed.
+fn run_controls(p: &ControlsProps) -> Html {
+    let send = &p.send;
+    html! {
+        <>
             <h2>{ "Run" }</h2>
             <div class="row buttons">
-                <button id="play" class="primary" onclick={click(|| Msg::TogglePlay)}>
+                <button id="play" class="primary" onclick={click(send, || Msg::TogglePlay)}>
                     { if p.playing { "Pause" } else if p.done { "Replay" } else { "Play" } }
                 </button>
-                <button id="reset" onclick={click(|| Msg::Reset)}>{ "Reset" }</button>
-                <button id="finish" title="Run the rest at once" onclick={click(|| Msg::Finish)}>{ "End" }</button>
+                <button id="reset" onclick={click(send, || Msg::Reset)}>{ "Reset" }</button>
+                <button id="finish" title="Run the rest at once" onclick={click(send, || Msg::Finish)}>{ "End" }</button>
             </div>
-            <button id="compare-all" class="wide" title="Run this scenario to its end under every protocol and show the results side by side" onclick={click(|| Msg::Compare)}>{ "Compare all protocols" }</button>
+            <button id="compare-all" class="wide" title="Run this scenario to its end under every protocol and show the results side by side" onclick={click(send, || Msg::Compare)}>{ "Compare all protocols" }</button>
             <label for="speed">{ "Speed (simulated time per real time)" }</label>
             <select id="speed" onchange={on_select(send, Field::Speed)}>
                 { for ["0.02", "0.1", "0.25", "1", "4", "20"].into_iter().map(|v| html! {
                     <option value={v} selected={v == p.speed.as_str()}>{ format!("{v}×") }</option>
                 }) }
             </select>
+        </>
+    }
+}
+
+/// The share link, and the scenario as JSON to read, edit and apply.
+fn share_controls(p: &ControlsProps, json_editor: NodeRef) -> Html {
+    let send = &p.send;
+    html! {
+        <>
             <h2>{ "Share" }</h2>
-            <button id="share" onclick={click(|| Msg::Share)}>{ "Copy share link" }</button>
+            <button id="share" onclick={click(send, || Msg::Share)}>{ "Copy share link" }</button>
             if !p.share_link.is_empty() {
                 <input id="share-link" class="share-link" readonly=true value={p.share_link.clone()} />
                 <p class="hint">{ "Copied. Anyone opening it replays exactly this run." }</p>
             }
             <details class="json">
                 <summary>{ "Scenario JSON (for the CLI)" }</summary>
-                <textarea id="scenario-json" ref={json_editor.clone()} spellcheck="false" value={s.to_json_pretty()} />
+                <textarea id="scenario-json" ref={json_editor.clone()} spellcheck="false" value={p.scenario.to_json_pretty()} />
                 <button id="apply-json" onclick={
                     send.reform(move |_: MouseEvent| Msg::ApplyJson(json_editor.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()))
                 }>{ "Apply JSON" }</button>
             </details>
-        </section>
+        </>
     }
 }
 
@@ -147,23 +233,24 @@ fn structure_item(structure: Structure) -> Html {
 
 /// Whether the counters list `k`: DATA, ACK and retransmissions always (the tests and the
 /// centralized protocol rely on them), other kinds once any was sent.
-fn shows_kind(app: &App, k: PacketKind) -> bool {
-    matches!(k, PacketKind::Data | PacketKind::Ack | PacketKind::Retransmit) || app.shown.counters.sent[k as usize] > 0
+fn shows_kind(c: &Counters, k: PacketKind) -> bool {
+    matches!(k, PacketKind::Data | PacketKind::Ack | PacketKind::Retransmit) || c.sent[k as usize] > 0
 }
 
-fn stats(app: &App) -> Html {
-    let c = &app.shown.counters;
-    let status = if app.shown.done {
+/// The counters: packets by kind, losses, deliveries, time, events, the trace hash and status.
+fn counters(shown: &Shown, playing: bool) -> Html {
+    let c = &shown.counters;
+    let status = if shown.done {
         "done"
-    } else if app.playing {
+    } else if playing {
         "running"
     } else {
         "paused"
     };
     html! {
-        <section class="panel stats" aria-label="Counters">
+        <>
             <h2>{ "Counters" }</h2>
-            { for PacketKind::ALL.iter().filter(|k| shows_kind(app, **k)).map(|k| counter(
+            { for PacketKind::ALL.iter().filter(|k| shows_kind(c, **k)).map(|k| counter(
                 &format!("count-{}", k.name()),
                 k.label(),
                 c.sent[*k as usize].to_string(),
@@ -176,15 +263,24 @@ fn stats(app: &App) -> Html {
             if c.dropped_partition > 0 {
                 { counter("count-dropped-partition", "Dropped by a partition", c.dropped_partition.to_string(), Some(LOST_COLOUR)) }
             }
-            { counter("count-deliveries", "Deliveries", format!("{} / {}", app.shown.owed.0, app.shown.owed.1), Some(node_colour(NodeState::Done))) }
-            { counter("count-crashed", "Crashed nodes", app.shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
-            { counter("sim-time", "Simulated time", format!("{:.1} ms", app.shown.now_tenth_ms as f64 / 10.0), None) }
+            { counter("count-deliveries", "Deliveries", format!("{} / {}", shown.owed.0, shown.owed.1), Some(node_colour(NodeState::Done))) }
+            { counter("count-crashed", "Crashed nodes", shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
+            { counter("sim-time", "Simulated time", format!("{:.1} ms", shown.now_tenth_ms as f64 / 10.0), None) }
             { counter("events", "Events", c.events.to_string(), None) }
             <div class="hash">
                 <span class="label">{ "Trace hash" }</span>
-                <code id="trace-hash" data-testid="trace-hash">{ app.shown.hash.clone() }</code>
+                <code id="trace-hash" data-testid="trace-hash">{ shown.hash.clone() }</code>
                 <span id="status" class={format!("status {status}")}>{ status }</span>
             </div>
+        </>
+    }
+}
+
+/// The legend: node states, the protocol's packet kinds and structure, lost packets.
+fn legend(s: &Scenario) -> Html {
+    let info = s.protocol.info();
+    html! {
+        <>
             <h2>{ "Legend" }</h2>
             <ul class="legend">
                 { legend_item(node_colour(NodeState::Sender), "sender", true) }
@@ -194,62 +290,81 @@ fn stats(app: &App) -> Html {
                 { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
                 { legend_item(node_colour(NodeState::Paused), "paused", true) }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
-                { for app.scenario.protocol.info().packets().iter().map(|k| legend_item(packet_colour(*k), k.label(), false)) }
-                { structure_item(app.scenario.protocol.info().structure()) }
+                { for info.packets().iter().map(|k| legend_item(packet_colour(*k), k.label(), false)) }
+                { structure_item(info.structure()) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
             </ul>
+        </>
+    }
+}
+
+/// The title and the line under it: the scenario's name, protocol, size, loss and seed.
+fn header(s: &Scenario) -> Html {
+    html! {
+        <header>
+            <h1>{ "Multicast Playground" }</h1>
+            <p class="subtitle" id="subtitle">
+                if !s.name.is_empty() { <span class="name">{ s.name.clone() }</span>{ " · " } }
+                { format!(
+                    "{} · {} nodes · {} % loss · seed {}",
+                    s.protocol.label(),
+                    s.group.size,
+                    s.network.loss * 100.0,
+                    s.seed
+                ) }
+            </p>
+        </header>
+    }
+}
+
+/// The middle column: the group's canvas (with the comparison's table over it) and the chart
+/// strip with the results under it.
+fn stage_column(p: &Page) -> Html {
+    let send = p.send;
+    html! {
+        <section class="stage">
+            <div class="stage-view">
+                <canvas id="stage" ref={p.stage.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
+                    onclick={send.reform(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
+                <p class="stage-hint">{ "Click a node to crash it" }</p>
+                if let Some(c) = p.comparison {
+                    { super::compare::view(c, send.reform(|_| Msg::CloseCompare)) }
+                }
+            </div>
+            <div class="chart-strip">
+                <canvas id="chart" ref={p.chart.clone()}
+                    aria-label="Packets sent per interval by kind, and deliveries so far as a share of what is owed"></canvas>
+                { super::results::view(p.summary) }
+            </div>
         </section>
     }
 }
 
 /// The whole page.
-pub fn view(app: &App, ctx: &Context<App>) -> Html {
+pub fn view(p: &Page) -> Html {
     html! {
         <div class="app">
-            <header>
-                <h1>{ "Multicast Playground" }</h1>
-                <p class="subtitle" id="subtitle">
-                    if !app.scenario.name.is_empty() { <span class="name">{ app.scenario.name.clone() }</span>{ " · " } }
-                    { format!(
-                        "{} · {} nodes · {} % loss · seed {}",
-                        app.scenario.protocol.label(),
-                        app.scenario.group.size,
-                        app.scenario.network.loss * 100.0,
-                        app.scenario.seed
-                    ) }
-                </p>
-            </header>
-            if let Some(err) = &app.error {
+            { header(p.scenario) }
+            if let Some(err) = p.error {
                 <div id="error-banner" class="banner" role="alert" data-testid="error-banner">
-                    <span>{ err.clone() }</span>
-                    <button class="close" aria-label="Dismiss" onclick={ctx.link().callback(|_| Msg::Dismiss)}>{ "×" }</button>
+                    <span>{ err.to_string() }</span>
+                    <button class="close" aria-label="Dismiss" onclick={p.send.reform(|_| Msg::Dismiss)}>{ "×" }</button>
                 </div>
             }
             <main>
                 <Controls
-                    scenario={app.scenario.clone()}
-                    playing={app.playing}
-                    done={app.shown.done}
-                    speed={AttrValue::from(format!("{}", app.speed))}
-                    share_link={AttrValue::from(app.share_link.clone())}
-                    send={app.send.clone()}
+                    scenario={p.scenario.clone()}
+                    playing={p.playing}
+                    done={p.shown.done}
+                    speed={AttrValue::from(format!("{}", p.speed))}
+                    share_link={AttrValue::from(p.share_link.to_string())}
+                    send={p.send.clone()}
                 />
-                <section class="stage">
-                    <div class="stage-view">
-                        <canvas id="stage" ref={app.canvas.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
-                            onclick={ctx.link().callback(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
-                        <p class="stage-hint">{ "Click a node to crash it" }</p>
-                        if let Some(c) = &app.comparison {
-                            { super::compare::view(c, ctx.link().callback(|_| Msg::CloseCompare)) }
-                        }
-                    </div>
-                    <div class="chart-strip">
-                        <canvas id="chart" ref={app.chart_canvas.clone()}
-                            aria-label="Packets sent per interval by kind, and deliveries so far as a share of what is owed"></canvas>
-                        { super::results::view(app.summary.as_ref()) }
-                    </div>
+                { stage_column(p) }
+                <section class="panel stats" aria-label="Counters">
+                    { counters(p.shown, p.playing) }
+                    { legend(p.scenario) }
                 </section>
-                { stats(app) }
             </main>
         </div>
     }

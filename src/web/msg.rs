@@ -1,0 +1,61 @@
+//! What the user can do on the page: the controls that edit the scenario ([`Field`]) and every
+//! message the component reacts to ([`Msg`]). The view sends these; the component handles them;
+//! [`super::form`] turns a [`Field`]'s new text into a scenario. Nothing here touches the browser,
+//! so the form's unit tests compile it natively.
+
+/// A control the user can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The protocol select (a protocol `kind`).
+    Protocol,
+    /// One of the protocol's parameters, by field name (see [`mcast::protocols::ParamDoc`]).
+    Param(&'static str),
+    /// A preset from the gallery, by file name.
+    Preset,
+    /// Group size.
+    Size,
+    /// Loss, in percent.
+    Loss,
+    /// Number of messages.
+    Messages,
+    /// The seed.
+    Seed,
+    /// Uplink rate in megabytes per second.
+    Uplink,
+    /// Native multicast on or off (`unicast` or `native`).
+    Multicast,
+    /// The layout select.
+    Layout,
+    /// Animation speed (simulated time per real time); not part of the scenario.
+    Speed,
+}
+
+/// What the component reacts to.
+pub enum Msg {
+    /// An animation frame at this timestamp (ms).
+    Frame(f64),
+    /// Play or pause.
+    TogglePlay,
+    /// Restart the current scenario from time zero.
+    Reset,
+    /// Run the rest of the scenario at once.
+    Finish,
+    /// A control changed to this text.
+    Set(Field, String),
+    /// Draw a fresh seed.
+    NewSeed,
+    /// Put the scenario in the URL and copy the link.
+    Share,
+    /// Apply the scenario JSON typed into the editor.
+    ApplyJson(String),
+    /// The URL fragment changed (a pasted link).
+    LoadFragment,
+    /// Close the error banner.
+    Dismiss,
+    /// Run the scenario under every protocol and show the table.
+    Compare,
+    /// Close the comparison table.
+    CloseCompare,
+    /// The canvas was clicked at this point (CSS pixels from its top-left corner).
+    CanvasClick(f64, f64),
+}

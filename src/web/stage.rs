@@ -1,0 +1,159 @@
+//! The stage: the page's two canvases (the group in the middle, the chart strip under it) and
+//! everything drawing them needs between frames. Every animation frame the group is
+//! redrawn, when something changed, from the engine's snapshot (node states, packets in flight,
+//! each node's upstream) read into buffers kept from frame to frame, so a frame allocates
+//! nothing; re-attachments (a node whose upstream moved to another live node) are remembered
+//! here and drawn bright, fading over [`FRESH_EDGE_MS`] of page time. Yew state holds none of
+//! this: the component owns one [`Stage`] and the view only places its canvases.
+
+use super::{canvas, chart, dom};
+use mcast::engine::{FlightView, NodeState, Simulation, NO_UPSTREAM};
+use web_sys::HtmlCanvasElement;
+use yew::NodeRef;
+
+/// How long a re-attached edge stays bright, in page milliseconds.
+const FRESH_EDGE_MS: f64 = 2500.0;
+
+/// The canvases and what drawing them keeps between frames.
+pub struct Stage {
+    /// The group's canvas (`#stage`).
+    canvas: NodeRef,
+    /// The chart's canvas (`#chart`).
+    chart: NodeRef,
+    /// The group canvas's size in device pixels at the last draw.
+    size: (f64, f64),
+    /// Whether the group needs drawing at the next frame.
+    dirty: bool,
+    /// The snapshot: each node's state and the packets in flight.
+    states: Vec<NodeState>,
+    flights: Vec<FlightView>,
+    /// The frame buffer for large groups.
+    pixels: canvas::Pixels,
+    /// The protocol's structure and its fresh edges, as drawn.
+    edges: canvas::Edges,
+    /// Last frame's upstreams, and when (page time, ms) each node last re-attached.
+    prev_up: Vec<u32>,
+    attached_at: Vec<(u32, f64)>,
+}
+
+impl Stage {
+    /// A stage not drawn yet.
+    pub fn new() -> Stage {
+        Stage {
+            canvas: NodeRef::default(),
+            chart: NodeRef::default(),
+            size: (0.0, 0.0),
+            dirty: true,
+            states: Vec::new(),
+            flights: Vec::new(),
+            pixels: canvas::Pixels::default(),
+            edges: canvas::Edges::default(),
+            prev_up: Vec::new(),
+            attached_at: Vec::new(),
+        }
+    }
+
+    /// The group's canvas, for the view to place.
+    pub fn canvas(&self) -> &NodeRef {
+        &self.canvas
+    }
+
+    /// The chart's canvas, for the view to place.
+    pub fn chart(&self) -> &NodeRef {
+        &self.chart
+    }
+
+    /// A new run starts: forget the old run's re-attachments and draw it at the next frame.
+    pub fn restart(&mut self) {
+        self.prev_up.clear();
+        self.attached_at.clear();
+        self.dirty = true;
+    }
+
+    /// The run moved on: draw it at the next frame.
+    pub fn moved(&mut self) {
+        self.dirty = true;
+    }
+
+    /// One animation frame: draws the group if the run moved, the canvas changed size or a fresh
+    /// edge is still fading (it fades even while paused).
+    pub fn frame(&mut self, sim: &mut dyn Simulation) {
+        if let Some(el) = self.canvas.cast::<HtmlCanvasElement>() {
+            let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+            let dpr = dom::pixel_ratio();
+            if ((w * dpr) as u32, (h * dpr) as u32) != (self.size.0 as u32, self.size.1 as u32) {
+                self.dirty = true;
+            }
+        }
+        if !self.attached_at.is_empty() {
+            self.dirty = true;
+        }
+        if self.dirty {
+            self.draw(sim);
+            self.dirty = false;
+        }
+    }
+
+    /// Reads the snapshot and draws the group now.
+    pub fn draw(&mut self, sim: &mut dyn Simulation) {
+        let Some(el) = self.canvas.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let size = canvas::fit(&el);
+        let Some(ctx) = dom::context_2d(&el) else {
+            return;
+        };
+        sim.node_states(&mut self.states);
+        sim.flights(&mut self.flights);
+        self.track_edges(sim);
+        canvas::draw(&ctx, size, sim.positions(), &self.states, &self.flights, &self.edges, &mut self.pixels);
+        self.size = size;
+    }
+
+    /// Reads the protocol's structure and notes re-attachments (a node whose upstream changed to
+    /// another live node), which the canvas draws bright for [`FRESH_EDGE_MS`] of page time.
+    fn track_edges(&mut self, sim: &dyn Simulation) {
+        let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+        sim.upstreams(&mut self.edges.up);
+        let up = &self.edges.up;
+        if self.prev_up.len() == up.len() {
+            for (node, (old, new)) in self.prev_up.iter().zip(up).enumerate() {
+                if old != new && *old != NO_UPSTREAM && *new != NO_UPSTREAM {
+                    self.attached_at.push((node as u32, now));
+                }
+            }
+        }
+        self.attached_at.retain(|(_, t)| now - t < FRESH_EDGE_MS);
+        self.edges.fresh.clear();
+        self.edges.fresh.extend(self.attached_at.iter().map(|&(n, t)| (n, 1.0 - (now - t) / FRESH_EDGE_MS)));
+        self.prev_up.clone_from(&self.edges.up);
+    }
+
+    /// Draws the chart of the run so far; `owed` (every delivery owed) is its 100 %.
+    pub fn draw_chart(&self, sim: &dyn Simulation, owed: u64) {
+        let Some(el) = self.chart.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let size = canvas::fit(&el);
+        let (Some(ctx), Some(series)) = (dom::context_2d(&el), sim.chart(chart::COLUMNS)) else {
+            return;
+        };
+        chart::draw(&ctx, size, &series, owed, dom::pixel_ratio());
+    }
+
+    /// The node drawn under a click at `css` (CSS pixels from the canvas's corner), if there is
+    /// one and it is up: neither crashed already nor outside the group.
+    pub fn live_node_at(&self, sim: &dyn Simulation, css: (f64, f64)) -> Option<u32> {
+        let dpr = dom::pixel_ratio();
+        let node = canvas::node_at(self.size, sim.positions(), (css.0 * dpr, css.1 * dpr))?;
+        match self.states.get(node as usize) {
+            Some(NodeState::Crashed | NodeState::Absent) => None,
+            _ => Some(node),
+        }
+    }
+
+    /// The nodes drawn crashed at the last draw.
+    pub fn crashed(&self) -> u32 {
+        self.states.iter().filter(|s| **s == NodeState::Crashed).count() as u32
+    }
+}
