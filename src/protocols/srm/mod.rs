@@ -55,6 +55,7 @@ mod config;
 pub use config::{SrmConfig, PARAMS};
 
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocols::blocks::NodeSet;
 use crate::time::{SimDuration, SimTime};
 use adaptive::Tuning;
 use rand::Rng;
@@ -281,9 +282,8 @@ struct Peer {
 pub struct Srm {
     me: NodeId,
     config: SrmConfig,
-    /// Bit i set: node i is a member this node multicasts to.
-    members: Vec<u64>,
-    member_count: u32,
+    /// The members this node multicasts to (never itself).
+    members: NodeSet,
     peers: BTreeMap<NodeId, Peer>,
     sources: BTreeMap<NodeId, Source>,
     /// Next sequence number of this node's own data.
@@ -319,12 +319,12 @@ fn draw(cx: &mut Context<'_, Msg, Timer>, lo: f64, spread: f64, d: SimDuration, 
 impl Srm {
     /// Whether `n` is a member this node multicasts to.
     pub fn knows_member(&self, n: NodeId) -> bool {
-        self.members.get((n / 64) as usize).is_some_and(|w| w >> (n % 64) & 1 == 1)
+        self.members.contains(n)
     }
 
     /// How many members this node multicasts to.
     pub fn member_count(&self) -> u32 {
-        self.member_count
+        self.members.len()
     }
 
     /// The distance to `n` measured by session messages, if measured yet.
@@ -352,55 +352,27 @@ impl Srm {
         self.gen
     }
 
+    /// Adds `n` to the members this node multicasts to (never itself); true if it was new.
     fn add_member(&mut self, n: NodeId) -> bool {
-        if n == self.me {
-            return false;
-        }
-        let w = (n / 64) as usize;
-        if self.members.len() <= w {
-            self.members.resize(w + 1, 0);
-        }
-        let fresh = self.members[w] >> (n % 64) & 1 == 0;
-        if fresh {
-            self.members[w] |= 1 << (n % 64);
-            self.member_count += 1;
-        }
-        fresh
+        n != self.me && self.members.insert(n)
     }
 
+    /// Forgets member `n` and what its session messages told.
     fn remove_member(&mut self, n: NodeId) {
-        if let Some(w) = self.members.get_mut((n / 64) as usize) {
-            if *w >> (n % 64) & 1 == 1 {
-                *w &= !(1 << (n % 64));
-                self.member_count -= 1;
-            }
-        }
+        self.members.remove(n);
         self.peers.remove(&n);
     }
 
     /// Sends `msg` to every member this node knows, as one multicast packet.
     fn multicast(&self, msg: Msg, cx: &mut Context<'_, Msg, Timer>) {
-        cx.multicast(self.member_ids(), msg);
+        cx.multicast(self.members.iter(), msg);
     }
 
-    /// The members this node knows, itself excluded, in id order.
-    fn member_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.members.iter().enumerate().flat_map(|(w, &word)| {
-            let mut bits = word;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let to = w as u32 * 64 + bits.trailing_zeros();
-                    bits &= bits - 1;
-                    to
-                })
-            })
-        })
-    }
-
+    /// This node, then the members it knows in id order: the list a hello is answered with.
     fn member_list(&self) -> Vec<NodeId> {
-        let mut out = Vec::with_capacity(self.member_count as usize + 1);
+        let mut out = Vec::with_capacity(self.members.len() as usize + 1);
         out.push(self.me);
-        out.extend(self.member_ids());
+        out.extend(self.members.iter());
         out
     }
 
@@ -411,7 +383,7 @@ impl Srm {
     /// The session interval T now: max(`session_interval_ms`, m (m − 1) S / B), m the members
     /// known (this node included) and S the size of this node's next session message.
     fn session_interval(&self) -> SimDuration {
-        let m = f64::from(self.member_count) + 1.0;
+        let m = f64::from(self.members.len()) + 1.0;
         let bytes = f64::from(self.session_bytes());
         let copies = if self.native_multicast { 1.0 } else { m - 1.0 };
         let share_ms = m * copies * bytes * 1000.0 / self.config.session_bandwidth_bytes_per_sec as f64;
@@ -687,7 +659,7 @@ impl Srm {
         if let (Some(req), true) = (closed, self.config.adaptive) {
             let d = self.distance(src).0.max(1) as f64;
             let delay = req.first_request.map_or(f64::NAN, |t| t.since(req.detected).0 as f64 / d);
-            let group = self.member_count + 1;
+            let group = self.members.len() + 1;
             self.request_tuning.period(req.requests.saturating_sub(1), delay, group, adaptive::C1_MAX);
             if req.went_first {
                 self.request_tuning.went_first(group, adaptive::C1_MAX);
@@ -760,7 +732,7 @@ impl Srm {
     }
 
     fn on_repair_round(&mut self, src: NodeId, seq: u32, now: SimTime) {
-        let group = self.member_count + 1;
+        let group = self.members.len() + 1;
         let Some(rep) = self.sources.get_mut(&src).and_then(|s| s.repairs.get_mut(&seq)) else {
             return;
         };
@@ -812,23 +784,12 @@ impl Protocol for Srm {
 
     fn new(me: NodeId, group: &GroupInfo, config: &SrmConfig) -> Self {
         let size = group.size;
-        let mut members = vec![u64::MAX; (size as usize).div_ceil(64)];
-        let tail = size % 64;
-        if let (true, Some(last)) = (tail != 0, members.last_mut()) {
-            *last = (1u64 << tail) - 1;
-        }
-        let mut member_count = size;
-        if let Some(w) = members.get_mut((me / 64) as usize) {
-            if *w >> (me % 64) & 1 == 1 {
-                *w &= !(1 << (me % 64));
-                member_count -= 1;
-            }
-        }
+        let mut members = NodeSet::first(size);
+        members.remove(me);
         Srm {
             me,
             config: config.clone(),
             members,
-            member_count,
             peers: BTreeMap::new(),
             sources: BTreeMap::new(),
             next_seq: 0,
