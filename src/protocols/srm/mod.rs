@@ -271,3 +271,146 @@ impl Protocol for Srm {
         }
     }
 }
+
+/// One SRM node driven by hand, for the rooms' exact-output tests (tier 1).
+#[cfg(test)]
+mod testkit {
+    use super::{Msg, Session, Srm, SrmConfig, Timer};
+    use crate::protocol::{GroupInfo, Harness, Input, MsgId, NodeId, Output, UniformDistance};
+    use crate::rng::{self, Stream};
+    use crate::time::{SimDuration, SimTime};
+    use rand::Rng;
+    use std::sync::Arc;
+
+    /// What a node asks for.
+    pub(super) type Out = Output<Msg, Timer>;
+
+    /// The distance to a member until a session exchange measures it: `initial_distance_ms`.
+    pub(super) const D: SimDuration = SimDuration(30_000);
+
+    /// The default parameters with deterministic timers (C2 = D2 = 0): a request waits exactly
+    /// C1·d = 2d, a repair D1·d = d.
+    pub(super) fn exact() -> SrmConfig {
+        SrmConfig { c2: 0.0, d2: 0.0, ..SrmConfig::default() }
+    }
+
+    /// One node in a [`Harness`] (random stream from seed 1). Its distance service says 999 ms
+    /// to everyone: SRM measures distances with its own packets, so no timer may show it.
+    pub(super) struct Node(pub(super) Harness<Srm>);
+
+    impl Node {
+        /// Node `me` of a group of `size` initial members over application-level multicast.
+        pub(super) fn new(me: NodeId, size: u32, config: SrmConfig) -> Node {
+            Node::in_group(me, GroupInfo::of_size(size), config)
+        }
+
+        /// Node `me` of `group`.
+        pub(super) fn in_group(me: NodeId, group: GroupInfo, config: SrmConfig) -> Node {
+            Node(Harness::new(me, group, UniformDistance(SimDuration::from_ms(999)), &config))
+        }
+
+        /// The node's state.
+        pub(super) fn srm(&self) -> &Srm {
+            &self.0.protocol
+        }
+
+        /// Hands the node `input` at `ms` milliseconds.
+        pub(super) fn at(&mut self, ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
+            self.0.handle_at_ms(ms, input)
+        }
+
+        /// Packet `msg` from `from` arrives at `ms` milliseconds.
+        pub(super) fn recv(&mut self, ms: u64, from: NodeId, msg: Msg) -> Vec<Out> {
+            self.at(ms, Input::Recv { from, msg })
+        }
+
+        /// `timer` fires at `ms` milliseconds.
+        pub(super) fn fire(&mut self, ms: u64, timer: Timer) -> Vec<Out> {
+            self.at(ms, Input::Timer(timer))
+        }
+    }
+
+    /// Packet `seq` of `src`, carrying message `seq`: 1000 bytes of payload and the header.
+    pub(super) fn data(src: NodeId, seq: u32) -> Msg {
+        Msg::Data { src, seq, id: MsgId(seq), bytes: 1040 }
+    }
+
+    /// The repair of [`data`]`(src, seq)`.
+    pub(super) fn repair(src: NodeId, seq: u32) -> Msg {
+        Msg::Repair { src, seq, id: MsgId(seq), bytes: 1040 }
+    }
+
+    /// A request for packet `seq` of `src`: the header and an 8-byte name.
+    pub(super) fn request(src: NodeId, seq: u32) -> Msg {
+        Msg::Request { src, seq, bytes: 48 }
+    }
+
+    /// A session message sent at `sent_at_ms`, echoing and reporting nothing.
+    pub(super) fn session(sent_at_ms: u64) -> Session {
+        Session {
+            sent_at: SimTime::from_ms(sent_at_ms),
+            echoes: Arc::from([]),
+            highest: Arc::from([]),
+            members: None,
+            hello: false,
+            bytes: 40,
+        }
+    }
+
+    /// `SetTimer { after, timer }`.
+    pub(super) fn set(after: SimDuration, timer: Timer) -> Out {
+        Output::SetTimer { after, timer }
+    }
+
+    /// `Deliver` of message `id`.
+    pub(super) fn deliver(id: u32) -> Out {
+        Output::Deliver { id: MsgId(id) }
+    }
+
+    /// One `Multicast` of `msg` to `to`.
+    pub(super) fn multicast(to: &[NodeId], msg: Msg) -> Out {
+        Output::Multicast { to: to.to_vec(), msg }
+    }
+
+    /// The first `k` uniform draws of node `me`'s random stream under the harness's seed: what
+    /// its random timers are made of.
+    pub(super) fn draws(me: NodeId, k: usize) -> Vec<f64> {
+        let mut rng = rng::stream(1, Stream::Node(me));
+        (0..k).map(|_| rng.random::<f64>()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::{data, deliver, multicast, repair, Node};
+    use super::*;
+    use crate::protocol::MsgId;
+
+    #[test]
+    fn the_source_numbers_its_packets_and_multicasts_each_to_every_member() {
+        let mut n = Node::new(0, 3, SrmConfig::default());
+        let sent = |seq, id, bytes| multicast(&[1, 2], Msg::Data { src: 0, seq, id: MsgId(id), bytes });
+        assert_eq!(n.at(10, Input::AppSend { id: MsgId(7), bytes: 1000 }), [sent(0, 7, 1040)]);
+        assert_eq!(n.at(20, Input::AppSend { id: MsgId(8), bytes: 500 }), [sent(1, 8, 540)]);
+        assert_eq!(n.srm().missing(), 0);
+    }
+
+    #[test]
+    fn each_packet_is_delivered_once_whichever_way_it_comes() {
+        let mut n = Node::new(1, 3, SrmConfig::default());
+        assert_eq!(n.recv(10, 0, data(0, 0)), [deliver(0)]);
+        assert_eq!(n.recv(20, 0, data(0, 0)), []);
+        assert_eq!(n.recv(30, 2, repair(0, 0)), []);
+        assert_eq!(n.recv(40, 2, repair(0, 1)), [deliver(1)], "a repair of a packet never seen");
+        assert_eq!(n.recv(50, 0, data(1, 0)), [], "its own packet, sent back");
+    }
+
+    #[test]
+    fn a_packet_from_a_stranger_makes_it_a_member() {
+        let mut n = Node::new(1, 3, SrmConfig::default());
+        assert_eq!((n.srm().member_count(), n.srm().knows_member(1)), (2, false), "never itself");
+        assert_eq!(n.recv(10, 70, data(70, 0)), [deliver(0)]);
+        assert_eq!((n.srm().member_count(), n.srm().knows_member(70)), (3, true));
+        assert_eq!(n.at(20, Input::Leave { contacts: vec![0] }), [multicast(&[0, 2, 70], Msg::Bye { bytes: 40 })]);
+    }
+}

@@ -179,3 +179,146 @@ impl Srm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{data, deliver, draws, exact, multicast, repair, request, session, set, Node, D};
+    use super::*;
+    use crate::protocol::MsgId;
+    use crate::protocols::srm::{Session, SrmConfig};
+    use std::sync::Arc;
+
+    /// `Timer::Request` for packet `seq` of source 0, generation `gen`.
+    fn req(seq: u32, gen: u32) -> Timer {
+        Timer::Request { src: 0, seq, gen }
+    }
+
+    /// Node 1 of {0, 1, 2} with `config`, which has packet 0 of source 0 and, at 100 ms,
+    /// packet 2: it misses packet 1 and its request timer (generation 1) is set.
+    fn missing_one(config: SrmConfig) -> Node {
+        let mut n = Node::new(1, 3, config);
+        assert_eq!(n.recv(50, 0, data(0, 0)), [deliver(0)]);
+        let out = n.recv(100, 0, data(0, 2));
+        assert_eq!(out[0], deliver(2));
+        assert_eq!(n.srm().missing(), 1);
+        n
+    }
+
+    #[test]
+    fn a_gap_sets_a_request_timer_at_c1_times_the_distance() {
+        let mut n = Node::new(1, 3, exact());
+        assert_eq!(n.recv(50, 0, data(0, 0)), [deliver(0)]);
+        assert_eq!(n.recv(100, 0, data(0, 2)), [deliver(2), set(D.times(2), req(1, 1))]);
+        assert_eq!(
+            n.recv(110, 0, data(0, 5)),
+            [deliver(5), set(D.times(2), req(3, 2)), set(D.times(2), req(4, 3))],
+            "one timer per missing packet"
+        );
+        assert_eq!(n.srm().missing(), 3);
+    }
+
+    #[test]
+    fn the_random_part_of_the_timer_comes_from_the_nodes_stream() {
+        // C1 = C2 = 2: the timer is d·(2 + 2u), u the node's first draw.
+        let mut n = Node::new(1, 3, SrmConfig::default());
+        let u = draws(1, 1)[0];
+        let after = SimDuration((D.0 as f64 * (2.0 + 2.0 * u)).round() as u64);
+        assert!(D.times(2) <= after && after <= D.times(4), "{after:?}");
+        assert_eq!(n.recv(100, 0, data(0, 1)), [deliver(1), set(after, req(0, 1))]);
+    }
+
+    #[test]
+    fn a_request_timer_multicasts_the_request_then_backs_off_twice_as_long() {
+        let mut n = missing_one(exact());
+        let sent = multicast(&[0, 2], request(0, 1));
+        assert_eq!(n.fire(160, req(1, 1)), [sent.clone(), set(D.times(4), req(1, 2))]);
+        assert_eq!(n.fire(280, req(1, 2)), [sent.clone(), set(D.times(8), req(1, 3))]);
+        assert_eq!(n.fire(280, req(1, 1)), [], "a stale generation");
+        assert_eq!(n.fire(520, req(1, 3)), [sent, set(D.times(16), req(1, 4))]);
+    }
+
+    #[test]
+    fn a_request_gives_up_after_max_backoffs_but_still_takes_the_packet() {
+        let mut n = missing_one(SrmConfig { max_backoffs: 1, ..exact() });
+        let sent = multicast(&[0, 2], request(0, 1));
+        assert_eq!(n.fire(160, req(1, 1)), [sent.clone(), set(D.times(4), req(1, 2))]);
+        assert_eq!(n.fire(280, req(1, 2)), [sent], "the last request, no timer after it");
+        assert_eq!(n.fire(400, req(1, 2)), []);
+        assert_eq!(n.recv(410, 2, request(0, 1)), [], "given up: no backoff either");
+        assert_eq!(n.recv(500, 2, repair(0, 1)), [deliver(1)]);
+        assert_eq!(n.srm().missing(), 0);
+    }
+
+    #[test]
+    fn hearing_anothers_request_backs_off_instead_of_sending() {
+        let mut n = missing_one(exact());
+        // Node 2's request for the same packet, before the timer fires at 160 ms: back off
+        // (k = 1) and ignore requests until 130 + 120 / 2 = 190 ms.
+        assert_eq!(n.recv(130, 2, request(0, 1)), [set(D.times(4), req(1, 2))]);
+        assert_eq!(n.fire(160, req(1, 1)), [], "the old timer is stale");
+        assert_eq!(n.recv(150, 2, request(0, 1)), [], "a duplicate of the same round");
+        assert_eq!(n.recv(190, 2, request(0, 1)), [set(D.times(8), req(1, 3))], "a new round: k = 2");
+    }
+
+    #[test]
+    fn without_suppression_a_heard_request_changes_nothing() {
+        let mut n = missing_one(SrmConfig { suppression: false, ..exact() });
+        assert_eq!(n.recv(130, 2, request(0, 1)), []);
+        assert_eq!(n.fire(160, req(1, 1)), [multicast(&[0, 2], request(0, 1)), set(D.times(4), req(1, 2))]);
+    }
+
+    #[test]
+    fn the_packet_closes_its_request() {
+        let mut n = missing_one(exact());
+        assert_eq!(n.recv(150, 2, repair(0, 1)), [deliver(1)]);
+        assert_eq!(n.srm().missing(), 0);
+        assert_eq!(n.fire(160, req(1, 1)), []);
+        // Now a holder: a request is answered with a repair timer, once the repair's quiet time
+        // (3 distances from the repair heard at 150 ms) is over.
+        assert_eq!(n.recv(239, 2, request(0, 1)), []);
+        assert_eq!(n.recv(240, 2, request(0, 1)), [set(D, Timer::Repair { src: 0, seq: 1, gen: 3 })]);
+    }
+
+    #[test]
+    fn a_request_for_a_packet_not_known_reveals_it_and_counts_as_heard() {
+        // The loss is detected (timer 1) and the request heard at the same instant backs it
+        // off at once (timer 2): timer 1 is stale from the start.
+        let mut n = Node::new(1, 3, exact());
+        assert_eq!(n.recv(100, 2, request(0, 0)), [set(D.times(2), req(0, 1)), set(D.times(4), req(0, 2))]);
+        assert_eq!(n.fire(160, req(0, 1)), []);
+    }
+
+    #[test]
+    fn a_session_naming_a_higher_number_reveals_the_losses() {
+        let mut n = Node::new(1, 3, exact());
+        let s = Session { highest: Arc::from([(0, 1)]), bytes: 48, ..session(90) };
+        assert_eq!(n.recv(100, 2, Msg::Session(Box::new(s))), [set(D.times(2), req(0, 1)), set(D.times(2), req(1, 2))]);
+    }
+
+    #[test]
+    fn a_joiner_is_owed_only_what_follows_what_it_first_hears() {
+        // Node 5, not among the 3 initial members, joined: a session naming packet 4 of source 0
+        // owes it from 5 on.
+        let mut n = Node::new(5, 3, exact());
+        let s = Session { highest: Arc::from([(0, 4)]), bytes: 48, ..session(90) };
+        assert_eq!(n.recv(100, 2, Msg::Session(Box::new(s))), []);
+        assert_eq!(n.recv(110, 0, data(0, 6)), [deliver(6), set(D.times(2), req(5, 1))]);
+        // Data first from source 2: owed from that packet on.
+        let from_2 = |seq| Msg::Data { src: 2, seq, id: MsgId(100 + seq), bytes: 1040 };
+        assert_eq!(n.recv(120, 2, from_2(7)), [deliver(107)]);
+    }
+
+    #[test]
+    fn adaptive_requests_tune_c1_and_c2_from_what_each_loss_cost() {
+        let mut n = missing_one(SrmConfig { adaptive: true, ..exact() });
+        assert_eq!(n.fire(160, req(1, 1)).len(), 2, "the request and the backoff");
+        assert_eq!(n.recv(200, 0, repair(0, 1)), [deliver(1)]);
+        // No duplicates, first request after 2 distances: C1 shortens by 0.05, and again because
+        // this node's request went first; C2 = 0 rises to its floor, 1.
+        assert_eq!(n.srm().constants(), [2.0 - 0.05 - 0.05, 1.0, 1.0, 0.0]);
+        // The next loss waits d·(C1 + C2·u), u the node's first draw.
+        let u = draws(1, 1)[0];
+        let after = SimDuration((D.0 as f64 * ((2.0 - 0.05 - 0.05) + u)).round() as u64);
+        assert_eq!(n.recv(300, 0, data(0, 4)), [deliver(4), set(after, req(3, 3))]);
+    }
+}

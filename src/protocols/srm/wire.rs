@@ -173,3 +173,52 @@ pub enum Timer {
     },
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(echoes: &[Echo]) -> Session {
+        Session {
+            sent_at: SimTime::from_ms(5),
+            echoes: echoes.into(),
+            highest: Arc::from([]),
+            members: None,
+            hello: false,
+            bytes: 64,
+        }
+    }
+
+    #[test]
+    fn each_packet_is_counted_by_its_kind_and_carries_its_message() {
+        let id = MsgId(7);
+        let cases = [
+            (Msg::Data { src: 0, seq: 3, id, bytes: 1040 }, PacketKind::Data, 1040, Some(id)),
+            (Msg::Request { src: 0, seq: 3, bytes: 48 }, PacketKind::Nak, 48, None),
+            (Msg::Repair { src: 0, seq: 3, id, bytes: 1040 }, PacketKind::Repair, 1040, Some(id)),
+            (Msg::Session(Box::new(session(&[]))), PacketKind::Session, 64, None),
+            (Msg::Bye { bytes: 40 }, PacketKind::Leave, 40, None),
+        ];
+        for (msg, kind, bytes, carries) in cases {
+            assert_eq!((msg.kind(), msg.bytes(), msg.msg()), (kind, bytes, carries), "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_add_a_fixed_cost_per_entry() {
+        assert_eq!(session_bytes(40, 0, 0, 0), 40);
+        assert_eq!(session_bytes(40, 2, 3, 0), 40 + 2 * 8 + 3 * 12);
+        assert_eq!(session_bytes(40, 1, 1, 5), 40 + 8 + 12 + 5 * 4);
+        assert_eq!(session_bytes(u32::MAX - 1, 1, 0, 0), u32::MAX, "saturates");
+        assert_eq!(request_bytes(40), 48);
+    }
+
+    #[test]
+    fn a_member_finds_its_own_echo_among_the_others() {
+        let echo = |member, ms| Echo { member, their_t1: SimTime::from_ms(ms), held: SimDuration::from_ms(1) };
+        let s = session(&[echo(1, 10), echo(4, 40), echo(9, 90)]);
+        assert_eq!(s.echo_for(4), Some((SimTime::from_ms(40), SimDuration::from_ms(1))));
+        assert_eq!(s.echo_for(9), Some((SimTime::from_ms(90), SimDuration::from_ms(1))));
+        assert_eq!(s.echo_for(5), None);
+        assert_eq!(session(&[]).echo_for(1), None);
+    }
+}
