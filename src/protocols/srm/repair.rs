@@ -140,3 +140,95 @@ impl Srm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{data, deliver, exact, multicast, repair, request, set, Node, D};
+    use super::*;
+    use crate::protocol::Input;
+    use crate::protocols::srm::SrmConfig;
+
+    /// `Timer::Repair` for packet 0 of source 0, generation `gen`.
+    fn rep(gen: u32) -> Timer {
+        Timer::Repair { src: 0, seq: 0, gen }
+    }
+
+    /// Node 1 of a group of `size` with `config`, holding packet 0 of source 0.
+    fn holder(size: u32, config: SrmConfig) -> Node {
+        let mut n = Node::new(1, size, config);
+        assert_eq!(n.recv(100, 0, data(0, 0)), [deliver(0)]);
+        n
+    }
+
+    #[test]
+    fn a_holder_hearing_a_request_sets_a_repair_timer_at_d1_times_the_distance() {
+        let mut n = holder(3, exact());
+        assert_eq!(n.recv(200, 2, request(0, 0)), [set(D, rep(1))]);
+        assert_eq!(n.recv(210, 0, request(0, 0)), [], "a repair is already pending");
+        assert_eq!(n.fire(230, rep(1)), [multicast(&[0, 2], repair(0, 0))]);
+    }
+
+    #[test]
+    fn the_source_repairs_its_own_packets() {
+        let mut n = Node::new(0, 3, exact());
+        assert_eq!(n.at(10, Input::AppSend { id: MsgId(0), bytes: 1000 }), [multicast(&[1, 2], data(0, 0))]);
+        assert_eq!(n.recv(100, 2, request(0, 0)), [set(D, rep(1))]);
+        assert_eq!(n.fire(130, rep(1)), [multicast(&[1, 2], repair(0, 0))]);
+    }
+
+    #[test]
+    fn hearing_anothers_repair_cancels_ones_own() {
+        let mut n = holder(3, exact());
+        assert_eq!(n.recv(200, 2, request(0, 0)), [set(D, rep(1))]);
+        assert_eq!(n.recv(210, 0, repair(0, 0)), []);
+        assert_eq!(n.fire(230, rep(1)), [], "cancelled");
+    }
+
+    #[test]
+    fn without_suppression_a_heard_repair_cancels_nothing() {
+        let mut n = holder(3, SrmConfig { suppression: false, ..exact() });
+        assert_eq!(n.recv(200, 2, request(0, 0)), [set(D, rep(1))]);
+        assert_eq!(n.recv(210, 0, repair(0, 0)), []);
+        assert_eq!(n.fire(230, rep(1)), [multicast(&[0, 2], repair(0, 0))]);
+    }
+
+    #[test]
+    fn after_a_repair_requests_are_ignored_for_three_distances() {
+        let mut n = holder(3, exact());
+        assert_eq!(n.recv(200, 2, request(0, 0)), [set(D, rep(1))]);
+        assert_eq!(n.fire(230, rep(1)), [multicast(&[0, 2], repair(0, 0))]);
+        // Requests of the same round still on their way: until 230 + 3·30 = 320 ms.
+        assert_eq!(n.recv(319, 2, request(0, 0)), []);
+        assert_eq!(n.recv(320, 2, request(0, 0)), [set(D, rep(3))], "generation 2 went to the ignored one");
+    }
+
+    #[test]
+    fn a_member_repairs_one_packet_at_most_max_backoffs_plus_one_times() {
+        let mut n = holder(3, SrmConfig { max_backoffs: 1, ..exact() });
+        for (t, gen) in [(200, 1), (400, 2)] {
+            assert_eq!(n.recv(t, 2, request(0, 0)), [set(D, rep(gen))]);
+            assert_eq!(n.fire(t + 30, rep(gen)), [multicast(&[0, 2], repair(0, 0))]);
+        }
+        assert_eq!(n.recv(600, 2, request(0, 0)), []);
+    }
+
+    #[test]
+    fn an_adaptive_round_counts_its_repairs_then_tunes_d1_and_d2() {
+        // A group of 20 (D1 at most log10 20 ≈ 1.3). The round starts with the request at 200 ms;
+        // this node's repair is its first (the round ends 3·d later), another member's a
+        // duplicate.
+        let mut n = holder(20, SrmConfig { adaptive: true, ..exact() });
+        let others: Vec<NodeId> = (0..20).filter(|&m| m != 1).collect();
+        let round = Timer::RepairRound { src: 0, seq: 0 };
+        assert_eq!(n.recv(200, 2, request(0, 0)), [set(D, rep(1))]);
+        assert_eq!(n.fire(230, rep(1)), [multicast(&others, repair(0, 0)), set(D.times(3), round.clone())]);
+        assert_eq!(n.recv(250, 7, repair(0, 0)), [], "a duplicate: no second round timer");
+        assert_eq!(n.srm().constants(), [2.0, 0.0, 1.0, 0.0], "unchanged until the round ends");
+        assert_eq!(n.fire(320, round.clone()), []);
+        // One duplicate (average 0.25): D1 stays, D2 = 0 rises to its floor, 1; this node's
+        // repair went first, so D1 shortens by 0.05.
+        assert_eq!(n.srm().constants(), [2.0, 0.0, 1.0 - 0.05, 1.0]);
+        assert_eq!(n.fire(330, round), [], "the round is over");
+        assert_eq!(n.srm().constants(), [2.0, 0.0, 1.0 - 0.05, 1.0]);
+    }
+}
