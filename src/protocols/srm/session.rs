@@ -187,3 +187,145 @@ impl Srm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{data, deliver, draws, exact, multicast, session, set, Node, D};
+    use super::*;
+    use crate::protocol::{GroupInfo, Input, Output};
+    use crate::protocols::srm::SrmConfig;
+
+    /// `Msg::Session` of `s`.
+    fn msg(s: Session) -> Msg {
+        Msg::Session(Box::new(s))
+    }
+
+    /// The gap to the next session message when the interval is `interval_ms` and the factor
+    /// was drawn from `u`.
+    fn gap(interval_ms: f64, u: f64) -> SimDuration {
+        SimDuration::from_ms_f64(interval_ms * (0.5 + u))
+    }
+
+    #[test]
+    fn sessions_start_once_with_a_gap_drawn_around_the_interval() {
+        let mut n = Node::new(1, 4, exact());
+        let u = draws(1, 1)[0];
+        assert_eq!(n.at(0, Input::Start), [set(gap(1000.0, u), Timer::Session)]);
+        assert_eq!(n.at(10, Input::Start), []);
+    }
+
+    #[test]
+    fn a_session_goes_to_every_known_member_in_id_order_as_one_multicast() {
+        // Node 1 of {0, 1, 2, 3} hears data from source 0, a session from newcomer 70 and a
+        // goodbye from 3; its session at 2 s (past the first gap) goes to 0, 2 and 70.
+        let mut n = Node::new(1, 4, exact());
+        let u = draws(1, 2);
+        assert_eq!(n.at(0, Input::Start), [set(gap(1000.0, u[0]), Timer::Session)]);
+        assert_eq!(n.recv(100, 0, data(0, 0)), [deliver(0)]);
+        assert_eq!(n.recv(200, 70, msg(session(190))), []);
+        assert_eq!(n.recv(300, 3, Msg::Bye { bytes: 40 }), []);
+        let sent = Session {
+            sent_at: SimTime::from_ms(2000),
+            echoes: Arc::from([Echo { member: 70, their_t1: SimTime::from_ms(190), held: SimDuration::from_ms(1800) }]),
+            highest: Arc::from([(0, 0)]),
+            members: None,
+            hello: false,
+            bytes: 40 + 8 + 12,
+        };
+        let out = n.fire(2000, Timer::Session);
+        assert_eq!(out, [multicast(&[0, 2, 70], msg(sent)), set(gap(1000.0, u[1]), Timer::Session)]);
+    }
+
+    #[test]
+    fn an_echo_measures_the_distance_as_half_the_round_trip_less_the_hold_time() {
+        let mut n = Node::new(1, 3, exact());
+        n.at(0, Input::Start);
+        assert!(matches!(n.fire(2000, Timer::Session)[0], Output::Multicast { .. }), "t1 = 2000 ms");
+        // Node 2 held the echo 20 ms; it comes back at 2100 ms: (100 − 20) / 2 = 40 ms.
+        let echo = |held_ms| Echo { member: 1, their_t1: SimTime::from_ms(2000), held: SimDuration::from_ms(held_ms) };
+        let back = |held_ms| msg(Session { echoes: Arc::from([echo(held_ms)]), bytes: 52, ..session(2090) });
+        assert_eq!(n.srm().measured_distance(2), None);
+        assert_eq!(n.recv(2100, 2, back(20)), []);
+        assert_eq!(n.srm().measured_distance(2), Some(SimDuration::from_ms(40)));
+        // A stale echo (held longer than the trip) is dropped; the measure stays.
+        assert_eq!(n.recv(2300, 2, back(400)), []);
+        assert_eq!(n.srm().measured_distance(2), Some(SimDuration::from_ms(40)));
+        // A loss of source 2's data waits C1 times the measured distance, not the initial one.
+        assert_eq!(
+            n.recv(2400, 2, data(2, 1)),
+            [deliver(1), set(SimDuration::from_ms(80), Timer::Request { src: 2, seq: 0, gen: 1 })]
+        );
+        assert_eq!(n.srm().measured_distance(0), None, "node 0 never echoed: {D:?} assumed");
+    }
+
+    #[test]
+    fn a_hello_is_answered_with_the_members_known() {
+        let mut n = Node::new(1, 3, exact());
+        assert_eq!(n.recv(100, 0, data(0, 0)), [deliver(0)]);
+        let answer = Session {
+            sent_at: SimTime::from_ms(500),
+            // The hello's t1, held no time: answered as it arrives.
+            echoes: Arc::from([Echo { member: 7, their_t1: SimTime::from_ms(490), held: SimDuration::ZERO }]),
+            highest: Arc::from([(0, 0)]),
+            members: Some(Arc::from([1, 0, 2, 7])),
+            hello: false,
+            bytes: 40 + 8 + 12 + 4 * 4,
+        };
+        let hello = msg(Session { hello: true, ..session(490) });
+        assert_eq!(n.recv(500, 7, hello), [Output::Send { to: 7, msg: msg(answer) }]);
+        assert!(n.srm().knows_member(7));
+    }
+
+    #[test]
+    fn a_joiner_says_hello_to_its_contacts_then_starts_its_sessions() {
+        // Node 5 joins a group of 3 through contacts 0 and itself (skipped).
+        let mut n = Node::new(5, 3, exact());
+        let u = draws(5, 1)[0];
+        let hello = Session { sent_at: SimTime::from_ms(1000), hello: true, ..session(0) };
+        assert_eq!(
+            n.at(1000, Input::Join { contacts: vec![0, 5] }),
+            [Output::Send { to: 0, msg: msg(hello) }, set(gap(1000.0, u), Timer::Session)]
+        );
+        // The answer's member list makes every listed node a member.
+        let list = Session { members: Some(Arc::from([0, 1, 2, 4])), ..session(1010) };
+        assert_eq!(n.recv(1020, 0, msg(list)), []);
+        assert_eq!(n.srm().member_count(), 4);
+        assert!(!n.srm().knows_member(5), "never itself");
+    }
+
+    #[test]
+    fn goodbyes_and_a_membership_services_notices_change_the_members() {
+        let mut n = Node::new(1, 3, exact());
+        assert_eq!(n.recv(10, 2, Msg::Bye { bytes: 40 }), []);
+        assert_eq!((n.srm().member_count(), n.srm().knows_member(2)), (1, false));
+        for change in [MemberChange::Joined(9), MemberChange::Recovered(4), MemberChange::Crashed(0)] {
+            assert_eq!(n.at(20, Input::Membership(change)), []);
+        }
+        assert_eq!(n.at(30, Input::Membership(MemberChange::Left(4))), []);
+        assert_eq!(n.at(40, Input::Leave { contacts: vec![0] }), [multicast(&[9], Msg::Bye { bytes: 40 })]);
+    }
+
+    #[test]
+    fn the_session_timer_moves_later_when_the_interval_has_grown() {
+        // A budget of 1000 bytes/s: in a group of 3 the interval is 1000 ms (the share,
+        // 3 · 2 · 40 bytes / budget = 240 ms, is shorter). Then a session lists 10 members:
+        // the share is 10 · 9 · 52 / budget = 4680 ms, and the timer moves to its new end;
+        // with native multicast one copy is paid, 10 · 1 · 52 = 520 ms, and the message goes.
+        let config = SrmConfig { session_bandwidth_bytes_per_sec: 1000, ..exact() };
+        let u = draws(1, 1)[0];
+        let first = gap(1000.0, u);
+        for native in [false, true] {
+            let group = GroupInfo { native_multicast: native, ..GroupInfo::of_size(3) };
+            let mut n = Node::in_group(1, group, config.clone());
+            assert_eq!(n.at(0, Input::Start), [set(first, Timer::Session)]);
+            let list = Session { members: Some((0..10).collect()), ..session(10) };
+            assert_eq!(n.recv(20, 9, msg(list)), []);
+            let out = n.0.handle(SimTime(first.0), Input::Timer(Timer::Session));
+            if native {
+                assert!(matches!(&out[0], Output::Multicast { to, .. } if to.len() == 9), "{out:?}");
+            } else {
+                assert_eq!(out, [set(SimDuration(gap(4680.0, u).0 - first.0), Timer::Session)]);
+            }
+        }
+    }
+}
