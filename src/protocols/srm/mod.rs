@@ -48,211 +48,40 @@
 //! `leave`, as RTCP's BYE); with a membership service, members also follow its notices. A joiner
 //! is not owed what was sent before it joined: it takes the first sequence number it hears from a
 //! source (or the one after a session's highest) as its start.
+//!
+//! The code is split by phase, one room each: `wire.rs` (packets, timers, sizes), `session.rs`
+//! (session messages, distances, membership), `request.rs` (loss detection, request timers,
+//! backoff, suppression), `repair.rs` (repair timers, their suppression, the adaptive repair
+//! rounds); this file holds the node's state, the data path and the entry point
+//! ([`Protocol::handle`]), which hands each input to its phase.
 
 pub mod adaptive;
 mod config;
 mod family;
+mod repair;
+mod request;
+mod session;
+mod wire;
 
 pub use config::{SrmConfig, PARAMS};
 pub use family::SrmFamily;
+pub use wire::{Echo, Msg, Session, Timer};
 
-use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::protocols::blocks::NodeSet;
 use crate::time::{SimDuration, SimTime};
 use adaptive::Tuning;
 use rand::Rng;
+use repair::Repair;
+use request::Request;
+use session::Peer;
 use std::collections::BTreeMap;
-use std::sync::Arc;
-
-/// Bytes a session message spends per source it reports (id and sequence number).
-const SOURCE_ENTRY_BYTES: u32 = 8;
-/// Bytes a session message spends per member it echoes (id, timestamp, time held).
-const ECHO_ENTRY_BYTES: u32 = 12;
-/// Bytes a member list spends per member.
-const MEMBER_ENTRY_BYTES: u32 = 4;
-/// Bytes a request or repair spends naming its packet (source and sequence number).
-const NAME_BYTES: u32 = 8;
-
-/// A session message's content.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Session {
-    /// The sender's clock when it sent the message (t1 of the paper's exchange).
-    pub sent_at: SimTime,
-    /// For each member the sender has heard a session message from, in id order: that member's
-    /// last t1 as the sender heard it, and how long the sender held it.
-    pub echoes: Arc<[Echo]>,
-    /// Per source, the highest sequence number the sender knows of.
-    pub highest: Arc<[(NodeId, u32)]>,
-    /// The members the sender knows, in answer to a hello.
-    pub members: Option<Arc<[NodeId]>>,
-    /// A newcomer's announcement: please answer with the members you know.
-    pub hello: bool,
-    /// Size on the wire.
-    pub bytes: u32,
-}
-
-/// One member's timestamp echoed in a session message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Echo {
-    /// The member whose timestamp this is.
-    pub member: NodeId,
-    /// Its t1, as the sender of the session message heard it.
-    pub their_t1: SimTime,
-    /// How long the sender held it before sending this message.
-    pub held: SimDuration,
-}
-
-impl Session {
-    /// The echo of `member`'s own timestamp, if the message carries one.
-    pub fn echo_for(&self, member: NodeId) -> Option<(SimTime, SimDuration)> {
-        let i = self.echoes.binary_search_by_key(&member, |e| e.member).ok()?;
-        let e = self.echoes[i];
-        Some((e.their_t1, e.held))
-    }
-}
-
-/// Packets of SRM.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Msg {
-    /// Packet `seq` of source `src`, carrying application message `id`.
-    Data {
-        /// The source.
-        src: NodeId,
-        /// Its sequence number at the source.
-        seq: u32,
-        /// The application message.
-        id: MsgId,
-        /// Size on the wire.
-        bytes: u32,
-    },
-    /// A repair request for packet `seq` of `src` (counted as `nak`).
-    Request {
-        /// The source.
-        src: NodeId,
-        /// The missing sequence number.
-        seq: u32,
-        /// Size on the wire.
-        bytes: u32,
-    },
-    /// Packet `seq` of `src` sent again by any member holding it.
-    Repair {
-        /// The source.
-        src: NodeId,
-        /// Its sequence number.
-        seq: u32,
-        /// The application message.
-        id: MsgId,
-        /// Size on the wire.
-        bytes: u32,
-    },
-    /// A session message.
-    Session(Box<Session>),
-    /// A member leaving says goodbye.
-    Bye {
-        /// Size on the wire.
-        bytes: u32,
-    },
-}
-
-impl Wire for Msg {
-    fn kind(&self) -> PacketKind {
-        match self {
-            Msg::Data { .. } => PacketKind::Data,
-            Msg::Request { .. } => PacketKind::Nak,
-            Msg::Repair { .. } => PacketKind::Repair,
-            Msg::Session(_) => PacketKind::Session,
-            Msg::Bye { .. } => PacketKind::Leave,
-        }
-    }
-    fn bytes(&self) -> u32 {
-        match self {
-            Msg::Data { bytes, .. } | Msg::Request { bytes, .. } | Msg::Repair { bytes, .. } | Msg::Bye { bytes } => {
-                *bytes
-            }
-            Msg::Session(s) => s.bytes,
-        }
-    }
-    fn msg(&self) -> Option<MsgId> {
-        match self {
-            Msg::Data { id, .. } | Msg::Repair { id, .. } => Some(*id),
-            Msg::Request { .. } | Msg::Session(_) | Msg::Bye { .. } => None,
-        }
-    }
-}
-
-/// Timers of SRM; `gen` tokens recognise stale ones.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Timer {
-    /// Time for the next session message.
-    Session,
-    /// Time to request packet `seq` of `src`, unless the timer was reset since.
-    Request {
-        /// The source.
-        src: NodeId,
-        /// The missing sequence number.
-        seq: u32,
-        /// The request's generation when the timer was set.
-        gen: u32,
-    },
-    /// Time to repair packet `seq` of `src`, unless cancelled since.
-    Repair {
-        /// The source.
-        src: NodeId,
-        /// The sequence number.
-        seq: u32,
-        /// The repair's generation when the timer was set.
-        gen: u32,
-    },
-    /// End of a repair round for packet `seq` of `src` (adaptive mode): count its duplicates.
-    RepairRound {
-        /// The source.
-        src: NodeId,
-        /// The sequence number.
-        seq: u32,
-    },
-}
 
 /// A packet this node holds: what a repair carries.
 #[derive(Clone, Copy, Debug)]
 struct Held {
     id: MsgId,
     bytes: u32,
-}
-
-/// A packet this node misses and is (or was) requesting.
-#[derive(Clone, Copy, Debug)]
-struct Request {
-    /// Backoffs so far (k).
-    backoff: u32,
-    /// Generation of the live timer.
-    gen: u32,
-    /// Requests heard before this time do not back the timer off again.
-    ignore_until: SimTime,
-    /// Stopped asking after `max_backoffs`.
-    gave_up: bool,
-    /// When the loss was detected.
-    detected: SimTime,
-    /// When the first request for it (own or heard) went out or came in.
-    first_request: Option<SimTime>,
-    /// Requests for it sent and heard.
-    requests: u32,
-    /// Whether this node's own request was the first.
-    went_first: bool,
-}
-
-/// Repair state of a held packet that someone requested.
-#[derive(Clone, Copy, Debug, Default)]
-struct Repair {
-    /// Generation of the live repair timer, if one is pending.
-    pending: Option<u32>,
-    /// When this node last sent or heard a repair for it.
-    last: Option<SimTime>,
-    /// Repairs this node sent for it.
-    sent: u32,
-    /// Adaptive: when the round's first request came in, the distance to its sender, repairs
-    /// seen in the round, and whether this node's repair was the first.
-    round_start: Option<(SimTime, SimDuration)>,
-    round_repairs: u32,
-    went_first: bool,
 }
 
 /// What this node knows of one source.
@@ -267,25 +96,13 @@ struct Source {
     repairs: BTreeMap<u32, Repair>,
 }
 
-/// What this node knows of another member from its session messages.
-#[derive(Clone, Copy, Debug)]
-struct Peer {
-    /// t1 of its last session message.
-    their_t1: SimTime,
-    /// When that message arrived.
-    heard_at: SimTime,
-    /// Measured one-way distance (half the round trip), once measured.
-    distance: Option<SimDuration>,
-}
-
 /// One SRM member.
 #[derive(Debug)]
 pub struct Srm {
     me: NodeId,
     config: SrmConfig,
-    /// Bit i set: node i is a member this node multicasts to.
-    members: Vec<u64>,
-    member_count: u32,
+    /// The members this node multicasts to (never itself).
+    members: NodeSet,
     peers: BTreeMap<NodeId, Peer>,
     sources: BTreeMap<NodeId, Source>,
     /// Next sequence number of this node's own data.
@@ -321,12 +138,12 @@ fn draw(cx: &mut Context<'_, Msg, Timer>, lo: f64, spread: f64, d: SimDuration, 
 impl Srm {
     /// Whether `n` is a member this node multicasts to.
     pub fn knows_member(&self, n: NodeId) -> bool {
-        self.members.get((n / 64) as usize).is_some_and(|w| w >> (n % 64) & 1 == 1)
+        self.members.contains(n)
     }
 
     /// How many members this node multicasts to.
     pub fn member_count(&self) -> u32 {
-        self.member_count
+        self.members.len()
     }
 
     /// The distance to `n` measured by session messages, if measured yet.
@@ -345,322 +162,23 @@ impl Srm {
         self.sources.values().map(|s| s.requests.len()).sum()
     }
 
+    /// The distance to `n`: measured, or `initial_distance_ms` until it is.
     fn distance(&self, n: NodeId) -> SimDuration {
         self.measured_distance(n).unwrap_or_else(|| SimDuration::from_ms_f64(self.config.initial_distance_ms))
     }
 
+    /// A fresh generation token for a timer.
     fn next_gen(&mut self) -> u32 {
         self.gen = self.gen.wrapping_add(1);
         self.gen
     }
 
-    fn add_member(&mut self, n: NodeId) -> bool {
-        if n == self.me {
-            return false;
-        }
-        let w = (n / 64) as usize;
-        if self.members.len() <= w {
-            self.members.resize(w + 1, 0);
-        }
-        let fresh = self.members[w] >> (n % 64) & 1 == 0;
-        if fresh {
-            self.members[w] |= 1 << (n % 64);
-            self.member_count += 1;
-        }
-        fresh
-    }
-
-    fn remove_member(&mut self, n: NodeId) {
-        if let Some(w) = self.members.get_mut((n / 64) as usize) {
-            if *w >> (n % 64) & 1 == 1 {
-                *w &= !(1 << (n % 64));
-                self.member_count -= 1;
-            }
-        }
-        self.peers.remove(&n);
-    }
-
     /// Sends `msg` to every member this node knows, as one multicast packet.
     fn multicast(&self, msg: Msg, cx: &mut Context<'_, Msg, Timer>) {
-        cx.multicast(self.member_ids(), msg);
+        cx.multicast(self.members.iter(), msg);
     }
 
-    /// The members this node knows, itself excluded, in id order.
-    fn member_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.members.iter().enumerate().flat_map(|(w, &word)| {
-            let mut bits = word;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let to = w as u32 * 64 + bits.trailing_zeros();
-                    bits &= bits - 1;
-                    to
-                })
-            })
-        })
-    }
-
-    fn member_list(&self) -> Vec<NodeId> {
-        let mut out = Vec::with_capacity(self.member_count as usize + 1);
-        out.push(self.me);
-        out.extend(self.member_ids());
-        out
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Session messages
-    // -----------------------------------------------------------------------------------------
-
-    /// The session interval T now: max(`session_interval_ms`, m (m − 1) S / B), m the members
-    /// known (this node included) and S the size of this node's next session message.
-    fn session_interval(&self) -> SimDuration {
-        let m = f64::from(self.member_count) + 1.0;
-        let bytes = f64::from(self.session_bytes());
-        let copies = if self.native_multicast { 1.0 } else { m - 1.0 };
-        let share_ms = m * copies * bytes * 1000.0 / self.config.session_bandwidth_bytes_per_sec as f64;
-        // Capped at about four months, past any run, so that the timer never overflows.
-        SimDuration::from_ms_f64(self.config.session_interval_ms.max(share_ms).min(1e10))
-    }
-
-    /// The gap from the last session message to the next: the interval now, times the factor
-    /// drawn in [½, 1½] after the last one.
-    fn session_gap(&self) -> SimDuration {
-        SimDuration::from_ms_f64(self.session_interval().as_ms_f64() * self.session_factor)
-    }
-
-    /// Draws the factor for the next gap and sets the timer.
-    fn schedule_session(&mut self, cx: &mut Context<'_, Msg, Timer>) {
-        self.session_factor = 0.5 + cx.rng().random::<f64>();
-        self.last_session = cx.now();
-        let after = self.session_gap();
-        cx.set_timer(after, Timer::Session);
-    }
-
-    /// The size of this node's session message now (without a member list).
-    fn session_bytes(&self) -> u32 {
-        let sources = self.sources.values().filter(|s| s.highest.is_some()).count() as u32;
-        self.config
-            .header_bytes
-            .saturating_add(SOURCE_ENTRY_BYTES.saturating_mul(sources))
-            .saturating_add(ECHO_ENTRY_BYTES.saturating_mul(self.peers.len() as u32))
-    }
-
-    fn start_sessions(&mut self, cx: &mut Context<'_, Msg, Timer>) {
-        if !self.sessions_on {
-            self.sessions_on = true;
-            self.schedule_session(cx);
-        }
-    }
-
-    fn highest_list(&self) -> Arc<[(NodeId, u32)]> {
-        self.sources.iter().filter_map(|(&src, s)| s.highest.map(|h| (src, h))).collect()
-    }
-
-    /// A session message sent now, echoing every member heard from (see the module doc).
-    fn session(
-        &self,
-        now: SimTime,
-        highest: &Arc<[(NodeId, u32)]>,
-        members: Option<&Arc<[NodeId]>>,
-        hello: bool,
-    ) -> Msg {
-        let echoes = self
-            .peers
-            .iter()
-            .map(|(&member, p)| Echo { member, their_t1: p.their_t1, held: now.since(p.heard_at) })
-            .collect();
-        let list = members.map_or(0, |m| m.len() as u32);
-        let bytes = self
-            .config
-            .header_bytes
-            .saturating_add(SOURCE_ENTRY_BYTES.saturating_mul(highest.len() as u32))
-            .saturating_add(ECHO_ENTRY_BYTES.saturating_mul(self.peers.len() as u32))
-            .saturating_add(MEMBER_ENTRY_BYTES.saturating_mul(list));
-        Msg::Session(Box::new(Session {
-            sent_at: now,
-            echoes,
-            highest: highest.clone(),
-            members: members.cloned(),
-            hello,
-            bytes,
-        }))
-    }
-
-    /// Sends a session message to every known member, unless the interval has grown since the
-    /// timer was set (more members known, a longer message): then the timer moves to the later
-    /// time, RFC 3550 §6.3.6's reconsideration, so each message's copies are paid for by the gap
-    /// before them.
-    fn on_session_timer(&mut self, cx: &mut Context<'_, Msg, Timer>) {
-        let (now, highest) = (cx.now(), self.highest_list());
-        let due = self.last_session.0.saturating_add(self.session_gap().0);
-        if due > now.0 {
-            cx.set_timer(SimDuration(due - now.0), Timer::Session);
-            return;
-        }
-        let session = self.session(now, &highest, None, false);
-        self.multicast(session, cx);
-        self.schedule_session(cx);
-    }
-
-    /// Joins (or rejoins after a restart): hello to the contacts, then periodic sessions.
-    fn join(&mut self, contacts: Vec<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
-        let (now, highest) = (cx.now(), self.highest_list());
-        for c in contacts {
-            if c != self.me {
-                self.add_member(c);
-                cx.send(c, self.session(now, &highest, None, true));
-            }
-        }
-        self.start_sessions(cx);
-    }
-
-    fn on_session(&mut self, from: NodeId, s: &Session, cx: &mut Context<'_, Msg, Timer>) {
-        let now = cx.now();
-        let mut distance = self.peers.get(&from).and_then(|p| p.distance);
-        if let Some((t1, held)) = s.echo_for(self.me) {
-            // Round trip = now − t1 − held; a stale or odd echo (held longer than the trip) is
-            // dropped rather than trusted.
-            if let Some(rtt) = now.0.checked_sub(t1.0).and_then(|x| x.checked_sub(held.0)) {
-                distance = Some(SimDuration(rtt / 2));
-            }
-        }
-        self.peers.insert(from, Peer { their_t1: s.sent_at, heard_at: now, distance });
-        if let Some(list) = &s.members {
-            for &n in list.iter() {
-                self.add_member(n);
-            }
-        }
-        for &(src, h) in s.highest.iter() {
-            self.reveal(src, h, true, cx);
-        }
-        if s.hello {
-            let highest = self.highest_list();
-            let list: Arc<[NodeId]> = self.member_list().into();
-            cx.send(from, self.session(now, &highest, Some(&list), false));
-        }
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Loss detection and requests
-    // -----------------------------------------------------------------------------------------
-
-    /// Learns that packets of `src` up to `h` exist; starts a request for each one missing.
-    /// `from_session`: a joiner hearing of a source first from a session is owed only what follows.
-    fn reveal(&mut self, src: NodeId, h: u32, from_session: bool, cx: &mut Context<'_, Msg, Timer>) {
-        if src == self.me {
-            return;
-        }
-        let late = self.late;
-        let source = self.sources.entry(src).or_insert_with(|| Source {
-            base: match (late, from_session) {
-                (false, _) => 0,
-                (true, true) => h.saturating_add(1),
-                (true, false) => h,
-            },
-            ..Source::default()
-        });
-        let start = match source.highest {
-            Some(old) if old >= h => return,
-            Some(old) => old + 1,
-            None => 0,
-        }
-        .max(source.base);
-        source.highest = Some(h);
-        if start > h {
-            return;
-        }
-        let missing: Vec<u32> =
-            (start..=h).filter(|seq| !source.held.contains_key(seq) && !source.requests.contains_key(seq)).collect();
-        for seq in missing {
-            self.start_request(src, seq, cx);
-        }
-    }
-
-    fn start_request(&mut self, src: NodeId, seq: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let gen = self.next_gen();
-        let t = self.request_tuning;
-        let after = draw(cx, t.fixed, t.spread, self.distance(src), 1);
-        let now = cx.now();
-        let req = Request {
-            backoff: 0,
-            gen,
-            ignore_until: now,
-            gave_up: false,
-            detected: now,
-            first_request: None,
-            requests: 0,
-            went_first: false,
-        };
-        if let Some(s) = self.sources.get_mut(&src) {
-            s.requests.insert(seq, req);
-        }
-        cx.set_timer(after, Timer::Request { src, seq, gen });
-    }
-
-    /// Backs request (src, seq) off once more and resets its timer.
-    fn back_off(&mut self, src: NodeId, seq: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let gen = self.next_gen();
-        let (t, d, max) = (self.request_tuning, self.distance(src), self.config.max_backoffs);
-        let Some(req) = self.sources.get_mut(&src).and_then(|s| s.requests.get_mut(&seq)) else {
-            return;
-        };
-        req.backoff = (req.backoff + 1).min(max.max(1));
-        let scale = 1u64 << req.backoff.min(40);
-        let after = draw(cx, t.fixed, t.spread, d, scale);
-        req.gen = gen;
-        req.ignore_until = cx.now() + SimDuration(after.0 / 2);
-        cx.set_timer(after, Timer::Request { src, seq, gen });
-    }
-
-    fn on_request_timer(&mut self, src: NodeId, seq: u32, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let max = self.config.max_backoffs;
-        let Some(req) = self.sources.get_mut(&src).and_then(|s| s.requests.get_mut(&seq)) else {
-            return;
-        };
-        if req.gen != gen || req.gave_up {
-            return;
-        }
-        let now = cx.now();
-        req.requests += 1;
-        if req.first_request.is_none() {
-            req.first_request = Some(now);
-            req.went_first = true;
-        }
-        let last = req.backoff >= max;
-        if last {
-            req.gave_up = true;
-        }
-        let bytes = self.config.header_bytes.saturating_add(NAME_BYTES);
-        self.multicast(Msg::Request { src, seq, bytes }, cx);
-        if !last {
-            self.back_off(src, seq, cx);
-        }
-    }
-
-    fn on_request(&mut self, from: NodeId, src: NodeId, seq: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let holds = src == self.me || self.sources.get(&src).is_some_and(|s| s.held.contains_key(&seq));
-        if holds {
-            self.schedule_repair(from, src, seq, cx);
-            return;
-        }
-        self.reveal(src, seq, false, cx);
-        let now = cx.now();
-        let suppress = self.config.suppression;
-        let Some(req) = self.sources.get_mut(&src).and_then(|s| s.requests.get_mut(&seq)) else {
-            return;
-        };
-        req.requests += 1;
-        if req.first_request.is_none() {
-            req.first_request = Some(now);
-        }
-        if suppress && !req.gave_up && now >= req.ignore_until {
-            self.back_off(src, seq, cx);
-        }
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Data and repairs
-    // -----------------------------------------------------------------------------------------
-
+    /// The application sends: the next sequence number of this node's own data, multicast.
     fn on_app_send(&mut self, id: MsgId, payload: u32, cx: &mut Context<'_, Msg, Timer>) {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.saturating_add(1);
@@ -684,125 +202,15 @@ impl Srm {
             return false;
         }
         source.held.insert(seq, Held { id, bytes });
-        let closed = source.requests.remove(&seq);
         cx.deliver(id);
-        if let (Some(req), true) = (closed, self.config.adaptive) {
-            let d = self.distance(src).0.max(1) as f64;
-            let delay = req.first_request.map_or(f64::NAN, |t| t.since(req.detected).0 as f64 / d);
-            let group = self.member_count + 1;
-            self.request_tuning.period(req.requests.saturating_sub(1), delay, group, adaptive::C1_MAX);
-            if req.went_first {
-                self.request_tuning.went_first(group, adaptive::C1_MAX);
-            }
-        }
+        self.close_request(src, seq);
         true
     }
 
+    /// A data packet: taken if new, and any gap before it revealed.
     fn on_data(&mut self, src: NodeId, seq: u32, id: MsgId, bytes: u32, cx: &mut Context<'_, Msg, Timer>) {
         if self.take(src, seq, id, bytes, cx) {
             self.reveal(src, seq, false, cx);
-        }
-    }
-
-    fn schedule_repair(&mut self, requester: NodeId, src: NodeId, seq: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let now = cx.now();
-        let d = self.distance(requester);
-        let (max, adaptive) = (self.config.max_backoffs, self.config.adaptive);
-        let gen = self.next_gen();
-        let t = self.repair_tuning;
-        let Some(source) = self.sources.get_mut(&src) else {
-            return;
-        };
-        let rep = source.repairs.entry(seq).or_default();
-        if rep.last.is_some_and(|last| now < last + d.times(3)) || rep.pending.is_some() || rep.sent > max {
-            return;
-        }
-        rep.pending = Some(gen);
-        if adaptive && rep.round_start.is_none() {
-            rep.round_start = Some((now, d));
-            rep.round_repairs = 0;
-            rep.went_first = false;
-        }
-        let after = draw(cx, t.fixed, t.spread, d, 1);
-        cx.set_timer(after, Timer::Repair { src, seq, gen });
-    }
-
-    fn on_repair_timer(&mut self, src: NodeId, seq: u32, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let now = cx.now();
-        let Some(source) = self.sources.get_mut(&src) else {
-            return;
-        };
-        let Some(&Held { id, bytes }) = source.held.get(&seq) else {
-            return;
-        };
-        let Some(rep) = source.repairs.get_mut(&seq).filter(|r| r.pending == Some(gen)) else {
-            return;
-        };
-        rep.pending = None;
-        rep.sent += 1;
-        rep.last = Some(now);
-        let round_end = self.note_round_repair(src, seq, true);
-        self.multicast(Msg::Repair { src, seq, id, bytes }, cx);
-        if let Some(after) = round_end {
-            cx.set_timer(after, Timer::RepairRound { src, seq });
-        }
-    }
-
-    /// Adaptive bookkeeping of a repair sent or heard; returns when to close the round if this
-    /// repair is its first.
-    fn note_round_repair(&mut self, src: NodeId, seq: u32, own: bool) -> Option<SimDuration> {
-        let rep = self.sources.get_mut(&src)?.repairs.get_mut(&seq)?;
-        let (_, d) = rep.round_start?;
-        rep.round_repairs += 1;
-        if rep.round_repairs == 1 {
-            rep.went_first = own;
-            return Some(d.times(3));
-        }
-        None
-    }
-
-    fn on_repair_round(&mut self, src: NodeId, seq: u32, now: SimTime) {
-        let group = self.member_count + 1;
-        let Some(rep) = self.sources.get_mut(&src).and_then(|s| s.repairs.get_mut(&seq)) else {
-            return;
-        };
-        let Some((start, d)) = rep.round_start.take() else {
-            return;
-        };
-        let first = rep.last.unwrap_or(now);
-        let delay = first.since(start).0 as f64 / d.0.max(1) as f64;
-        let (dups, first_was_mine) = (rep.round_repairs.saturating_sub(1), rep.went_first);
-        let max = adaptive::d1_max(group);
-        self.repair_tuning.period(dups, delay, group, max);
-        if first_was_mine {
-            self.repair_tuning.went_first(group, max);
-        }
-    }
-
-    fn on_repair(&mut self, src: NodeId, seq: u32, id: MsgId, bytes: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let now = cx.now();
-        let fresh = self.take(src, seq, id, bytes, cx);
-        if fresh {
-            self.reveal(src, seq, false, cx);
-        }
-        let suppress = self.config.suppression;
-        if let Some(rep) = self.sources.get_mut(&src).map(|s| s.repairs.entry(seq).or_default()) {
-            rep.last = Some(now);
-            if suppress {
-                rep.pending = None;
-            }
-        }
-        if let Some(after) = self.note_round_repair(src, seq, false) {
-            cx.set_timer(after, Timer::RepairRound { src, seq });
-        }
-    }
-
-    fn on_membership(&mut self, change: MemberChange) {
-        match change {
-            MemberChange::Joined(n) | MemberChange::Recovered(n) => {
-                self.add_member(n);
-            }
-            MemberChange::Left(n) | MemberChange::Crashed(n) => self.remove_member(n),
         }
     }
 }
@@ -814,23 +222,12 @@ impl Protocol for Srm {
 
     fn new(me: NodeId, group: &GroupInfo, config: &SrmConfig) -> Self {
         let size = group.size;
-        let mut members = vec![u64::MAX; (size as usize).div_ceil(64)];
-        let tail = size % 64;
-        if let (true, Some(last)) = (tail != 0, members.last_mut()) {
-            *last = (1u64 << tail) - 1;
-        }
-        let mut member_count = size;
-        if let Some(w) = members.get_mut((me / 64) as usize) {
-            if *w >> (me % 64) & 1 == 1 {
-                *w &= !(1 << (me % 64));
-                member_count -= 1;
-            }
-        }
+        let mut members = NodeSet::first(size);
+        members.remove(me);
         Srm {
             me,
             config: config.clone(),
             members,
-            member_count,
             peers: BTreeMap::new(),
             sources: BTreeMap::new(),
             next_seq: 0,
@@ -874,5 +271,148 @@ impl Protocol for Srm {
             Input::Timer(Timer::Repair { src, seq, gen }) => self.on_repair_timer(src, seq, gen, cx),
             Input::Timer(Timer::RepairRound { src, seq }) => self.on_repair_round(src, seq, cx.now()),
         }
+    }
+}
+
+/// One SRM node driven by hand, for the rooms' exact-output tests (tier 1).
+#[cfg(test)]
+mod testkit {
+    use super::{Msg, Session, Srm, SrmConfig, Timer};
+    use crate::protocol::{GroupInfo, Harness, Input, MsgId, NodeId, Output, UniformDistance};
+    use crate::rng::{self, Stream};
+    use crate::time::{SimDuration, SimTime};
+    use rand::Rng;
+    use std::sync::Arc;
+
+    /// What a node asks for.
+    pub(super) type Out = Output<Msg, Timer>;
+
+    /// The distance to a member until a session exchange measures it: `initial_distance_ms`.
+    pub(super) const D: SimDuration = SimDuration(30_000);
+
+    /// The default parameters with deterministic timers (C2 = D2 = 0): a request waits exactly
+    /// C1·d = 2d, a repair D1·d = d.
+    pub(super) fn exact() -> SrmConfig {
+        SrmConfig { c2: 0.0, d2: 0.0, ..SrmConfig::default() }
+    }
+
+    /// One node in a [`Harness`] (random stream from seed 1). Its distance service says 999 ms
+    /// to everyone: SRM measures distances with its own packets, so no timer may show it.
+    pub(super) struct Node(pub(super) Harness<Srm>);
+
+    impl Node {
+        /// Node `me` of a group of `size` initial members over application-level multicast.
+        pub(super) fn new(me: NodeId, size: u32, config: SrmConfig) -> Node {
+            Node::in_group(me, GroupInfo::of_size(size), config)
+        }
+
+        /// Node `me` of `group`.
+        pub(super) fn in_group(me: NodeId, group: GroupInfo, config: SrmConfig) -> Node {
+            Node(Harness::new(me, group, UniformDistance(SimDuration::from_ms(999)), &config))
+        }
+
+        /// The node's state.
+        pub(super) fn srm(&self) -> &Srm {
+            &self.0.protocol
+        }
+
+        /// Hands the node `input` at `ms` milliseconds.
+        pub(super) fn at(&mut self, ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
+            self.0.handle_at_ms(ms, input)
+        }
+
+        /// Packet `msg` from `from` arrives at `ms` milliseconds.
+        pub(super) fn recv(&mut self, ms: u64, from: NodeId, msg: Msg) -> Vec<Out> {
+            self.at(ms, Input::Recv { from, msg })
+        }
+
+        /// `timer` fires at `ms` milliseconds.
+        pub(super) fn fire(&mut self, ms: u64, timer: Timer) -> Vec<Out> {
+            self.at(ms, Input::Timer(timer))
+        }
+    }
+
+    /// Packet `seq` of `src`, carrying message `seq`: 1000 bytes of payload and the header.
+    pub(super) fn data(src: NodeId, seq: u32) -> Msg {
+        Msg::Data { src, seq, id: MsgId(seq), bytes: 1040 }
+    }
+
+    /// The repair of [`data`]`(src, seq)`.
+    pub(super) fn repair(src: NodeId, seq: u32) -> Msg {
+        Msg::Repair { src, seq, id: MsgId(seq), bytes: 1040 }
+    }
+
+    /// A request for packet `seq` of `src`: the header and an 8-byte name.
+    pub(super) fn request(src: NodeId, seq: u32) -> Msg {
+        Msg::Request { src, seq, bytes: 48 }
+    }
+
+    /// A session message sent at `sent_at_ms`, echoing and reporting nothing.
+    pub(super) fn session(sent_at_ms: u64) -> Session {
+        Session {
+            sent_at: SimTime::from_ms(sent_at_ms),
+            echoes: Arc::from([]),
+            highest: Arc::from([]),
+            members: None,
+            hello: false,
+            bytes: 40,
+        }
+    }
+
+    /// `SetTimer { after, timer }`.
+    pub(super) fn set(after: SimDuration, timer: Timer) -> Out {
+        Output::SetTimer { after, timer }
+    }
+
+    /// `Deliver` of message `id`.
+    pub(super) fn deliver(id: u32) -> Out {
+        Output::Deliver { id: MsgId(id) }
+    }
+
+    /// One `Multicast` of `msg` to `to`.
+    pub(super) fn multicast(to: &[NodeId], msg: Msg) -> Out {
+        Output::Multicast { to: to.to_vec(), msg }
+    }
+
+    /// The first `k` uniform draws of node `me`'s random stream under the harness's seed: what
+    /// its random timers are made of.
+    pub(super) fn draws(me: NodeId, k: usize) -> Vec<f64> {
+        let mut rng = rng::stream(1, Stream::Node(me));
+        (0..k).map(|_| rng.random::<f64>()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::{data, deliver, multicast, repair, Node};
+    use super::*;
+    use crate::protocol::MsgId;
+
+    #[test]
+    fn the_source_numbers_its_packets_and_multicasts_each_to_every_member() {
+        let mut n = Node::new(0, 3, SrmConfig::default());
+        let sent = |seq, id, bytes| multicast(&[1, 2], Msg::Data { src: 0, seq, id: MsgId(id), bytes });
+        assert_eq!(n.at(10, Input::AppSend { id: MsgId(7), bytes: 1000 }), [sent(0, 7, 1040)]);
+        assert_eq!(n.at(20, Input::AppSend { id: MsgId(8), bytes: 500 }), [sent(1, 8, 540)]);
+        assert_eq!(n.srm().missing(), 0);
+    }
+
+    #[test]
+    fn each_packet_is_delivered_once_whichever_way_it_comes() {
+        let mut n = Node::new(1, 3, SrmConfig::default());
+        assert_eq!(n.recv(10, 0, data(0, 0)), [deliver(0)]);
+        assert_eq!(n.recv(20, 0, data(0, 0)), []);
+        assert_eq!(n.recv(30, 2, repair(0, 0)), []);
+        assert_eq!(n.recv(40, 2, repair(0, 1)), [deliver(1)], "a repair of a packet never seen");
+        assert_eq!(n.recv(50, 0, data(1, 0)), [], "its own packet, sent back");
+    }
+
+    #[test]
+    fn a_packet_from_a_stranger_makes_it_a_member() {
+        let mut n = Node::new(1, 3, SrmConfig::default());
+        assert_eq!((n.srm().member_count(), n.srm().knows_member(1)), (2, false), "never itself");
+        assert_eq!(n.recv(10, 70, data(70, 0)), [deliver(0)]);
+        assert_eq!((n.srm().member_count(), n.srm().knows_member(70)), (3, true));
+        assert_eq!(n.at(20, Input::Leave { contacts: vec![0] }), [multicast(&[0, 2, 70], Msg::Bye { bytes: 40 })]);
     }
 }
