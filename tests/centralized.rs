@@ -1,13 +1,15 @@
 //! Tiers 2 and 3: the centralized protocol through the kernel, its metrics against theory, over
 //! sweeps of seeds. Every assertion message names the seed.
 
-use mcast::engine::{self, Simulation};
+mod common;
+
+use common::run;
+
+use mcast::engine;
 use mcast::metrics::Report;
 use mcast::protocol::{NodeId, PacketKind};
 use mcast::protocols::centralized::{Centralized, CentralizedConfig};
-use mcast::scenario::{
-    FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
-};
+use mcast::scenario::{FaultSpec, NetworkSpec, ProtocolSpec, Scenario};
 use mcast::sim::world::World;
 use std::collections::BTreeSet;
 
@@ -15,18 +17,8 @@ use std::collections::BTreeSet;
 const MAX_DURATION_MS: f64 = 3_600_000.0;
 
 fn scenario(seed: u64, n: u32, messages: u32, loss: f64, config: CentralizedConfig) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
-        seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
-        network: NetworkSpec { loss, ..NetworkSpec::default() },
-        protocol: ProtocolSpec::Centralized(config),
-        workload: WorkloadSpec { messages, size_bytes: 1000, interval_ms: 100.0, ..WorkloadSpec::default() },
-        faults: Vec::new(),
-        membership: Default::default(),
-        duration_ms: 60_000.0,
-    }
+    let network = NetworkSpec { loss, ..NetworkSpec::default() };
+    Scenario { seed, network, workload: common::messages(messages, 1000, 100.0), ..common::scenario(n, config) }
 }
 
 fn unreliable() -> CentralizedConfig {
@@ -35,13 +27,6 @@ fn unreliable() -> CentralizedConfig {
 
 fn reliable(max_retries: u32) -> CentralizedConfig {
     CentralizedConfig { reliable: true, max_retries, ..CentralizedConfig::default() }
-}
-
-fn run(s: &Scenario) -> (Report, Box<dyn Simulation>) {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    assert!(sim.is_done(), "seed {}: run_to_end left events before the end", s.seed);
-    (sim.report(), sim)
 }
 
 fn packets(r: &Report, kind: &str) -> u64 {

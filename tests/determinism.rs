@@ -1,6 +1,10 @@
 //! Tier 4: the same scenario gives the same run, whichever way it is driven and however it
 //! travels (JSON file, share link).
 
+mod common;
+
+use common::scenario_file;
+
 use mcast::engine::{self, Simulation};
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::rng::{stream, Stream};
@@ -9,16 +13,8 @@ use mcast::scenario::{FaultSpec, Layout, Limits, ProtocolSpec, Scenario};
 use mcast::time::SimTime;
 use rand::Rng;
 
-fn scenario_file(name: &str) -> Scenario {
-    let path = format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 fn run(s: &Scenario) -> Box<dyn Simulation> {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    sim
+    common::run(s).1
 }
 
 fn report_json(sim: &dyn Simulation) -> serde_json::Value {

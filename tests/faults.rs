@@ -6,14 +6,13 @@
 
 mod common;
 
-use mcast::engine::{self, NodeState, Simulation};
+use common::run;
+
+use mcast::engine::{self, NodeState};
 use mcast::metrics::Report;
 use mcast::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
 use mcast::protocols::centralized::{Centralized, CentralizedConfig, Msg, Timer};
-use mcast::scenario::{
-    faults, FaultSpec, GroupSpec, Layout, Limits, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, Service,
-    WorkloadSpec, SCENARIO_VERSION,
-};
+use mcast::scenario::{faults, FaultSpec, Limits, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, Service};
 use mcast::sim::faults::{Fault, Status};
 use mcast::sim::world::World;
 use mcast::time::{SimDuration, SimTime};
@@ -25,29 +24,12 @@ use mcast::time::{SimDuration, SimTime};
 /// A network where every one-way trip takes exactly 1 ms and nothing is lost; `rate` bytes per
 /// second per uplink (0 = unlimited).
 fn exact_network(rate: u64) -> NetworkSpec {
-    NetworkSpec {
-        latency_ms: 1.0,
-        distance_ms: 0.0,
-        jitter_ms: 0.0,
-        loss: 0.0,
-        uplink_bytes_per_sec: rate,
-        ..NetworkSpec::default()
-    }
+    common::exact_network(1.0, rate)
 }
 
 fn scenario(seed: u64, n: u32, messages: u32, config: CentralizedConfig) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
-        seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
-        network: exact_network(0),
-        protocol: ProtocolSpec::Centralized(config),
-        workload: WorkloadSpec { messages, interval_ms: 100.0, ..WorkloadSpec::default() },
-        faults: Vec::new(),
-        membership: MembershipSpec::default(),
-        duration_ms: 60_000.0,
-    }
+    let workload = common::messages(messages, 1000, 100.0);
+    Scenario { seed, network: exact_network(0), workload, ..common::scenario(n, config) }
 }
 
 fn reliable(max_retries: u32) -> CentralizedConfig {
@@ -75,13 +57,6 @@ fn leave(at_ms: f64, node: u32) -> FaultSpec {
 }
 fn join(at_ms: f64) -> FaultSpec {
     FaultSpec::Join { at_ms }
-}
-
-fn run(s: &Scenario) -> (Report, Box<dyn Simulation>) {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    assert!(sim.is_done(), "seed {}: run_to_end left events", s.seed);
-    (sim.report(), sim)
 }
 
 fn packets(r: &Report, kind: &str) -> u64 {

@@ -2,36 +2,22 @@
 //! without loss, trees and chains of a test protocol through the kernel), distributions where it
 //! gives those (duplicates of centralized with ACKs under loss). Every message names the seed.
 
+mod common;
+
 use mcast::engine;
 use mcast::metrics::{Report, IMPLOSION_BUCKET_US, PER_MESSAGE_CAP};
 use mcast::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::scenario::layout;
-use mcast::scenario::{GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION};
+use mcast::scenario::{NetworkSpec, Scenario};
 use mcast::sim::network::Network;
 use mcast::sim::world::{Setup, World};
 use mcast::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
 fn scenario(seed: u64, n: u32, messages: u32, network: NetworkSpec, config: CentralizedConfig) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
-        seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
-        network,
-        protocol: ProtocolSpec::Centralized(config),
-        workload: WorkloadSpec {
-            messages,
-            size_bytes: 1000,
-            interval_ms: 100.0,
-            start_ms: 0.0,
-            ..WorkloadSpec::default()
-        },
-        faults: Vec::new(),
-        membership: Default::default(),
-        duration_ms: 3_600_000.0,
-    }
+    let workload = common::messages(messages, 1000, 100.0);
+    Scenario { seed, network, workload, duration_ms: 3_600_000.0, ..common::scenario(n, config) }
 }
 
 fn lossless() -> NetworkSpec {
@@ -47,9 +33,7 @@ fn reliable(max_retries: u32) -> CentralizedConfig {
 }
 
 fn run(s: &Scenario) -> Report {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    sim.report()
+    common::run(s).0
 }
 
 // ---------------------------------------------------------------------------------------------

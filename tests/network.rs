@@ -3,13 +3,17 @@
 //! bytes that fit, partitions against the exact pairs they name, regions against their latency
 //! table, and the round-synchronous mode against its boundaries. Every failure names its seed.
 
+mod common;
+
+use common::scenario_file;
+
 use mcast::engine::{self, NodeState, Simulation};
 use mcast::metrics::Report;
 use mcast::protocols::centralized::{Centralized, CentralizedConfig};
 use mcast::scenario::layout;
 use mcast::scenario::{
     BurstSpec, GroupSpec, Layout, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, ProtocolSpec,
-    RegionsSpec, Scenario, WanLatency, WorkloadSpec, SCENARIO_VERSION,
+    RegionsSpec, Scenario, WanLatency,
 };
 use mcast::sim::network::{Fate, Network};
 use mcast::sim::world::World;
@@ -22,14 +26,7 @@ use mcast::time::SimTime;
 /// A network with no latency spread, no jitter, no loss and unlimited links: every feature a
 /// test needs is switched on explicitly.
 fn quiet() -> NetworkSpec {
-    NetworkSpec {
-        latency_ms: 5.0,
-        distance_ms: 0.0,
-        jitter_ms: 0.0,
-        loss: 0.0,
-        uplink_bytes_per_sec: 0,
-        ..NetworkSpec::default()
-    }
+    common::exact_network(5.0, 0)
 }
 
 fn network(spec: &NetworkSpec, n: usize, seed: u64) -> Network {
@@ -37,24 +34,8 @@ fn network(spec: &NetworkSpec, n: usize, seed: u64) -> Network {
 }
 
 fn scenario(seed: u64, n: u32, messages: u32, config: CentralizedConfig) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
-        seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
-        network: quiet(),
-        protocol: ProtocolSpec::Centralized(config),
-        workload: WorkloadSpec {
-            messages,
-            size_bytes: 960,
-            interval_ms: 200.0,
-            start_ms: 0.0,
-            ..WorkloadSpec::default()
-        },
-        faults: Vec::new(),
-        membership: Default::default(),
-        duration_ms: 60_000.0,
-    }
+    let workload = common::messages(messages, 960, 200.0);
+    Scenario { seed, network: quiet(), workload, ..common::scenario(n, config) }
 }
 
 fn unreliable() -> CentralizedConfig {
@@ -81,12 +62,6 @@ fn world(s: &Scenario) -> World<Centralized> {
     let ProtocolSpec::Centralized(config) = &s.protocol else { panic!("a centralized scenario") };
     let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
     World::new(setup, config)
-}
-
-fn scenario_file(name: &str) -> Scenario {
-    let path = format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 // ---------------------------------------------------------------------------------------------

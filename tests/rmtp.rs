@@ -2,28 +2,18 @@
 //! locally, multicast past the threshold, carry their region's status load), delivery over seed
 //! sweeps, failover, late join and determinism. Every assertion message names the seed.
 
+mod common;
+
 use mcast::engine;
 use mcast::metrics::Report;
 use mcast::protocol::{NodeId, Protocol};
 use mcast::protocols::rmtp::{Rmtp, RmtpConfig, RmtpFamily};
-use mcast::scenario::{
-    FaultSpec, GroupSpec, Layout, LinkSpec, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
-};
+use mcast::scenario::{FaultSpec, LinkSpec, NetworkSpec, ProtocolSpec, Scenario};
 use mcast::sim::world::World;
 
 fn scenario(seed: u64, n: u32, messages: u32, loss: f64, config: RmtpConfig) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
-        seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
-        network: NetworkSpec { loss, uplink_bytes_per_sec: 0, ..NetworkSpec::default() },
-        protocol: ProtocolSpec::Rmtp(config),
-        workload: WorkloadSpec { messages, size_bytes: 1000, interval_ms: 100.0, ..WorkloadSpec::default() },
-        faults: Vec::new(),
-        membership: Default::default(),
-        duration_ms: 60_000.0,
-    }
+    let network = NetworkSpec { loss, uplink_bytes_per_sec: 0, ..NetworkSpec::default() };
+    Scenario { seed, network, workload: common::messages(messages, 1000, 100.0), ..common::scenario(n, config) }
 }
 
 fn config(drs: u32) -> RmtpConfig {
@@ -31,9 +21,7 @@ fn config(drs: u32) -> RmtpConfig {
 }
 
 fn run(s: &Scenario) -> Report {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    sim.report()
+    common::run(s).0
 }
 
 /// The same run as `engine::build`, with the nodes' state open to inspection.

@@ -2,13 +2,13 @@
 //! suppression (NAK implosion), exponential backoff, delivery under loss over seeds, joins, and
 //! determinism. Every assertion message names the seed.
 
+mod common;
+
 use mcast::engine;
 use mcast::metrics::Report;
 use mcast::protocol::PacketKind;
 use mcast::protocols::srm::{Srm, SrmConfig};
-use mcast::scenario::{
-    FaultSpec, GroupSpec, Layout, NetworkSpec, PartitionSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
-};
+use mcast::scenario::{FaultSpec, NetworkSpec, PartitionSpec, ProtocolSpec, Scenario, WorkloadSpec};
 use mcast::sim::world::World;
 use mcast::time::SimDuration;
 
@@ -29,24 +29,8 @@ fn exact(latency_ms: f64, distance_ms: f64) -> NetworkSpec {
 }
 
 fn scenario(seed: u64, n: u32, network: NetworkSpec, config: SrmConfig) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
-        seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
-        network,
-        protocol: ProtocolSpec::Srm(config),
-        workload: WorkloadSpec {
-            messages: 2,
-            size_bytes: 1000,
-            interval_ms: 1.0,
-            start_ms: START_MS,
-            ..WorkloadSpec::default()
-        },
-        faults: Vec::new(),
-        membership: Default::default(),
-        duration_ms: START_MS + 500.0,
-    }
+    let workload = WorkloadSpec { start_ms: START_MS, ..common::messages(2, 1000, 1.0) };
+    Scenario { seed, network, workload, duration_ms: START_MS + 500.0, ..common::scenario(n, config) }
 }
 
 /// Drops the source's first message to `b` only: it leaves at `START_MS`, the second a
@@ -56,9 +40,7 @@ fn drop_first(b: Vec<u32>) -> PartitionSpec {
 }
 
 fn run(s: &Scenario) -> Report {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    sim.report()
+    common::run(s).0
 }
 
 fn packets(r: &Report, kind: &str) -> u64 {

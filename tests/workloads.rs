@@ -3,41 +3,24 @@
 //! plus the determinism of the shipped fault and workload scenarios. Every assertion names its
 //! seed.
 
-use mcast::engine::{self, Simulation};
+mod common;
+
+use common::run;
+
+use mcast::engine;
 use mcast::metrics::{Report, Spread, StreamReport};
 use mcast::protocols::centralized::{Centralized, CentralizedConfig};
-use mcast::scenario::{
-    link, FaultSpec, GroupSpec, Layout, Limits, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, StreamSpec,
-    WorkloadSpec, SCENARIO_VERSION,
-};
+use mcast::scenario::{link, FaultSpec, Limits, NetworkSpec, ProtocolSpec, Scenario, StreamSpec, WorkloadSpec};
 use mcast::sim::world::World;
 use mcast::time::SimTime;
 
 /// Every one-way trip takes exactly 1 ms; `rate` bytes per second per uplink (0 = unlimited).
 fn exact_network(rate: u64) -> NetworkSpec {
-    NetworkSpec {
-        latency_ms: 1.0,
-        distance_ms: 0.0,
-        jitter_ms: 0.0,
-        loss: 0.0,
-        uplink_bytes_per_sec: rate,
-        ..NetworkSpec::default()
-    }
+    common::exact_network(1.0, rate)
 }
 
 fn scenario(seed: u64, n: u32, workload: WorkloadSpec, config: CentralizedConfig) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
-        seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
-        network: exact_network(0),
-        protocol: ProtocolSpec::Centralized(config),
-        workload,
-        faults: Vec::new(),
-        membership: MembershipSpec::default(),
-        duration_ms: 600_000.0,
-    }
+    Scenario { seed, network: exact_network(0), workload, duration_ms: 600_000.0, ..common::scenario(n, config) }
 }
 
 fn stream(rate_per_sec: f64, duration_ms: f64, playout_delay_ms: f64) -> WorkloadSpec {
@@ -49,12 +32,6 @@ fn stream(rate_per_sec: f64, duration_ms: f64, playout_delay_ms: f64) -> Workloa
 
 fn reliable() -> CentralizedConfig {
     CentralizedConfig { reliable: true, max_retries: 12, ..CentralizedConfig::default() }
-}
-
-fn run(s: &Scenario) -> (Report, Box<dyn Simulation>) {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    (sim.report(), sim)
 }
 
 fn stream_of(r: &Report) -> &StreamReport {

@@ -40,3 +40,61 @@ impl Node {
             .collect()
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios and runs
+// ---------------------------------------------------------------------------------------------
+
+use mcast::engine::{self, Simulation};
+use mcast::metrics::Report;
+use mcast::scenario::{GroupSpec, Layout, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec};
+
+/// A scenario of `n` nodes on a disk, node 0 sending, running `protocol`: seed 1, the default
+/// network and workload (one message of 1000 bytes), no faults, 60 s. Tests set what they need
+/// with struct update syntax: `Scenario { seed, network, ..common::scenario(n, config) }`.
+pub fn scenario(n: u32, protocol: impl Into<ProtocolSpec>) -> Scenario {
+    Scenario {
+        version: mcast::scenario::SCENARIO_VERSION,
+        name: String::new(),
+        seed: 1,
+        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
+        network: NetworkSpec::default(),
+        protocol: protocol.into(),
+        workload: WorkloadSpec::default(),
+        faults: Vec::new(),
+        membership: MembershipSpec::default(),
+        duration_ms: 60_000.0,
+    }
+}
+
+/// `messages` messages of `size_bytes` bytes, `interval_ms` apart, from time zero.
+pub fn messages(messages: u32, size_bytes: u32, interval_ms: f64) -> WorkloadSpec {
+    WorkloadSpec { messages, size_bytes, interval_ms, start_ms: 0.0, ..WorkloadSpec::default() }
+}
+
+/// A network where every one-way trip takes exactly `latency_ms` and nothing is lost; `rate`
+/// bytes per second per uplink (0 = unlimited).
+pub fn exact_network(latency_ms: f64, rate: u64) -> NetworkSpec {
+    NetworkSpec {
+        latency_ms,
+        distance_ms: 0.0,
+        jitter_ms: 0.0,
+        loss: 0.0,
+        uplink_bytes_per_sec: rate,
+        ..NetworkSpec::default()
+    }
+}
+
+/// The file `scenarios/NAME`, parsed and validated.
+pub fn scenario_file(name: &str) -> Scenario {
+    let path = format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// `s` run to its end: its report and the simulation (for counters, states, the hash).
+pub fn run(s: &Scenario) -> (Report, Box<dyn Simulation>) {
+    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
+    sim.run_to_end();
+    (sim.report(), sim)
+}
