@@ -129,7 +129,13 @@ fn run(args: &[String]) -> Result<(), String> {
             "sweep" => sweep::HELP,
             "bench" => bench::HELP,
             "docs" => docs::HELP,
-            _ => USAGE,
+            _ => {
+                println!("{USAGE}\n\nPROTOCOLS (a scenario's `protocol.kind`; parameters in docs/protocols/KIND.md):");
+                for f in mcast::protocols::FAMILIES {
+                    println!("    {:<12} {}", f.kind(), f.title());
+                }
+                return Ok(());
+            }
         };
         println!("{help}");
         return Ok(());
