@@ -72,8 +72,11 @@ impl Tree {
         Msg::Heartbeat { top: self.top, path: self.path.clone(), bytes }
     }
 
-    /// The heartbeat to the parent: no path.
+    /// The heartbeat to the parent: no path (aware: the children, see `Tree::children_report`).
     fn heartbeat_up(&self) -> Msg {
+        if self.config.topology == super::Topology::Aware {
+            return self.children_report();
+        }
         Msg::Heartbeat { top: self.top, path: Arc::from([]), bytes: self.config.control_bytes }
     }
 

@@ -10,14 +10,21 @@
 //!   ⌊(r − 1) / k⌋ and its children k·r + 1 … k·r + k. Every node computes its place from the
 //!   configuration alone; the tree is complete, its depth minimal, and blind to the network.
 //! - `aware`: built at start by joins, as HMTP (Zhang, Jamin & Zhang, "Host Multicast", INFOCOM
-//!   2002) and TBCP (Mathy, Canonico & Hutchison, 2001) build theirs: a joiner asks the root; a
-//!   node with spare degree accepts it, a full one redirects it to its children, and the joiner
-//!   measures its distance to each ([`Context::distance`]) and descends to the nearest. To keep
-//!   the depth O(log n), a node offers only its *light* children, those whose subtree has taken at
-//!   most 2·m + 1 joiners where m is its lightest child's count (our design: a weight balance
-//!   that bounds each subtree to a constant fraction of its parent's, hence logarithmic depth).
-//!   The joiner tells the redirecting node which child it picked (a `Chose` packet) so the counts
-//!   stay exact.
+//!   2002) and TBCP (Mathy, Canonico & Hutchison, "An Overlay Tree Building Control Protocol", NGC
+//!   2001) build theirs: a joiner asks the root; a node with spare degree accepts it. A full one
+//!   decides where the joiner goes, as TBCP's parent does from the distances the newcomer measured
+//!   to its children: it offers its children (a REDIRECT), the joiner measures its distance to each
+//!   ([`Context::distance`]) and reports the estimates (a CHOOSE), and the node picks the nearest
+//!   of its *light* children, those whose subtree has taken at most 2·m + 1 joiners where m is its
+//!   lightest child's count, equal distances to the lightest (our design: a weight balance that
+//!   bounds each subtree to about 2/(k + 1) of its parent's, so the depth is at most about
+//!   log_{(k+1)/2} n, within 2·⌈log_k n⌉). It counts the joiner there at once, so a crowd that
+//!   joins together is spread as it arrives, and its answer (a PLACE) names the picked child's
+//!   children, which every node reports to its parent in its upward keep-alive: the joiner measures
+//!   them on its way and CHOOSEs again one level down, two packets per level as a descent by
+//!   redirects (see `place.rs`). (Before, the joiner picked the nearest child itself, from counts
+//!   that the earlier joiners' reports had not reached yet, ties to the lowest id: a crowd that
+//!   joined at once over equal distances followed one path down, 63 hops deep at 250 nodes.)
 //!
 //! **Sequencing and several senders.** The root (the workload's first sender) numbers every
 //! message with a sequence number of its own; children detect gaps in that one sequence. Another
@@ -88,6 +95,7 @@
 
 mod config;
 mod detector;
+mod place;
 mod repair;
 mod topology;
 mod wire;
@@ -99,7 +107,7 @@ pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use detector::Suspect;
 use repair::{Buffer, Pending};
 use std::collections::{BTreeMap, VecDeque};
@@ -113,6 +121,8 @@ struct Child {
     heard: SimTime,
     /// Joiners placed in its subtree (its subtree size for the heap), to balance redirects.
     weight: u32,
+    /// Aware: its children, as it last reported them.
+    kids: Option<Arc<[NodeId]>>,
 }
 
 /// A JOIN in progress.
@@ -128,6 +138,10 @@ struct Joining {
     want: Option<u32>,
     /// The parent lost, named in the JOIN.
     lost: Option<NodeId>,
+    /// Aware: for targets of the descent, the joiner's distance estimates to their children
+    /// (offered by the target, or named by its parent), sent in a CHOOSE in place of a JOIN;
+    /// kept while the target stays in the descent, so a fall back one step up costs no offer.
+    measured: Vec<(NodeId, Vec<(NodeId, SimDuration)>)>,
     /// Targets this join gave up on (unanswered) or that sent it back up (detached, or below
     /// the joiner): a redirect's other candidates go first, so that a node that still lists a
     /// dead, departed or detached child does not send the joiner back to it again and again.
@@ -264,7 +278,7 @@ impl Tree {
         // A random phase, so that heartbeats do not all leave at once.
         let interval = self.config.heartbeat().0.max(1);
         let phase = rand::Rng::random_range(cx.rng(), 1..=interval);
-        cx.set_timer(crate::time::SimDuration(phase), Timer::Tick);
+        cx.set_timer(SimDuration(phase), Timer::Tick);
     }
 }
 
@@ -345,8 +359,13 @@ impl Protocol for Tree {
                     }
                     Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
                     Msg::Probe { .. } => self.on_probe(from, cx),
-                    Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, cx),
+                    Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, &[], cx),
+                    Msg::Choose { want, lost, near, .. } => {
+                        self.on_join(from, want, lost, SimDuration::ZERO, &near, cx)
+                    }
                     Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
+                    Msg::Place { child, below, start, .. } => self.on_place(from, child, &below, start, cx),
+                    Msg::Children { ids, .. } => self.on_children(from, ids, cx),
                     Msg::Chose { child, .. } => {
                         if let Some(c) = self.child_mut(child) {
                             c.weight = c.weight.saturating_add(1);
