@@ -17,16 +17,14 @@ use crate::protocol::{Context, NodeId};
 use crate::time::SimDuration;
 use std::sync::Arc;
 
-/// Aware: the joiner's distance estimates to `ids`, leaving out the nodes this join gave up
-/// on unless they are all there is.
-pub(super) fn measure(
-    j: &Joining,
-    ids: impl Iterator<Item = NodeId> + Clone,
-    cx: &Context<'_, Msg, Timer>,
-) -> Vec<(NodeId, SimDuration)> {
-    let fresh: Vec<NodeId> = ids.clone().filter(|c| !j.avoid.contains(c)).collect();
-    let pool = if fresh.is_empty() { ids.collect() } else { fresh };
-    pool.into_iter().map(|c| (c, cx.distance(c))).collect()
+/// Aware: the joiner's distance estimates to `ids`.
+pub(super) fn measure(ids: impl Iterator<Item = NodeId>, cx: &Context<'_, Msg, Timer>) -> Vec<(NodeId, SimDuration)> {
+    ids.map(|c| (c, cx.distance(c))).collect()
+}
+
+/// Aware: what a CHOOSE reports of `near`: a node this join gave up on as infinitely far.
+pub(super) fn report(j: &Joining, near: &[(NodeId, SimDuration)]) -> Box<[(NodeId, SimDuration)]> {
+    near.iter().map(|&(c, d)| (c, if j.avoid.contains(&c) { SimDuration(u64::MAX) } else { d })).collect()
 }
 
 /// Aware: keeps the joiner's distance estimates `near` to the children of `target`.
@@ -52,12 +50,13 @@ impl Tree {
         let light = self.candidates(from);
         let distance = |c: NodeId| measured.iter().find(|m| m.0 == c).map(|m| m.1);
         let weight = |c: NodeId| self.children.iter().find(|x| x.id == c).map_or(u32::MAX, |x| x.weight);
+        // A light child the joiner has not measured may be the nearest: offer them all again.
+        let unmeasured = light.len() > 1 && light.iter().any(|&c| distance(c).is_none());
         let pick = light
             .iter()
             .copied()
-            .filter(|&c| self.is_child(c))
-            .min_by_key(|&c| (distance(c).is_none(), distance(c), weight(c), c))
-            .filter(|&c| light.len() == 1 || distance(c).is_some());
+            .filter(|&c| self.is_child(c) && !unmeasured)
+            .min_by_key(|&c| (distance(c), weight(c), c));
         let Some(child) = pick.and_then(|c| self.child_mut(c)) else {
             let bytes = bytes + 4 * light.len() as u32;
             cx.send(from, Msg::Redirect { candidates: light, start, bytes });
@@ -103,7 +102,7 @@ impl Tree {
             j.want = start;
         }
         if !below.is_empty() {
-            let near = measure(j, below.iter().copied().filter(|&c| c != me && c != child), cx);
+            let near = measure(below.iter().copied().filter(|&c| c != me && c != child), cx);
             remember_near(j, child, near);
         }
         self.descend(from, (child != me).then_some(child), cx);
@@ -184,9 +183,12 @@ mod tests {
     fn a_full_node_offers_its_children_then_places_the_joiner_at_the_nearest() {
         let mut n = Node::root();
         let offer = Msg::Redirect { candidates: vec![1, 2], start: None, bytes: 48 };
-        assert_eq!(n.recv(5, join()), [(5, offer)]);
+        assert_eq!(n.recv(5, join()), [(5, offer.clone())]);
         assert_eq!(n.recv(5, choose(&[(1, 9), (2, 4)])), [(5, place(2, &[]))]);
         assert_eq!(n.weights(), [(1, 1), (2, 2)], "counted at once");
+        // A light child left out of the estimates may be the nearest: the children are offered
+        // again.
+        assert_eq!(n.recv(9, choose(&[(2, 4)])), [(9, offer.clone())]);
         // Child 2 reports its children: the next PLACE there names them, to be measured.
         let kids = Msg::Children { ids: Arc::from([7, 8]), bytes: 48 };
         assert_eq!(n.recv(2, kids), []);
@@ -222,12 +224,14 @@ mod tests {
         assert_eq!(n.recv(0, place(2, &[7, 8])), [(2, choose(&[(7, 0), (8, 0)]))]);
         assert_eq!(n.tree.joining.as_ref().map(|j| j.want), Some(Some(0)), "an initial member wants everything");
         // Child 2 stays silent for two tries: back to the root, with the estimates of its
-        // children but for 2, at once.
+        // children at once, 2 reported as given up on.
         let gen = n.tree.join_gen;
         assert!(gen > first);
         assert_eq!(n.handle(Input::Timer(Timer::Join { gen })), [(2, choose(&[(7, 0), (8, 0)]))]);
         let gen = n.tree.join_gen;
-        assert_eq!(n.handle(Input::Timer(Timer::Join { gen })), [(0, choose(&[(1, 0)]))]);
+        let near = Box::from([(1, SimDuration::ZERO), (2, SimDuration(u64::MAX))]);
+        let gave_up = Msg::Choose { want: Some(0), lost: None, near, bytes: 64 };
+        assert_eq!(n.handle(Input::Timer(Timer::Join { gen })), [(0, gave_up)]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The tree's shape and its upkeep: the heap layout computed from the configuration, joins and
 //! redirects, leaves, and the paths heartbeats carry (failure detection is in `detector.rs`).
 
-use super::place::{measure, remember_near};
+use super::place::{measure, remember_near, report};
 use super::wire::{Msg, Timer};
 use super::{Child, Joining, Topology, Tree};
 use crate::protocol::{Context, NodeId};
@@ -146,15 +146,7 @@ impl Tree {
         };
         j.tries += 1;
         j.measured.retain(|(t, _)| j.targets.contains(t));
-        let near = j.measured.iter().find(|m| m.0 == target).map(|(_, near)| {
-            // Leave out the children this join has given up on since, unless that is all.
-            let fresh: Box<[_]> = near.iter().copied().filter(|(c, _)| !j.avoid.contains(c)).collect();
-            if fresh.is_empty() {
-                near.as_slice().into()
-            } else {
-                fresh
-            }
-        });
+        let near = j.measured.iter().find(|m| m.0 == target).map(|(_, near)| report(j, near));
         let msg = match near {
             Some(near) => {
                 let bytes = bytes + 8 + 8 * near.len() as u32;
@@ -287,7 +279,7 @@ impl Tree {
         }
         let offered = || candidates.iter().copied().filter(|&c| c != me && c != from);
         if aware && offered().nth(1).is_some() {
-            let near = measure(j, offered(), cx);
+            let near = measure(offered(), cx);
             remember_near(j, from, near);
             j.tries = 0;
             self.send_join(cx);

@@ -102,7 +102,7 @@ pub enum Msg {
         want: Option<u32>,
         /// The parent it lost, if any.
         lost: Option<NodeId>,
-        /// Its distance estimates to the node's children.
+        /// Its distance estimates to the node's children (the largest for one it gave up on).
         near: Box<[(NodeId, SimDuration)]>,
         /// Size on the wire.
         bytes: u32,
