@@ -1,8 +1,13 @@
 //! Tier 3: the aware tree's depth over networks × join patterns × sizes × seeds. Built by
-//! joins, the tree must stay within twice the depth of a balanced k-ary tree of its n nodes,
-//! whether distances tie (every pair equally far apart, or the nodes of a region) or not (a
-//! disk, a ring), and whether the nodes join all at once, one after another, or under churn.
-//! Every assertion message names the case and the seed.
+//! joins, the tree must stay within twice the depth of a balanced k-ary tree of its n live
+//! members (`heap_depth`, at most ⌈log_k n⌉), whether distances tie (every pair equally far
+//! apart, or the nodes of a region) or not (a disk, a ring), and whether the members join all
+//! at once, one after another, under churn, or lose a tenth of their number to crashes. Every
+//! assertion message names the case and the seed.
+//!
+//! Before the full parent placed joiners itself, a crowd that joined at once followed one path
+//! down: depth 63 at 250 nodes and 65 at 2,000 over equal distances (k = 4); `depth_table`
+//! prints the depths (`cargo test --test tree_depth -- --ignored --nocapture`).
 
 use mcast::engine;
 use mcast::protocol::NodeId;
@@ -36,6 +41,8 @@ enum Pattern {
     Staggered,
     /// Every member at once, then 1 to 3 s of churn replacing a fifth of the group.
     Churn,
+    /// Every member at once, then a tenth of them crash between 1 and 3 s.
+    Crashes,
 }
 
 /// The scenario of one case: `n` members (at the end, give or take churn) and fanout `k`.
@@ -61,6 +68,17 @@ fn scenario(net: Net, pattern: Pattern, n: u32, k: u32, seed: u64) -> Scenario {
             let churn = FaultSpec::Churn { join_per_sec: rate, leave_per_sec: rate, from_ms: 1_000.0, to_ms: 3_000.0 };
             (n, vec![churn], 3_000.0)
         }
+        Pattern::Crashes => {
+            // A tenth of the members (never the root) crash one after another from 1 to 3 s;
+            // their orphans notice within the detection bound (3.7 s) and re-attach.
+            let count = n / 10;
+            let crashes = victims(count, n, seed)
+                .into_iter()
+                .enumerate()
+                .map(|(i, node)| FaultSpec::Crash { at_ms: 1_000.0 + (2_000 * i as u32 / count) as f64, node })
+                .collect();
+            (n, crashes, 5_000.0)
+        }
     };
     Scenario {
         version: SCENARIO_VERSION,
@@ -80,6 +98,18 @@ fn scenario(net: Net, pattern: Pattern, n: u32, k: u32, seed: u64) -> Scenario {
         // Joins settle within a second or two of the last arrival; five leave a wide margin.
         duration_ms: settle_from + 5_000.0,
     }
+}
+
+/// `count` distinct members but the root (0), drawn from `seed` (xorshift64).
+fn victims(count: u32, n: u32, seed: u64) -> std::collections::BTreeSet<u32> {
+    let (mut x, mut picked) = (seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1, std::collections::BTreeSet::new());
+    while picked.len() < count as usize {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        picked.insert(1 + (x % u64::from(n - 1)) as u32);
+    }
+    picked
 }
 
 /// What a built tree looks like at the end of a run.
@@ -124,7 +154,7 @@ fn shape(s: &Scenario) -> Shape {
 }
 
 const NETS: [Net; 4] = [Net::Uniform, Net::Regions, Net::Disk, Net::Ring];
-const PATTERNS: [Pattern; 3] = [Pattern::AtOnce, Pattern::Staggered, Pattern::Churn];
+const PATTERNS: [Pattern; 4] = [Pattern::AtOnce, Pattern::Staggered, Pattern::Churn, Pattern::Crashes];
 
 #[test]
 #[ignore = "prints the aware tree's depth for every network and pattern: DEPTH_SIZES=250,2000 DEPTH_K=4"]
@@ -152,4 +182,52 @@ fn depth_table() {
             }
         }
     }
+}
+
+/// Builds the aware tree of `n` members on `net` with fanout `k`, for every pattern and seed:
+/// every live member ends attached, no deeper than twice a balanced k-ary tree of them.
+fn sweep(net: Net, k: u32, n: u32, seeds: std::ops::RangeInclusive<u64>) {
+    for pattern in PATTERNS {
+        for seed in seeds.clone() {
+            let sh = shape(&scenario(net, pattern, n, k, seed));
+            let balanced = heap_depth(sh.live, k);
+            let ctx = format!("{net:?}, {pattern:?}, n {n}, k {k}, seed {seed}: {sh:?}");
+            assert_eq!(sh.detached, 0, "{ctx}");
+            assert!(sh.depth <= 2 * balanced, "{ctx}: depth {} over 2 × {balanced}", sh.depth);
+        }
+    }
+}
+
+// Each network is a test of its own, so that they run in parallel: a few seconds each.
+
+#[test]
+fn equal_distances_everywhere() {
+    sweep(Net::Uniform, 4, 250, 1..=2);
+    sweep(Net::Uniform, 4, 2000, 1..=1);
+    sweep(Net::Uniform, 2, 250, 1..=1);
+    sweep(Net::Uniform, 2, 2000, 1..=1);
+}
+
+#[test]
+fn four_regions() {
+    sweep(Net::Regions, 4, 250, 1..=2);
+    sweep(Net::Regions, 4, 2000, 1..=1);
+    sweep(Net::Regions, 2, 250, 1..=1);
+    sweep(Net::Regions, 2, 2000, 1..=1);
+}
+
+#[test]
+fn a_disk() {
+    sweep(Net::Disk, 4, 250, 1..=2);
+    sweep(Net::Disk, 4, 2000, 1..=1);
+    sweep(Net::Disk, 2, 250, 1..=1);
+    sweep(Net::Disk, 2, 2000, 1..=1);
+}
+
+#[test]
+fn a_ring() {
+    sweep(Net::Ring, 4, 250, 1..=2);
+    sweep(Net::Ring, 4, 2000, 1..=1);
+    sweep(Net::Ring, 2, 250, 1..=1);
+    sweep(Net::Ring, 2, 2000, 1..=1);
 }

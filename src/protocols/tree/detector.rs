@@ -141,7 +141,7 @@ impl Tree {
             let targets = self.path.iter().skip(2).copied().collect();
             self.begin_join(targets, Some(self.next), Some(node), cx);
         } else {
-            self.remove_child(node);
+            self.vacate(node, cx.now());
         }
     }
 

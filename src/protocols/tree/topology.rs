@@ -213,7 +213,7 @@ impl Tree {
         // A parent that did die goes silent here too, and is dropped (or at worst times out).
         let recent = self.config.heartbeat();
         if let Some(l) = lost.filter(|&l| self.children.iter().any(|c| c.id == l && cx.now().since(c.heard) > recent)) {
-            self.remove_child(l);
+            self.vacate(l, cx.now());
         }
         let bytes = self.config.control_bytes;
         let attached = self.is_root() || self.parent.is_some();
@@ -235,10 +235,17 @@ impl Tree {
             self.buffer.first_since(since).unwrap_or(self.next_seq)
         });
         let aware = self.config.topology == Topology::Aware;
-        if self.is_child(from) || self.children.len() < self.config.fanout as usize {
+        if aware && self.send_to_successor(from, lost, start, cx) {
+            return;
+        }
+        let free = self.children.len() + self.reserved(lost, cx.now()) < self.config.fanout as usize;
+        if self.is_child(from) || free || (aware && self.make_room(from, lost, cx)) {
             let new = !self.is_child(from);
             if new {
                 self.children.push(Child { id: from, heard: cx.now(), weight: 1, kids: None });
+                if aware {
+                    self.succeeded(from, lost);
+                }
             }
             let accept = Msg::Accept {
                 path: self.path.clone(),
@@ -351,10 +358,17 @@ impl Tree {
             self.begin_join(VecDeque::new(), self.joining.as_ref().and_then(|j| j.want), None, cx);
             return;
         }
-        let want = self.joining.take().and_then(|j| j.want.or(start)).unwrap_or(top);
+        let joining = self.joining.take();
+        let want = joining.as_ref().and_then(|j| j.want.or(start)).unwrap_or(top);
         self.parent = Some(from);
         self.parent_heard = cx.now();
         self.set_path(&path);
+        if self.config.topology == Topology::Aware {
+            // The parent lost is the one this node may have taken the place of: its orphaned
+            // siblings come asking.
+            self.succession.get_or_insert_default().replaced = joining.and_then(|j| j.lost);
+            cx.send(from, self.children_report());
+        }
         self.attached(want.max(oldest), top, cx);
     }
 
@@ -373,7 +387,7 @@ impl Tree {
             targets.extend(self.path.iter().skip(2).copied().filter(|&t| Some(t) != heir));
             self.begin_join(targets, Some(self.next), Some(from), cx);
         } else if self.is_child(from) {
-            self.remove_child(from);
+            self.vacate(from, cx.now());
         } else if let Some(j) = self.joining.as_mut().filter(|j| j.targets.front() == Some(&from)) {
             if j.targets.len() > 1 {
                 j.targets.pop_front();

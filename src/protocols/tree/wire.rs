@@ -120,10 +120,14 @@ pub enum Msg {
         bytes: u32,
     },
     /// Aware: a child's keep-alive to its parent, in place of a heartbeat, naming its children
-    /// (sent also as soon as it takes one), so that the parent can pass them on in a PLACE.
+    /// and its subtree's size (sent also as soon as it attaches or takes a child), so that the
+    /// parent can pass them on in a PLACE and weigh the subtree.
     Children {
         /// The sender's children.
         ids: Arc<[NodeId]>,
+        /// How many nodes its subtree holds, as far as it knows: itself and its children's
+        /// weights.
+        size: u32,
         /// Size on the wire.
         bytes: u32,
     },
