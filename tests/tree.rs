@@ -120,7 +120,7 @@ fn the_aware_tree_is_shallow_and_nearer_than_the_heap() {
         let w = world(&s);
         assert_spanning_tree(&w, 0, k, &ctx);
         let depth = (0..n).map(|v| w.node(v).path().len() as u32 - 1).max().unwrap_or(0);
-        assert!(depth <= 2 * log_depth(n, k) + 1, "{ctx}: depth {depth}, log depth {}", log_depth(n, k));
+        assert!(depth <= 2 * log_depth(n, k), "{ctx}: depth {depth}, log depth {}", log_depth(n, k));
         // Mean length of a tree edge in the unit square: the aware tree's are shorter.
         let pos = w.positions();
         let edge = |a: NodeId, b: NodeId| {

@@ -44,6 +44,11 @@ pub const PRESETS: &[Preset] = &[
         "Each node forwards to its k children; gaps are repaired by the parent."
     ),
     preset!(
+        "tree-aware.json",
+        "Tree: topology-aware, a crowd joining at once",
+        "2,000 members in four regions join together; full parents place joiners by distance and load, so the tree stays 6 hops deep."
+    ),
+    preset!(
         "nak-implosion.json",
         "NAKs without suppression: implosion",
         "Every receiver that misses a packet multicasts its own request: 88 requests, 17,512 NAK packets."

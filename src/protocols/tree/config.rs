@@ -14,8 +14,9 @@ pub enum Topology {
     /// and children from the configuration alone, the tree is complete and its depth minimal.
     #[default]
     Heap,
-    /// Built by joins through the root: a full node redirects a joiner to its lighter children,
-    /// and the joiner goes to the nearest of them (by [`crate::protocol::Context::distance`]).
+    /// Built by joins through the root: a full node sends a joiner on to the nearest of its
+    /// lighter children, by the distances the joiner measured to them (see
+    /// [`crate::protocol::Context::distance`]).
     Aware,
 }
 
@@ -99,7 +100,7 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "topology",
         kind: ParamKind::Choice(&["heap", "aware"]),
         unit: "",
-        source: "heap: this playground; aware: join by descent to the nearest child (HMTP, Zhang et al. 2002)",
+        source: "heap: this playground; aware: join by descent to the nearest child (HMTP, Zhang et al. 2002; TBCP, Mathy et al. 2001)",
         help: "heap: computed from the ids; aware: built by joins that prefer nearby parents",
     },
     ParamDoc {

@@ -72,8 +72,11 @@ impl Tree {
         Msg::Heartbeat { top: self.top, path: self.path.clone(), bytes }
     }
 
-    /// The heartbeat to the parent: no path.
+    /// The heartbeat to the parent: no path (aware: the children, see `Tree::children_report`).
     fn heartbeat_up(&self) -> Msg {
+        if self.config.topology == super::Topology::Aware {
+            return self.children_report();
+        }
         Msg::Heartbeat { top: self.top, path: Arc::from([]), bytes: self.config.control_bytes }
     }
 
@@ -138,7 +141,7 @@ impl Tree {
             let targets = self.path.iter().skip(2).copied().collect();
             self.begin_join(targets, Some(self.next), Some(node), cx);
         } else {
-            self.remove_child(node);
+            self.vacate(node, cx.now());
         }
     }
 

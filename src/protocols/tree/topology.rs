@@ -1,6 +1,7 @@
 //! The tree's shape and its upkeep: the heap layout computed from the configuration, joins and
 //! redirects, leaves, and the paths heartbeats carry (failure detection is in `detector.rs`).
 
+use super::place::{measure, remember_near, report};
 use super::wire::{Msg, Timer};
 use super::{Child, Joining, Topology, Tree};
 use crate::protocol::{Context, NodeId};
@@ -101,7 +102,12 @@ impl Tree {
             let now = cx.now();
             self.children = heap_children(self.me, self.root, self.size, k)
                 .into_iter()
-                .map(|id| Child { id, heard: now, weight: subtree_size(rank(id, self.root, self.size), self.size, k) })
+                .map(|id| Child {
+                    id,
+                    heard: now,
+                    weight: subtree_size(rank(id, self.root, self.size), self.size, k),
+                    kids: None,
+                })
                 .collect();
         } else if !self.is_root() {
             // Initial members are owed every message: want them from the first.
@@ -125,7 +131,8 @@ impl Tree {
         if targets.back() != Some(&self.root) {
             targets.push_back(self.root);
         }
-        self.joining = Some(Joining { targets, tries: 0, redirects: 0, want, lost, avoid: Vec::new() });
+        self.joining =
+            Some(Joining { targets, tries: 0, redirects: 0, want, lost, measured: Vec::new(), avoid: Vec::new() });
         self.send_join(cx);
     }
 
@@ -138,8 +145,19 @@ impl Tree {
             return;
         };
         j.tries += 1;
-        let waited = self.joined_at.map_or(SimDuration::ZERO, |t| cx.now().since(t));
-        cx.send(target, Msg::Join { want: j.want, lost: j.lost, waited, bytes: bytes + 8 });
+        j.measured.retain(|(t, _)| j.targets.contains(t));
+        let near = j.measured.iter().find(|m| m.0 == target).map(|(_, near)| report(j, near));
+        let msg = match near {
+            Some(near) => {
+                let bytes = bytes + 8 + 8 * near.len() as u32;
+                Msg::Choose { want: j.want, lost: j.lost, near, bytes }
+            }
+            None => {
+                let waited = self.joined_at.map_or(SimDuration::ZERO, |t| cx.now().since(t));
+                Msg::Join { want: j.want, lost: j.lost, waited, bytes: bytes + 8 }
+            }
+        };
+        cx.send(target, msg);
         self.join_gen = self.join_gen.wrapping_add(1);
         // A JOIN is answered on arrival: silence means a lost JOIN or answer (or a dead target,
         // left after TRIES_PER_TARGET tries), not a busy target to spare. Backing off further
@@ -165,8 +183,9 @@ impl Tree {
         self.send_join(cx);
     }
 
-    /// Where a joiner that this full node cannot take should go next.
-    fn candidates(&self, joiner: NodeId) -> Vec<NodeId> {
+    /// Where a joiner that this full node cannot take may go next: the heap's lightest child,
+    /// or (aware) the light children, those within twice the lightest's weight plus one.
+    pub(super) fn candidates(&self, joiner: NodeId) -> Vec<NodeId> {
         let others = || self.children.iter().filter(|c| c.id != joiner);
         let Some(min) = others().map(|c| c.weight).min() else {
             return vec![self.root];
@@ -177,13 +196,15 @@ impl Tree {
         }
     }
 
-    /// A node asks to become this node's child.
+    /// A node asks to become this node's child: a JOIN, or (aware) a CHOOSE with the joiner's
+    /// distance estimates to this node's children (`measured`).
     pub(super) fn on_join(
         &mut self,
         from: NodeId,
         want: Option<u32>,
         lost: Option<NodeId>,
         waited: SimDuration,
+        measured: &[(NodeId, SimDuration)],
         cx: &mut Context<'_, Msg, Timer>,
     ) {
         // The joiner lost its parent `l`: free its slot, unless this node has heard from `l`
@@ -192,7 +213,7 @@ impl Tree {
         // A parent that did die goes silent here too, and is dropped (or at worst times out).
         let recent = self.config.heartbeat();
         if let Some(l) = lost.filter(|&l| self.children.iter().any(|c| c.id == l && cx.now().since(c.heard) > recent)) {
-            self.remove_child(l);
+            self.vacate(l, cx.now());
         }
         let bytes = self.config.control_bytes;
         let attached = self.is_root() || self.parent.is_some();
@@ -213,9 +234,18 @@ impl Tree {
             let since = SimTime(cx.now().0.saturating_sub(ago.0));
             self.buffer.first_since(since).unwrap_or(self.next_seq)
         });
-        if self.is_child(from) || self.children.len() < self.config.fanout as usize {
-            if !self.is_child(from) {
-                self.children.push(Child { id: from, heard: cx.now(), weight: 1 });
+        let aware = self.config.topology == Topology::Aware;
+        if aware && self.send_to_successor(from, lost, start, cx) {
+            return;
+        }
+        let free = self.children.len() + self.reserved(lost, cx.now()) < self.config.fanout as usize;
+        if self.is_child(from) || free || (aware && self.make_room(from, lost, cx)) {
+            let new = !self.is_child(from);
+            if new {
+                self.children.push(Child { id: from, heard: cx.now(), weight: 1, kids: None });
+                if aware {
+                    self.succeeded(from, lost);
+                }
             }
             let accept = Msg::Accept {
                 path: self.path.clone(),
@@ -225,6 +255,11 @@ impl Tree {
                 bytes: bytes + 4 * self.path.len() as u32,
             };
             cx.send(from, accept);
+            if let Some(p) = self.parent.filter(|_| aware && new) {
+                cx.send(p, self.children_report());
+            }
+        } else if aware {
+            self.place(from, start, measured, cx);
         } else {
             let candidates = self.candidates(from);
             let bytes = bytes + 4 * candidates.len() as u32;
@@ -232,7 +267,8 @@ impl Tree {
         }
     }
 
-    /// The node this one is joining sends it on.
+    /// The node this one is joining sends it on: to one node, or (aware) to measure the
+    /// children it offers and CHOOSE.
     pub(super) fn on_redirect(
         &mut self,
         from: NodeId,
@@ -242,22 +278,35 @@ impl Tree {
     ) {
         let me = self.me;
         let aware = self.config.topology == Topology::Aware;
-        let root = self.root;
         let Some(j) = self.joining.as_mut().filter(|j| j.targets.front() == Some(&from)) else {
             return;
         };
         if j.want.is_none() {
             j.want = start;
         }
-        // The nearest candidate (aware) or the first, preferring those this join has not
-        // already given up on.
-        let pick = candidates
-            .iter()
-            .copied()
-            .filter(|&c| c != me && c != from)
-            .min_by_key(|&c| (j.avoid.contains(&c), if aware { cx.distance(c) } else { SimDuration::ZERO }, c));
+        let offered = || candidates.iter().copied().filter(|&c| c != me && c != from);
+        if aware && offered().nth(1).is_some() {
+            let near = measure(offered(), cx);
+            remember_near(j, from, near);
+            j.tries = 0;
+            self.send_join(cx);
+            return;
+        }
+        // The one candidate, or (heap) the first, preferring those this join has not already
+        // given up on.
+        let pick = offered().min_by_key(|&c| (j.avoid.contains(&c), c));
+        self.descend(from, pick, cx);
+    }
+
+    /// Goes on from `from` to `next` (none: back to the root), and asks it.
+    pub(super) fn descend(&mut self, from: NodeId, next: Option<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
+        let aware = self.config.topology == Topology::Aware;
+        let root = self.root;
+        let Some(j) = &mut self.joining else {
+            return;
+        };
         j.redirects += 1;
-        match pick {
+        match next {
             Some(c) if j.redirects <= MAX_REDIRECTS => {
                 // The targets stay a descent: distinct nodes, the root last. Sent back up to a
                 // node already on it (a detached node sends joiners to the root), the joiner
@@ -269,7 +318,9 @@ impl Tree {
                         remember(&mut j.avoid, from);
                     }
                     None => {
-                        if c != root {
+                        // A heap parent counts its children's joiners from the joiners' word;
+                        // an aware one counted this joiner as it placed it.
+                        if c != root && !aware {
                             cx.send(from, Msg::Chose { child: c, bytes: self.config.control_bytes });
                         }
                         j.targets.push_front(c);
@@ -307,10 +358,17 @@ impl Tree {
             self.begin_join(VecDeque::new(), self.joining.as_ref().and_then(|j| j.want), None, cx);
             return;
         }
-        let want = self.joining.take().and_then(|j| j.want.or(start)).unwrap_or(top);
+        let joining = self.joining.take();
+        let want = joining.as_ref().and_then(|j| j.want.or(start)).unwrap_or(top);
         self.parent = Some(from);
         self.parent_heard = cx.now();
         self.set_path(&path);
+        if self.config.topology == Topology::Aware {
+            // The parent lost is the one this node may have taken the place of: its orphaned
+            // siblings come asking.
+            self.succession.get_or_insert_default().replaced = joining.and_then(|j| j.lost);
+            cx.send(from, self.children_report());
+        }
         self.attached(want.max(oldest), top, cx);
     }
 
@@ -329,7 +387,7 @@ impl Tree {
             targets.extend(self.path.iter().skip(2).copied().filter(|&t| Some(t) != heir));
             self.begin_join(targets, Some(self.next), Some(from), cx);
         } else if self.is_child(from) {
-            self.remove_child(from);
+            self.vacate(from, cx.now());
         } else if let Some(j) = self.joining.as_mut().filter(|j| j.targets.front() == Some(&from)) {
             if j.targets.len() > 1 {
                 j.targets.pop_front();

@@ -88,14 +88,50 @@ pub enum Msg {
     },
     /// A full node sends the joiner on to some of its children.
     Redirect {
-        /// Where to go next; an aware joiner picks the nearest.
+        /// Where to go next: one node, or (aware) the children to measure and name in a CHOOSE.
         candidates: Vec<NodeId>,
         /// For a fresh joiner, from the root: the first sequence number it is owed.
         start: Option<u32>,
         /// Size on the wire.
         bytes: u32,
     },
-    /// The joiner went to `child` after a redirect (so the parent can weigh its subtrees).
+    /// Aware: a joiner asks a full node again, with its distance estimates to the node's
+    /// children (offered by the node, or named by its parent): the node picks one for it.
+    Choose {
+        /// The first sequence number it wants.
+        want: Option<u32>,
+        /// The parent it lost, if any.
+        lost: Option<NodeId>,
+        /// Its distance estimates to the node's children (the largest for one it gave up on).
+        near: Box<[(NodeId, SimDuration)]>,
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// Aware: a full node's pick for a joiner: go on to `child`, whose children (as the node
+    /// last heard) are `below`, to be measured and named in a CHOOSE to `child`.
+    Place {
+        /// The child picked.
+        child: NodeId,
+        /// Its children, as it last reported them.
+        below: Arc<[NodeId]>,
+        /// For a fresh joiner, from the root: the first sequence number it is owed.
+        start: Option<u32>,
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// Aware: a child's keep-alive to its parent, in place of a heartbeat, naming its children
+    /// and its subtree's size (sent also as soon as it attaches or takes a child), so that the
+    /// parent can pass them on in a PLACE and weigh the subtree.
+    Children {
+        /// The sender's children.
+        ids: Arc<[NodeId]>,
+        /// How many nodes its subtree holds, as far as it knows: itself and its children's
+        /// weights.
+        size: u32,
+        /// Size on the wire.
+        bytes: u32,
+    },
+    /// Heap: the joiner went to `child` after a redirect (so the parent can weigh its subtrees).
     Chose {
         /// The candidate the joiner picked.
         child: NodeId,
@@ -133,8 +169,13 @@ impl Wire for Msg {
             Msg::Data { why: Send::Repair, .. } => PacketKind::Repair,
             Msg::Ack { .. } | Msg::UpAck { .. } => PacketKind::Ack,
             Msg::Nak { .. } => PacketKind::Nak,
-            Msg::Heartbeat { .. } | Msg::Probe { .. } => PacketKind::Heartbeat,
-            Msg::Join { .. } | Msg::Redirect { .. } | Msg::Chose { .. } | Msg::Accept { .. } => PacketKind::Join,
+            Msg::Heartbeat { .. } | Msg::Probe { .. } | Msg::Children { .. } => PacketKind::Heartbeat,
+            Msg::Join { .. }
+            | Msg::Redirect { .. }
+            | Msg::Choose { .. }
+            | Msg::Place { .. }
+            | Msg::Chose { .. }
+            | Msg::Accept { .. } => PacketKind::Join,
             Msg::Leave { .. } => PacketKind::Leave,
         }
     }
@@ -149,6 +190,9 @@ impl Wire for Msg {
             | Msg::Probe { bytes, .. }
             | Msg::Join { bytes, .. }
             | Msg::Redirect { bytes, .. }
+            | Msg::Choose { bytes, .. }
+            | Msg::Place { bytes, .. }
+            | Msg::Children { bytes, .. }
             | Msg::Chose { bytes, .. }
             | Msg::Accept { bytes, .. }
             | Msg::Leave { bytes, .. } => *bytes,
