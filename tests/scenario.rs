@@ -514,3 +514,41 @@ fn every_protocol_parameter_doc_matches_validation() {
         }
     }
 }
+
+/// Inside the tagged `protocol` object and fault entries, a wrong type names the parameter or
+/// field itself, not the enclosing object (serde's internally tagged enums lose the path; these
+/// read through an externally tagged twin).
+#[test]
+fn errors_inside_tagged_objects_name_the_innermost_field() {
+    let text = |protocol: Value, faults: Value| {
+        json!({"version": 1, "seed": 1, "group": {"size": 3}, "protocol": protocol, "faults": faults}).to_string()
+    };
+    let cases = [
+        (
+            text(json!({"kind": "tree", "fanout": "4"}), json!([])),
+            "protocol.fanout: invalid type: string \"4\", expected u32",
+        ),
+        (text(json!({"kind": "rmtp", "dr_nodes": [1, "a"]}), json!([])), "protocol.dr_nodes[1]: invalid type"),
+        (text(json!({"kind": "nope"}), json!([])), "protocol.kind: unknown variant `nope`"),
+        (text(json!({"kind": 4}), json!([])), "protocol.kind: invalid type"),
+        (text(json!({"fanout": 4}), json!([])), "protocol: missing field `kind`"),
+        (text(json!({"kind": "tree", "fanot": 4}), json!([])), "protocol: unknown field `fanot`"),
+        (
+            text(json!({"kind": "centralized"}), json!([{"kind": "crash", "at_ms": "x", "node": 1}])),
+            "faults[0].at_ms: invalid type",
+        ),
+        (
+            text(json!({"kind": "centralized"}), json!([{"kind": "crash", "at_ms": 1}])),
+            "faults[0]: missing field `node`",
+        ),
+        (
+            text(json!({"kind": "centralized"}), json!([{"kind": "crash", "at_ms": 1, "node": 1}, {"kind": "quake"}])),
+            "faults[1].kind: unknown variant `quake`",
+        ),
+    ];
+    for (text, want) in cases {
+        let err = Scenario::from_json(&text).expect_err(&text).to_string();
+        assert!(err.starts_with(want), "{text}\ngot:  {err}\nwant: {want}…");
+        assert!(!err.contains('\n') && !err.contains('\u{E000}'), "{err:?}");
+    }
+}

@@ -20,10 +20,26 @@ macro_rules! families {
         $( pub mod $module; )*
 
         /// The protocol a scenario runs, tagged by `kind`, with its parameters.
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
         pub enum ProtocolSpec {
             $( $(#[$doc])* $variant(<$module::$family as Family>::Params), )*
+        }
+
+        /// `ProtocolSpec` externally tagged, which serde reads with the path of a bad parameter
+        /// (see `scenario::tagged`).
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum SpecByKind {
+            $( $variant(<$module::$family as Family>::Params), )*
+        }
+
+        impl<'de> serde::Deserialize<'de> for ProtocolSpec {
+            fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+                Ok(match crate::scenario::tagged::untag::<D, SpecByKind>(de, "kind")? {
+                    $( SpecByKind::$variant(p) => ProtocolSpec::$variant(p), )*
+                })
+            }
         }
 
         $(

@@ -18,6 +18,7 @@
 //!   not a sender (explicit joiners are not candidates either); a leave that finds no candidate is
 //!   skipped and counted. Several churn entries may overlap; their draws come in list order.
 
+use super::tagged::tagged_enum;
 use super::validate::{ms, Limits, MAX_MS};
 use super::{Scenario, ScenarioError};
 use crate::protocol::NodeId;
@@ -33,10 +34,10 @@ pub const MAX_CHURN_RATE: f64 = 100_000.0;
 /// The most joins (or leaves) one churn entry may expect over its window.
 pub const MAX_CHURN_EVENTS: f64 = 1_000_000.0;
 
+tagged_enum! {
 /// A fault or membership change, tagged by `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum FaultSpec {
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultSpec / FaultByKind {
     /// Node `node` crashes at `at_ms`: it stops, loses its state and drops what it receives, and
     /// the packets still queued in its uplink never leave.
     Crash {
@@ -93,6 +94,7 @@ pub enum FaultSpec {
         /// End of the window (milliseconds).
         to_ms: f64,
     },
+}
 }
 
 impl FaultSpec {
