@@ -456,3 +456,27 @@ fn bench_reports_each_size_smallest_first() {
     fails_naming(&mcast(&["bench", "--nodes", "lots"]), "--nodes");
     fails_naming(&mcast(&["bench", "--repeat", "0"]), "--repeat");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    // `mcast run ... | head -c 10`: the reader closes the pipe before the report is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mcast"))
+        .args(["run", scenario_path("live-stream.json").to_str().unwrap(), "--pretty"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mcast starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("mcast runs");
+    assert_eq!(out.status.code(), Some(141), "stderr: {}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "a closed pipe is not an error to report: {}", text(&out.stderr));
+}
+
+#[test]
+fn an_error_echoing_a_newline_stays_on_one_line() {
+    let out = mcast(&["run", "no\nsuch.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(err.starts_with("mcast: no\\nsuch.json: "), "{err:?}");
+}

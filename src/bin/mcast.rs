@@ -100,6 +100,27 @@ OPTIONS:
 
 EXIT STATUS: 0 on success; 2 on bad input, with one line on stderr naming the field.";
 
+/// The exit status when the reader of stdout has gone (`mcast run ... | head`): 128 + SIGPIPE,
+/// what a shell reports for a program the closed pipe stopped.
+const CLOSED_PIPE: u8 = 141;
+
+/// Writes `text` and a newline to stdout; if the reader has gone, ends the process quietly with
+/// [`CLOSED_PIPE`] (nothing more can be said to anyone).
+pub(crate) fn print_line(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(i32::from(CLOSED_PIPE)),
+        Err(e) => Err(format!("stdout: {e}")),
+    }
+}
+
+/// An error message on one line, whatever it echoes (a file name or flag with a newline in it).
+fn one_line(msg: &str) -> String {
+    msg.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|c| c == "docs") && !args.iter().any(|a| a == "--help" || a == "-h") {
@@ -107,7 +128,7 @@ fn main() -> ExitCode {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
             Err(msg) => {
-                eprintln!("mcast: {msg}");
+                eprintln!("mcast: {}", one_line(&msg));
                 ExitCode::from(2)
             }
         };
@@ -115,7 +136,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
-            eprintln!("mcast: {msg}");
+            eprintln!("mcast: {}", one_line(&msg));
             ExitCode::from(2)
         }
     }
@@ -209,8 +230,7 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
     run_with_progress(&mut *sim, &mut Progress::new(forced));
     let report = sim.report();
     let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
-    println!("{}", json.map_err(|e| e.to_string())?);
-    Ok(())
+    print_line(&json.map_err(|e| e.to_string())?)
 }
 
 /// Runs `sim` to its end, in chunks of events with a progress bar if it is on: the same run as
@@ -233,6 +253,5 @@ fn cmd_link(args: &[String]) -> Result<(), String> {
     let (file, opts) = parse(args, &["--base"], &[])?;
     let scenario = load(file)?;
     let base = opts.first().map_or("", |o| o.1);
-    println!("{base}#{}", link::encode(&scenario));
-    Ok(())
+    print_line(&format!("{base}#{}", link::encode(&scenario)))
 }
