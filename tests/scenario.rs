@@ -552,3 +552,18 @@ fn errors_inside_tagged_objects_name_the_innermost_field() {
         assert!(!err.contains('\n') && !err.contains('\u{E000}'), "{err:?}");
     }
 }
+
+/// Values that pass a range but mean nothing are refused (issue 9): a run shorter than the
+/// clock's tick, and a workload that starts when the run is over (its messages were counted as
+/// owed and never sent).
+#[test]
+fn meaningless_durations_and_starts_are_refused() {
+    let msg = refused(&with("/duration_ms", Some(json!(1e-320))), &Limits::NATIVE, "duration_ms");
+    assert!(msg.contains("one microsecond"), "{msg}");
+    let mut doc: Value = serde_json::from_str(&with("/duration_ms", Some(json!(5000)))).unwrap();
+    doc["workload"] = json!({"messages": 2, "start_ms": 5000});
+    let msg = refused(&doc.to_string(), &Limits::NATIVE, "workload.start_ms");
+    assert!(msg.contains("nothing would be sent"), "{msg}");
+    doc["workload"]["start_ms"] = json!(4999.999);
+    Scenario::from_json(&doc.to_string()).expect("a start before the end is fine");
+}

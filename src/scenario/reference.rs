@@ -10,7 +10,7 @@
 //! protocols' own parameters are not repeated here: each family's page lists them.
 
 use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE};
-use super::validate::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED};
+use super::validate::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED, MIN_DURATION_MS};
 use super::workload::MAX_STREAM_RATE;
 use super::{MAX_PARTITIONS, MAX_REGIONS};
 use crate::protocols::FAMILIES;
@@ -152,7 +152,8 @@ pub const FIELDS: &[FieldDoc] = &[
     row("name", "text", Json("\"\""), Range::Any, "A title for people; no effect on the run."),
     row("seed", "whole number", Required, Range::Int { min: 0, max: MAX_SEED },
         "The master seed every random stream derives from (below 2^53, so JavaScript keeps it exact)."),
-    row("duration_ms", "number (ms)", Json("60000"), POSITIVE_MS,
+    noted("duration_ms", "number (ms)", Json("60000"),
+        Range::Float { min: Bound::Incl(MIN_DURATION_MS), max: Bound::Incl(MAX_MS) }, "above `workload.start_ms`",
         "The run stops at this simulated time even if events remain."),
     // group
     row("group", "object", Required, Range::Any, "Who is in the group and where they sit."),
@@ -275,7 +276,9 @@ pub const FIELDS: &[FieldDoc] = &[
     row("workload.size_bytes", "whole number (bytes)", Json("1000"), Range::Int { min: 1, max: MAX_BYTES as u64 },
         "Payload bytes per message."),
     row("workload.interval_ms", "number (ms)", Json("100"), MS, "Time between two messages of a sender."),
-    row("workload.start_ms", "number (ms)", Json("0"), MS, "When the first message (or stream packet) is sent."),
+    noted("workload.start_ms", "number (ms)", Json("0"),
+        Range::Float { min: Bound::Incl(0.0), max: Bound::Excl(MAX_MS) }, "below `duration_ms`",
+        "When the first message (or stream packet) is sent."),
     noted("workload.senders", "list of node ids", Absent("`group.sender` alone"), Range::Nodes,
         "distinct; `rmtp` takes one",
         "The nodes that send, each the whole workload; message j of every sender goes out at the same \

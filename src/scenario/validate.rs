@@ -35,6 +35,8 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub(super) const MAX_MESSAGES: u32 = 100_000;
 /// The longest time a scenario may name (milliseconds): one hour.
 pub(super) const MAX_MS: f64 = 3_600_000.0;
+/// The shortest run (milliseconds): one tick of the clock, which counts microseconds.
+pub(crate) const MIN_DURATION_MS: f64 = 0.001;
 /// The largest payload (bytes).
 pub(super) const MAX_BYTES: u32 = 10_000_000;
 /// The fastest link, in bytes per second, and the largest queue, in bytes: 2^50 (about a
@@ -110,8 +112,20 @@ impl Scenario {
         self.network.validate(g.size)?;
         self.workload.validate(g)?;
         ms("duration_ms", self.duration_ms, MAX_MS)?;
-        if self.duration_ms == 0.0 {
-            return Err(ScenarioError::invalid("duration_ms", "must be more than 0"));
+        if self.duration_ms < MIN_DURATION_MS {
+            return Err(ScenarioError::invalid(
+                "duration_ms",
+                format!("must be at least 0.001 (one microsecond, the clock's tick), got {}", self.duration_ms),
+            ));
+        }
+        if self.workload.start_ms >= self.duration_ms {
+            return Err(ScenarioError::invalid(
+                "workload.start_ms",
+                format!(
+                    "the first message is due at {} ms, when the run has ended (duration_ms {}): nothing would be sent",
+                    self.workload.start_ms, self.duration_ms
+                ),
+            ));
         }
         let faults = super::faults::plan(self, limits)?;
         let run = self.run_info(faults.joiners);
