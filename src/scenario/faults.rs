@@ -178,45 +178,7 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
         ));
     }
     let known = size + joins as u32;
-    // Field ranges, then each explicit fault with its node id, in (time, list) order.
-    let mut explicit: Vec<(SimTime, usize, Fault)> = Vec::new();
-    let mut next_joiner = size;
-    for (i, f) in s.faults.iter().enumerate() {
-        let at_ms = match f {
-            FaultSpec::Churn { join_per_sec, leave_per_sec, from_ms, to_ms } => {
-                check_churn(i, *join_per_sec, *leave_per_sec, *from_ms, *to_ms)?;
-                continue;
-            }
-            FaultSpec::Crash { at_ms, .. }
-            | FaultSpec::Recover { at_ms, .. }
-            | FaultSpec::Pause { at_ms, .. }
-            | FaultSpec::Resume { at_ms, .. }
-            | FaultSpec::Join { at_ms }
-            | FaultSpec::Leave { at_ms, .. } => *at_ms,
-        };
-        ms(&format!("faults[{i}].at_ms"), at_ms, MAX_MS)?;
-        let fault = match *f {
-            FaultSpec::Join { .. } => {
-                next_joiner += 1;
-                Fault::Join(next_joiner - 1)
-            }
-            FaultSpec::Crash { node, .. } => Fault::Crash(node),
-            FaultSpec::Recover { node, .. } => Fault::Recover(node),
-            FaultSpec::Pause { node, .. } => Fault::Pause(node),
-            FaultSpec::Resume { node, .. } => Fault::Resume(node),
-            FaultSpec::Leave { node, .. } => Fault::Leave(node),
-            FaultSpec::Churn { .. } => continue,
-        };
-        if fault.node() >= known {
-            let joiners = if joins == 0 { String::new() } else { format!(", joiners {size} to {}", known - 1) };
-            return Err(ScenarioError::invalid(
-                format!("faults[{i}].node"),
-                format!("node {} is not in the group (members are 0 to {}{joiners})", fault.node(), size - 1),
-            ));
-        }
-        explicit.push((at(at_ms), i, fault));
-    }
-    explicit.sort_by_key(|e| (e.0, e.1));
+    let explicit = explicit_faults(s, known)?;
     check_order(&explicit, size, known, &s.faults)?;
     check_joiner_regions(s)?;
 
@@ -225,13 +187,7 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
     let contacts = s.workload.senders(&s.group);
     let named: BTreeSet<NodeId> = explicit.iter().map(|e| e.2.node()).chain(contacts.iter().copied()).collect();
     let (churn, joiners, skipped) = churn(s, known, &named);
-    if u64::from(known) + u64::from(joiners) > u64::from(limits.max_group) {
-        let i = s.faults.iter().position(|f| matches!(f, FaultSpec::Churn { .. })).unwrap_or(0);
-        return Err(ScenarioError::invalid(
-            format!("faults[{i}].join_per_sec"),
-            format!("the churn adds {joiners} nodes to {known}: more than {} nodes (with this seed)", limits.max_group),
-        ));
-    }
+    check_churn_size(s, known, joiners, limits)?;
     let mut events: Vec<(SimTime, usize, Fault)> = explicit;
     events.extend(churn);
     events.sort_by_key(|e| (e.0, e.1));
@@ -242,6 +198,61 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
         notify_after: (m.service == Service::Oracle).then(|| SimDuration::from_ms_f64(m.delay_ms)),
         skipped_leaves: skipped,
     })
+}
+
+/// Every entry's field ranges, then the explicit faults with their node ids (of `known` nodes,
+/// explicit joiners included), as `(time, list index, fault)` sorted by time, then list order.
+fn explicit_faults(s: &Scenario, known: u32) -> Result<Vec<(SimTime, usize, Fault)>, ScenarioError> {
+    let size = s.group.size;
+    let mut explicit: Vec<(SimTime, usize, Fault)> = Vec::new();
+    let mut next_joiner = size;
+    for (i, f) in s.faults.iter().enumerate() {
+        let Some((at_ms, fault)) = resolve(i, f, &mut next_joiner)? else { continue };
+        if fault.node() >= known {
+            let joiners = if known == size { String::new() } else { format!(", joiners {size} to {}", known - 1) };
+            return Err(ScenarioError::invalid(
+                format!("faults[{i}].node"),
+                format!("node {} is not in the group (members are 0 to {}{joiners})", fault.node(), size - 1),
+            ));
+        }
+        explicit.push((at(at_ms), i, fault));
+    }
+    explicit.sort_by_key(|e| (e.0, e.1));
+    Ok(explicit)
+}
+
+/// Entry `i`'s fields checked, and its time and fault (a join takes the id `next_joiner` and
+/// advances it); None for a churn entry.
+fn resolve(i: usize, f: &FaultSpec, next_joiner: &mut u32) -> Result<Option<(f64, Fault)>, ScenarioError> {
+    let (at_ms, fault) = match *f {
+        FaultSpec::Churn { join_per_sec, leave_per_sec, from_ms, to_ms } => {
+            return check_churn(i, join_per_sec, leave_per_sec, from_ms, to_ms).map(|()| None);
+        }
+        FaultSpec::Join { at_ms } => {
+            *next_joiner += 1;
+            (at_ms, Fault::Join(*next_joiner - 1))
+        }
+        FaultSpec::Crash { at_ms, node } => (at_ms, Fault::Crash(node)),
+        FaultSpec::Recover { at_ms, node } => (at_ms, Fault::Recover(node)),
+        FaultSpec::Pause { at_ms, node } => (at_ms, Fault::Pause(node)),
+        FaultSpec::Resume { at_ms, node } => (at_ms, Fault::Resume(node)),
+        FaultSpec::Leave { at_ms, node } => (at_ms, Fault::Leave(node)),
+    };
+    ms(&format!("faults[{i}].at_ms"), at_ms, MAX_MS)?;
+    Ok(Some((at_ms, fault)))
+}
+
+/// Refuses churn whose joiners (as drawn from this seed) would take the `known` nodes past the
+/// group limit, naming the first churn entry.
+fn check_churn_size(s: &Scenario, known: u32, joiners: u32, limits: &Limits) -> Result<(), ScenarioError> {
+    if u64::from(known) + u64::from(joiners) > u64::from(limits.max_group) {
+        let i = s.faults.iter().position(|f| matches!(f, FaultSpec::Churn { .. })).unwrap_or(0);
+        return Err(ScenarioError::invalid(
+            format!("faults[{i}].join_per_sec"),
+            format!("the churn adds {joiners} nodes to {known}: more than {} nodes (with this seed)", limits.max_group),
+        ));
+    }
+    Ok(())
 }
 
 fn check_churn(i: usize, join: f64, leave: f64, from: f64, to: f64) -> Result<(), ScenarioError> {

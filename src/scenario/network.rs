@@ -291,67 +291,15 @@ impl NetworkSpec {
     /// Checks every network field for a group of `size` nodes; the error names the first bad
     /// field by its dotted path.
     pub fn validate(&self, size: u32) -> Result<(), ScenarioError> {
-        ms("network.latency_ms", self.latency_ms, MAX_MS)?;
-        ms("network.distance_ms", self.distance_ms, MAX_MS)?;
-        ms("network.jitter_ms", self.jitter_ms, MAX_MS)?;
-        probability("network.loss", self.loss)?;
-        rate("network.uplink_bytes_per_sec", Some(self.uplink_bytes_per_sec))?;
-        rate("network.downlink_bytes_per_sec", Some(self.downlink_bytes_per_sec))?;
-        rate("network.uplink_queue_bytes", Some(self.uplink_queue_bytes))?;
-        rate("network.downlink_queue_bytes", Some(self.downlink_queue_bytes))?;
+        self.validate_global()?;
         if let Some(r) = &self.regions {
             r.validate(size)?;
         }
         if let Some(b) = &self.burst {
-            probability("network.burst.p_good_to_bad", b.p_good_to_bad)?;
-            probability("network.burst.p_bad_to_good", b.p_bad_to_good)?;
-            probability("network.burst.loss_good", b.loss_good)?;
-            probability("network.burst.loss_bad", b.loss_bad)?;
-            if self.loss != 0.0 {
-                return Err(ScenarioError::invalid(
-                    "network.loss",
-                    "must be 0 when network.burst is set: the burst model gives the loss rate",
-                ));
-            }
+            b.validate(self.loss)?;
         }
-        let mut seen: Vec<(u32, usize)> = Vec::with_capacity(self.nodes.len());
-        for (i, o) in self.nodes.iter().enumerate() {
-            let at = format!("network.nodes[{i}]");
-            node(&format!("{at}.node"), o.node, size)?;
-            seen.push((o.node, i));
-            rate(&format!("{at}.uplink_bytes_per_sec"), o.uplink_bytes_per_sec)?;
-            rate(&format!("{at}.downlink_bytes_per_sec"), o.downlink_bytes_per_sec)?;
-            rate(&format!("{at}.uplink_queue_bytes"), o.uplink_queue_bytes)?;
-            rate(&format!("{at}.downlink_queue_bytes"), o.downlink_queue_bytes)?;
-            for (name, v) in [("send_loss", o.send_loss), ("recv_loss", o.recv_loss)] {
-                if let Some(v) = v {
-                    probability(&format!("{at}.{name}"), v)?;
-                }
-            }
-        }
-        seen.sort_unstable();
-        if let Some(w) = seen.windows(2).find(|w| w[0].0 == w[1].0) {
-            let (first, again) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
-            return Err(ScenarioError::invalid(
-                format!("network.nodes[{again}].node"),
-                format!("node {} already has an entry at network.nodes[{first}]", w[0].0),
-            ));
-        }
-        let mut pairs: Vec<(u32, u32, usize)> = Vec::with_capacity(self.links.len());
-        for (i, l) in self.links.iter().enumerate() {
-            node(&format!("network.links[{i}].from"), l.from, size)?;
-            node(&format!("network.links[{i}].to"), l.to, size)?;
-            probability(&format!("network.links[{i}].loss"), l.loss)?;
-            pairs.push((l.from, l.to, i));
-        }
-        pairs.sort_unstable();
-        if let Some(w) = pairs.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
-            let (first, again) = (w[0].2.min(w[1].2), w[0].2.max(w[1].2));
-            return Err(ScenarioError::invalid(
-                format!("network.links[{again}]"),
-                format!("the link {} -> {} is already set at network.links[{first}]", w[0].0, w[0].1),
-            ));
-        }
+        validate_nodes(&self.nodes, size)?;
+        validate_links(&self.links, size)?;
         if self.partitions.len() > MAX_PARTITIONS {
             return Err(ScenarioError::invalid(
                 "network.partitions",
@@ -361,7 +309,98 @@ impl NetworkSpec {
         for (i, p) in self.partitions.iter().enumerate() {
             p.validate(&format!("network.partitions[{i}]"), size)?;
         }
-        if let NetworkMode::Rounds { round_ms } = self.mode {
+        self.mode.validate()
+    }
+
+    /// The settings every node shares: latency, jitter, loss, rates and queues.
+    fn validate_global(&self) -> Result<(), ScenarioError> {
+        ms("network.latency_ms", self.latency_ms, MAX_MS)?;
+        ms("network.distance_ms", self.distance_ms, MAX_MS)?;
+        ms("network.jitter_ms", self.jitter_ms, MAX_MS)?;
+        probability("network.loss", self.loss)?;
+        rate("network.uplink_bytes_per_sec", Some(self.uplink_bytes_per_sec))?;
+        rate("network.downlink_bytes_per_sec", Some(self.downlink_bytes_per_sec))?;
+        rate("network.uplink_queue_bytes", Some(self.uplink_queue_bytes))?;
+        rate("network.downlink_queue_bytes", Some(self.downlink_queue_bytes))
+    }
+}
+
+impl BurstSpec {
+    /// Its four probabilities; the independent `loss` (given as `loss`) must then be 0.
+    fn validate(&self, loss: f64) -> Result<(), ScenarioError> {
+        probability("network.burst.p_good_to_bad", self.p_good_to_bad)?;
+        probability("network.burst.p_bad_to_good", self.p_bad_to_good)?;
+        probability("network.burst.loss_good", self.loss_good)?;
+        probability("network.burst.loss_bad", self.loss_bad)?;
+        if loss != 0.0 {
+            return Err(ScenarioError::invalid(
+                "network.loss",
+                "must be 0 when network.burst is set: the burst model gives the loss rate",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `network.nodes`: each entry's fields, then no node twice (naming the later entry).
+fn validate_nodes(nodes: &[NodeNetSpec], size: u32) -> Result<(), ScenarioError> {
+    let mut seen: Vec<(u32, usize)> = Vec::with_capacity(nodes.len());
+    for (i, o) in nodes.iter().enumerate() {
+        o.validate(&format!("network.nodes[{i}]"), size)?;
+        seen.push((o.node, i));
+    }
+    seen.sort_unstable();
+    if let Some(w) = seen.windows(2).find(|w| w[0].0 == w[1].0) {
+        let (first, again) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
+        return Err(ScenarioError::invalid(
+            format!("network.nodes[{again}].node"),
+            format!("node {} already has an entry at network.nodes[{first}]", w[0].0),
+        ));
+    }
+    Ok(())
+}
+
+impl NodeNetSpec {
+    /// One override's fields, named under `at`.
+    fn validate(&self, at: &str, size: u32) -> Result<(), ScenarioError> {
+        node(&format!("{at}.node"), self.node, size)?;
+        rate(&format!("{at}.uplink_bytes_per_sec"), self.uplink_bytes_per_sec)?;
+        rate(&format!("{at}.downlink_bytes_per_sec"), self.downlink_bytes_per_sec)?;
+        rate(&format!("{at}.uplink_queue_bytes"), self.uplink_queue_bytes)?;
+        rate(&format!("{at}.downlink_queue_bytes"), self.downlink_queue_bytes)?;
+        for (name, v) in [("send_loss", self.send_loss), ("recv_loss", self.recv_loss)] {
+            if let Some(v) = v {
+                probability(&format!("{at}.{name}"), v)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `network.links`: each link's ends and loss, then no directed link twice (naming the later).
+fn validate_links(links: &[LinkSpec], size: u32) -> Result<(), ScenarioError> {
+    let mut pairs: Vec<(u32, u32, usize)> = Vec::with_capacity(links.len());
+    for (i, l) in links.iter().enumerate() {
+        node(&format!("network.links[{i}].from"), l.from, size)?;
+        node(&format!("network.links[{i}].to"), l.to, size)?;
+        probability(&format!("network.links[{i}].loss"), l.loss)?;
+        pairs.push((l.from, l.to, i));
+    }
+    pairs.sort_unstable();
+    if let Some(w) = pairs.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
+        let (first, again) = (w[0].2.min(w[1].2), w[0].2.max(w[1].2));
+        return Err(ScenarioError::invalid(
+            format!("network.links[{again}]"),
+            format!("the link {} -> {} is already set at network.links[{first}]", w[0].0, w[0].1),
+        ));
+    }
+    Ok(())
+}
+
+impl NetworkMode {
+    /// A round must be finite and at least a microsecond.
+    fn validate(&self) -> Result<(), ScenarioError> {
+        if let NetworkMode::Rounds { round_ms } = *self {
             ms("network.mode.rounds.round_ms", round_ms, MAX_MS)?;
             if round_ms < 0.001 {
                 return Err(ScenarioError::invalid(
@@ -375,28 +414,32 @@ impl NetworkSpec {
 }
 
 impl RegionsSpec {
+    /// How the regions are placed, then their latencies.
     fn validate(&self, size: u32) -> Result<(), ScenarioError> {
+        self.validate_placement(size)?;
+        ms("network.regions.lan_ms", self.lan_ms, MAX_MS)?;
+        match &self.wan_ms {
+            WanLatency::Uniform(v) => ms("network.regions.wan_ms", *v, MAX_MS),
+            WanLatency::Matrix(rows) => validate_wan_matrix(rows, self.region_count() as usize),
+        }
+    }
+
+    /// Either `count` sectors or `of`, a region per node, in range.
+    fn validate_placement(&self, size: u32) -> Result<(), ScenarioError> {
         match (&self.count, &self.of) {
-            (Some(_), Some(_)) => {
-                return Err(ScenarioError::invalid(
-                    "network.regions",
-                    "give either count (sectors of the unit square) or of (a region per node), not both",
-                ))
-            }
-            (None, None) => {
-                return Err(ScenarioError::invalid(
-                    "network.regions",
-                    "needs count (sectors of the unit square) or of (a region per node)",
-                ))
-            }
-            (Some(k), None) => {
-                if *k == 0 || *k > MAX_REGIONS {
-                    return Err(ScenarioError::invalid(
-                        "network.regions.count",
-                        format!("must be from 1 to {MAX_REGIONS}, got {k}"),
-                    ));
-                }
-            }
+            (Some(_), Some(_)) => Err(ScenarioError::invalid(
+                "network.regions",
+                "give either count (sectors of the unit square) or of (a region per node), not both",
+            )),
+            (None, None) => Err(ScenarioError::invalid(
+                "network.regions",
+                "needs count (sectors of the unit square) or of (a region per node)",
+            )),
+            (Some(k), None) if *k == 0 || *k > MAX_REGIONS => Err(ScenarioError::invalid(
+                "network.regions.count",
+                format!("must be from 1 to {MAX_REGIONS}, got {k}"),
+            )),
+            (Some(_), None) => Ok(()),
             (None, Some(of)) => {
                 if of.len() != size as usize {
                     return Err(ScenarioError::invalid(
@@ -404,40 +447,38 @@ impl RegionsSpec {
                         format!("needs one region per node: {size} nodes, {} regions", of.len()),
                     ));
                 }
-                if let Some(i) = of.iter().position(|&r| r >= MAX_REGIONS) {
-                    return Err(ScenarioError::invalid(
+                match of.iter().position(|&r| r >= MAX_REGIONS) {
+                    Some(i) => Err(ScenarioError::invalid(
                         format!("network.regions.of[{i}]"),
                         format!("regions are numbered 0 to {}, got {}", MAX_REGIONS - 1, of[i]),
-                    ));
+                    )),
+                    None => Ok(()),
                 }
-            }
-        }
-        ms("network.regions.lan_ms", self.lan_ms, MAX_MS)?;
-        match &self.wan_ms {
-            WanLatency::Uniform(v) => ms("network.regions.wan_ms", *v, MAX_MS),
-            WanLatency::Matrix(rows) => {
-                let k = self.region_count() as usize;
-                if rows.len() != k {
-                    return Err(ScenarioError::invalid(
-                        "network.regions.wan_ms",
-                        format!("needs {k} rows, one per region, got {}", rows.len()),
-                    ));
-                }
-                for (i, row) in rows.iter().enumerate() {
-                    if row.len() != k {
-                        return Err(ScenarioError::invalid(
-                            format!("network.regions.wan_ms[{i}]"),
-                            format!("needs {k} entries, one per region, got {}", row.len()),
-                        ));
-                    }
-                    for (j, v) in row.iter().enumerate() {
-                        ms(&format!("network.regions.wan_ms[{i}][{j}]"), *v, MAX_MS)?;
-                    }
-                }
-                Ok(())
             }
         }
     }
+}
+
+/// `network.regions.wan_ms` as a matrix: `k` rows of `k` latencies.
+fn validate_wan_matrix(rows: &[Vec<f64>], k: usize) -> Result<(), ScenarioError> {
+    if rows.len() != k {
+        return Err(ScenarioError::invalid(
+            "network.regions.wan_ms",
+            format!("needs {k} rows, one per region, got {}", rows.len()),
+        ));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        if row.len() != k {
+            return Err(ScenarioError::invalid(
+                format!("network.regions.wan_ms[{i}]"),
+                format!("needs {k} entries, one per region, got {}", row.len()),
+            ));
+        }
+        for (j, v) in row.iter().enumerate() {
+            ms(&format!("network.regions.wan_ms[{i}][{j}]"), *v, MAX_MS)?;
+        }
+    }
+    Ok(())
 }
 
 impl PartitionSpec {

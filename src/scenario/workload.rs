@@ -113,6 +113,26 @@ impl WorkloadSpec {
 
     /// Range checks; errors name the field under `workload`.
     pub(super) fn validate(&self, group: &GroupSpec) -> Result<(), ScenarioError> {
+        self.validate_messages()?;
+        if let Some(list) = &self.senders {
+            validate_senders(list, group)?;
+        }
+        let senders = self.senders.as_ref().map_or(1, Vec::len) as u64;
+        let Some(st) = &self.stream else {
+            if u64::from(self.messages) * senders > u64::from(MAX_MESSAGES) {
+                return Err(ScenarioError::invalid(
+                    "workload.messages",
+                    format!("{} messages × {senders} senders: more than {MAX_MESSAGES} in all", self.messages),
+                ));
+            }
+            return Ok(());
+        };
+        self.refuse_message_fields()?;
+        st.validate(senders)
+    }
+
+    /// The messages' own fields: count, size, interval and start.
+    fn validate_messages(&self) -> Result<(), ScenarioError> {
         if self.messages == 0 || self.messages > MAX_MESSAGES {
             return Err(ScenarioError::invalid(
                 "workload.messages",
@@ -126,36 +146,12 @@ impl WorkloadSpec {
             ));
         }
         ms("workload.interval_ms", self.interval_ms, MAX_MS)?;
-        ms("workload.start_ms", self.start_ms, MAX_MS)?;
-        if let Some(list) = &self.senders {
-            if list.is_empty() {
-                return Err(ScenarioError::invalid("workload.senders", "must list at least one node"));
-            }
-            for (i, &s) in list.iter().enumerate() {
-                if s >= group.size {
-                    return Err(ScenarioError::invalid(
-                        format!("workload.senders[{i}]"),
-                        format!("node {s} is not an initial member (0 to {})", group.size - 1),
-                    ));
-                }
-                if let Some(j) = list[..i].iter().position(|&x| x == s) {
-                    return Err(ScenarioError::invalid(
-                        format!("workload.senders[{i}]"),
-                        format!("node {s} is already workload.senders[{j}]"),
-                    ));
-                }
-            }
-        }
-        let senders = self.senders.as_ref().map_or(1, Vec::len) as u64;
-        let Some(st) = &self.stream else {
-            if u64::from(self.messages) * senders > u64::from(MAX_MESSAGES) {
-                return Err(ScenarioError::invalid(
-                    "workload.messages",
-                    format!("{} messages × {senders} senders: more than {MAX_MESSAGES} in all", self.messages),
-                ));
-            }
-            return Ok(());
-        };
+        ms("workload.start_ms", self.start_ms, MAX_MS)
+    }
+
+    /// With a stream, the fields that describe messages must keep their defaults: the stream
+    /// sets its own packets.
+    fn refuse_message_fields(&self) -> Result<(), ScenarioError> {
         let d = WorkloadSpec::default();
         for (field, unused) in [
             ("messages", self.messages != d.messages),
@@ -169,24 +165,53 @@ impl WorkloadSpec {
                 ));
             }
         }
-        if !st.rate_per_sec.is_finite() || st.rate_per_sec <= 0.0 || st.rate_per_sec > MAX_STREAM_RATE {
+        Ok(())
+    }
+}
+
+/// `workload.senders`: at least one, each an initial member, none twice.
+fn validate_senders(list: &[u32], group: &GroupSpec) -> Result<(), ScenarioError> {
+    if list.is_empty() {
+        return Err(ScenarioError::invalid("workload.senders", "must list at least one node"));
+    }
+    for (i, &s) in list.iter().enumerate() {
+        if s >= group.size {
+            return Err(ScenarioError::invalid(
+                format!("workload.senders[{i}]"),
+                format!("node {s} is not an initial member (0 to {})", group.size - 1),
+            ));
+        }
+        if let Some(j) = list[..i].iter().position(|&x| x == s) {
+            return Err(ScenarioError::invalid(
+                format!("workload.senders[{i}]"),
+                format!("node {s} is already workload.senders[{j}]"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl StreamSpec {
+    /// `workload.stream`'s ranges, and its packets from `senders` senders against the cap.
+    fn validate(&self, senders: u64) -> Result<(), ScenarioError> {
+        if !self.rate_per_sec.is_finite() || self.rate_per_sec <= 0.0 || self.rate_per_sec > MAX_STREAM_RATE {
             return Err(ScenarioError::invalid(
                 "workload.stream.rate_per_sec",
-                format!("must be packets per second in (0, {MAX_STREAM_RATE}], got {}", st.rate_per_sec),
+                format!("must be packets per second in (0, {MAX_STREAM_RATE}], got {}", self.rate_per_sec),
             ));
         }
-        if st.packet_bytes == 0 || st.packet_bytes > MAX_BYTES {
+        if self.packet_bytes == 0 || self.packet_bytes > MAX_BYTES {
             return Err(ScenarioError::invalid(
                 "workload.stream.packet_bytes",
-                format!("must be from 1 to {MAX_BYTES}, got {}", st.packet_bytes),
+                format!("must be from 1 to {MAX_BYTES}, got {}", self.packet_bytes),
             ));
         }
-        ms("workload.stream.duration_ms", st.duration_ms, MAX_MS)?;
-        if st.duration_ms == 0.0 {
+        ms("workload.stream.duration_ms", self.duration_ms, MAX_MS)?;
+        if self.duration_ms == 0.0 {
             return Err(ScenarioError::invalid("workload.stream.duration_ms", "must be more than 0"));
         }
-        ms("workload.stream.playout_delay_ms", st.playout_delay_ms, MAX_MS)?;
-        let total = st.packets().saturating_mul(senders);
+        ms("workload.stream.playout_delay_ms", self.playout_delay_ms, MAX_MS)?;
+        let total = self.packets().saturating_mul(senders);
         if total > u64::from(MAX_MESSAGES) {
             return Err(ScenarioError::invalid(
                 "workload.stream",

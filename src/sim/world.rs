@@ -123,6 +123,18 @@ const TAG_LEAVE: u64 = 20;
 const TAG_NOTIFY: u64 = 21;
 const TAG_DOWNLINK: u64 = 7;
 
+/// The trace tag of a fault's kind.
+fn fault_tag(fault: Fault) -> u64 {
+    match fault {
+        Fault::Crash(_) => TAG_CRASH,
+        Fault::Recover(_) => TAG_RECOVER,
+        Fault::Pause(_) => TAG_PAUSE,
+        Fault::Resume(_) => TAG_RESUME,
+        Fault::Join(_) => TAG_JOIN,
+        Fault::Leave(_) => TAG_LEAVE,
+    }
+}
+
 impl<P: Protocol> World<P> {
     /// A world of `setup.size` initial nodes (and `setup.faults.joiners` later ones) running `P`
     /// with `config`, started at time zero. The network must place every one of them.
@@ -309,15 +321,7 @@ impl<P: Protocol> World<P> {
     fn fault(&mut self, fault: Fault) {
         let node = fault.node();
         let i = node as usize;
-        let tag = match fault {
-            Fault::Crash(_) => TAG_CRASH,
-            Fault::Recover(_) => TAG_RECOVER,
-            Fault::Pause(_) => TAG_PAUSE,
-            Fault::Resume(_) => TAG_RESUME,
-            Fault::Join(_) => TAG_JOIN,
-            Fault::Leave(_) => TAG_LEAVE,
-        };
-        self.trace.word(tag | u64::from(node) << 8);
+        self.trace.word(fault_tag(fault) | u64::from(node) << 8);
         let change = match fault {
             Fault::Crash(_) => {
                 self.alive[i] = false;

@@ -154,17 +154,38 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
     if seeds == 0 {
         return Err("--seeds: must be at least 1".into());
     }
-    let jobs: usize = match get("--jobs") {
+    let threads = threads(get("--jobs"))?;
+    let mut printer = Printer {
+        file,
+        path,
+        csv: get("--csv").is_some(),
+        header: None,
+        progress: Progress::new(get("--progress").is_some()),
+        out: std::io::stdout().lock(),
+    };
+    let runs = jobs(file, path, &base, values(&opts)?, seeds)?;
+    run_all(&runs, threads, &mut printer)?;
+    printer.progress.finish();
+    Ok(())
+}
+
+/// The number of worker threads `--jobs` asks for, by default one per core.
+fn threads(flag: Option<&str>) -> Result<usize, String> {
+    let threads: usize = match flag {
         Some(v) => number("--jobs", v)?,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    if jobs == 0 {
+    if threads == 0 {
         return Err("--jobs: must be at least 1".into());
     }
-    let (csv, mut progress) = (get("--csv").is_some(), Progress::new(get("--progress").is_some()));
+    Ok(threads)
+}
 
+/// Every run's scenario, values outer and seeds inner, each made and validated before any run
+/// starts; an error names the value.
+fn jobs(file: &str, path: &str, base: &Scenario, values: Vec<Value>, seeds: u64) -> Result<Vec<Job>, String> {
     let mut runs = Vec::new();
-    for value in values(&opts)? {
+    for value in values {
         let s = base.with_param(path, &value).map_err(|e| format!("{file}: --param {path} = {value}: {e}"))?;
         for i in 0..seeds {
             let mut s = s.clone();
@@ -173,60 +194,87 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
             runs.push(Job { value: value.clone(), scenario: s });
         }
     }
+    Ok(runs)
+}
 
-    let total = runs.len();
+/// Runs every job on `threads` worker threads and hands each result to `printer` in job order,
+/// as soon as every earlier one is printed.
+fn run_all(runs: &[Job], threads: usize, printer: &mut Printer) -> Result<(), String> {
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Result<Report, String>)>();
-    let mut out = std::io::stdout().lock();
-    let mut header: Option<Vec<String>> = None;
-    std::thread::scope(|scope| -> Result<(), String> {
-        for _ in 0..jobs.min(total) {
-            let (tx, next, runs) = (tx.clone(), &next, &runs);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = runs.get(i) else { break };
-                let report = engine::build(&job.scenario).map_err(|e| e.to_string()).map(|mut sim| {
-                    sim.run_to_end();
-                    sim.report()
-                });
-                if tx.send((i, report)).is_err() {
-                    break;
-                }
-            });
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(runs.len()) {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || work(runs, next, tx));
         }
         drop(tx);
+        // Returning drops `rx`: the workers then stop at their next send.
         let (mut pending, mut printed) = (BTreeMap::new(), 0);
         for (i, report) in rx {
             pending.insert(i, report);
             while let Some(report) = pending.remove(&printed) {
-                let job = &runs[printed];
-                let report = report.map_err(|e| format!("{file}: --param {path} = {}: {e}", job.value))?;
-                let line = if csv {
-                    let fields = csv_fields(path, job, report)?;
-                    let mut text = String::new();
-                    let names = header.get_or_insert_with(|| {
-                        let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
-                        text = names.join(",") + "\n";
-                        names
-                    });
-                    // Every report has the same fields; a missing one would be an empty cell.
-                    let map: BTreeMap<&str, &Value> = fields.iter().map(|(k, v)| (k.as_str(), v)).collect();
-                    let cells: Vec<String> =
-                        names.iter().map(|n| map.get(n.as_str()).map_or(String::new(), |v| csv_cell(v))).collect();
-                    text + &cells.join(",")
-                } else {
-                    json_line(path, job, report)?
-                };
-                progress.finish();
-                writeln!(out, "{line}").map_err(|e| format!("stdout: {e}"))?;
+                printer.print(&runs[printed], report)?;
                 printed += 1;
             }
-            progress.show(printed as f64 / total as f64, || format!("{printed} of {total} runs"));
+            let total = runs.len();
+            printer.progress.show(printed as f64 / total as f64, || format!("{printed} of {total} runs"));
         }
         Ok(())
-    })?;
-    progress.finish();
-    Ok(())
+    })
+}
+
+/// One worker: takes the next job from the shared counter, runs it and sends its report, until
+/// no job is left or nobody listens.
+fn work(runs: &[Job], next: &AtomicUsize, tx: mpsc::Sender<(usize, Result<Report, String>)>) {
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = runs.get(i) else { break };
+        let report = engine::build(&job.scenario).map_err(|e| e.to_string()).map(|mut sim| {
+            sim.run_to_end();
+            sim.report()
+        });
+        if tx.send((i, report)).is_err() {
+            break;
+        }
+    }
+}
+
+/// Prints the runs' lines on stdout, JSON or CSV, and the progress bar on stderr.
+struct Printer<'a> {
+    file: &'a str,
+    path: &'a str,
+    csv: bool,
+    /// The CSV columns, once the header is printed.
+    header: Option<Vec<String>>,
+    progress: Progress,
+    out: std::io::StdoutLock<'static>,
+}
+
+impl Printer<'_> {
+    /// Prints `job`'s line, or fails naming its value if it could not run.
+    fn print(&mut self, job: &Job, report: Result<Report, String>) -> Result<(), String> {
+        let (file, path) = (self.file, self.path);
+        let report = report.map_err(|e| format!("{file}: --param {path} = {}: {e}", job.value))?;
+        let line = if self.csv { self.csv_line(job, report)? } else { json_line(path, job, report)? };
+        self.progress.finish();
+        writeln!(self.out, "{line}").map_err(|e| format!("stdout: {e}"))
+    }
+
+    /// `job`'s CSV row, after the header if this is the first.
+    fn csv_line(&mut self, job: &Job, report: Report) -> Result<String, String> {
+        let fields = csv_fields(self.path, job, report)?;
+        let mut text = String::new();
+        let names = self.header.get_or_insert_with(|| {
+            let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
+            text = names.join(",") + "\n";
+            names
+        });
+        // Every report has the same fields; a missing one would be an empty cell.
+        let map: BTreeMap<&str, &Value> = fields.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let cells: Vec<String> =
+            names.iter().map(|n| map.get(n.as_str()).map_or(String::new(), |v| csv_cell(v))).collect();
+        Ok(text + &cells.join(","))
+    }
 }
 
 #[cfg(test)]
