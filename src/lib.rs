@@ -12,6 +12,7 @@ pub mod bits;
 pub mod docs;
 pub mod engine;
 pub mod metrics;
+pub(crate) mod prefetch;
 pub mod protocol;
 pub mod protocols;
 pub mod rng;

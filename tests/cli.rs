@@ -480,3 +480,18 @@ fn an_error_echoing_a_newline_stays_on_one_line() {
     assert_eq!(err.lines().count(), 1, "{err:?}");
     assert!(err.starts_with("mcast: no\\nsuch.json: "), "{err:?}");
 }
+
+#[test]
+fn a_sweep_whose_reader_goes_away_ends_quietly_too() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mcast"))
+        .args(["sweep", scenario_path("centralized.json").to_str().unwrap(), "--param", "seed", "--from", "1"])
+        .args(["--to", "40", "--steps", "40", "--jobs", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mcast starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("mcast runs");
+    assert_eq!(out.status.code(), Some(141), "stderr: {}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}

@@ -166,7 +166,7 @@ impl Load {
     /// Asks the cache for node `node`'s record (a hint that changes nothing).
     #[inline(always)]
     pub(super) fn prefetch(&self, node: NodeId) {
-        crate::sim::prefetch::prefetch_at(&self.nodes, node as usize);
+        crate::prefetch::prefetch_at(&self.nodes, node as usize);
     }
 
     /// Node `from` sent a packet; `payload` names its message if it carries one.

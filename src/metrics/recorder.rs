@@ -178,7 +178,7 @@ impl Metrics {
     pub fn prefetch(&self, to: NodeId, msg: Option<MsgId>) {
         self.load.prefetch(to);
         if let Some(m) = msg.and_then(|m| self.messages.get(m.0 as usize)) {
-            crate::sim::prefetch::prefetch_at(&m.got, (to / 64) as usize);
+            crate::prefetch::prefetch_at(&m.got, (to / 64) as usize);
         }
     }
 

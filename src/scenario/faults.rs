@@ -18,8 +18,8 @@
 //!   not a sender (explicit joiners are not candidates either); a leave that finds no candidate is
 //!   skipped and counted. Several churn entries may overlap; their draws come in list order.
 
+use super::limits::{ms, Limits, MAX_MS};
 use super::tagged::tagged_enum;
-use super::validate::{ms, Limits, MAX_MS};
 use super::{Scenario, ScenarioError};
 use crate::protocol::NodeId;
 use crate::rng::{self, Stream};

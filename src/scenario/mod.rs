@@ -8,6 +8,7 @@
 
 pub mod faults;
 pub mod layout;
+mod limits;
 pub mod link;
 mod network;
 pub mod param;
@@ -18,12 +19,12 @@ mod validate;
 pub mod workload;
 
 pub use faults::{FaultSpec, MembershipSpec, Service};
+pub use limits::{Limits, MAX_SEED};
 pub use network::{
     BurstSpec, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, RegionsSpec, WanLatency, MAX_PARTITIONS,
     MAX_REGIONS,
 };
 pub use plan::Plan;
-pub use validate::Limits;
 pub use workload::{StreamSpec, WorkloadSpec};
 
 pub use crate::protocols::ProtocolSpec;

@@ -8,7 +8,7 @@
 
 mod compile;
 
-use super::validate::{ms, node, probability, MAX_MS, MAX_RATE};
+use super::limits::{ms, node, probability, MAX_MS, MAX_RATE};
 use super::ScenarioError;
 use serde::{Deserialize, Serialize};
 

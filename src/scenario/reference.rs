@@ -10,7 +10,7 @@
 //! protocols' own parameters are not repeated here: each family's page lists them.
 
 use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE};
-use super::validate::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED, MIN_DURATION_MS};
+use super::limits::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED, MIN_DURATION_MS};
 use super::workload::MAX_STREAM_RATE;
 use super::{MAX_PARTITIONS, MAX_REGIONS};
 use crate::protocols::FAMILIES;

@@ -11,7 +11,7 @@
 //!   must be played `playout_delay_ms` after its send: delivered later it is late, never it is
 //!   missing, and the report counts both per receiver.
 
-use super::validate::{ms, MAX_BYTES, MAX_MESSAGES, MAX_MS};
+use super::limits::{ms, MAX_BYTES, MAX_MESSAGES, MAX_MS};
 use super::{GroupSpec, ScenarioError};
 use crate::protocol::NodeId;
 use crate::time::{SimDuration, SimTime};

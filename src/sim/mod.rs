@@ -8,7 +8,6 @@
 
 pub mod faults;
 pub mod network;
-pub(crate) mod prefetch;
 pub mod queue;
 pub mod trace;
 pub mod world;

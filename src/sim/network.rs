@@ -430,8 +430,8 @@ impl Network {
     /// changes nothing.
     #[inline(always)]
     pub fn prefetch(&self, node: u32) {
-        super::prefetch::prefetch_at(&self.uplink_free_at, node as usize);
-        super::prefetch::prefetch_at(&self.positions, node as usize);
+        crate::prefetch::prefetch_at(&self.uplink_free_at, node as usize);
+        crate::prefetch::prefetch_at(&self.positions, node as usize);
     }
 
     /// Empties `node`'s uplink at `now` (its node crashed: what was queued never leaves), so that

@@ -11,10 +11,10 @@
 
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::{Fate, Network, Transmission};
-use super::prefetch::prefetch_at;
 use super::queue::EventQueue;
 use super::trace::TraceHash;
 use crate::metrics::{Counters, Metrics, Report};
+use crate::prefetch::prefetch_at;
 use crate::protocol::{
     Context, Env, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire,
 };

@@ -13,7 +13,6 @@ use mcast::scenario::param;
 use mcast::scenario::{Limits, Scenario};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -161,7 +160,6 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         csv: get("--csv").is_some(),
         header: None,
         progress: Progress::new(get("--progress").is_some()),
-        out: std::io::stdout().lock(),
     };
     let runs = jobs(file, path, &base, values(&opts)?, seeds)?;
     run_all(&runs, threads, &mut printer)?;
@@ -247,7 +245,6 @@ struct Printer<'a> {
     /// The CSV columns, once the header is printed.
     header: Option<Vec<String>>,
     progress: Progress,
-    out: std::io::StdoutLock<'static>,
 }
 
 impl Printer<'_> {
@@ -257,7 +254,7 @@ impl Printer<'_> {
         let report = report.map_err(|e| format!("{file}: --param {path} = {}: {e}", job.value))?;
         let line = if self.csv { self.csv_line(job, report)? } else { json_line(path, job, report)? };
         self.progress.finish();
-        writeln!(self.out, "{line}").map_err(|e| format!("stdout: {e}"))
+        super::print_line(&line)
     }
 
     /// `job`'s CSV row, after the header if this is the first.

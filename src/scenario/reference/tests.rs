@@ -8,8 +8,8 @@
 
 use super::{Bound, DefaultValue, FieldDoc, Range, FIELDS};
 use crate::protocols::FAMILIES;
+use crate::scenario::limits::MAX_MS;
 use crate::scenario::param::number;
-use crate::scenario::validate::MAX_MS;
 use crate::scenario::{Limits, Scenario, ScenarioError};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
