@@ -18,4 +18,5 @@ pub mod protocols;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub(crate) mod tagged;
 pub mod time;

@@ -27,7 +27,7 @@ macro_rules! families {
         }
 
         /// `ProtocolSpec` externally tagged, which serde reads with the path of a bad parameter
-        /// (see `scenario::tagged`).
+        /// (see `crate::tagged`).
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         enum SpecByKind {
@@ -36,7 +36,7 @@ macro_rules! families {
 
         impl<'de> serde::Deserialize<'de> for ProtocolSpec {
             fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-                Ok(match crate::scenario::tagged::untag::<D, SpecByKind>(de, "kind")? {
+                Ok(match crate::tagged::untag::<D, SpecByKind>(de, "kind")? {
                     $( SpecByKind::$variant(p) => ProtocolSpec::$variant(p), )*
                 })
             }

@@ -19,11 +19,11 @@
 //!   skipped and counted. Several churn entries may overlap; their draws come in list order.
 
 use super::limits::{ms, Limits, MAX_MS};
-use super::tagged::tagged_enum;
 use super::{Scenario, ScenarioError};
 use crate::protocol::NodeId;
 use crate::rng::{self, Stream};
 use crate::sim::faults::{Fault, FaultPlan};
+use crate::tagged::tagged_enum;
 use crate::time::{SimDuration, SimTime};
 use rand::{Rng, RngCore};
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@ pub struct Limits {
     /// Where to point people whose group is too large.
     pub too_large_hint: &'static str,
     /// The most packets a run may send in the worst case: messages × receivers × transmission
-    /// rounds (see [`Scenario::worst_case_packets`]). Every one of them may sit in the event queue
+    /// rounds (see [`super::Scenario::worst_case_packets`]). Every one of them may sit in the event queue
     /// at once: 10^7 queued packets took 534 MB natively, so this caps a run's memory.
     pub max_packets: u64,
 }

@@ -14,7 +14,6 @@ mod network;
 pub mod param;
 mod plan;
 pub mod reference;
-pub(crate) mod tagged;
 mod validate;
 pub mod workload;
 
@@ -186,11 +185,11 @@ fn field_path(path: &serde_path_to_error::Path) -> String {
 }
 
 /// A serde error as a [`ScenarioError::Json`] naming the path where it happened, inside a tagged
-/// enum too (see [`tagged`]).
+/// enum too (see [`crate::tagged`]).
 fn format_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> ScenarioError {
     let outer = field_path(e.path());
     let message = e.into_inner().to_string();
-    let (path, message) = match tagged::inner(&message) {
+    let (path, message) = match crate::tagged::inner(&message) {
         Some((inner, rest)) if outer == "scenario" => (one_line(inner), rest),
         Some((inner, rest)) => (format!("{outer}.{}", one_line(inner)), rest),
         None => (outer, message.as_str()),

@@ -95,7 +95,7 @@ macro_rules! tagged_enum {
             $( $(#[$vmeta])* $variant { $( $(#[$fmeta])* $field: $ty ),* }, )*
         }
 
-        /// The externally tagged twin that reads it (see `scenario::tagged`).
+        /// The externally tagged twin that reads it (see `crate::tagged`).
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "snake_case", deny_unknown_fields)]
         enum $shadow {
@@ -104,7 +104,7 @@ macro_rules! tagged_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-                Ok(match $crate::scenario::tagged::untag::<D, $shadow>(de, "kind")? {
+                Ok(match $crate::tagged::untag::<D, $shadow>(de, "kind")? {
                     $( $shadow::$variant { $( $field ),* } => $name::$variant { $( $field ),* }, )*
                 })
             }
