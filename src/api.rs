@@ -211,7 +211,7 @@ fn to_js(v: &impl Serialize) -> Result<JsValue, JsError> {
 
 impl Simulation {
     fn start(scenario: Scenario) -> Result<Simulation, JsError> {
-        let mut sim = engine::build(&scenario).map_err(js_error)?;
+        let mut sim = engine::build_with(&scenario, &Limits::BROWSER).map_err(js_error)?;
         sim.set_recording(true);
         Ok(Simulation { sim, scenario, states: Vec::new(), flights: Vec::new() })
     }

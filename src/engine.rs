@@ -7,6 +7,7 @@ use crate::metrics::{Chart, Counters, Report};
 use crate::protocol::{GroupInfo, NodeId, PacketKind, Protocol};
 use crate::protocols::{Family, Visit};
 use crate::scenario::{Limits, Scenario, ScenarioError};
+use crate::sim::budget::Stop;
 use crate::sim::faults::Status;
 use crate::sim::world::{Setup, World};
 use crate::time::{SimDuration, SimTime};
@@ -80,6 +81,8 @@ pub trait Simulation {
     fn chart(&self, columns: usize) -> Option<Chart>;
     /// The trace hash so far.
     fn trace_hash(&self) -> String;
+    /// Why the run stopped before its end, if it spent its budget.
+    fn stopped(&self) -> Option<Stop>;
     /// Node positions in the unit square.
     fn positions(&self) -> &[[f64; 2]];
     /// Each node's state, written into `out` (cleared first).
@@ -147,6 +150,9 @@ impl<P: Protocol> Simulation for Run<P> {
     fn trace_hash(&self) -> String {
         self.world.trace_hash()
     }
+    fn stopped(&self) -> Option<Stop> {
+        self.world.stopped()
+    }
     fn positions(&self) -> &[[f64; 2]] {
         self.world.positions()
     }
@@ -202,7 +208,12 @@ impl<P: Protocol> Simulation for Run<P> {
 
 /// Validates `scenario` against the native limits, compiles it and starts a simulation of it.
 pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
-    let setup = scenario.compile(&Limits::NATIVE)?.into_setup();
+    build_with(scenario, &Limits::NATIVE)
+}
+
+/// Validates `scenario` against `limits` and starts a simulation of it within their budget.
+pub fn build_with(scenario: &Scenario, limits: &Limits) -> Result<Box<dyn Simulation>, ScenarioError> {
+    let setup = scenario.compile(limits)?.into_setup();
     Ok(scenario.protocol.visit(Start { setup }))
 }
 

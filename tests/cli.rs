@@ -495,3 +495,19 @@ fn a_sweep_whose_reader_goes_away_ends_quietly_too() {
     assert_eq!(out.status.code(), Some(141), "stderr: {}", text(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_run_past_its_event_budget_stops_cleanly_with_status_3() {
+    let out = mcast(&["run", scenario_path("srm.json").to_str().unwrap(), "--budget", "1000"]);
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", text(&out.stderr));
+    let report: Value = serde_json::from_str(&text(&out.stdout)).expect("the report so far");
+    assert_eq!(report["stopped"], "event budget");
+    assert_eq!(report["events"], 1000);
+    let whole = mcast(&["run", scenario_path("srm.json").to_str().unwrap()]);
+    assert_eq!(whole.status.code(), Some(0));
+    let report: Value = serde_json::from_str(&text(&whole.stdout)).unwrap();
+    assert_eq!(report["stopped"], Value::Null, "a run that ends says null");
+    let bad = mcast(&["run", scenario_path("srm.json").to_str().unwrap(), "--budget", "many"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--budget: must be a number of events"), "{}", text(&bad.stderr));
+}

@@ -354,6 +354,7 @@ fn relay(n: u32, messages: u32, interval_us: u64, config: RelayConfig) -> (Repor
         faults: Default::default(),
         playout: None,
         end: SimTime::from_ms(60_000),
+        budget: mcast::sim::budget::Budget::UNLIMITED,
     };
     let mut world = World::<Relay>::new(setup, &config);
     world.run_to_end();

@@ -16,7 +16,7 @@ mod progress;
 mod sweep;
 
 use mcast::engine::{self, Simulation};
-use mcast::scenario::{link, Scenario, ScenarioError};
+use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use mcast::time::SimDuration;
 use progress::Progress;
 use std::process::ExitCode;
@@ -134,7 +134,7 @@ fn main() -> ExitCode {
         };
     }
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         Err(msg) => {
             eprintln!("mcast: {}", one_line(&msg));
             ExitCode::from(2)
@@ -142,7 +142,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<(), String> {
+/// The exit status of a run the kernel stopped at its budget (its report says which).
+const STOPPED: u8 = 3;
+
+/// Runs a command; its exit status on success (0, or [`STOPPED`]).
+fn run(args: &[String]) -> Result<u8, String> {
     let (cmd, rest) = args.split_first().ok_or("no command (try `mcast help`)")?;
     if rest.iter().any(|a| a == "--help" || a == "-h") || cmd == "help" || cmd == "--help" {
         let help = match cmd.as_str() {
@@ -155,17 +159,17 @@ fn run(args: &[String]) -> Result<(), String> {
                 for f in mcast::protocols::FAMILIES {
                     println!("    {:<12} {}", f.kind(), f.title());
                 }
-                return Ok(());
+                return Ok(0);
             }
         };
         println!("{help}");
-        return Ok(());
+        return Ok(0);
     }
     match cmd.as_str() {
         "run" => cmd_run(rest),
-        "sweep" => sweep::cmd(rest),
-        "link" => cmd_link(rest),
-        "bench" => bench::cmd(rest),
+        "sweep" => sweep::cmd(rest).map(|()| 0),
+        "link" => cmd_link(rest).map(|()| 0),
+        "bench" => bench::cmd(rest).map(|()| 0),
         other => Err(format!("unknown command `{other}` (try `mcast help`)")),
     }
 }
@@ -196,21 +200,40 @@ fn number<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, String> {
 }
 
 fn load(file: Option<&str>) -> Result<Scenario, String> {
+    load_with(file, &Limits::NATIVE)
+}
+
+/// Reads and validates the scenario in `file` (`-` for stdin) against `limits`.
+fn load_with(file: Option<&str>, limits: &Limits) -> Result<Scenario, String> {
     let file = file.ok_or("missing scenario FILE")?;
     let text = if file == "-" {
         std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))?
     } else {
         std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?
     };
-    Scenario::from_json(&text).map_err(|e: ScenarioError| format!("{file}: {e}"))
+    Scenario::from_json_with(&text, limits).map_err(|e: ScenarioError| format!("{file}: {e}"))
 }
 
-fn cmd_run(args: &[String]) -> Result<(), String> {
-    let (file, opts) = parse(args, &["--seed", "--series"], &["--pretty", "--progress"])?;
-    let mut scenario = load(file)?;
+/// The native limits with the event budget `--budget` asks for (a number of events, `1e9` or
+/// `1000000000`), if it asks.
+fn limits_from(opts: &[(&str, &str)]) -> Result<Limits, String> {
+    let Some((flag, v)) = opts.iter().find(|o| o.0 == "--budget") else { return Ok(Limits::NATIVE) };
+    match v.parse::<f64>() {
+        Ok(events) if events.is_finite() && (1.0..=1e15).contains(&events) => {
+            Ok(Limits { max_events: events as u64, ..Limits::NATIVE })
+        }
+        _ => Err(format!("{flag}: must be a number of events from 1 to 1e15, got `{v}`")),
+    }
+}
+
+fn cmd_run(args: &[String]) -> Result<u8, String> {
+    let (file, opts) = parse(args, &["--seed", "--series", "--budget"], &["--pretty", "--progress"])?;
+    let limits = limits_from(&opts)?;
+    let mut scenario = load_with(file, &limits)?;
     let (mut pretty, mut series, mut forced) = (false, None, false);
     for (flag, v) in opts {
         match flag {
+            "--budget" => {}
             "--seed" => scenario.seed = number(flag, v)?,
             "--series" => {
                 let ms: f64 = number(flag, v)?;
@@ -223,14 +246,15 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
             _ => forced = true,
         }
     }
-    let mut sim = engine::build(&scenario).map_err(|e| e.to_string())?;
+    let mut sim = engine::build_with(&scenario, &limits).map_err(|e| e.to_string())?;
     if let Some(bucket) = series {
         sim.record_series(bucket);
     }
     run_with_progress(&mut *sim, &mut Progress::new(forced));
     let report = sim.report();
     let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
-    print_line(&json.map_err(|e| e.to_string())?)
+    print_line(&json.map_err(|e| e.to_string())?)?;
+    Ok(if sim.stopped().is_some() { STOPPED } else { 0 })
 }
 
 /// Runs `sim` to its end, in chunks of events with a progress bar if it is on: the same run as

@@ -207,6 +207,12 @@ impl Metrics {
         self.dropped_partition += 1;
     }
 
+    /// Events processed so far.
+    #[inline(always)]
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
     /// The kernel processed an event.
     #[inline]
     pub fn on_event(&mut self) {

@@ -147,6 +147,9 @@ pub struct Report {
     /// For a live stream: how many packets each receiver got late or never.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<StreamReport>,
+    /// Why the run stopped before its end: `"event budget"` or `"memory budget"` (see
+    /// `docs/architecture.md`, bounded runs); null when it ran to its end.
+    pub stopped: Option<&'static str>,
     /// Events the kernel processed.
     pub events: u64,
     /// Simulated time when the run stopped (milliseconds).
@@ -349,6 +352,7 @@ impl Metrics {
             packets_dropped_uplink: self.dropped_uplink,
             packets_dropped_downlink: self.dropped_downlink,
             packets_dropped_partition: self.dropped_partition,
+            stopped: None,
             events: self.events,
             sim_time_ms: now.as_ms_f64(),
             nodes: alive.len() as u32,

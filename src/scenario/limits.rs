@@ -3,6 +3,7 @@
 //! field. Validation, faults, network and workload all read them; they read nothing back.
 
 use super::ScenarioError;
+use crate::sim::budget::Budget;
 
 /// Caps that depend on where the scenario runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,17 +16,36 @@ pub struct Limits {
     /// rounds (see [`super::Scenario::worst_case_packets`]). Every one of them may sit in the event queue
     /// at once: 10^7 queued packets took 534 MB natively, so this caps a run's memory.
     pub max_packets: u64,
+    /// The most events a run may process: the kernel stops it there (`"stopped": "event
+    /// budget"`). Natively about four minutes at the engine's 3-5 M events per second.
+    pub max_events: u64,
+    /// The most memory a run may use (bytes): its event queue stops it past what its nodes and
+    /// metrics leave of this (`"stopped": "memory budget"`).
+    pub max_memory_bytes: u64,
 }
 
 impl Limits {
-    /// The native CLI's caps.
-    pub const NATIVE: Limits = Limits { max_group: 1_000_000, too_large_hint: "", max_packets: 50_000_000 };
+    /// The native CLI's caps (`mcast run --budget` raises the events).
+    pub const NATIVE: Limits = Limits {
+        max_group: 1_000_000,
+        too_large_hint: "",
+        max_packets: 50_000_000,
+        max_events: 1_000_000_000,
+        max_memory_bytes: 2 << 30,
+    };
     /// The browser's caps: past this the tab would stutter; the CLI takes more.
     pub const BROWSER: Limits = Limits {
         max_group: 20_000,
         too_large_hint: "; larger groups run in the native CLI (`mcast run`), up to 1000000",
         max_packets: 5_000_000,
+        max_events: 30_000_000,
+        max_memory_bytes: 512 << 20,
     };
+
+    /// The run budget these limits give the kernel.
+    pub fn budget(&self) -> Budget {
+        Budget { events: self.max_events, queue_bytes: self.max_memory_bytes }
+    }
 }
 
 /// The largest seed: 2^53 - 1, the largest integer JavaScript holds exactly.

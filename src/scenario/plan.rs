@@ -12,6 +12,7 @@
 
 use super::{layout, Limits, Scenario, ScenarioError};
 use crate::protocol::NodeId;
+use crate::sim::budget::Budget;
 use crate::sim::faults::FaultPlan;
 use crate::sim::network::{Network, NetworkConfig};
 use crate::sim::world::Setup;
@@ -37,6 +38,8 @@ pub struct Plan {
     pub playout: Option<SimDuration>,
     /// The run stops at this time.
     pub end: SimTime,
+    /// What the run may spend before the kernel stops it (from the limits it was compiled for).
+    pub budget: Budget,
 }
 
 impl Scenario {
@@ -53,6 +56,7 @@ impl Scenario {
             faults,
             playout: self.workload.playout(),
             end: SimTime(SimDuration::from_ms_f64(self.duration_ms).0),
+            budget: limits.budget(),
         })
     }
 }
@@ -74,6 +78,7 @@ impl Plan {
             faults: self.faults,
             playout: self.playout,
             end: self.end,
+            budget: self.budget,
         }
     }
 }

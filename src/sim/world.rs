@@ -9,6 +9,7 @@
 //! does to a node): the kernel knows the schedule, a protocol learns of it only through its own
 //! inputs, its packets, or a membership service the scenario names.
 
+use super::budget::{Allowance, Budget, Stop};
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::{Fate, Network, Transmission};
 use super::queue::EventQueue;
@@ -69,6 +70,8 @@ pub struct Setup {
     pub playout: Option<SimDuration>,
     /// The run stops at this time.
     pub end: SimTime,
+    /// What the run may spend before the kernel stops it.
+    pub budget: Budget,
 }
 
 impl Setup {
@@ -107,6 +110,8 @@ pub struct World<P: Protocol> {
     trace: TraceHash,
     out: Vec<Output<P::Msg, P::Timer>>,
     flights: Option<Vec<Flight>>,
+    allowance: Allowance,
+    stopped: Option<Stop>,
 }
 
 const TAG_ARRIVE: u64 = 1;
@@ -170,6 +175,8 @@ impl<P: Protocol> World<P> {
             trace: TraceHash::default(),
             out: Vec::new(),
             flights: None,
+            allowance: Allowance::new(setup.budget, std::mem::size_of::<(SimTime, Event<P::Msg, P::Timer>)>()),
+            stopped: None,
         };
         for node in 0..setup.size {
             w.handle(node, Input::Start);
@@ -194,41 +201,63 @@ impl<P: Protocol> World<P> {
         self.end
     }
 
-    /// Whether nothing is left to happen before the end.
+    /// Whether nothing is left to happen before the end, or the run has spent its budget.
     pub fn is_done(&self) -> bool {
-        self.queue.peek_time().is_none_or(|t| t > self.end)
+        self.stopped.is_some() || self.queue.peek_time().is_none_or(|t| t > self.end)
+    }
+
+    /// Why the run stopped before its end, if it did (its budget, see [`Budget`]).
+    pub fn stopped(&self) -> Option<Stop> {
+        self.stopped
     }
 
     /// Processes every event up to and including `t` (capped at the end), then sets the clock to
-    /// `t`.
+    /// `t`; a run stopped at its budget stays where it stopped.
     pub fn run_until(&mut self, t: SimTime) {
         let t = t.min(self.end);
-        while let Some((time, ev)) = self.queue.pop_before(t) {
+        while self.stopped.is_none() {
+            let Some((time, ev)) = self.queue.pop_before(t) else { break };
             self.prefetch_next();
             self.process(time, ev);
+            self.spend();
         }
-        self.now = self.now.max(t);
+        if self.stopped.is_none() {
+            self.now = self.now.max(t);
+        }
     }
 
-    /// Runs until nothing is left to happen or the end is reached, and returns the final time.
+    /// Runs until nothing is left to happen, the end is reached or the budget is spent, and
+    /// returns the final time.
     pub fn run_to_end(&mut self) -> SimTime {
-        while let Some((time, ev)) = self.queue.pop_before(self.end) {
+        while self.stopped.is_none() {
+            let Some((time, ev)) = self.queue.pop_before(self.end) else { break };
             self.prefetch_next();
             self.process(time, ev);
+            self.spend();
         }
         self.now
     }
 
-    /// Processes the earliest event. Returns false if there was none.
+    /// Processes the earliest event. Returns false if there was none, or the budget is spent.
     pub fn step(&mut self) -> bool {
+        if self.stopped.is_some() {
+            return false;
+        }
         match self.queue.pop() {
             Some((t, ev)) => {
                 self.prefetch_next();
                 self.process(t, ev);
+                self.spend();
                 true
             }
             None => false,
         }
+    }
+
+    /// Counts the event just processed against the budget; past it, the run stops.
+    #[inline(always)]
+    fn spend(&mut self) {
+        self.stopped = self.allowance.exceeded(self.metrics.events(), self.queue.len());
     }
 
     /// Asks the cache for what the next packet's receiver will touch (its protocol state, status,
@@ -552,6 +581,8 @@ impl<P: Protocol> World<P> {
 
     /// The full report as of now.
     pub fn report(&self) -> Report {
-        self.metrics.report(&self.life.live_members(), self.trace.hex(), self.now)
+        let mut report = self.metrics.report(&self.life.live_members(), self.trace.hex(), self.now);
+        report.stopped = self.stopped.map(Stop::reason);
+        report
     }
 }

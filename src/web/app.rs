@@ -48,8 +48,7 @@ pub struct App {
 
 impl App {
     fn start(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
-        scenario.validate(&Limits::BROWSER)?;
-        let mut sim = engine::build(scenario)?;
+        let mut sim = engine::build_with(scenario, &Limits::BROWSER)?;
         sim.set_recording(true);
         // For the chart: 1 ms buckets, widened to fit the run in 10,000.
         sim.record_series(mcast::time::SimDuration::from_ms(1));
@@ -135,6 +134,7 @@ impl App {
             now_tenth_ms: self.sim.now().0 / 100,
             hash: self.sim.trace_hash(),
             done: self.sim.is_done(),
+            stopped: self.sim.stopped().map(|s| s.reason()),
             crashed: self.stage.crashed(),
             owed: self.shown.owed,
         }

@@ -67,7 +67,7 @@ impl Comparison {
             if self.running.is_none() {
                 let Some(i) = self.columns.iter().position(|c| c.result.is_none()) else { break };
                 let s = &self.columns[i].scenario;
-                match s.validate(&Limits::BROWSER).and_then(|()| engine::build(s)) {
+                match engine::build_with(s, &Limits::BROWSER) {
                     Ok(sim) => self.running = Some((i, sim)),
                     Err(e) => {
                         self.columns[i].result = Some(Err(e.to_string()));

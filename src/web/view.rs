@@ -54,6 +54,8 @@ pub struct Shown {
     pub hash: String,
     /// Whether the run is over.
     pub done: bool,
+    /// Why the run stopped before its end, if it spent its budget (`"event budget"`).
+    pub stopped: Option<&'static str>,
     /// Nodes crashed so far.
     pub crashed: u32,
     /// Deliveries made and owed, as the report counts them (filled in only when shown).
@@ -240,12 +242,11 @@ fn shows_kind(c: &Counters, k: PacketKind) -> bool {
 /// The counters: packets by kind, losses, deliveries, time, events, the trace hash and status.
 fn counters(shown: &Shown, playing: bool) -> Html {
     let c = &shown.counters;
-    let status = if shown.done {
-        "done"
-    } else if playing {
-        "running"
-    } else {
-        "paused"
+    let (status, label) = match shown.stopped {
+        Some(reason) => ("stopped", format!("stopped: {reason}")),
+        None if shown.done => ("done", "done".to_string()),
+        None if playing => ("running", "running".to_string()),
+        None => ("paused", "paused".to_string()),
     };
     html! {
         <>
@@ -270,7 +271,7 @@ fn counters(shown: &Shown, playing: bool) -> Html {
             <div class="hash">
                 <span class="label">{ "Trace hash" }</span>
                 <code id="trace-hash" data-testid="trace-hash">{ shown.hash.clone() }</code>
-                <span id="status" class={format!("status {status}")}>{ status }</span>
+                <span id="status" class={format!("status {status}")}>{ label }</span>
             </div>
         </>
     }
