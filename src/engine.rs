@@ -214,7 +214,13 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> 
 /// Validates `scenario` against `limits` and starts a simulation of it within their budget.
 pub fn build_with(scenario: &Scenario, limits: &Limits) -> Result<Box<dyn Simulation>, ScenarioError> {
     let setup = scenario.compile(limits)?.into_setup();
-    Ok(scenario.protocol.visit(Start { setup }))
+    Ok(start_setup(scenario, setup))
+}
+
+/// Starts a simulation of `scenario`'s protocol from `setup`, which the caller compiled from it
+/// and may have changed (tests give it a budget of their own).
+pub fn start_setup(scenario: &Scenario, setup: Setup) -> Box<dyn Simulation> {
+    scenario.protocol.visit(Start { setup })
 }
 
 /// What every node of family `F` is built with in scenario `s`: `params` resolved for the

@@ -3,9 +3,18 @@
 
 mod common;
 
-use mcast::engine;
+use mcast::engine::{self, Simulation};
 use mcast::protocols::tree::TreeConfig;
-use mcast::scenario::{Limits, NetworkSpec, Scenario};
+use mcast::scenario::{NetworkSpec, Scenario};
+use mcast::sim::budget::Budget;
+
+/// `s` started with `budget` (past the up-front estimate, which the small budgets here would
+/// refuse: these tests are of the kernel's stop).
+fn with_budget(s: &Scenario, budget: Budget) -> Box<dyn Simulation> {
+    let mut setup = engine::setup(s).unwrap();
+    setup.budget = budget;
+    engine::start_setup(s, setup)
+}
 
 /// A tree whose heartbeats (every 1 ms, 65,535 bytes each) outrun every uplink: control traffic
 /// piles up in the queues for as long as the run lasts.
@@ -19,8 +28,7 @@ fn heartbeat_storm() -> Scenario {
 fn the_event_budget_stops_a_run_where_the_unbounded_run_was_after_as_many_events() {
     let s = common::scenario_file("srm.json");
     for events in [1, 1_000, 54_321] {
-        let limits = Limits { max_events: events, ..Limits::NATIVE };
-        let mut stopped = engine::build_with(&s, &limits).unwrap();
+        let mut stopped = with_budget(&s, Budget { events, ..Budget::UNLIMITED });
         stopped.run_to_end();
         assert!(stopped.is_done(), "a stopped run is over");
         let report = stopped.report();
@@ -35,14 +43,14 @@ fn the_event_budget_stops_a_run_where_the_unbounded_run_was_after_as_many_events
 #[test]
 fn the_memory_budget_stops_a_run_whose_queue_outgrows_it() {
     let s = heartbeat_storm();
-    let small = Limits { max_memory_bytes: 1 << 20, ..Limits::NATIVE };
-    let mut sim = engine::build_with(&s, &small).unwrap();
+    let small = Budget { queue_bytes: 1 << 20, ..Budget::UNLIMITED };
+    let mut sim = with_budget(&s, small);
     sim.run_to_end();
     let report = sim.report();
     assert_eq!(report.stopped, Some("memory budget"), "events {}", report.events);
     assert!(report.sim_time_ms < s.duration_ms, "stopped early, at {} ms", report.sim_time_ms);
     // The same run twice stops at the same event.
-    let mut again = engine::build_with(&s, &small).unwrap();
+    let mut again = with_budget(&s, small);
     again.run_to_end();
     assert_eq!(again.trace_hash(), sim.trace_hash());
     // With room, it runs to its end.
@@ -54,7 +62,7 @@ fn the_memory_budget_stops_a_run_whose_queue_outgrows_it() {
 #[test]
 fn stepping_a_stopped_run_does_nothing() {
     let s = common::scenario_file("centralized.json");
-    let mut sim = engine::build_with(&s, &Limits { max_events: 10, ..Limits::NATIVE }).unwrap();
+    let mut sim = with_budget(&s, Budget { events: 10, ..Budget::UNLIMITED });
     assert_eq!(sim.run_steps(100), 10);
     assert!(!sim.step(), "no event after the budget");
     let hash = sim.trace_hash();

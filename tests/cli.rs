@@ -498,11 +498,18 @@ fn a_sweep_whose_reader_goes_away_ends_quietly_too() {
 
 #[test]
 fn a_run_past_its_event_budget_stops_cleanly_with_status_3() {
-    let out = mcast(&["run", scenario_path("srm.json").to_str().unwrap(), "--budget", "1000"]);
+    // ACK implosion costs three times its estimate (6,192 events; it takes 19,256): a budget in
+    // between accepts it, and the kernel stops it there.
+    let file = scenario_path("ack-implosion.json");
+    let out = mcast(&["run", file.to_str().unwrap(), "--budget", "10000"]);
     assert_eq!(out.status.code(), Some(3), "stderr: {}", text(&out.stderr));
     let report: Value = serde_json::from_str(&text(&out.stdout)).expect("the report so far");
     assert_eq!(report["stopped"], "event budget");
-    assert_eq!(report["events"], 1000);
+    assert_eq!(report["events"], 10000);
+    // Below the estimate it is refused up front, naming what drives it.
+    let refused = mcast(&["run", file.to_str().unwrap(), "--budget", "1000"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("expected to take"), "{}", text(&refused.stderr));
     let whole = mcast(&["run", scenario_path("srm.json").to_str().unwrap()]);
     assert_eq!(whole.status.code(), Some(0));
     let report: Value = serde_json::from_str(&text(&whole.stdout)).unwrap();

@@ -803,26 +803,24 @@ fn centralized(size: u32, messages: u32, reliable: bool) -> Scenario {
 }
 
 #[test]
-fn runs_too_large_for_memory_are_refused_with_the_product() {
+fn runs_too_large_for_the_budget_are_refused_naming_what_drives_them() {
     // A million nodes times a hundred thousand messages passed every per-field check and then
     // asked for 10^11 queued packets (and 12 GB of delivery bitmaps up front).
     let err = centralized(1_000_000, 100_000, false).validate(&Limits::NATIVE).unwrap_err().to_string();
-    assert!(err.starts_with("workload.messages: 100000 messages × 999999 receivers is 99999900000 packets"), "{err}");
-    assert!(err.contains("more than the 50000000") && !err.contains("CLI"), "{err}");
-    // With ACKs every round may resend to everyone: the rounds count.
-    let s = centralized(100_000, 200, true);
-    assert_eq!(s.worst_case_packets(0), 200 * 99_999 * 9);
-    let err = s.validate(&Limits::NATIVE).unwrap_err().to_string();
-    assert!(err.contains("× 9 rounds (1 + protocol.max_retries)"), "{err}");
-    // Exactly at the cap is fine; one message more is not.
-    assert_eq!(centralized(1_000_000, 50, false).worst_case_packets(0), 49_999_950);
+    assert!(err.starts_with("workload.messages: this run is expected to take 100000000000 events"), "{err}");
+    assert!(err.contains("more than the 1000000000 a run may") && err.contains("--budget"), "{err}");
+    // Fewer messages fit the events but not the memory: every copy of every message waits in
+    // the uplink at once (a million copies take 416 s to leave).
+    let err = refused_on(&centralized(1_000_000, 400, false), &Limits::NATIVE, "workload.messages");
+    assert!(err.contains("MiB, more than the 4096 MiB a run may"), "{err}");
     centralized(1_000_000, 50, false).validate(&Limits::NATIVE).unwrap();
-    refused_on(&centralized(1_000_000, 51, false), &Limits::NATIVE, "workload.messages");
-    // The browser's cap is lower and points to the CLI.
+    // The browser's budget is smaller and points to the CLI.
     centralized(20_000, 250, false).validate(&Limits::BROWSER).unwrap();
-    let err = refused_on(&centralized(20_000, 251, false), &Limits::BROWSER, "workload.messages");
-    assert!(err.contains("mcast run"), "{err}");
-    centralized(20_000, 251, false).validate(&Limits::NATIVE).unwrap();
+    let err = refused_on(&centralized(20_000, 1_000, false), &Limits::BROWSER, "workload.messages");
+    assert!(err.contains("native CLI"), "{err}");
+    centralized(20_000, 1_000, false).validate(&Limits::NATIVE).unwrap();
+    // The worst case stays a bound on what the rounds may send.
+    assert_eq!(centralized(100_000, 200, true).worst_case_packets(0), 200 * 99_999 * 9);
 }
 
 #[track_caller]

@@ -32,7 +32,7 @@ use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
 use crate::protocols::blocks::{Backoff, NodeSet, Retry};
 use crate::protocols::params::ParamError;
-use crate::protocols::{Family, ParamDoc, ParamKind, RunInfo, Structure, HEADER_BYTES};
+use crate::protocols::{Family, Load, ParamDoc, ParamKind, RunInfo, Structure, HEADER_BYTES};
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -129,6 +129,31 @@ impl Family for CentralizedFamily {
             true => (1 + u64::from(params.max_retries), "rounds (1 + protocol.max_retries)".into()),
             false => (1, String::new()),
         }
+    }
+
+    /// Every receiver gets each message once, and with ACKs again for as many rounds as losses of
+    /// the copy or its ACK call for; one ACK per copy that arrives; one retransmission timer per
+    /// round; a JOIN (and its answer) to each contact per node life.
+    fn load(params: &CentralizedConfig, run: &RunInfo) -> Vec<Load> {
+        let (n, m) = (run.receivers() as f64, run.messages as f64);
+        let under_way = n * run.concurrent as f64;
+        let joins = (run.lives - u64::from(run.size)) as f64 * run.senders.len() as f64 * 2.0;
+        let mut loads = vec![Load::packets("faults", "JOINs and their answers, per node life", joins, joins)];
+        if !params.reliable {
+            loads.push(Load::packets("workload.messages", "copies: messages × receivers", m * n, under_way));
+            return loads;
+        }
+        let fail = 1.0 - (1.0 - run.loss) * (1.0 - run.loss);
+        // A copy still waiting in the uplink when the timeout fires is sent again, lost or not.
+        let spurious = (run.queue_delay_ms / params.ack_timeout_ms).floor().min(f64::from(params.max_retries));
+        let copies = m * n * (RunInfo::attempts(fail, params.max_retries) + spurious);
+        let rounds = RunInfo::rounds_until_all(fail, run.receivers(), params.max_retries) as f64 + spurious;
+        loads.extend([
+            Load::packets("workload.messages", "copies: messages × receivers × expected attempts", copies, under_way),
+            Load::packets("workload.messages", "ACKs: one per copy that arrives", copies * (1.0 - run.loss), under_way),
+            Load::timers("protocol.max_retries", "retransmission rounds: messages × rounds until all ACK", m * rounds, m),
+        ]);
+        loads
     }
 
     fn configure(params: &CentralizedConfig, _group: &GroupInfo) -> CentralizedConfig {

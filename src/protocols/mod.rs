@@ -7,11 +7,13 @@
 //! registry (see `docs/adding-a-family.md`).
 
 pub mod blocks;
+pub mod load;
 pub mod params;
 pub mod registry;
 
+pub use load::{Load, RunInfo};
 pub use params::{ParamDoc, ParamKind, HEADER_BYTES};
-pub use registry::{Family, FamilyInfo, RunInfo, Structure, Visit};
+pub use registry::{Family, FamilyInfo, Structure, Visit};
 
 /// Declares the registered families: for each, its module, the `ProtocolSpec` variant holding its
 /// parameters (the variant's snake-case name is the scenario's `kind`) and its [`Family`] type.

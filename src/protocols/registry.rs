@@ -7,31 +7,15 @@
 //! object-safe [`FamilyInfo`] ([`FAMILIES`], [`ProtocolSpec::info`]); generic work (running
 //! `F::Protocol`, wrapping it in a layer) through a [`Visit`]or ([`ProtocolSpec::visit`]).
 
+use super::load::{Load, RunInfo};
 use super::params::{self, ParamDoc, ParamError};
-use crate::protocol::{GroupInfo, NodeId, PacketKind, Protocol};
+use crate::protocol::{GroupInfo, PacketKind, Protocol};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Debug;
 use std::marker::PhantomData;
 
 pub use super::ProtocolSpec;
-
-/// What a family's checks and run-size estimate know of the scenario around its parameters.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunInfo {
-    /// Initial members.
-    pub size: u32,
-    /// The workload's senders, in the scenario's order.
-    pub senders: Vec<NodeId>,
-    /// Messages (or stream packets) the workload sends.
-    pub messages: u64,
-    /// The run's length (milliseconds).
-    pub duration_ms: f64,
-    /// Node lives: initial members, plus one per joiner and per recovery.
-    pub lives: u64,
-    /// Entries in the scenario's `faults` list.
-    pub fault_entries: u64,
-}
 
 /// The structure a family draws between nodes ([`Protocol::upstream`]), for the page's legend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +67,16 @@ pub trait Family: 'static {
     /// Packets sent whatever the workload (session messages, ...), and the formula in words.
     fn background(_params: &Self::Params, _run: &RunInfo) -> (u64, String) {
         (0, String::new())
+    }
+
+    /// The run's expected cost, term by term: packets and timers, each with the field that
+    /// drives it (see [`super::load`]).
+    fn load(params: &Self::Params, run: &RunInfo) -> Vec<Load>;
+
+    /// Bytes one node's state takes beyond the protocol struct itself (buffers, maps that grow
+    /// with the group), for the memory estimate.
+    fn node_bytes(_params: &Self::Params, _run: &RunInfo) -> u64 {
+        0
     }
 
     /// What every node is built with, from the parameters and the group.

@@ -12,10 +12,6 @@ pub struct Limits {
     pub max_group: u32,
     /// Where to point people whose group is too large.
     pub too_large_hint: &'static str,
-    /// The most packets a run may send in the worst case: messages × receivers × transmission
-    /// rounds (see [`super::Scenario::worst_case_packets`]). Every one of them may sit in the event queue
-    /// at once: 10^7 queued packets took 534 MB natively, so this caps a run's memory.
-    pub max_packets: u64,
     /// The most events a run may process: the kernel stops it there (`"stopped": "event
     /// budget"`). Natively about four minutes at the engine's 3-5 M events per second.
     pub max_events: u64,
@@ -26,18 +22,12 @@ pub struct Limits {
 
 impl Limits {
     /// The native CLI's caps (`mcast run --budget` raises the events).
-    pub const NATIVE: Limits = Limits {
-        max_group: 1_000_000,
-        too_large_hint: "",
-        max_packets: 50_000_000,
-        max_events: 1_000_000_000,
-        max_memory_bytes: 2 << 30,
-    };
+    pub const NATIVE: Limits =
+        Limits { max_group: 1_000_000, too_large_hint: "", max_events: 1_000_000_000, max_memory_bytes: 4 << 30 };
     /// The browser's caps: past this the tab would stutter; the CLI takes more.
     pub const BROWSER: Limits = Limits {
         max_group: 20_000,
         too_large_hint: "; larger groups run in the native CLI (`mcast run`), up to 1000000",
-        max_packets: 5_000_000,
         max_events: 30_000_000,
         max_memory_bytes: 512 << 20,
     };

@@ -6,6 +6,7 @@
 //! [`Scenario::compile`] checks the same and resolves the scenario, once, into the [`Plan`] the
 //! kernel runs (positions, network configuration, message schedule, fault plan).
 
+mod estimate;
 pub mod faults;
 pub mod layout;
 mod limits;
@@ -17,6 +18,7 @@ pub mod reference;
 mod validate;
 pub mod workload;
 
+pub use estimate::Estimate;
 pub use faults::{FaultSpec, MembershipSpec, Service};
 pub use limits::{Limits, MAX_SEED};
 pub use network::{

@@ -270,8 +270,8 @@ pub const FIELDS: &[FieldDoc] = &[
     // workload
     row("workload", "object", Parts, Range::Any, "What the senders send, and when ([more](#workloads))."),
     noted("workload.messages", "whole number", Json("1"), Range::Int { min: 1, max: MAX_MESSAGES as u64 },
-        "all senders together at most 100,000, and the run's worst case within the packet cap \
-         ([bounded runs](architecture.md#bounded-runs))",
+        "all senders together at most 100,000, and the run's estimate within its budget \
+         ([budgets](budgets.md))",
         "How many messages each sender sends."),
     row("workload.size_bytes", "whole number (bytes)", Json("1000"), Range::Int { min: 1, max: MAX_BYTES as u64 },
         "Payload bytes per message."),

@@ -3,7 +3,8 @@
 use super::limits::{ms, node, Limits, MAX_MS, MAX_SEED, MIN_DURATION_MS};
 use super::{Scenario, ScenarioError, SCENARIO_VERSION};
 use crate::protocols::params::ParamError;
-use crate::protocols::registry::{self, Family, RunInfo, Visit};
+use crate::protocols::registry::{self, Family, Visit};
+use crate::protocols::RunInfo;
 use crate::sim::faults::FaultPlan;
 
 impl Scenario {
@@ -68,7 +69,7 @@ impl Scenario {
         let faults = super::faults::plan(self, limits)?;
         let run = self.run_info(faults.joiners);
         self.protocol.visit(CheckParams { run: &run })?;
-        self.check_packets(&run, limits)?;
+        self.check_budget(faults.joiners, limits)?;
         Ok(faults)
     }
 
@@ -90,55 +91,6 @@ impl Scenario {
     pub fn transmission_rounds(&self, joiners: u32) -> u64 {
         let run = self.run_info(joiners);
         self.protocol.visit(Estimate { run: &run }).0 .0
-    }
-
-    /// What the protocol's checks and estimate know of the scenario, with `joiners` drawn.
-    fn run_info(&self, joiners: u32) -> RunInfo {
-        let recoveries = self.faults.iter().filter(|f| matches!(f, super::FaultSpec::Recover { .. })).count();
-        RunInfo {
-            size: self.group.size,
-            senders: self.workload.senders(&self.group),
-            messages: self.workload.message_count(),
-            duration_ms: self.duration_ms,
-            lives: u64::from(self.group.size) + u64::from(joiners) + recoveries as u64,
-            fault_entries: self.faults.len() as u64,
-        }
-    }
-
-    /// Refuses runs whose worst case would not fit in memory (a million receivers times a hundred
-    /// thousand messages is 10^11 packets); the error spells out the product.
-    fn check_packets(&self, run: &RunInfo, limits: &Limits) -> Result<(), ScenarioError> {
-        let ((rounds, rounds_formula), (background, background_formula)) = self.protocol.visit(Estimate { run });
-        let packets = (self.workload.message_count() * u64::from(self.group.size.saturating_sub(1)))
-            .saturating_mul(rounds)
-            .saturating_add(background);
-        if packets <= limits.max_packets {
-            return Ok(());
-        }
-        let rounds = match rounds {
-            1 => String::new(),
-            r => format!(" × {r} {rounds_formula}"),
-        };
-        let background = match background {
-            0 => String::new(),
-            b => format!(" + {b} {background_formula}"),
-        };
-        let hint = if limits.max_packets < Limits::NATIVE.max_packets {
-            format!("; larger runs go to the native CLI (`mcast run`), up to {}", Limits::NATIVE.max_packets)
-        } else {
-            String::new()
-        };
-        Err(ScenarioError::invalid(
-            "workload.messages",
-            format!(
-                "{} messages × {} receivers{rounds}{background} is {packets} packets in the worst case, more than \
-                 the {} a run may send: send fewer messages, use a smaller group, fewer retries or a shorter \
-                 run{hint}",
-                self.workload.message_count(),
-                self.group.size.saturating_sub(1),
-                limits.max_packets,
-            ),
-        ))
     }
 }
 
