@@ -428,6 +428,30 @@ fn sweep_refuses_bad_parameters_naming_the_field() {
     }
 }
 
+#[test]
+fn absurd_counts_are_refused_up_front_naming_the_flag() {
+    for (args, flag, count) in [
+        (
+            &["--param", "network.loss", "--from", "0", "--to", "1", "--steps", "4294967295"][..],
+            "--steps",
+            "4294967295",
+        ),
+        (&["--param", "network.loss", "--values", "0.1", "--seeds", "1000000000"], "--seeds", "1000000000"),
+        (&["--param", "network.loss", "--values", "0,0.1", "--seeds", "5000001"], "--seeds", "10000002"),
+        (
+            &["--param", "network.loss", "--from", "0", "--to", "1", "--steps", "18446744073709551615", "--seeds", "2"],
+            "--steps",
+            "36893488147419103230",
+        ),
+    ] {
+        let (out, err, code) = sweep(args);
+        assert_eq!((code, out.as_str(), err.lines().count()), (Some(2), "", 1), "{args:?}: {err}");
+        for word in [flag, count, "10000000"] {
+            assert!(err.contains(word), "{args:?}: should say {word}: {err}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // bench
 // ---------------------------------------------------------------------------------------------
