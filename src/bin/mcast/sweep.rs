@@ -1,12 +1,16 @@
-//! `mcast sweep`: one scenario parameter over a range of values × several seeds, on every core.
+//! `mcast sweep`: one scenario parameter over a range of values × several seeds, on every core,
+//! or spread over many machines.
 //!
 //! Run `i` is value `i / S` at seed `i % S` past its own (S seeds per value), made from those two
 //! numbers when a worker takes it: nothing is made ahead, and memory does not grow with the
 //! number of runs. Every value is set and validated before the first run, so a bad one fails at
 //! once naming the field. Worker threads take runs in order from a shared counter; the main
 //! thread prints each result as soon as every earlier one is printed, so the output is the same
-//! whatever the number of threads and however they are scheduled ([`pool`]).
+//! whatever the number of threads and however they are scheduled ([`pool`]). `--jobs-list` prints
+//! a command per run instead ([`jobs`]), and `--run-index I` runs run I alone.
 
+#[path = "sweep_jobs.rs"]
+mod jobs;
 #[path = "sweep_lines.rs"]
 mod lines;
 #[path = "sweep_pool.rs"]
@@ -25,6 +29,7 @@ use std::time::{Duration, Instant};
 pub const HELP: &str = "\
 mcast sweep FILE --param PATH (--from A --to B --steps K | --values V1,V2,...)
                  [--seeds S] [--seed N] [--csv] [--jobs J] [--progress]
+                 [--jobs-list | --run-index I]
 
 Runs the scenario in FILE once per value of one parameter and per seed, K x S runs in all, on
 every core, and prints one line per run in a fixed order (values outer, seeds inner) whatever the
@@ -42,6 +47,11 @@ OPTIONS:
     --csv            CSV with a header instead of JSON lines
     --jobs J         threads (default: every core)
     --progress       a progress bar on stderr even when stderr is not a terminal
+    --jobs-list      run nothing: print one shell command per run, in order, each printing that
+                     run's line alone; run them anywhere (GNU parallel -k, a Slurm job array) and
+                     their outputs, concatenated in order, are this sweep's output
+    --run-index I    run only run I (0 to K x S - 1) and print its line as the sweep would (with
+                     --csv, the header only for run 0)
 
 LIMITS: at most 10000000 runs (K x S) in one sweep, and 1000000 entries in a --values list;
 a larger count is refused before anything runs: split the sweep.
@@ -59,7 +69,7 @@ pub const MAX_RUNS: u64 = 10_000_000;
 pub const MAX_VALUES: usize = 1_000_000;
 
 /// What a refused count says to do instead.
-const SPLIT: &str = "split it into smaller sweeps";
+const SPLIT: &str = "split it into smaller sweeps, and spread a large one over machines with --jobs-list";
 
 /// Twelve significant digits: 0.1 + 0.2 steps print as 0.3, not 0.30000000000000004.
 fn tidy(v: f64) -> f64 {
@@ -70,8 +80,8 @@ fn tidy(v: f64) -> f64 {
 enum Values<'a> {
     /// `--values`: the entries as given (trimmed), each read as JSON, anything else as a string.
     List(Vec<&'a str>),
-    /// `--from A --to B --steps K`.
-    Range { a: f64, b: f64, steps: u64 },
+    /// `--from A --to B --steps K`, and the three flags' text as given.
+    Range { a: f64, b: f64, steps: u64, text: [&'a str; 3] },
 }
 
 impl<'a> Values<'a> {
@@ -96,7 +106,7 @@ impl<'a> Values<'a> {
                 if steps == 0 {
                     return Err("--steps: must be at least 1".into());
                 }
-                Ok(Values::Range { a, b, steps })
+                Ok(Values::Range { a, b, steps, text: [from, to, k] })
             }
             (Some(_), _) => Err("give either --values or --from/--to/--steps, not both".into()),
             (None, _) => Err("missing values: give --from A --to B --steps K, or --values V1,V2,...".into()),
@@ -127,6 +137,21 @@ impl<'a> Values<'a> {
             }
         }
     }
+
+    /// The flags of a sweep whose run `j` of value `k` is run `j` of value `k` here, and the
+    /// number of value `k` in it: a range as given; a list cut to its first entry and entry `k`,
+    /// so a command stays short however long the list (the first run stays first, for the CSV
+    /// header and columns).
+    fn flags_for(&self, k: u64) -> (Vec<String>, u64) {
+        match self {
+            Values::List(list) if k == 0 => (vec!["--values".into(), list[0].into()], 0),
+            Values::List(list) => (vec!["--values".into(), format!("{},{}", list[0], list[k as usize])], 1),
+            Values::Range { text: [a, b, k_], .. } => {
+                let flags = ["--from", a, "--to", b, "--steps", k_];
+                (flags.iter().map(|f| f.to_string()).collect(), k)
+            }
+        }
+    }
 }
 
 /// The sweep the flags define: run `i` is value `i / seeds` at its seed + `i % seeds`, values
@@ -135,6 +160,8 @@ struct Sweep<'a> {
     file: &'a str,
     path: &'a str,
     base: Scenario,
+    /// `--seed` as given.
+    seed_flag: Option<&'a str>,
     values: Values<'a>,
     seeds: u64,
     csv: bool,
@@ -229,15 +256,18 @@ impl Sweep<'_> {
         Ok(c)
     }
 
-    /// Runs run `i` to its end, its scenario made in `cache`.
-    fn run(&self, i: u64, cache: &mut Option<Cached>) -> Ran {
+    /// Runs run `i` to its end (with `progress` if given), its scenario made in `cache`.
+    fn run(&self, i: u64, cache: &mut Option<Cached>, progress: Option<&mut Progress>) -> Ran {
         let c = match self.prepare(i, cache) {
             Ok(c) => c,
             Err(e) => return Ran { value: self.values.get(i / self.seeds), seed: 0, report: Err(e) },
         };
         let (value, seed) = (c.value.clone(), c.scenario.seed);
         let report = engine::build(&c.scenario).map(|mut sim| {
-            sim.run_to_end();
+            match progress {
+                Some(p) => super::run_with_progress(&mut *sim, p),
+                None => sim.run_to_end(),
+            }
             let mut report = sim.report();
             // Left out of the line anyway: dropped here, not kept while the report waits.
             report.message_completion_ms.per_message = Vec::new();
@@ -247,16 +277,53 @@ impl Sweep<'_> {
         let report = report.map_err(|e| format!("{}: --param {} = {value}, seed {seed}: {e}", self.file, self.path));
         Ran { value, seed, report }
     }
+
+    /// The CSV columns of the first run, from its simulation built but not run (a report has
+    /// the same fields before and after its run).
+    fn first_columns(&self) -> Result<Vec<String>, String> {
+        self.check(0)?;
+        let (value, s) = self.scenario(0)?;
+        let sim = engine::build(&s)
+            .map_err(|e| format!("{}: --param {} = {value}, seed {}: {e}", self.file, self.path, s.seed))?;
+        lines::csv_columns(self.path, &value, s.seed, sim.report())
+    }
+
+    /// The arguments of `mcast sweep` that print run `i`'s line alone, exactly as this sweep
+    /// prints it.
+    fn run_args(&self, i: u64) -> Vec<String> {
+        let (k, j) = (i / self.seeds, i % self.seeds);
+        let mut args: Vec<String> = ["sweep", self.file, "--param", self.path].map(String::from).into();
+        let (flags, k_there) = self.values.flags_for(k);
+        args.extend(flags);
+        if self.seeds > 1 {
+            args.extend(["--seeds".into(), self.seeds.to_string()]);
+        }
+        if let Some(seed) = self.seed_flag {
+            args.extend(["--seed".into(), seed.into()]);
+        }
+        if self.csv {
+            args.push("--csv".into());
+        }
+        args.extend(["--run-index".into(), (k_there * self.seeds + j).to_string()]);
+        args
+    }
 }
 
 /// `mcast sweep`.
 pub fn cmd(args: &[String]) -> Result<(), String> {
     let (file, opts) = parse(
         args,
-        &["--param", "--from", "--to", "--steps", "--values", "--seeds", "--seed", "--jobs"],
-        &["--csv", "--progress"],
+        &["--param", "--from", "--to", "--steps", "--values", "--seeds", "--seed", "--jobs", "--run-index"],
+        &["--csv", "--progress", "--jobs-list"],
     )?;
     let get = |f: &str| opts.iter().rev().find(|o| o.0 == f).map(|o| o.1);
+    let (jobs_list, run_index) = (get("--jobs-list").is_some(), get("--run-index"));
+    if jobs_list && run_index.is_some() {
+        return Err("give --jobs-list (print a command per run) or --run-index (run one), not both".into());
+    }
+    if jobs_list && file == Some("-") {
+        return Err("--jobs-list: each command reads the scenario from FILE: give a file, not `-`".into());
+    }
     let mut base = load(file)?;
     let path = get("--param").ok_or("missing --param PATH (e.g. --param network.loss)")?;
     if let Some(seed) = get("--seed") {
@@ -271,13 +338,21 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         file: file.unwrap_or("-"),
         path,
         base,
+        seed_flag: get("--seed"),
         values: Values::from_flags(&opts)?,
         seeds,
         csv: get("--csv").is_some(),
     };
     let runs = sweep.runs()?;
     let mut progress = Progress::new(get("--progress").is_some());
+    if let Some(i) = run_index {
+        return run_one(&sweep, runs, number("--run-index", i)?, &mut progress);
+    }
     sweep.check_all(threads, &mut progress)?;
+    if jobs_list {
+        let program = std::env::args().next().unwrap_or_else(|| "mcast".into());
+        return jobs::print(&program, runs, |i| sweep.run_args(i));
+    }
     run_all(&sweep, runs, threads, &mut progress)?;
     progress.finish();
     Ok(())
@@ -299,7 +374,7 @@ fn threads(flag: Option<&str>) -> Result<usize, String> {
 /// every earlier one is printed.
 fn run_all(sweep: &Sweep, runs: u64, threads: usize, progress: &mut Progress) -> Result<(), String> {
     let mut lines = Lines::new(sweep.path, sweep.csv);
-    let run = |i, cache: &mut Option<Cached>| sweep.run(i, cache);
+    let run = |i, cache: &mut Option<Cached>| sweep.run(i, cache, None);
     pool::in_order(runs, threads, run, |i, ran| {
         let line = lines.line(&ran.value, ran.seed, ran.report?)?;
         progress.finish();
@@ -308,6 +383,24 @@ fn run_all(sweep: &Sweep, runs: u64, threads: usize, progress: &mut Progress) ->
         progress.show(done as f64 / runs as f64, || format!("{done} of {runs} runs"));
         Ok(())
     })
+}
+
+/// `--run-index I`: checks the value run `i` needs, runs it alone and prints its line, as the
+/// whole sweep would print it (with `--csv`, the header only for run 0, and the columns of run
+/// 0 for the others).
+fn run_one(sweep: &Sweep, runs: u64, i: u64, progress: &mut Progress) -> Result<(), String> {
+    if i >= runs {
+        return Err(format!("--run-index: the sweep has {runs} runs, 0 to {}, got {i}", runs - 1));
+    }
+    sweep.check(i / sweep.seeds)?;
+    let mut lines = match sweep.csv && i > 0 {
+        true => Lines::csv_in(sweep.path, sweep.first_columns()?),
+        false => Lines::new(sweep.path, sweep.csv),
+    };
+    let ran = sweep.run(i, &mut None, Some(progress));
+    let line = lines.line(&ran.value, ran.seed, ran.report?)?;
+    progress.finish();
+    super::print_line(&line)
 }
 
 #[cfg(test)]
@@ -355,5 +448,16 @@ mod tests {
         let list = vec!["1"; MAX_VALUES + 1].join(",");
         let e = Values::from_flags(&[("--values", list.leak())]).err().unwrap();
         assert!(e.starts_with("--values: 1000001 values, at most 1000000 in one list: "), "{e}");
+        assert!(e.contains("--jobs-list"), "{e}");
+    }
+
+    #[test]
+    fn a_command_names_the_first_value_and_its_own() {
+        let list = Values::from_flags(&[("--values", " 10, 20,30 ")]).unwrap();
+        assert_eq!(list.flags_for(0), (vec!["--values".to_string(), "10".to_string()], 0));
+        assert_eq!(list.flags_for(2), (vec!["--values".to_string(), "10,30".to_string()], 1));
+        let range = Values::from_flags(&[("--from", "0"), ("--to", "1e-1"), ("--steps", "7")]).unwrap();
+        let flags = ["--from", "0", "--to", "1e-1", "--steps", "7"].map(String::from).to_vec();
+        assert_eq!(range.flags_for(5), (flags, 5));
     }
 }

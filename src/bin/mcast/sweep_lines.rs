@@ -2,7 +2,8 @@
 //!
 //! A line is the run's report with `param`, `value` and `seed` first and the per-message list
 //! and series left out. CSV flattens nested fields with dots (`latency_ms.p50`) and takes its
-//! columns from the sweep's first run.
+//! columns from the sweep's first run, so a row printed alone (`--run-index`) has the same
+//! columns as in the whole sweep.
 
 use mcast::metrics::Report;
 use serde_json::Value;
@@ -60,11 +61,16 @@ fn csv_fields(path: &str, value: &Value, seed: u64, report: Report) -> Result<Ve
     Ok(fields)
 }
 
+/// The CSV columns a report makes: its field names, in order.
+pub fn csv_columns(path: &str, value: &Value, seed: u64, report: Report) -> Result<Vec<String>, String> {
+    Ok(csv_fields(path, value, seed, report)?.into_iter().map(|f| f.0).collect())
+}
+
 /// Turns the runs' reports into their lines, JSON or CSV.
 pub struct Lines<'a> {
     path: &'a str,
     csv: bool,
-    /// The CSV columns, once known: from the first row.
+    /// The CSV columns, once known: from the first row, or given.
     columns: Option<Vec<String>>,
 }
 
@@ -73,6 +79,12 @@ impl<'a> Lines<'a> {
     /// comes before the first row and names its fields.
     pub fn new(path: &'a str, csv: bool) -> Self {
         Lines { path, csv, columns: None }
+    }
+
+    /// CSV rows in the given `columns` (those of the sweep's first run), no header: for a run
+    /// printed alone that is not the first.
+    pub fn csv_in(path: &'a str, columns: Vec<String>) -> Self {
+        Lines { path, csv: true, columns: Some(columns) }
     }
 
     /// The run's line: a JSON object, or a CSV row after the header if it is the first.
