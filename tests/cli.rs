@@ -512,7 +512,8 @@ fn a_jobs_list_needs_a_file_and_no_run_index() {
     let (out, err, code) = sweep(&["--param", "seed", "--values", "1", "--jobs-list", "--run-index", "0"]);
     assert_eq!((code, out.as_str(), err.lines().count()), (Some(2), "", 1), "{err}");
     assert!(err.contains("--jobs-list") && err.contains("--run-index"), "{err}");
-    let out = mcast_stdin(&["sweep", "-", "--param", "seed", "--values", "1", "--jobs-list"], &centralized_json());
+    // Refused before standard input is read.
+    let out = mcast(&["sweep", "-", "--param", "seed", "--values", "1", "--jobs-list"]);
     let err = fails_naming(&out, "--jobs-list");
     assert!(err.contains("FILE"), "{err}");
     // A line break cannot stay in a list of one command per line.
