@@ -141,10 +141,11 @@ fn run_help_documents_the_metrics() {
     for word in ["mcast run", "mcast sweep", "mcast bench"] {
         assert!(text(&out.stdout).contains(word), "`mcast help` does not mention {word}");
     }
-    for (cmd, words) in [
-        ("sweep", &["--param", "--from", "--values", "--seeds", "--csv", "--jobs", "--progress"][..]),
-        ("bench", &["--nodes", "--messages", "--repeat", "--markdown", "bytes_per_node"]),
-    ] {
+    let sweep_flags = ["--param", "--from", "--values", "--seeds", "--csv", "--jobs", "--progress"];
+    let sweep_flags = [&sweep_flags[..], &["--jobs-list", "--run-index"]].concat();
+    for (cmd, words) in
+        [("sweep", &sweep_flags[..]), ("bench", &["--nodes", "--messages", "--repeat", "--markdown", "bytes_per_node"])]
+    {
         let out = mcast(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{cmd}");
         let help = text(&out.stdout);
@@ -425,6 +426,125 @@ fn sweep_refuses_bad_parameters_naming_the_field() {
         assert_eq!(stdout, "", "{args:?}: nothing runs before every value is checked");
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.contains(field), "{args:?}: stderr should name `{field}`: {stderr}");
+    }
+}
+
+/// The commands `mcast sweep FILE ARGS --jobs-list` prints, one per line.
+#[track_caller]
+fn jobs_list(file: &str, args: &[&str]) -> Vec<String> {
+    let out = mcast(&[&["sweep", file][..], args, &["--jobs-list"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "", "{args:?}");
+    text(&out.stdout).lines().map(String::from).collect()
+}
+
+/// Runs each command with `sh -c`, in order, and concatenates what they print.
+#[track_caller]
+fn run_each(commands: &[String]) -> String {
+    let mut all = String::new();
+    for c in commands {
+        let out = Command::new("sh").arg("-c").arg(c).output().expect("sh runs");
+        assert_eq!(out.status.code(), Some(0), "{c}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stderr), "", "{c}");
+        let line = text(&out.stdout);
+        assert!(line.ends_with('\n') && !line.is_empty(), "{c}: {line:?}");
+        all += &line;
+    }
+    all
+}
+
+#[test]
+fn a_jobs_list_run_anywhere_concatenates_into_the_sweep() {
+    // A file name a shell would split, expand or end a quote in.
+    let file = temp_file("it's a \"sweep\" of $HOME *.json", &centralized_json());
+    let file = file.to_str().unwrap();
+    for args in [
+        &["--param", "group.size", "--values", "10, 20,35", "--seeds", "2", "--seed", "7"][..],
+        &["--param", "group.size", "--values", "10,20,35", "--seeds", "2", "--seed", "7", "--csv"],
+        &["--param", "network.loss", "--from", "0", "--to", "0.2", "--steps", "3", "--seeds", "2"],
+        &["--param", "network.loss", "--from", "0", "--to", "0.2", "--steps", "3", "--seeds", "2", "--csv"],
+        &["--param", "group.layout", "--values", "disk,\"ring\"", "--csv"],
+    ] {
+        let out = mcast(&[&["sweep", file][..], args].concat());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+        let one_machine = text(&out.stdout);
+        let commands = jobs_list(file, args);
+        let runs = one_machine.lines().count() - usize::from(args.contains(&"--csv"));
+        assert_eq!(commands.len(), runs, "{args:?}: one command per run: {commands:#?}");
+        assert_eq!(run_each(&commands), one_machine, "{args:?}: {commands:#?}");
+        if args[3] == "10, 20,35" {
+            // The sixth run: the third value's second seed. A command names the first value and
+            // its own, so it stays short however long the list.
+            let quoted = format!("'{}'", file.replace('\'', r"'\''"));
+            let bin = env!("CARGO_BIN_EXE_mcast");
+            let want =
+                format!("{bin} sweep {quoted} --param group.size --values 10,35 --seeds 2 --seed 7 --run-index 3");
+            assert_eq!(commands[5], want);
+        }
+    }
+}
+
+#[test]
+fn a_run_index_prints_that_run_of_the_sweep_alone() {
+    let args = ["--param", "network.loss", "--from", "0", "--to", "0.3", "--steps", "4", "--seeds", "3"];
+    for csv in [false, true] {
+        let args = [&args[..], if csv { &["--csv"][..] } else { &[] }].concat();
+        let (whole, _, _) = sweep(&args);
+        let lines: Vec<&str> = whole.lines().collect();
+        for i in [0, 1, 7, 11] {
+            let (one, err, code) = sweep(&[&args[..], &["--run-index", &i.to_string()]].concat());
+            assert_eq!((code, err.as_str()), (Some(0), ""), "run {i}: {err}");
+            let want = match (csv, i) {
+                (true, 0) => format!("{}\n{}\n", lines[0], lines[1]),
+                (true, _) => format!("{}\n", lines[i + 1]),
+                (false, _) => format!("{}\n", lines[i]),
+            };
+            assert_eq!(one, want, "run {i}, csv {csv}");
+        }
+        let (out, err, code) = sweep(&[&args[..], &["--run-index", "12"]].concat());
+        assert_eq!((code, out.as_str()), (Some(2), ""));
+        assert!(err.contains("--run-index") && err.contains("12 runs"), "{err}");
+    }
+}
+
+#[test]
+fn a_jobs_list_needs_a_file_and_no_run_index() {
+    let (out, err, code) = sweep(&["--param", "seed", "--values", "1", "--jobs-list", "--run-index", "0"]);
+    assert_eq!((code, out.as_str(), err.lines().count()), (Some(2), "", 1), "{err}");
+    assert!(err.contains("--jobs-list") && err.contains("--run-index"), "{err}");
+    // Refused before standard input is read.
+    let out = mcast(&["sweep", "-", "--param", "seed", "--values", "1", "--jobs-list"]);
+    let err = fails_naming(&out, "--jobs-list");
+    assert!(err.contains("FILE"), "{err}");
+    // A line break cannot stay in a list of one command per line.
+    let (out, err, code) = sweep(&["--param", "name", "--values", "a\nb", "--jobs-list"]);
+    assert_eq!((code, out.as_str(), err.lines().count()), (Some(2), "", 1), "{err}");
+    assert!(err.contains("line break"), "{err}");
+}
+
+#[test]
+fn absurd_counts_are_refused_up_front_naming_the_flag() {
+    for (args, flag, count) in [
+        (
+            &["--param", "network.loss", "--from", "0", "--to", "1", "--steps", "4294967295"][..],
+            "--steps",
+            "4294967295",
+        ),
+        (&["--param", "network.loss", "--values", "0.1", "--seeds", "1000000000"], "--seeds", "1000000000"),
+        (&["--param", "network.loss", "--values", "0,0.1", "--seeds", "5000001"], "--seeds", "10000002"),
+        (
+            &["--param", "network.loss", "--from", "0", "--to", "1", "--steps", "18446744073709551615", "--seeds", "2"],
+            "--steps",
+            "36893488147419103230",
+        ),
+    ] {
+        for extra in [&[][..], &["--jobs-list"], &["--run-index", "0"]] {
+            let (out, err, code) = sweep(&[args, extra].concat());
+            assert_eq!((code, out.as_str(), err.lines().count()), (Some(2), "", 1), "{args:?} {extra:?}: {err}");
+            for word in [flag, count, "10000000", "--jobs-list"] {
+                assert!(err.contains(word), "{args:?}: should say {word}: {err}");
+            }
+        }
     }
 }
 

@@ -28,7 +28,9 @@ USAGE:
     mcast run FILE [--seed N] [--series MS] [--pretty] [--progress]
                                            run a scenario, print its metrics as JSON
     mcast sweep FILE --param PATH (--from A --to B --steps K | --values V,...) [--seeds S]
-                [--csv] [--jobs J]         one parameter over a range x seeds, on every core
+                [--csv] [--jobs J] [--jobs-list | --run-index I]
+                                           one parameter over a range x seeds, on every core,
+                                           or a shell command per run, for many machines
     mcast link FILE [--base URL]           print the scenario's share link
     mcast bench [--nodes LIST] [--messages M] [--loss P] [--repeat R] [--markdown]
                                            measure events per second and memory per node

@@ -1,28 +1,39 @@
-//! `mcast sweep`: one scenario parameter over a range of values × several seeds, on every core.
+//! `mcast sweep`: one scenario parameter over a range of values × several seeds, on every core,
+//! or spread over many machines.
 //!
-//! Every run's scenario is made and validated before the first run starts, so a bad value fails
-//! at once naming the field. Worker threads take runs in order from a shared counter; the main
+//! Run `i` is value `i / S` at seed `i % S` past its own (S seeds per value), made from those two
+//! numbers when a worker takes it: nothing is made ahead, and memory does not grow with the
+//! number of runs. Every value is set and validated before the first run, so a bad one fails at
+//! once naming the field. Worker threads take runs in order from a shared counter; the main
 //! thread prints each result as soon as every earlier one is printed, so the output is the same
-//! whatever the number of threads and however they are scheduled.
+//! whatever the number of threads and however they are scheduled ([`pool`]). `--jobs-list` prints
+//! a command per run instead ([`jobs`]), and `--run-index I` runs run I alone.
+
+#[path = "sweep_jobs.rs"]
+mod jobs;
+#[path = "sweep_lines.rs"]
+mod lines;
+#[path = "sweep_pool.rs"]
+mod pool;
 
 use super::progress::Progress;
 use super::{load, number, parse};
+use lines::Lines;
 use mcast::engine;
 use mcast::metrics::Report;
 use mcast::scenario::param;
-use mcast::scenario::{Limits, Scenario};
+use mcast::scenario::{Limits, Scenario, MAX_SEED};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 pub const HELP: &str = "\
 mcast sweep FILE --param PATH (--from A --to B --steps K | --values V1,V2,...)
                  [--seeds S] [--seed N] [--csv] [--jobs J] [--progress]
+                 [--jobs-list | --run-index I]
 
 Runs the scenario in FILE once per value of one parameter and per seed, K x S runs in all, on
 every core, and prints one line per run in a fixed order (values outer, seeds inner) whatever the
-number of threads.
+number of threads. Runs are made as they start: memory does not grow with their number.
 
 OPTIONS:
     --param PATH     the dotted path of a scenario field: network.loss, group.size,
@@ -36,6 +47,14 @@ OPTIONS:
     --csv            CSV with a header instead of JSON lines
     --jobs J         threads (default: every core)
     --progress       a progress bar on stderr even when stderr is not a terminal
+    --jobs-list      run nothing: print one shell command per run, in order, each printing that
+                     run's line alone; run them anywhere (GNU parallel -k, a Slurm job array) and
+                     their outputs, concatenated in order, are this sweep's output
+    --run-index I    run only run I (0 to K x S - 1) and print its line as the sweep would (with
+                     --csv, the header only for run 0)
+
+LIMITS: at most 10000000 runs (K x S) in one sweep, and 1000000 entries in a --values list;
+a larger count is refused before anything runs: split the sweep.
 
 OUTPUT: each JSON line is {\"param\", \"value\", \"seed\", ...} followed by the fields of
 `mcast run` (see `mcast run --help`) without per-message lists and series; CSV has the same
@@ -43,108 +62,269 @@ fields flattened with dots (latency_ms.p50), a header first, empty cells for nul
 
 EXIT STATUS: 0 on success; 2 on bad input (a value out of range names the field, before any run).";
 
-/// One run of the sweep.
-struct Job {
-    value: Value,
-    scenario: Scenario,
-}
+/// The most runs one sweep makes (values × seeds), so also the most steps and seeds: a count
+/// past it is refused before anything is made. A larger sweep is split into several.
+pub const MAX_RUNS: u64 = 10_000_000;
+/// The most entries a `--values` list holds (it is kept in memory; a range is not).
+pub const MAX_VALUES: usize = 1_000_000;
+
+/// What a refused count says to do instead.
+const SPLIT: &str = "split it into smaller sweeps, and spread a large one over machines with --jobs-list";
 
 /// Twelve significant digits: 0.1 + 0.2 steps print as 0.3, not 0.30000000000000004.
 fn tidy(v: f64) -> f64 {
     format!("{v:.11e}").parse().unwrap_or(v)
 }
 
-/// The values to sweep, from the flags.
-fn values(opts: &[(&str, &str)]) -> Result<Vec<Value>, String> {
-    let get = |f: &str| opts.iter().rev().find(|o| o.0 == f).map(|o| o.1);
-    let range = (get("--from"), get("--to"), get("--steps"));
-    match (get("--values"), range) {
-        (Some(list), (None, None, None)) => Ok(list
-            .split(',')
-            .map(|v| serde_json::from_str(v.trim()).unwrap_or_else(|_| Value::from(v.trim())))
-            .collect()),
-        (None, (Some(a), Some(b), Some(k))) => {
-            let (a, b): (f64, f64) = (number("--from", a)?, number("--to", b)?);
-            let k: u32 = number("--steps", k)?;
-            if !a.is_finite() || !b.is_finite() {
-                return Err("--from and --to must be finite numbers".into());
+/// The values to sweep, each made when it is needed.
+enum Values<'a> {
+    /// `--values`: the entries as given (trimmed), each read as JSON, anything else as a string.
+    List(Vec<&'a str>),
+    /// `--from A --to B --steps K`, and the three flags' text as given.
+    Range { a: f64, b: f64, steps: u64, text: [&'a str; 3] },
+}
+
+impl<'a> Values<'a> {
+    /// The values the flags give.
+    fn from_flags(opts: &[(&str, &'a str)]) -> Result<Self, String> {
+        let get = |f: &str| opts.iter().rev().find(|o| o.0 == f).map(|o| o.1);
+        let range = (get("--from"), get("--to"), get("--steps"));
+        match (get("--values"), range) {
+            (Some(list), (None, None, None)) => {
+                let n = list.split(',').count();
+                if n > MAX_VALUES {
+                    return Err(format!("--values: {n} values, at most {MAX_VALUES} in one list: {SPLIT}"));
+                }
+                Ok(Values::List(list.split(',').map(str::trim).collect()))
             }
-            if k == 0 {
-                return Err("--steps: must be at least 1".into());
+            (None, (Some(from), Some(to), Some(k))) => {
+                let (a, b): (f64, f64) = (number("--from", from)?, number("--to", to)?);
+                let steps: u64 = number("--steps", k)?;
+                if !a.is_finite() || !b.is_finite() {
+                    return Err("--from and --to must be finite numbers".into());
+                }
+                if steps == 0 {
+                    return Err("--steps: must be at least 1".into());
+                }
+                Ok(Values::Range { a, b, steps, text: [from, to, k] })
             }
-            let at = |i: u32| match i {
-                0 => a,
-                _ if i == k - 1 => b,
-                _ => tidy(a + (b - a) * f64::from(i) / f64::from(k - 1)),
+            (Some(_), _) => Err("give either --values or --from/--to/--steps, not both".into()),
+            (None, _) => Err("missing values: give --from A --to B --steps K, or --values V1,V2,...".into()),
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Values::List(list) => list.len() as u64,
+            Values::Range { steps, .. } => *steps,
+        }
+    }
+
+    /// Value `k` (below [`Values::len`]).
+    fn get(&self, k: u64) -> Value {
+        match *self {
+            Values::List(ref list) => {
+                let v = list[k as usize];
+                serde_json::from_str(v).unwrap_or_else(|_| Value::from(v))
+            }
+            Values::Range { a, b, steps, .. } => {
+                let x = match k {
+                    0 => a,
+                    _ if k == steps - 1 => b,
+                    _ => tidy(a + (b - a) * k as f64 / (steps - 1) as f64),
+                };
+                param::number(x).unwrap_or(Value::Null)
+            }
+        }
+    }
+
+    /// The flags of a sweep whose run `j` of value `k` is run `j` of value `k` here, and the
+    /// number of value `k` in it: a range as given; a list cut to its first entry and entry `k`,
+    /// so a command stays short however long the list (the first run stays first, for the CSV
+    /// header and columns).
+    fn flags_for(&self, k: u64) -> (Vec<String>, u64) {
+        match self {
+            Values::List(list) if k == 0 => (vec!["--values".into(), list[0].into()], 0),
+            Values::List(list) => (vec!["--values".into(), format!("{},{}", list[0], list[k as usize])], 1),
+            Values::Range { text: [a, b, k_], .. } => {
+                let flags = ["--from", a, "--to", b, "--steps", k_];
+                (flags.iter().map(|f| f.to_string()).collect(), k)
+            }
+        }
+    }
+}
+
+/// The sweep the flags define: run `i` is value `i / seeds` at its seed + `i % seeds`, values
+/// outer and seeds inner. Nothing is made for a run before it runs.
+struct Sweep<'a> {
+    file: &'a str,
+    path: &'a str,
+    base: Scenario,
+    /// `--seed` as given.
+    seed_flag: Option<&'a str>,
+    values: Values<'a>,
+    seeds: u64,
+    csv: bool,
+}
+
+/// One finished run: its value, its seed and its report, or the error naming them.
+struct Ran {
+    value: Value,
+    seed: u64,
+    report: Result<Report, String>,
+}
+
+/// A worker's scenario for one value, kept for the runs of the next seeds.
+struct Cached {
+    k: u64,
+    value: Value,
+    first_seed: u64,
+    scenario: Scenario,
+}
+
+impl Sweep<'_> {
+    /// The number of runs, or the error for a count past [`MAX_RUNS`].
+    fn runs(&self) -> Result<u64, String> {
+        let (n, s) = (self.values.len(), self.seeds);
+        let runs = u128::from(n) * u128::from(s);
+        if runs > u128::from(MAX_RUNS) {
+            let values = match self.values {
+                Values::List(_) => format!("--values ({n} value{})", if n == 1 { "" } else { "s" }),
+                Values::Range { .. } => format!("--steps {n}"),
             };
-            Ok((0..k).map(|i| param::number(at(i)).unwrap_or(Value::Null)).collect())
+            return Err(format!("{values} x --seeds {s} = {runs} runs, at most {MAX_RUNS} in one sweep: {SPLIT}"));
         }
-        (Some(_), _) => Err("give either --values or --from/--to/--steps, not both".into()),
-        (None, _) => Err("missing values: give --from A --to B --steps K, or --values V1,V2,...".into()),
+        Ok(runs as u64)
     }
-}
 
-/// The report as one JSON object with `param`, `value` and `seed` first, lists left out.
-fn json_line(path: &str, job: &Job, mut report: Report) -> Result<String, String> {
-    report.message_completion_ms.per_message.clear();
-    report.series = None;
-    let body = serde_json::to_string(&report).map_err(|e| e.to_string())?;
-    let (p, v, s) = (Value::from(path), &job.value, job.scenario.seed);
-    Ok(format!("{{\"param\":{p},\"value\":{v},\"seed\":{s},{}", &body[1..]))
-}
+    /// The error for `value`.
+    fn bad(&self, value: &Value, e: impl std::fmt::Display) -> String {
+        format!("{}: --param {} = {value}: {e}", self.file, self.path)
+    }
 
-/// `v` flattened into `out` as `prefix.key` → scalar, lists left out.
-fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                flatten(&key, v, out);
+    /// Value `k` and its scenario at its first seed, set and validated, or the error naming the
+    /// value.
+    fn scenario(&self, k: u64) -> Result<(Value, Scenario), String> {
+        let value = self.values.get(k);
+        let s = self.base.with_param(self.path, &value).map_err(|e| self.bad(&value, e))?;
+        Ok((value, s))
+    }
+
+    /// Checks value `k` before any run: set and validated at its first seed, and its last seed
+    /// in range (a check that depends on the seed itself, such as the churn drawn from it, is
+    /// made when that run is built).
+    fn check(&self, k: u64) -> Result<(), String> {
+        let (value, mut s) = self.scenario(k)?;
+        if s.seed.saturating_add(self.seeds - 1) > MAX_SEED {
+            // The first seed past the limit: the same error as a scenario file with that seed.
+            s.seed = MAX_SEED + 1;
+            s.validate(&Limits::NATIVE).map_err(|e| self.bad(&value, e))?;
+        }
+        Ok(())
+    }
+
+    /// Checks every value in order on `threads` threads; the first bad one is the error. A
+    /// progress bar shows if it takes more than a second (a range of millions of values).
+    fn check_all(&self, threads: usize, progress: &mut Progress) -> Result<(), String> {
+        let (n, start) = (self.values.len(), Instant::now());
+        pool::in_order(
+            n,
+            threads,
+            |k, _: &mut ()| self.check(k),
+            |k, checked| {
+                checked?;
+                if start.elapsed() > Duration::from_secs(1) {
+                    let done = k + 1;
+                    progress.show(done as f64 / n as f64, || format!("{done} of {n} values checked"));
+                }
+                Ok(())
+            },
+        )?;
+        progress.finish();
+        Ok(())
+    }
+
+    /// Run `i`'s value, seed and scenario, made in `cache` unless it holds run `i`'s value.
+    fn prepare<'c>(&self, i: u64, cache: &'c mut Option<Cached>) -> Result<&'c mut Cached, String> {
+        let k = i / self.seeds;
+        if cache.as_ref().is_none_or(|c| c.k != k) {
+            let (value, scenario) = self.scenario(k)?;
+            *cache = Some(Cached { k, value, first_seed: scenario.seed, scenario });
+        }
+        let c = cache.as_mut().expect("made above");
+        c.scenario.seed = c.first_seed.saturating_add(i % self.seeds);
+        Ok(c)
+    }
+
+    /// Runs run `i` to its end (with `progress` if given), its scenario made in `cache`.
+    fn run(&self, i: u64, cache: &mut Option<Cached>, progress: Option<&mut Progress>) -> Ran {
+        let c = match self.prepare(i, cache) {
+            Ok(c) => c,
+            Err(e) => return Ran { value: self.values.get(i / self.seeds), seed: 0, report: Err(e) },
+        };
+        let (value, seed) = (c.value.clone(), c.scenario.seed);
+        let report = engine::build(&c.scenario).map(|mut sim| {
+            match progress {
+                Some(p) => super::run_with_progress(&mut *sim, p),
+                None => sim.run_to_end(),
             }
+            let mut report = sim.report();
+            // Left out of the line anyway: dropped here, not kept while the report waits.
+            report.message_completion_ms.per_message = Vec::new();
+            report.series = None;
+            report
+        });
+        let report = report.map_err(|e| format!("{}: --param {} = {value}, seed {seed}: {e}", self.file, self.path));
+        Ran { value, seed, report }
+    }
+
+    /// The CSV columns of the first run, from its simulation built but not run (a report has
+    /// the same fields before and after its run).
+    fn first_columns(&self) -> Result<Vec<String>, String> {
+        self.check(0)?;
+        let (value, s) = self.scenario(0)?;
+        let sim = engine::build(&s)
+            .map_err(|e| format!("{}: --param {} = {value}, seed {}: {e}", self.file, self.path, s.seed))?;
+        lines::csv_columns(self.path, &value, s.seed, sim.report())
+    }
+
+    /// The arguments of `mcast sweep` that print run `i`'s line alone, exactly as this sweep
+    /// prints it.
+    fn run_args(&self, i: u64) -> Vec<String> {
+        let (k, j) = (i / self.seeds, i % self.seeds);
+        let mut args: Vec<String> = ["sweep", self.file, "--param", self.path].map(String::from).into();
+        let (flags, k_there) = self.values.flags_for(k);
+        args.extend(flags);
+        if self.seeds > 1 {
+            args.extend(["--seeds".into(), self.seeds.to_string()]);
         }
-        Value::Array(_) => {}
-        scalar => out.push((prefix.to_string(), scalar.clone())),
+        if let Some(seed) = self.seed_flag {
+            args.extend(["--seed".into(), seed.into()]);
+        }
+        if self.csv {
+            args.push("--csv".into());
+        }
+        args.extend(["--run-index".into(), (k_there * self.seeds + j).to_string()]);
+        args
     }
-}
-
-fn csv_cell(v: &Value) -> String {
-    let s = match v {
-        Value::Null => return String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// The run's CSV fields: `param`, `value`, `seed`, then the report flattened (keys sorted).
-fn csv_fields(path: &str, job: &Job, report: Report) -> Result<Vec<(String, Value)>, String> {
-    let json = json_line(path, job, report)?;
-    let v: Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
-    let mut fields = vec![
-        ("param".to_string(), Value::from(path)),
-        ("value".to_string(), job.value.clone()),
-        ("seed".to_string(), Value::from(job.scenario.seed)),
-    ];
-    let mut rest = Vec::new();
-    flatten("", &v, &mut rest);
-    fields.extend(rest.into_iter().filter(|(k, _)| !matches!(k.as_str(), "param" | "value" | "seed")));
-    Ok(fields)
 }
 
 /// `mcast sweep`.
 pub fn cmd(args: &[String]) -> Result<(), String> {
     let (file, opts) = parse(
         args,
-        &["--param", "--from", "--to", "--steps", "--values", "--seeds", "--seed", "--jobs"],
-        &["--csv", "--progress"],
+        &["--param", "--from", "--to", "--steps", "--values", "--seeds", "--seed", "--jobs", "--run-index"],
+        &["--csv", "--progress", "--jobs-list"],
     )?;
-    let mut base = load(file)?;
-    let file = file.unwrap_or("-");
     let get = |f: &str| opts.iter().rev().find(|o| o.0 == f).map(|o| o.1);
+    let (jobs_list, run_index) = (get("--jobs-list").is_some(), get("--run-index"));
+    if jobs_list && run_index.is_some() {
+        return Err("give --jobs-list (print a command per run) or --run-index (run one), not both".into());
+    }
+    if jobs_list && file == Some("-") {
+        return Err("--jobs-list: each command reads the scenario from FILE: give a file, not `-`".into());
+    }
+    let mut base = load(file)?;
     let path = get("--param").ok_or("missing --param PATH (e.g. --param network.loss)")?;
     if let Some(seed) = get("--seed") {
         base.seed = number("--seed", seed)?;
@@ -154,16 +334,27 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         return Err("--seeds: must be at least 1".into());
     }
     let threads = threads(get("--jobs"))?;
-    let mut printer = Printer {
-        file,
+    let sweep = Sweep {
+        file: file.unwrap_or("-"),
         path,
+        base,
+        seed_flag: get("--seed"),
+        values: Values::from_flags(&opts)?,
+        seeds,
         csv: get("--csv").is_some(),
-        header: None,
-        progress: Progress::new(get("--progress").is_some()),
     };
-    let runs = jobs(file, path, &base, values(&opts)?, seeds)?;
-    run_all(&runs, threads, &mut printer)?;
-    printer.progress.finish();
+    let runs = sweep.runs()?;
+    let mut progress = Progress::new(get("--progress").is_some());
+    if let Some(i) = run_index {
+        return run_one(&sweep, runs, number("--run-index", i)?, &mut progress);
+    }
+    sweep.check_all(threads, &mut progress)?;
+    if jobs_list {
+        let program = std::env::args().next().unwrap_or_else(|| "mcast".into());
+        return jobs::print(&program, runs, |i| sweep.run_args(i));
+    }
+    run_all(&sweep, runs, threads, &mut progress)?;
+    progress.finish();
     Ok(())
 }
 
@@ -179,104 +370,47 @@ fn threads(flag: Option<&str>) -> Result<usize, String> {
     Ok(threads)
 }
 
-/// Every run's scenario, values outer and seeds inner, each made and validated before any run
-/// starts; an error names the value.
-fn jobs(file: &str, path: &str, base: &Scenario, values: Vec<Value>, seeds: u64) -> Result<Vec<Job>, String> {
-    let mut runs = Vec::new();
-    for value in values {
-        let s = base.with_param(path, &value).map_err(|e| format!("{file}: --param {path} = {value}: {e}"))?;
-        for i in 0..seeds {
-            let mut s = s.clone();
-            s.seed = s.seed.checked_add(i).ok_or("--seeds: the seeds run past 2^64")?;
-            s.validate(&Limits::NATIVE).map_err(|e| format!("{file}: --param {path} = {value}: {e}"))?;
-            runs.push(Job { value: value.clone(), scenario: s });
-        }
-    }
-    Ok(runs)
-}
-
-/// Runs every job on `threads` worker threads and hands each result to `printer` in job order,
-/// as soon as every earlier one is printed.
-fn run_all(runs: &[Job], threads: usize, printer: &mut Printer) -> Result<(), String> {
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Result<Report, String>)>();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(runs.len()) {
-            let (tx, next) = (tx.clone(), &next);
-            scope.spawn(move || work(runs, next, tx));
-        }
-        drop(tx);
-        // Returning drops `rx`: the workers then stop at their next send.
-        let (mut pending, mut printed) = (BTreeMap::new(), 0);
-        for (i, report) in rx {
-            pending.insert(i, report);
-            while let Some(report) = pending.remove(&printed) {
-                printer.print(&runs[printed], report)?;
-                printed += 1;
-            }
-            let total = runs.len();
-            printer.progress.show(printed as f64 / total as f64, || format!("{printed} of {total} runs"));
-        }
+/// Runs every run on `threads` worker threads and prints each line in run order, as soon as
+/// every earlier one is printed.
+fn run_all(sweep: &Sweep, runs: u64, threads: usize, progress: &mut Progress) -> Result<(), String> {
+    let mut lines = Lines::new(sweep.path, sweep.csv);
+    let run = |i, cache: &mut Option<Cached>| sweep.run(i, cache, None);
+    pool::in_order(runs, threads, run, |i, ran| {
+        let line = lines.line(&ran.value, ran.seed, ran.report?)?;
+        progress.finish();
+        super::print_line(&line)?;
+        let done = i + 1;
+        progress.show(done as f64 / runs as f64, || format!("{done} of {runs} runs"));
         Ok(())
     })
 }
 
-/// One worker: takes the next job from the shared counter, runs it and sends its report, until
-/// no job is left or nobody listens.
-fn work(runs: &[Job], next: &AtomicUsize, tx: mpsc::Sender<(usize, Result<Report, String>)>) {
-    loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = runs.get(i) else { break };
-        let report = engine::build(&job.scenario).map_err(|e| e.to_string()).map(|mut sim| {
-            sim.run_to_end();
-            sim.report()
-        });
-        if tx.send((i, report)).is_err() {
-            break;
-        }
+/// `--run-index I`: checks the value run `i` needs, runs it alone and prints its line, as the
+/// whole sweep would print it (with `--csv`, the header only for run 0, and the columns of run
+/// 0 for the others).
+fn run_one(sweep: &Sweep, runs: u64, i: u64, progress: &mut Progress) -> Result<(), String> {
+    if i >= runs {
+        return Err(format!("--run-index: the sweep has {runs} runs, 0 to {}, got {i}", runs - 1));
     }
-}
-
-/// Prints the runs' lines on stdout, JSON or CSV, and the progress bar on stderr.
-struct Printer<'a> {
-    file: &'a str,
-    path: &'a str,
-    csv: bool,
-    /// The CSV columns, once the header is printed.
-    header: Option<Vec<String>>,
-    progress: Progress,
-}
-
-impl Printer<'_> {
-    /// Prints `job`'s line, or fails naming its value if it could not run.
-    fn print(&mut self, job: &Job, report: Result<Report, String>) -> Result<(), String> {
-        let (file, path) = (self.file, self.path);
-        let report = report.map_err(|e| format!("{file}: --param {path} = {}: {e}", job.value))?;
-        let line = if self.csv { self.csv_line(job, report)? } else { json_line(path, job, report)? };
-        self.progress.finish();
-        super::print_line(&line)
-    }
-
-    /// `job`'s CSV row, after the header if this is the first.
-    fn csv_line(&mut self, job: &Job, report: Report) -> Result<String, String> {
-        let fields = csv_fields(self.path, job, report)?;
-        let mut text = String::new();
-        let names = self.header.get_or_insert_with(|| {
-            let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
-            text = names.join(",") + "\n";
-            names
-        });
-        // Every report has the same fields; a missing one would be an empty cell.
-        let map: BTreeMap<&str, &Value> = fields.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        let cells: Vec<String> =
-            names.iter().map(|n| map.get(n.as_str()).map_or(String::new(), |v| csv_cell(v))).collect();
-        Ok(text + &cells.join(","))
-    }
+    sweep.check(i / sweep.seeds)?;
+    let mut lines = match sweep.csv && i > 0 {
+        true => Lines::csv_in(sweep.path, sweep.first_columns()?),
+        false => Lines::new(sweep.path, sweep.csv),
+    };
+    let ran = sweep.run(i, &mut None, Some(progress));
+    let line = lines.line(&ran.value, ran.seed, ran.report?)?;
+    progress.finish();
+    super::print_line(&line)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn values(opts: &[(&str, &'static str)]) -> Result<Vec<Value>, String> {
+        let v = Values::from_flags(opts)?;
+        Ok((0..v.len()).map(|k| v.get(k)).collect())
+    }
 
     #[test]
     fn ranges_include_both_ends_and_print_tidily() {
@@ -307,10 +441,23 @@ mod tests {
     }
 
     #[test]
-    fn csv_cells_quote_what_needs_it() {
-        assert_eq!(csv_cell(&Value::Null), "");
-        assert_eq!(csv_cell(&Value::from(0.5)), "0.5");
-        assert_eq!(csv_cell(&Value::from("a,b")), "\"a,b\"");
-        assert_eq!(csv_cell(&Value::from("say \"hi\"")), "\"say \"\"hi\"\"\"");
+    fn a_huge_range_costs_nothing_until_its_values_are_asked_for() {
+        let v = Values::from_flags(&[("--from", "0"), ("--to", "1"), ("--steps", "18446744073709551615")]).unwrap();
+        assert_eq!(v.len(), u64::MAX);
+        assert_eq!(v.get(u64::MAX - 1), Value::from(1u64));
+        let list = vec!["1"; MAX_VALUES + 1].join(",");
+        let e = Values::from_flags(&[("--values", list.leak())]).err().unwrap();
+        assert!(e.starts_with("--values: 1000001 values, at most 1000000 in one list: "), "{e}");
+        assert!(e.contains("--jobs-list"), "{e}");
+    }
+
+    #[test]
+    fn a_command_names_the_first_value_and_its_own() {
+        let list = Values::from_flags(&[("--values", " 10, 20,30 ")]).unwrap();
+        assert_eq!(list.flags_for(0), (vec!["--values".to_string(), "10".to_string()], 0));
+        assert_eq!(list.flags_for(2), (vec!["--values".to_string(), "10,30".to_string()], 1));
+        let range = Values::from_flags(&[("--from", "0"), ("--to", "1e-1"), ("--steps", "7")]).unwrap();
+        let flags = ["--from", "0", "--to", "1e-1", "--steps", "7"].map(String::from).to_vec();
+        assert_eq!(range.flags_for(5), (flags, 5));
     }
 }
