@@ -15,9 +15,11 @@
 //! Whatever parses and validates must also build, and its run must stay within the bound the
 //! scenario implies: a small scenario runs to its end within `2 × worst-case packets + timers +
 //! app sends + crashes` events (so no input can make the engine spin), a large one for a fixed
-//! budget of events. The generator is ChaCha8 from a fixed seed, so a failure replays exactly;
-//! `MCAST_FUZZ_SEED=<n> cargo test --test fuzz` tries another seed, and every failure message
-//! names the seed, the case and the input.
+//! budget of events. Every accepted run gives the same trace hash run again, and a kernel budget
+//! cut anywhere stops it cleanly at that many events. The generator is ChaCha8 from a fixed
+//! seed, so a failure replays exactly; `MCAST_FUZZ_SEED=<n> cargo test --test fuzz` tries
+//! another seed, `MCAST_FUZZ_CASES=<k>` k times as many cases, and every failure message names
+//! the seed, the case and the input.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -25,6 +27,7 @@ use mcast::engine::{self, FlightView, NodeState, Simulation};
 use mcast::protocol::PacketKind;
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::scenario::{faults, link, FaultSpec, Layout, Limits, ProtocolSpec, Scenario};
+use mcast::sim::budget::Budget;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -33,6 +36,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The fuzz's master seed; `MCAST_FUZZ_SEED` overrides it.
 const DEFAULT_SEED: u64 = 0x6d63_6173_7420_2611;
+
+/// `n` cases, times `MCAST_FUZZ_CASES` (1 by default, as CI runs it; `MCAST_FUZZ_CASES=100
+/// cargo test --release --test fuzz` tries a hundred times as many, a few minutes per test).
+fn cases(n: usize) -> usize {
+    let times = std::env::var("MCAST_FUZZ_CASES").ok().and_then(|s| s.trim().parse::<usize>().ok());
+    n.saturating_mul(times.unwrap_or(1).max(1))
+}
 
 fn master_seed() -> u64 {
     std::env::var("MCAST_FUZZ_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(DEFAULT_SEED)
@@ -184,6 +194,25 @@ fn run_bounded(case: Case<'_>, s: &Scenario, input: &str) {
     assert!(r.packets_lost <= r.packets.values().sum::<u64>(), "{case}: lost more than sent\n{input}");
     assert!(r.latency_ms.p50 <= r.latency_ms.p99 && r.latency_ms.p99 <= r.latency_ms.max, "{case}\n{input}");
     assert_eq!(r.nodes, s.group.size, "{case}");
+    if !big {
+        again_and_cut(case, s, events, &r.trace_hash, input);
+    }
+}
+
+/// The same scenario run again for `events` events gives `hash`; with a kernel budget of half as
+/// many it stops cleanly there, saying so.
+fn again_and_cut(case: Case<'_>, s: &Scenario, events: u64, hash: &str, input: &str) {
+    let mut again = engine::build(s).unwrap_or_else(|e| panic!("{case}: built once, not twice: {e}\n{input}"));
+    again.run_steps(events);
+    assert_eq!(again.trace_hash(), hash, "{case}: the same scenario ran differently\n{input}");
+    let cut = events / 2 + 1;
+    let mut setup = engine::setup(s).unwrap_or_else(|e| panic!("{case}: {e}\n{input}"));
+    setup.budget = Budget { events: cut, ..Budget::UNLIMITED };
+    let mut bounded = engine::start_setup(s, setup);
+    bounded.run_to_end();
+    let r = bounded.report();
+    assert!(r.events <= cut, "{case}: {} events past a budget of {cut}\n{input}", r.events);
+    assert_eq!(r.stopped.is_some(), r.events == cut && bounded.stopped().is_some(), "{case}\n{input}");
 }
 
 /// Reads what the page reads every frame and checks it is consistent.
@@ -526,8 +555,8 @@ fn structured_scenarios_never_panic() {
     let schema = schema();
     let mut r = rng(1);
     let (mut accepted, mut browser, mut ran) = (0u32, 0u32, 0u32);
-    const CASES: usize = 25_000;
-    for index in 0..CASES {
+    let cases = cases(25_000);
+    for index in 0..cases {
         let case = Case { family: "structured scenario", index };
         let doc = if index % 10 == 9 {
             // A whole tree from the vocabulary, most often an object at the top.
@@ -556,10 +585,10 @@ fn structured_scenarios_never_panic() {
             ran += 1;
         }
     }
-    eprintln!("structured: {CASES} documents, {accepted} valid natively ({browser} in the browser), {ran} run");
+    eprintln!("structured: {cases} documents, {accepted} valid natively ({browser} in the browser), {ran} run");
     // The mutations must keep a fair share valid, or the engine half of the fuzz tests nothing.
-    assert!(accepted as usize > CASES / 20, "only {accepted} of {CASES} mutated scenarios were valid");
-    assert!((accepted as usize) < CASES * 9 / 10, "{accepted} of {CASES} valid: the mutations are too timid");
+    assert!(accepted as usize > cases / 20, "only {accepted} of {cases} mutated scenarios were valid");
+    assert!((accepted as usize) < cases * 9 / 10, "{accepted} of {cases} valid: the mutations are too timid");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -646,8 +675,8 @@ fn damaged_share_links_never_panic() {
     let mut alphabet = BASE64URL.to_vec();
     alphabet.extend_from_slice(b".=+/#%s ~\x00\xff");
     let (mut decoded, mut intact) = (0u32, 0u32);
-    const TEXT_CASES: usize = 20_000;
-    for index in 0..TEXT_CASES {
+    let text_cases = cases(20_000);
+    for index in 0..text_cases {
         let case = Case { family: "damaged link text", index };
         let mut bytes = links.choose(&mut r).unwrap().clone().into_bytes();
         for _ in 0..r.random_range(1..=3) {
@@ -663,9 +692,9 @@ fn damaged_share_links_never_panic() {
         decoded += u32::from(decode_both(case, &text));
     }
     // Damage below the base64 layer: the deflate stream itself.
-    const DEFLATE_CASES: usize = 15_000;
+    let deflate_cases = cases(15_000);
     let all_bytes: Vec<u8> = (0..=255).collect();
-    for index in 0..DEFLATE_CASES {
+    for index in 0..deflate_cases {
         let case = Case { family: "damaged deflate stream", index };
         let link = links.choose(&mut r).unwrap();
         let mut packed = URL_SAFE_NO_PAD.decode(&link[3..]).expect("encode makes base64");
@@ -677,9 +706,9 @@ fn damaged_share_links_never_panic() {
         decoded += u32::from(ok);
         intact += u32::from(ok && links.contains(&text));
     }
-    eprintln!("links: {} damaged, {decoded} still decoded ({intact} unchanged)", TEXT_CASES + DEFLATE_CASES);
+    eprintln!("links: {} damaged, {decoded} still decoded ({intact} unchanged)", text_cases + deflate_cases);
     // Raw deflate has no checksum, so some damage goes unnoticed, but rarely.
-    assert!((decoded as usize) < (TEXT_CASES + DEFLATE_CASES) / 5, "{decoded} damaged links decoded");
+    assert!((decoded as usize) < (text_cases + deflate_cases) / 5, "{decoded} damaged links decoded");
 }
 
 /// Tokens that make JSON text interesting when spliced in.
@@ -721,8 +750,8 @@ fn damaged_scenario_text_never_panics() {
         .collect();
     let all_bytes: Vec<u8> = (0..=255).collect();
     let mut accepted = 0u32;
-    const CASES: usize = 20_000;
-    for index in 0..CASES {
+    let cases = cases(20_000);
+    for index in 0..cases {
         let case = Case { family: "damaged scenario text", index };
         let mut bytes = texts.choose(&mut r).unwrap().clone().into_bytes();
         for _ in 0..r.random_range(1..=3) {
@@ -744,7 +773,7 @@ fn damaged_scenario_text_never_panics() {
             decode_both(case, &deflate_link(&bytes));
         }
     }
-    eprintln!("text: {CASES} damaged scenarios, {accepted} still valid");
+    eprintln!("text: {cases} damaged scenarios, {accepted} still valid");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -764,8 +793,8 @@ fn random_bytes(r: &mut ChaCha8Rng) -> Vec<u8> {
 #[test]
 fn random_bytes_never_panic() {
     let mut r = rng(4);
-    const CASES: usize = 25_000;
-    for index in 0..CASES {
+    let cases = cases(25_000);
+    for index in 0..cases {
         let case = Case { family: "random bytes", index };
         let bytes = random_bytes(&mut r);
         match index % 5 {

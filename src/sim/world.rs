@@ -262,10 +262,15 @@ impl<P: Protocol> World<P> {
         }
     }
 
-    /// Counts the event just processed against the budget; past it, the run stops.
+    /// Counts the event just processed against the budget; past it, the run stops (unless it has
+    /// nothing left to do anyway).
     #[inline(always)]
     fn spend(&mut self) {
-        self.stopped = self.allowance.exceeded(self.metrics.events(), self.queue.len());
+        if let Some(stop) = self.allowance.exceeded(self.metrics.events(), self.queue.len()) {
+            if self.queue.peek_time().is_some_and(|t| t <= self.end) {
+                self.stopped = Some(stop);
+            }
+        }
     }
 
     /// Asks the cache for what the next packet's receiver will touch (its protocol state, status,
