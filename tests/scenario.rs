@@ -567,3 +567,16 @@ fn meaningless_durations_and_starts_are_refused() {
     doc["workload"]["start_ms"] = json!(4999.999);
     Scenario::from_json(&doc.to_string()).expect("a start before the end is fine");
 }
+
+/// Churn entries are held to a total as well as one by one: 200 entries of 100,000 leaves per
+/// second each drew 4 GB of events during validation (issue 9).
+#[test]
+fn churn_entries_together_are_bounded() {
+    let churn = json!({"kind": "churn", "leave_per_sec": 100000, "from_ms": 0, "to_ms": 10000});
+    let mut doc: Value = serde_json::from_str(&base_json().to_string()).unwrap();
+    doc["faults"] = json!([churn, churn]);
+    let msg = refused(&doc.to_string(), &Limits::NATIVE, "faults[1]");
+    assert!(msg.contains("2000000 joins and leaves in all; at most 1000000"), "{msg}");
+    doc["faults"] = json!([churn]);
+    Scenario::from_json(&doc.to_string()).expect("one entry at its most is fine");
+}

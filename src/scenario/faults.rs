@@ -31,8 +31,10 @@ use std::collections::BTreeSet;
 
 /// The highest churn rate, per second, for joins and for leaves.
 pub const MAX_CHURN_RATE: f64 = 100_000.0;
-/// The most joins (or leaves) one churn entry may expect over its window.
+/// The most joins (or leaves) one churn entry, and all of them together, may expect.
 pub const MAX_CHURN_EVENTS: f64 = 1_000_000.0;
+/// The most entries the `faults` list may hold.
+pub const MAX_FAULTS: usize = 100_000;
 
 tagged_enum! {
 /// A fault or membership change, tagged by `kind`.
@@ -177,8 +179,15 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
             format!("{size} members and {joins} joins make more than {} nodes", limits.max_group),
         ));
     }
+    if s.faults.len() > MAX_FAULTS {
+        return Err(ScenarioError::invalid(
+            "faults",
+            format!("at most {MAX_FAULTS} entries (churn entries draw many events each), got {}", s.faults.len()),
+        ));
+    }
     let known = size + joins as u32;
     let explicit = explicit_faults(s, known)?;
+    check_churn_total(s)?;
     check_order(&explicit, size, known, &s.faults)?;
     check_joiner_regions(s)?;
 
@@ -277,6 +286,25 @@ fn check_churn(i: usize, join: f64, leave: f64, from: f64, to: f64) -> Result<()
                 format!("faults[{i}].{name}"),
                 format!("expects {expected} events over the window; at most {MAX_CHURN_EVENTS}"),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses churn entries that together expect more than [`MAX_CHURN_EVENTS`] joins and leaves
+/// (each entry is held to it alone as well): every draw is kept in the plan, so many entries at
+/// the most each allows would fill gigabytes before the run starts. Names the entry past it.
+fn check_churn_total(s: &Scenario) -> Result<(), ScenarioError> {
+    let mut total = 0.0;
+    for (i, f) in s.faults.iter().enumerate() {
+        if let FaultSpec::Churn { join_per_sec, leave_per_sec, from_ms, to_ms } = f {
+            total += (join_per_sec + leave_per_sec) * (to_ms - from_ms).max(0.0) / 1000.0;
+            if total > MAX_CHURN_EVENTS {
+                return Err(ScenarioError::invalid(
+                    format!("faults[{i}]"),
+                    format!("the churn entries up to this one expect {total} joins and leaves in all; at most {MAX_CHURN_EVENTS}"),
+                ));
+            }
         }
     }
     Ok(())

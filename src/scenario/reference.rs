@@ -9,7 +9,8 @@
 //! default, and each end of a range is accepted while one step past it is refused by name. The
 //! protocols' own parameters are not repeated here: each family's page lists them.
 
-use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE};
+use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE, MAX_FAULTS};
+const _: () = assert!(MAX_FAULTS == 100_000);
 use super::limits::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED, MIN_DURATION_MS};
 use super::workload::MAX_STREAM_RATE;
 use super::{MAX_PARTITIONS, MAX_REGIONS};
@@ -298,7 +299,8 @@ pub const FIELDS: &[FieldDoc] = &[
         "A packet delivered more than this after its send is late."),
     // faults
     noted("faults", "list of objects", Json("[]"), Range::Any,
-        "in time order, each node's entries must fit its state ([below](#faults))",
+        "at most 100,000 entries, in time order, each node's entries fitting its state ([below](#faults)); \
+         the churn entries together expect at most 1,000,000 joins and leaves",
         "Crashes, recoveries, pauses, joins, leaves and churn, each entry tagged by `kind`."),
     row("faults[].kind", "name", Required,
         Range::Tag(&["crash", "recover", "pause", "resume", "join", "leave", "churn"]),
