@@ -638,3 +638,12 @@ fn a_run_past_its_event_budget_stops_cleanly_with_status_3() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("--budget: must be a number of events"), "{}", text(&bad.stderr));
 }
+
+#[test]
+fn an_argument_that_is_not_utf8_is_refused_in_one_line() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"run\xff.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_mcast")).arg("run").arg(bad).output().expect("mcast runs");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with("mcast: an argument is not valid UTF-8: run"), "{}", text(&out.stderr));
+}

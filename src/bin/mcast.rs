@@ -124,7 +124,13 @@ fn one_line(msg: &str) -> String {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
+        Ok(args) => args,
+        Err(bad) => {
+            eprintln!("mcast: an argument is not valid UTF-8: {}", one_line(&bad.to_string_lossy()));
+            return ExitCode::from(2);
+        }
+    };
     if args.first().is_some_and(|c| c == "docs") && !args.iter().any(|a| a == "--help" || a == "-h") {
         return match docs::cmd(&args[1..]) {
             Ok(true) => ExitCode::SUCCESS,

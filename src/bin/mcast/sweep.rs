@@ -350,7 +350,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
     }
     sweep.check_all(threads, &mut progress)?;
     if jobs_list {
-        let program = std::env::args().next().unwrap_or_else(|| "mcast".into());
+        let program = std::env::args_os().next().and_then(|p| p.into_string().ok()).unwrap_or_else(|| "mcast".into());
         return jobs::print(&program, runs, |i| sweep.run_args(i));
     }
     run_all(&sweep, runs, threads, &mut progress)?;
