@@ -13,7 +13,7 @@ pub struct Limits {
     /// Where to point people whose group is too large.
     pub too_large_hint: &'static str,
     /// The most events a run may process: the kernel stops it there (`"stopped": "event
-    /// budget"`). Natively about four minutes at the engine's 3-5 M events per second.
+    /// budget"`). Natively one to two minutes at the engine's 3-5 M events per second.
     pub max_events: u64,
     /// The most memory a run may use (bytes): its event queue stops it past what its nodes and
     /// metrics leave of this (`"stopped": "memory budget"`).
@@ -23,7 +23,7 @@ pub struct Limits {
 impl Limits {
     /// The native CLI's caps (`mcast run --budget` raises the events).
     pub const NATIVE: Limits =
-        Limits { max_group: 1_000_000, too_large_hint: "", max_events: 1_000_000_000, max_memory_bytes: 4 << 30 };
+        Limits { max_group: 1_000_000, too_large_hint: "", max_events: 300_000_000, max_memory_bytes: 4 << 30 };
     /// The browser's caps: past this the tab would stutter; the CLI takes more.
     pub const BROWSER: Limits = Limits {
         max_group: 20_000,
