@@ -109,7 +109,14 @@ impl Detector {
         let fresh = Peer { heard: now, id: peer, probing: None };
         match self.peers.iter_mut().find(|p| p.id == peer) {
             Some(p) => *p = fresh,
-            None => self.peers.push(fresh),
+            None => {
+                if self.peers.capacity() == 0 {
+                    // Room for one peer first (a tree node's parent detector never needs more),
+                    // not the four a first push makes room for.
+                    self.peers.reserve_exact(1);
+                }
+                self.peers.push(fresh);
+            }
         }
     }
 

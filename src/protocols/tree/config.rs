@@ -2,6 +2,7 @@
 //! range checks and its documentation for the page's editor and docs/protocols/tree.md.
 
 use crate::protocol::NodeId;
+use crate::protocols::blocks::DetectorConfig;
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -205,6 +206,15 @@ impl TreeConfig {
     /// The time between two probes of a suspected neighbour.
     pub fn probe_timeout(&self) -> SimDuration {
         SimDuration::from_ms_f64(self.probe_timeout_ms)
+    }
+
+    /// What each of a node's failure detectors (its parent's, its children's) is built with.
+    pub(super) fn detector(&self) -> DetectorConfig {
+        DetectorConfig {
+            dead_after: self.dead_after(),
+            probe_attempts: self.probe_attempts,
+            probe_interval: self.probe_timeout(),
+        }
     }
 
     /// The longest a crashed neighbour goes unnoticed after its last packet: silent for

@@ -117,8 +117,8 @@ pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::protocols::blocks::Detector;
 use crate::time::{SimDuration, SimTime};
-use detector::Suspect;
 use repair::{Buffer, Pending};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -127,8 +127,6 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 struct Child {
     id: NodeId,
-    /// When the parent last heard from it.
-    heard: SimTime,
     /// Joiners placed in its subtree (its subtree size for the heap; aware: or the size it
     /// reported, if larger), to balance redirects.
     weight: u32,
@@ -168,8 +166,10 @@ pub struct Tree {
     config: TreeConfig,
     /// The current parent (`None` for the root and while detached).
     parent: Option<NodeId>,
-    /// When the parent was last heard from.
-    parent_heard: SimTime,
+    /// Watches the parent (see `detector.rs`).
+    up: Detector,
+    /// Watches the children, in their order.
+    down: Detector,
     /// This node's path to the root, itself first: the last one known while detached.
     path: Arc<[NodeId]>,
     children: Vec<Child>,
@@ -202,10 +202,6 @@ pub struct Tree {
     catchup_top: u32,
     joining: Option<Joining>,
     join_gen: u32,
-    /// Neighbours silent for `dead_after`, being probed.
-    suspects: Vec<Suspect>,
-    /// The generation of the latest suspicion.
-    probe_gen: u32,
     /// How many times this node lost its parent and went looking for another.
     parent_losses: u32,
     ticking: bool,
@@ -265,13 +261,13 @@ impl Tree {
         self.children.iter().any(|c| c.id == id)
     }
 
-    /// Any packet is a sign of life of its sender, and clears a suspicion of it.
+    /// Any packet is a sign of life of its sender, and clears a suspicion of it: of the parent,
+    /// or else of a child (a node that is both, on a stale edge, is heard as the parent).
     fn heard(&mut self, from: NodeId, now: SimTime) {
-        self.unsuspect(from);
         if self.parent == Some(from) {
-            self.parent_heard = now;
-        } else if let Some(c) = self.child_mut(from) {
-            c.heard = now;
+            self.up.heard(from, now);
+        } else {
+            self.down.heard(from, now);
         }
     }
 
@@ -280,7 +276,8 @@ impl Tree {
         self.parent = None;
         self.children.clear();
         self.pending.clear();
-        self.unsuspect_all();
+        self.up.stop_all();
+        self.down.stop_all();
         self.path = Arc::from([self.me]);
         self.succession = None;
     }
@@ -309,7 +306,8 @@ impl Protocol for Tree {
             root: setup.root,
             config: setup.config.clone(),
             parent: None,
-            parent_heard: SimTime::ZERO,
+            up: Detector::new(setup.config.detector()),
+            down: Detector::new(setup.config.detector()),
             path: Arc::from([me]),
             children: Vec::new(),
             next: 0,
@@ -327,8 +325,6 @@ impl Protocol for Tree {
             catchup_top: 0,
             joining: None,
             join_gen: 0,
-            suspects: Vec::new(),
-            probe_gen: 0,
             parent_losses: 0,
             ticking: false,
             next_seq: 0,
@@ -396,7 +392,7 @@ impl Protocol for Tree {
             Input::Timer(Timer::Nak { gen }) => self.on_nak_timer(gen, cx),
             Input::Timer(Timer::Join { gen }) => self.on_join_timer(gen, cx),
             Input::Timer(Timer::Up { id, round }) => self.on_up_timer(id, round, cx),
-            Input::Timer(Timer::Probe { node, gen }) => self.on_probe_timer(node, gen, cx),
+            Input::Timer(Timer::Probe { node, parent, gen }) => self.on_probe_timer(node, parent, gen, cx),
         }
     }
 

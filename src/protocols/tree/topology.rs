@@ -96,19 +96,18 @@ impl Tree {
         if self.config.topology == Topology::Heap || self.is_root() {
             self.path = Arc::from(heap_path(self.me, self.root, self.size, k));
             self.parent = self.path.get(1).copied();
-            self.parent_heard = cx.now();
+            if let Some(p) = self.parent {
+                self.up.monitor(p, cx.now());
+            }
         }
         if self.config.topology == Topology::Heap {
-            let now = cx.now();
             self.children = heap_children(self.me, self.root, self.size, k)
                 .into_iter()
-                .map(|id| Child {
-                    id,
-                    heard: now,
-                    weight: subtree_size(rank(id, self.root, self.size), self.size, k),
-                    kids: None,
-                })
+                .map(|id| Child { id, weight: subtree_size(rank(id, self.root, self.size), self.size, k), kids: None })
                 .collect();
+            for c in &self.children {
+                self.down.monitor(c.id, cx.now());
+            }
         } else if !self.is_root() {
             // Initial members are owed every message: want them from the first.
             self.begin_join(VecDeque::from([self.root]), Some(0), None, cx);
@@ -124,7 +123,7 @@ impl Tree {
         cx: &mut Context<'_, Msg, Timer>,
     ) {
         if let Some(p) = self.parent.take() {
-            self.unsuspect_as(p, true);
+            self.up.stop(p);
             self.parent_losses = self.parent_losses.saturating_add(1);
         }
         targets.retain(|&t| t != self.me && Some(t) != lost);
@@ -212,7 +211,7 @@ impl Tree {
         // presume a live parent dead; dropping that parent would orphan its whole subtree.
         // A parent that did die goes silent here too, and is dropped (or at worst times out).
         let recent = self.config.heartbeat();
-        if let Some(l) = lost.filter(|&l| self.children.iter().any(|c| c.id == l && cx.now().since(c.heard) > recent)) {
+        if let Some(l) = lost.filter(|&l| self.down.last_heard(l).is_some_and(|t| cx.now().since(t) > recent)) {
             self.vacate(l, cx.now());
         }
         let bytes = self.config.control_bytes;
@@ -242,7 +241,8 @@ impl Tree {
         if self.is_child(from) || free || (aware && self.make_room(from, lost, cx)) {
             let new = !self.is_child(from);
             if new {
-                self.children.push(Child { id: from, heard: cx.now(), weight: 1, kids: None });
+                self.children.push(Child { id: from, weight: 1, kids: None });
+                self.down.monitor(from, cx.now());
                 if aware {
                     self.succeeded(from, lost);
                 }
@@ -361,7 +361,7 @@ impl Tree {
         let joining = self.joining.take();
         let want = joining.as_ref().and_then(|j| j.want.or(start)).unwrap_or(top);
         self.parent = Some(from);
-        self.parent_heard = cx.now();
+        self.up.monitor(from, cx.now());
         self.set_path(&path);
         if self.config.topology == Topology::Aware {
             // The parent lost is the one this node may have taken the place of: its orphaned
@@ -383,9 +383,7 @@ impl Tree {
     /// node being joined (it refuses).
     pub(super) fn on_leave(&mut self, from: NodeId, heir: Option<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
         if self.parent == Some(from) {
-            let mut targets: VecDeque<NodeId> = heir.into_iter().collect();
-            targets.extend(self.path.iter().skip(2).copied().filter(|&t| Some(t) != heir));
-            self.begin_join(targets, Some(self.next), Some(from), cx);
+            self.lose_parent(from, heir, cx);
         } else if self.is_child(from) {
             self.vacate(from, cx.now());
         } else if let Some(j) = self.joining.as_mut().filter(|j| j.targets.front() == Some(&from)) {
@@ -395,6 +393,14 @@ impl Tree {
             j.tries = 0;
             self.send_join(cx);
         }
+    }
+
+    /// The parent `lost` is gone (it left naming `heir`, or is presumed dead): re-join through
+    /// the heir, then the ancestors, then the root, naming it.
+    pub(super) fn lose_parent(&mut self, lost: NodeId, heir: Option<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
+        let mut targets: VecDeque<NodeId> = heir.into_iter().collect();
+        targets.extend(self.path.iter().skip(2).copied().filter(|&t| Some(t) != heir));
+        self.begin_join(targets, Some(self.next), Some(lost), cx);
     }
 
     /// The application leaves: hand the children to the parent, say goodbye to it.
@@ -408,7 +414,8 @@ impl Tree {
         }
         self.children.clear();
         self.parent = None;
-        self.unsuspect_all();
+        self.up.stop_all();
+        self.down.stop_all();
     }
 
     /// Tells `to` that it is neither this node's parent nor child.
@@ -424,7 +431,7 @@ impl Tree {
     }
 
     pub(super) fn remove_child(&mut self, id: NodeId) {
-        self.unsuspect_as(id, false);
+        self.down.stop(id);
         self.children.retain(|c| c.id != id);
         self.pending.retain(|_, p| {
             p.waiting.retain(|&w| w != id);
