@@ -117,7 +117,7 @@ pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
-use crate::protocols::blocks::Detector;
+use crate::protocols::blocks::{Detector, Retry};
 use crate::time::{SimDuration, SimTime};
 use repair::{Buffer, Pending};
 use std::collections::{BTreeMap, VecDeque};
@@ -139,8 +139,6 @@ struct Child {
 struct Joining {
     /// Where to ask, the current target first; the root is always last.
     targets: VecDeque<NodeId>,
-    /// JOINs sent to the current target.
-    tries: u32,
     /// Redirects followed so far (a guard against stale, looping child lists).
     redirects: u32,
     /// The first sequence number wanted (`None`: a fresh joiner, placed by the root).
@@ -201,7 +199,9 @@ pub struct Tree {
     /// mode, only those).
     catchup_top: u32,
     joining: Option<Joining>,
-    join_gen: u32,
+    /// The JOINs to the current target: their round and the token of the live timer (kept
+    /// across joins, so that a timer of an earlier join stays stale).
+    join: Retry,
     /// How many times this node lost its parent and went looking for another.
     parent_losses: u32,
     ticking: bool,
@@ -324,7 +324,7 @@ impl Protocol for Tree {
             nak_mark: 0,
             catchup_top: 0,
             joining: None,
-            join_gen: 0,
+            join: Retry::default(),
             parent_losses: 0,
             ticking: false,
             next_seq: 0,

@@ -130,12 +130,19 @@ impl Tree {
         if targets.back() != Some(&self.root) {
             targets.push_back(self.root);
         }
-        self.joining =
-            Some(Joining { targets, tries: 0, redirects: 0, want, lost, measured: Vec::new(), avoid: Vec::new() });
-        self.send_join(cx);
+        self.joining = Some(Joining { targets, redirects: 0, want, lost, measured: Vec::new(), avoid: Vec::new() });
+        self.ask(cx);
     }
 
-    fn send_join(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+    /// Asks the current target afresh: the first of its [`TRIES_PER_TARGET`] JOINs.
+    fn ask(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        let gen = self.join.start();
+        self.send_join(1, gen, cx);
+    }
+
+    /// Sends the current target its `round`th JOIN (aware: a CHOOSE, if the joiner measured
+    /// the target's children), its timer with token `gen`.
+    fn send_join(&mut self, round: u32, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
         let bytes = self.config.control_bytes;
         let Some(j) = &mut self.joining else {
             return;
@@ -143,7 +150,6 @@ impl Tree {
         let Some(&target) = j.targets.front() else {
             return;
         };
-        j.tries += 1;
         j.measured.retain(|(t, _)| j.targets.contains(t));
         let near = j.measured.iter().find(|m| m.0 == target).map(|(_, near)| report(j, near));
         let msg = match near {
@@ -157,29 +163,28 @@ impl Tree {
             }
         };
         cx.send(target, msg);
-        self.join_gen = self.join_gen.wrapping_add(1);
-        // A JOIN is answered on arrival: silence means a lost JOIN or answer (or a dead target,
-        // left after TRIES_PER_TARGET tries), not a busy target to spare. Backing off further
-        // (to 8× the timeout) kept a joiner that kept asking the root, at 20 % loss (a round
-        // trip fails 36 % of the time), detached for 10 s and more.
-        cx.set_timer(self.config.retry(j.tries.min(TRIES_PER_TARGET)), Timer::Join { gen: self.join_gen });
+        cx.set_timer(self.config.join_backoff().wait(round), Timer::Join { gen });
     }
 
-    /// The current JOIN went unanswered: ask again, or the next ancestor up.
+    /// The JOIN with timer token `gen` went unanswered: ask again, or after
+    /// [`TRIES_PER_TARGET`] JOINs the next ancestor up (the root, last, is asked until it
+    /// answers).
     pub(super) fn on_join_timer(&mut self, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
-        if gen != self.join_gen {
-            return;
-        }
         let Some(j) = &mut self.joining else {
             return;
         };
-        if j.tries >= TRIES_PER_TARGET && j.targets.len() > 1 {
-            if let Some(t) = j.targets.pop_front() {
-                remember(&mut j.avoid, t);
-            }
-            j.tries = 0;
+        if !self.join.is_current(gen) {
+            return;
         }
-        self.send_join(cx);
+        let tries = if j.targets.len() > 1 { TRIES_PER_TARGET } else { u32::MAX };
+        if let Some((round, gen)) = self.join.fire(gen, tries) {
+            self.send_join(round, gen, cx);
+            return;
+        }
+        if let Some(t) = j.targets.pop_front() {
+            remember(&mut j.avoid, t);
+        }
+        self.ask(cx);
     }
 
     /// Where a joiner that this full node cannot take may go next: the heap's lightest child,
@@ -288,8 +293,7 @@ impl Tree {
         if aware && offered().nth(1).is_some() {
             let near = measure(offered(), cx);
             remember_near(j, from, near);
-            j.tries = 0;
-            self.send_join(cx);
+            self.ask(cx);
             return;
         }
         // The one candidate, or (heap) the first, preferring those this join has not already
@@ -332,8 +336,7 @@ impl Tree {
                 j.targets = VecDeque::from([root]);
             }
         }
-        j.tries = 0;
-        self.send_join(cx);
+        self.ask(cx);
     }
 
     /// A node takes this one as its child.
@@ -359,6 +362,7 @@ impl Tree {
             return;
         }
         let joining = self.joining.take();
+        self.join.stop();
         let want = joining.as_ref().and_then(|j| j.want.or(start)).unwrap_or(top);
         self.parent = Some(from);
         self.up.monitor(from, cx.now());
@@ -390,8 +394,7 @@ impl Tree {
             if j.targets.len() > 1 {
                 j.targets.pop_front();
             }
-            j.tries = 0;
-            self.send_join(cx);
+            self.ask(cx);
         }
     }
 
