@@ -104,6 +104,7 @@
 mod config;
 mod detector;
 mod family;
+mod heap;
 mod place;
 mod repair;
 mod topology;
@@ -112,7 +113,7 @@ mod wire;
 pub use config::{Reliability, Topology, TreeConfig, TreeSetup, PARAMS};
 pub use family::TreeFamily;
 pub use repair::NAK_CAP;
-pub use topology::{heap_children, heap_depth, heap_parent, heap_path};
+pub use heap::{heap_children, heap_depth, heap_parent, heap_path};
 pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
