@@ -107,6 +107,8 @@ mod family;
 mod heap;
 mod place;
 mod repair;
+#[cfg(test)]
+mod testkit;
 mod topology;
 mod wire;
 

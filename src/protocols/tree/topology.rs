@@ -407,3 +407,186 @@ impl Tree {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{binary, heartbeat, join, leave, send, set, Node, Out};
+    use super::super::TreeConfig;
+    use super::*;
+    use crate::protocol::{Input, Output};
+
+    /// Node `me` of a binary heap of `size` rooted at 0, default parameters (in a heap of 15:
+    /// 0 → 1, 2; 1 → 3, 4; 3 → 7, 8).
+    fn node(me: NodeId, size: u32) -> Node {
+        Node::heap(me, size, binary(TreeConfig::default()))
+    }
+
+    fn join_timer(gen: u32) -> Timer {
+        Timer::Join { gen }
+    }
+
+    fn accept(path: &[NodeId], top: u32, start: Option<u32>, oldest: u32) -> Msg {
+        Msg::Accept { path: Arc::from(path), top, start, oldest, bytes: 40 + 4 * path.len() as u32 }
+    }
+
+    fn redirect(candidates: &[NodeId], start: Option<u32>) -> Msg {
+        Msg::Redirect { candidates: candidates.to_vec(), start, bytes: 40 + 4 * candidates.len() as u32 }
+    }
+
+    /// Heartbeats down the tree carry the sender's path to the root.
+    mod heartbeats {
+        use super::*;
+
+        #[test]
+        fn a_heartbeat_carries_the_path_to_the_root_down_and_none_up() {
+            let mut n = node(3, 15);
+            assert_eq!(n.tree().path(), [3, 1, 0]);
+            // The parent moved under node 5: its heartbeat says so, and the node's path follows.
+            assert_eq!(n.recv(100, 1, heartbeat(0, &[1, 5, 0])), []);
+            assert_eq!(n.tree().path(), [3, 1, 5, 0]);
+            let down = heartbeat(0, &[3, 1, 5, 0]);
+            assert_eq!(
+                n.fire(200, Timer::Tick),
+                [set(500, Timer::Tick), send(7, down.clone()), send(8, down), send(1, heartbeat(0, &[]))]
+            );
+        }
+
+        #[test]
+        fn a_path_through_the_node_itself_is_a_loop_that_it_leaves_for_the_root() {
+            let mut n = node(3, 15);
+            assert_eq!(
+                n.recv(100, 1, heartbeat(0, &[1, 3, 0])),
+                [send(1, leave(None)), send(0, join(Some(0), Some(1))), set(200, join_timer(1))]
+            );
+            assert_eq!((n.tree().parent(), n.tree().parent_losses()), (None, 1));
+        }
+
+        #[test]
+        fn a_childs_heartbeat_is_taken_and_a_strangers_refused() {
+            let mut n = node(3, 15);
+            assert_eq!(n.recv(100, 7, heartbeat(0, &[])), []);
+            assert_eq!(n.recv(100, 5, heartbeat(0, &[5, 2, 0])), [send(5, leave(None))]);
+        }
+    }
+
+    /// Joins: a free slot takes the joiner, a full node sends it on.
+    mod joins {
+        use super::*;
+
+        #[test]
+        fn a_full_heap_node_redirects_a_joiner_to_its_lightest_child() {
+            // The root's children 1 and 2 each hold 3 of the 7 nodes: 1 first, by id. The root
+            // tells a fresh joiner where its history starts: nothing sent yet, message 0.
+            let mut n = node(0, 7);
+            let fresh = Msg::Join { want: None, lost: None, waited: SimDuration::ZERO, bytes: 48 };
+            assert_eq!(n.recv(100, 9, fresh.clone()), [send(9, redirect(&[1], Some(0)))]);
+            // The joiner says it went to 1: the next one goes to 2.
+            assert_eq!(n.recv(120, 9, Msg::Chose { child: 1, bytes: 40 }), []);
+            assert_eq!(n.recv(130, 10, fresh), [send(10, redirect(&[2], Some(0)))]);
+        }
+
+        #[test]
+        fn a_node_with_a_free_slot_accepts_a_joiner_and_heartbeats_it() {
+            // In a heap of 8, node 3 has one child, 7.
+            let mut n = node(3, 8);
+            assert_eq!(n.recv(100, 9, join(Some(5), None)), [send(9, accept(&[3, 1, 0], 0, None, 0))]);
+            assert_eq!(n.children(), [7, 9]);
+            let down = heartbeat(0, &[3, 1, 0]);
+            assert_eq!(
+                n.fire(200, Timer::Tick),
+                [set(500, Timer::Tick), send(7, down.clone()), send(9, down), send(1, heartbeat(0, &[]))]
+            );
+        }
+
+        #[test]
+        fn an_orphan_naming_its_lost_parent_frees_its_slot_unless_it_was_heard_lately() {
+            // Node 1's children 3 and 4 fill it. An orphan of 3 asks at 2 s: 3 was last heard
+            // at the start, so its slot is freed and the orphan takes it.
+            let mut n = node(1, 15);
+            assert_eq!(n.recv(2_000, 7, join(Some(0), Some(3))), [send(7, accept(&[1, 0], 0, None, 0))]);
+            assert_eq!(n.children(), [4, 7]);
+            // Child 4, heard 100 ms before its orphan asks, keeps its slot: the orphan is sent
+            // down, to the lighter of 4 (3 nodes) and 7 (1).
+            assert_eq!(n.recv(2_900, 4, heartbeat(0, &[])), []);
+            assert_eq!(n.recv(3_000, 9, join(Some(0), Some(4))), [send(9, redirect(&[7], None))]);
+        }
+
+        #[test]
+        fn a_joiner_follows_a_redirect_and_catches_up_from_where_its_history_starts() {
+            // Node 9 joins a running heap of 7 at 100 ms: it asks the root.
+            let mut n = Node::new(9, 7, binary(TreeConfig::default()), 10);
+            let out = n.at(100, Input::Join { contacts: vec![0] });
+            let fresh = Msg::Join { want: None, lost: None, waited: SimDuration::ZERO, bytes: 48 };
+            assert_eq!(out[..2], [send(0, fresh), set(200, join_timer(1))]);
+            assert!(matches!(out[2..], [Output::SetTimer { timer: Timer::Tick, .. }]), "{out:?}");
+            // Sent on to 1, owed messages from 4 on: it tells the root, and asks 1, saying how
+            // long ago it joined.
+            let asked = Msg::Join { want: Some(4), lost: None, waited: SimDuration::from_ms(50), bytes: 48 };
+            assert_eq!(
+                n.recv(150, 0, redirect(&[1], Some(4))),
+                [send(0, Msg::Chose { child: 1, bytes: 40 }), send(1, asked), set(200, join_timer(2))]
+            );
+            // Node 1 takes it: 6 messages exist, 2 and later still buffered. It wants 4 and 5.
+            assert_eq!(n.recv(170, 1, accept(&[1, 0], 6, None, 2)), [set(50, Timer::Nak { gen: 1 })]);
+            assert_eq!((n.tree().parent(), n.tree().path()), (Some(1), &[9, 1, 0][..]));
+            assert_eq!(n.fire(200, join_timer(2)), [], "answered");
+            let nak = Msg::Nak { missing: vec![4, 5], bytes: 48 };
+            assert_eq!(n.fire(220, Timer::Nak { gen: 1 }), [send(1, nak), set(200, Timer::Nak { gen: 2 })]);
+        }
+
+        #[test]
+        fn unanswered_joins_fall_back_up_the_path_then_keep_asking_the_root() {
+            // Node 7 (path 7, 3, 1, 0) loses its parent 3, which leaves naming no heir: it asks
+            // its grandparent 1 twice, 200 then 400 ms apart, then the root, at most 400 ms apart.
+            let mut n = node(7, 15);
+            let asked = |to| send(to, join(Some(0), Some(3)));
+            assert_eq!(n.recv(100, 3, leave(None)), [asked(1), set(200, join_timer(1))]);
+            assert_eq!(n.fire(300, join_timer(1)), [asked(1), set(400, join_timer(2))]);
+            assert_eq!(n.fire(700, join_timer(2)), [asked(0), set(200, join_timer(4))]);
+            assert_eq!(n.fire(900, join_timer(4)), [asked(0), set(400, join_timer(5))]);
+            assert_eq!(n.fire(1_300, join_timer(5)), [asked(0), set(400, join_timer(6))]);
+            assert_eq!(n.fire(1_300, join_timer(2)), [], "stale");
+        }
+
+        #[test]
+        fn a_target_that_refuses_is_left_for_the_next_one_up() {
+            let mut n = node(7, 15);
+            assert_eq!(n.recv(100, 3, leave(None))[0], send(1, join(Some(0), Some(3))));
+            assert_eq!(n.recv(120, 1, leave(None)), [send(0, join(Some(0), Some(3))), set(200, join_timer(2))]);
+            assert_eq!(n.recv(140, 0, leave(None)), [send(0, join(Some(0), Some(3))), set(200, join_timer(3))]);
+        }
+    }
+
+    /// Leaves: the leaver's children go to its parent.
+    mod leaves {
+        use super::*;
+
+        #[test]
+        fn a_leaver_hands_its_children_to_its_parent() {
+            let mut n = node(3, 15);
+            let out: Vec<Out> = n.at(100, Input::Leave { contacts: vec![0] });
+            assert_eq!(out, [send(7, leave(Some(1))), send(8, leave(Some(1))), send(1, leave(None))]);
+            assert_eq!((n.tree().parent(), n.children()), (None, vec![]));
+        }
+
+        #[test]
+        fn an_orphan_rejoins_through_the_heir_its_parent_named_then_its_ancestors() {
+            let mut n = node(7, 15);
+            assert_eq!(n.recv(100, 3, leave(Some(5))), [send(5, join(Some(0), Some(3))), set(200, join_timer(1))]);
+            assert_eq!((n.tree().parent(), n.tree().parent_losses()), (None, 1));
+            assert_eq!(n.fire(300, join_timer(1))[0], send(5, join(Some(0), Some(3))));
+            assert_eq!(n.fire(700, join_timer(2))[0], send(1, join(Some(0), Some(3))));
+        }
+
+        #[test]
+        fn a_parent_drops_a_child_that_leaves() {
+            let mut n = node(1, 15);
+            assert_eq!(n.recv(100, 3, leave(None)), []);
+            assert_eq!(n.children(), [4]);
+            assert_eq!(
+                n.fire(200, Timer::Tick),
+                [set(500, Timer::Tick), send(4, heartbeat(0, &[1, 0])), send(0, heartbeat(0, &[]))]
+            );
+        }
+    }
+}
