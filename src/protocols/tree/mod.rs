@@ -285,6 +285,41 @@ impl Tree {
         self.succession = None;
     }
 
+    /// A packet from `from`: a sign of life of its sender, then whatever it asks.
+    fn on_packet(&mut self, from: NodeId, msg: Msg, cx: &mut Context<'_, Msg, Timer>) {
+        if from == self.me {
+            return;
+        }
+        self.heard(from, cx.now());
+        match msg {
+            Msg::Data { seq, id, bytes, why } => self.on_data(from, seq, id, bytes, why, cx),
+            Msg::Ack { seq, .. } => self.on_ack(from, seq),
+            Msg::Nak { missing, .. } => self.on_nak(from, &missing, cx),
+            Msg::Up { id, bytes, .. } => self.on_up(from, id, bytes, cx),
+            Msg::UpAck { id, .. } => {
+                if self.up_pending.get(&id).is_some_and(|&(_, own)| !own) {
+                    self.up_pending.remove(&id);
+                }
+            }
+            Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
+            Msg::Probe { .. } => self.on_probe(from, cx),
+            Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, &[], cx),
+            Msg::Choose { want, lost, near, .. } => {
+                self.on_join(from, want, lost, SimDuration::ZERO, &near, cx)
+            }
+            Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
+            Msg::Place { child, below, start, .. } => self.on_place(from, child, &below, start, cx),
+            Msg::Children { ids, size, .. } => self.on_children(from, ids, size, cx),
+            Msg::Chose { child, .. } => {
+                if let Some(c) = self.child_mut(child) {
+                    c.weight = c.weight.saturating_add(1);
+                }
+            }
+            Msg::Accept { path, top, start, oldest, .. } => self.on_accept(from, path, top, start, oldest, cx),
+            Msg::Leave { heir, .. } => self.on_leave(from, heir, cx),
+        }
+    }
+
     fn start_ticking(&mut self, cx: &mut Context<'_, Msg, Timer>) {
         if self.ticking {
             return;
@@ -357,39 +392,7 @@ impl Protocol for Tree {
             Input::Leave { .. } => self.leave(cx),
             Input::Membership(_) => {}
             Input::AppSend { id, bytes } => self.app_send(id, bytes, cx),
-            Input::Recv { from, msg } => {
-                if from == self.me {
-                    return;
-                }
-                self.heard(from, cx.now());
-                match msg {
-                    Msg::Data { seq, id, bytes, why } => self.on_data(from, seq, id, bytes, why, cx),
-                    Msg::Ack { seq, .. } => self.on_ack(from, seq),
-                    Msg::Nak { missing, .. } => self.on_nak(from, &missing, cx),
-                    Msg::Up { id, bytes, .. } => self.on_up(from, id, bytes, cx),
-                    Msg::UpAck { id, .. } => {
-                        if self.up_pending.get(&id).is_some_and(|&(_, own)| !own) {
-                            self.up_pending.remove(&id);
-                        }
-                    }
-                    Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
-                    Msg::Probe { .. } => self.on_probe(from, cx),
-                    Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, &[], cx),
-                    Msg::Choose { want, lost, near, .. } => {
-                        self.on_join(from, want, lost, SimDuration::ZERO, &near, cx)
-                    }
-                    Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
-                    Msg::Place { child, below, start, .. } => self.on_place(from, child, &below, start, cx),
-                    Msg::Children { ids, size, .. } => self.on_children(from, ids, size, cx),
-                    Msg::Chose { child, .. } => {
-                        if let Some(c) = self.child_mut(child) {
-                            c.weight = c.weight.saturating_add(1);
-                        }
-                    }
-                    Msg::Accept { path, top, start, oldest, .. } => self.on_accept(from, path, top, start, oldest, cx),
-                    Msg::Leave { heir, .. } => self.on_leave(from, heir, cx),
-                }
-            }
+            Input::Recv { from, msg } => self.on_packet(from, msg, cx),
             Input::Timer(Timer::Tick) => self.on_tick(cx),
             Input::Timer(Timer::Retransmit { seq, round }) => self.on_retransmit(seq, round, cx),
             Input::Timer(Timer::Nak { gen }) => self.on_nak_timer(gen, cx),

@@ -171,45 +171,56 @@ impl Tree {
             cx.send(from, Msg::Redirect { candidates: vec![back], start: None, bytes: bytes + 4 });
             return;
         }
-        let start = (self.is_root() && want.is_none()).then(|| {
-            // The joiner joined `waited` before it sent this JOIN, which took about one
-            // distance: owed is what was sent after that, give or take jitter (a margin of one
-            // more distance and 10 ms; an older message given is harmless).
-            let ago = waited + cx.distance(from).times(2) + SimDuration::from_ms(10);
-            let since = SimTime(cx.now().0.saturating_sub(ago.0));
-            self.buffer.first_since(since).unwrap_or(self.next_seq)
-        });
+        let start = (self.is_root() && want.is_none()).then(|| self.history_start(from, waited, cx));
         let aware = self.config.topology == Topology::Aware;
         if aware && self.send_to_successor(from, lost, start, cx) {
             return;
         }
         let free = self.children.len() + self.reserved(lost, cx.now()) < self.config.fanout as usize;
         if self.is_child(from) || free || (aware && self.make_room(from, lost, cx)) {
-            let new = !self.is_child(from);
-            if new {
-                self.children.push(Child { id: from, weight: 1, kids: None });
-                self.down.monitor(from, cx.now());
-                if aware {
-                    self.succeeded(from, lost);
-                }
-            }
-            let accept = Msg::Accept {
-                path: self.path.clone(),
-                top: self.top,
-                start,
-                oldest: self.oldest(),
-                bytes: bytes + 4 * self.path.len() as u32,
-            };
-            cx.send(from, accept);
-            if let Some(p) = self.parent.filter(|_| aware && new) {
-                cx.send(p, self.children_report());
-            }
+            self.take_child(from, lost, start, cx);
         } else if aware {
             self.place(from, start, measured, cx);
         } else {
             let candidates = self.candidates(from);
             let bytes = bytes + 4 * candidates.len() as u32;
             cx.send(from, Msg::Redirect { candidates, start, bytes });
+        }
+    }
+
+    /// The root: where the history of fresh joiner `from` starts, which joined `waited` before
+    /// it sent its JOIN.
+    fn history_start(&self, from: NodeId, waited: SimDuration, cx: &Context<'_, Msg, Timer>) -> u32 {
+        // The JOIN took about one distance: owed is what was sent after the join, give or take
+        // jitter (a margin of one more distance and 10 ms; an older message given is harmless).
+        let ago = waited + cx.distance(from).times(2) + SimDuration::from_ms(10);
+        let since = SimTime(cx.now().0.saturating_sub(ago.0));
+        self.buffer.first_since(since).unwrap_or(self.next_seq)
+    }
+
+    /// Takes `from` (which lost `lost`) as a child, or again if it is one already: an ACCEPT
+    /// with this node's path, top and buffer, and `start` for a fresh joiner; aware, a new
+    /// child may take a departed one's place, and the parent hears of it at once.
+    fn take_child(&mut self, from: NodeId, lost: Option<NodeId>, start: Option<u32>, cx: &mut Context<'_, Msg, Timer>) {
+        let aware = self.config.topology == Topology::Aware;
+        let new = !self.is_child(from);
+        if new {
+            self.children.push(Child { id: from, weight: 1, kids: None });
+            self.down.monitor(from, cx.now());
+            if aware {
+                self.succeeded(from, lost);
+            }
+        }
+        let accept = Msg::Accept {
+            path: self.path.clone(),
+            top: self.top,
+            start,
+            oldest: self.oldest(),
+            bytes: self.config.control_bytes + 4 * self.path.len() as u32,
+        };
+        cx.send(from, accept);
+        if let Some(p) = self.parent.filter(|_| aware && new) {
+            cx.send(p, self.children_report());
         }
     }
 
