@@ -32,7 +32,8 @@
 //! on silence, its probes are its timeout, and any packet from the suspect refutes it
 //! ([`Verdict::Alive`]); SWIM's incarnation numbers, which order gossiped suspicions and
 //! refutations, are not built (a verdict here stays with its owner). Nor is SWIM's choice of one
-//! ping target per protocol period: every monitored peer is checked at every tick.
+//! ping target per protocol period (§3.1; round-robin, §4.3): every monitored peer is checked at
+//! every tick, against the last time it was heard from.
 //!
 //! Peers are kept in a list in the order their monitoring started, so that verdicts come in the
 //! same order on every run; lookups scan it, which suits a few neighbours (a tree node's parent

@@ -114,8 +114,8 @@ mod wire;
 
 pub use config::{Reliability, Topology, TreeConfig, TreeSetup, PARAMS};
 pub use family::TreeFamily;
-pub use repair::NAK_CAP;
 pub use heap::{heap_children, heap_depth, heap_parent, heap_path};
+pub use repair::NAK_CAP;
 pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
