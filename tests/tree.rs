@@ -3,15 +3,15 @@
 //! tree's delivery ratio against (1 − p)^depth, over sweeps of seeds. Every assertion message
 //! names the seed.
 
+mod common;
+
 use mcast::engine;
 use mcast::metrics::Report;
 use mcast::protocol::NodeId;
 use mcast::protocols::tree::{
     heap_children, heap_depth, heap_path, Reliability, Topology, Tree, TreeConfig, TreeFamily,
 };
-use mcast::scenario::{
-    FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, Scenario, WorkloadSpec, SCENARIO_VERSION,
-};
+use mcast::scenario::{FaultSpec, NetworkSpec, ProtocolSpec, Scenario};
 use mcast::sim::faults::Status;
 use mcast::sim::world::World;
 use mcast::time::SimDuration;
@@ -20,32 +20,31 @@ fn config(topology: Topology, reliability: Reliability, fanout: u32) -> TreeConf
     TreeConfig { topology, reliability, fanout, ..TreeConfig::default() }
 }
 
+/// `n` nodes on a disk at loss `loss`, `messages` of 1000 bytes `interval_ms` apart, for 20 s.
 fn scenario(seed: u64, n: u32, messages: u32, interval_ms: f64, loss: f64, tree: TreeConfig) -> Scenario {
     Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
         seed,
-        group: GroupSpec { size: n, sender: 0, layout: Layout::Disk, positions: None },
         network: NetworkSpec { loss, ..NetworkSpec::default() },
-        protocol: ProtocolSpec::Tree(tree),
-        workload: WorkloadSpec { messages, size_bytes: 1000, interval_ms, ..WorkloadSpec::default() },
-        faults: Vec::new(),
-        membership: Default::default(),
+        workload: common::messages(messages, 1000, interval_ms),
         duration_ms: 20_000.0,
+        ..common::scenario(n, tree)
     }
 }
 
 fn run(s: &Scenario) -> Report {
-    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    sim.run_to_end();
-    sim.report()
+    common::run(s).0
 }
 
-/// The same world `engine::build` makes, to look at the nodes after the run.
-fn world(s: &Scenario) -> World<Tree> {
+/// The same world `engine::build` makes, not yet run, to look at the nodes during the run.
+fn build(s: &Scenario) -> World<Tree> {
     let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
     let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    let mut w = World::new(setup, &engine::configure::<TreeFamily>(s, config));
+    World::new(setup, &engine::configure::<TreeFamily>(s, config))
+}
+
+/// The world of `s` run to its end, to look at the nodes after the run.
+fn world(s: &Scenario) -> World<Tree> {
+    let mut w = build(s);
     w.run_to_end();
     w
 }
@@ -303,9 +302,7 @@ fn stress(seed: u64) -> Scenario {
 /// spent without a parent, that node, how many live nodes are without a parent at the end, and
 /// how many times nodes lost their parent (the crash's and the leave's orphans included).
 fn longest_detached(s: &Scenario) -> (Report, u64, NodeId, usize, u32) {
-    let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
-    let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    let mut w: World<Tree> = World::new(setup, &engine::configure::<TreeFamily>(s, config));
+    let mut w = build(s);
     let n = w.positions().len() as NodeId;
     let (mut since, mut longest) = (vec![None::<u64>; n as usize], (0, 0));
     for t in (0..=s.duration_ms as u64).step_by(50) {
@@ -379,9 +376,7 @@ fn first_time(
     step_ms: u64,
     holds: impl Fn(&World<Tree>, NodeId) -> bool,
 ) -> (World<Tree>, Vec<Option<u64>>) {
-    let ProtocolSpec::Tree(config) = &s.protocol else { panic!("a tree scenario") };
-    let setup = engine::setup(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));
-    let mut w: World<Tree> = World::new(setup, &engine::configure::<TreeFamily>(s, config));
+    let mut w = build(s);
     let n = w.positions().len();
     let mut at = vec![None; n];
     for t in (after_ms..=s.duration_ms as u64).step_by(step_ms as usize) {

@@ -9,13 +9,12 @@
 //! down: depth 63 at 250 nodes and 65 at 2,000 over equal distances (k = 4); `depth_table`
 //! prints the depths (`cargo test --test tree_depth -- --ignored --nocapture`).
 
+mod common;
+
 use mcast::engine;
 use mcast::protocol::NodeId;
 use mcast::protocols::tree::{heap_depth, Reliability, Topology, Tree, TreeConfig, TreeFamily};
-use mcast::scenario::{
-    FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, RegionsSpec, Scenario, WanLatency, WorkloadSpec,
-    SCENARIO_VERSION,
-};
+use mcast::scenario::{FaultSpec, GroupSpec, Layout, NetworkSpec, ProtocolSpec, RegionsSpec, Scenario, WanLatency};
 use mcast::sim::faults::Status;
 use mcast::sim::world::World;
 
@@ -80,23 +79,18 @@ fn scenario(net: Net, pattern: Pattern, n: u32, k: u32, seed: u64) -> Scenario {
             (n, crashes, 5_000.0)
         }
     };
+    let tree =
+        TreeConfig { topology: Topology::Aware, reliability: Reliability::Nak, fanout: k, ..TreeConfig::default() };
+    let s = common::scenario(size, tree);
     Scenario {
-        version: SCENARIO_VERSION,
-        name: String::new(),
         seed,
-        group: GroupSpec { size, sender: 0, layout, positions: None },
+        group: GroupSpec { layout, ..s.group },
         network,
-        protocol: ProtocolSpec::Tree(TreeConfig {
-            topology: Topology::Aware,
-            reliability: Reliability::Nak,
-            fanout: k,
-            ..TreeConfig::default()
-        }),
-        workload: WorkloadSpec { messages: 1, ..WorkloadSpec::default() },
         faults,
-        membership: Default::default(),
         // Joins settle within a second or two of the last arrival; five leave a wide margin.
         duration_ms: settle_from + 5_000.0,
+        // One message of 1000 bytes.
+        ..s
     }
 }
 

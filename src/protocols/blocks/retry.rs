@@ -52,6 +52,12 @@ impl Retry {
         self.active
     }
 
+    /// Whether `gen` is the token of the live timer: an attempt is under way and no later timer
+    /// has been handed out.
+    pub fn is_current(&self, gen: u32) -> bool {
+        self.active && gen == self.gen
+    }
+
     /// The current round (1 for the first), 0 before any attempt.
     pub fn round(&self) -> u32 {
         self.round
@@ -94,13 +100,15 @@ mod tests {
         let mut r = Retry::default();
         let t1 = r.start();
         assert_eq!(r.round(), 1);
+        assert!(r.is_current(t1));
         let (round, t2) = r.fire(t1, 3).expect("round 2");
         assert_eq!(round, 2);
+        assert!(!r.is_current(t1) && r.is_current(t2));
         assert_eq!(r.fire(t1, 3), None, "a stale token");
         let (round, t3) = r.fire(t2, 3).expect("round 3");
         assert_eq!(round, 3);
         assert_eq!(r.fire(t3, 3), None, "given up after 3 rounds");
-        assert!(!r.is_active());
+        assert!(!r.is_active() && !r.is_current(t3));
         let t = r.start();
         r.stop();
         assert_eq!(r.fire(t, 3), None, "answered");

@@ -1,17 +1,22 @@
-//! Failure detection on tree edges: heartbeats, suspicion, probes, and the verdict.
+//! Failure detection on tree edges: heartbeats out, and the verdicts of the node's two failure
+//! detectors ([`Detector`](crate::protocols::blocks::Detector): one watches the parent, one the children) turned into probes,
+//! re-joins and dropped children.
 //!
 //! Every `heartbeat_interval_ms` a node sends a heartbeat to its parent and to each child, and
 //! any packet from a neighbour is a sign of life. A neighbour silent for `dead_after`
 //! (`heartbeat_misses` intervals) is only *suspected*: it is sent a direct [`Msg::Probe`], which
 //! it answers at once with a heartbeat, up to `probe_attempts` times `probe_timeout_ms` apart.
 //! Any packet from it clears the suspicion; only when every probe has gone unanswered is it
-//! presumed dead: a parent is replaced (the child re-joins through its ancestors), a child is
-//! dropped. This is the "ping before you declare" of SWIM (Das, Gupta & Motivala, DSN 2002),
-//! on a tree edge where the one node that can vouch for the suspect is the suspect itself, so
-//! there are no indirect probes. At loss p, `heartbeat_misses` silent intervals happen with
-//! probability about p^misses; each probe then fails with 1 − (1 − p)², so a live neighbour is
-//! presumed dead p^misses · (1 − (1 − p)²)^attempts of the time (at 20 %: 0.0016 → 0.00008 with
-//! three probes, heartbeats during the probing not even counted).
+//! presumed dead: a parent is replaced (the child re-joins through its ancestors,
+//! [`Tree::lose_parent`]), a child is dropped ([`Tree::vacate`]). This is the "ping before you
+//! declare" of SWIM (Das, Gupta & Motivala, DSN 2002), on a tree edge where the one node that can
+//! vouch for the suspect is the suspect itself, so there are no indirect probes. The parent and
+//! the children are two relations, each with its own detector: a stale edge can make a node
+//! both, and each relation is judged on its own (a packet from it is a sign of life of the
+//! parent). At loss p, `heartbeat_misses` silent intervals
+//! happen with probability about p^misses; each probe then fails with 1 − (1 − p)², so a live
+//! neighbour is presumed dead p^misses · (1 − (1 − p)²)^attempts of the time (at 20 %: 0.0016 →
+//! 0.00008 with three probes, heartbeats during the probing not even counted).
 //!
 //! A crashed neighbour is presumed dead at most [`super::TreeConfig::detection_bound`] after
 //! its last packet: `dead_after`, plus up to one heartbeat interval (silence is checked on each
@@ -20,27 +25,13 @@
 use super::wire::{Msg, Timer};
 use super::Tree;
 use crate::protocol::{Context, NodeId};
+use crate::protocols::blocks::Verdict;
 use std::sync::Arc;
-
-/// A neighbour that has been silent for `dead_after` and is being probed.
-#[derive(Clone, Debug)]
-pub(super) struct Suspect {
-    /// The parent or child suspected.
-    node: NodeId,
-    /// Whether it is suspected as the parent (a stale edge can make a node both parent and
-    /// child; each relation is judged on its own).
-    parent: bool,
-    /// Probes sent so far.
-    sent: u32,
-    /// This suspicion's generation: a probe timer from an earlier one is stale.
-    gen: u32,
-}
 
 impl Tree {
     /// Heartbeats out, and the neighbours that have been silent too long suspected.
     pub(super) fn on_tick(&mut self, cx: &mut Context<'_, Msg, Timer>) {
         cx.set_timer(self.config.heartbeat(), Timer::Tick);
-        let now = cx.now();
         let down = self.heartbeat_down();
         for c in &self.children {
             cx.send(c.id, down.clone());
@@ -48,18 +39,14 @@ impl Tree {
         if let Some(p) = self.parent {
             cx.send(p, self.heartbeat_up());
         }
-        let dead = self.config.dead_after();
-        let silent: Vec<NodeId> = self
-            .children
-            .iter()
-            .filter(|c| now.since(c.heard) > dead && !self.is_suspect(c.id, false))
-            .map(|c| c.id)
-            .collect();
-        for c in silent {
-            self.suspect(c, false, cx);
+        debug_assert!(self.down.peers().eq(self.children()), "the children's detector watches the children");
+        debug_assert!(self.up.peers().eq(self.parent), "the parent's detector watches the parent");
+        let now = cx.now();
+        for verdict in self.down.tick(now) {
+            self.on_verdict(verdict, false, cx);
         }
-        if let Some(p) = self.parent.filter(|&p| now.since(self.parent_heard) > dead && !self.is_suspect(p, true)) {
-            self.suspect(p, true, cx);
+        for verdict in self.up.tick(now) {
+            self.on_verdict(verdict, true, cx);
         }
         if self.parent.is_some() {
             self.check_gaps(cx);
@@ -80,68 +67,26 @@ impl Tree {
         Msg::Heartbeat { top: self.top, path: Arc::from([]), bytes: self.config.control_bytes }
     }
 
-    fn is_suspect(&self, node: NodeId, parent: bool) -> bool {
-        self.suspects.iter().any(|s| s.node == node && s.parent == parent)
-    }
-
-    /// A packet from `node` arrived: it is alive.
-    pub(super) fn unsuspect(&mut self, node: NodeId) {
-        if !self.suspects.is_empty() {
-            self.suspects.retain(|s| s.node != node);
+    /// The probe of `node` (the parent, or a child) with token `gen` went unanswered: the
+    /// detector's next probe, or its verdict.
+    pub(super) fn on_probe_timer(&mut self, node: NodeId, parent: bool, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
+        let detector = if parent { &mut self.up } else { &mut self.down };
+        if let Some(verdict) = detector.probe_timeout(node, gen) {
+            self.on_verdict(verdict, parent, cx);
         }
     }
 
-    /// `node` is no longer this node's parent (`parent`) or child: forget that suspicion of it.
-    pub(super) fn unsuspect_as(&mut self, node: NodeId, parent: bool) {
-        self.suspects.retain(|s| s.node != node || s.parent != parent);
-    }
-
-    /// Forgets every suspicion (the node starts afresh or leaves); their timers go stale.
-    pub(super) fn unsuspect_all(&mut self) {
-        self.suspects.clear();
-    }
-
-    /// Neighbour `node` (the parent, or a child) has been silent for `dead_after`: probe it, or
-    /// (without probes) presume it dead at once.
-    fn suspect(&mut self, node: NodeId, parent: bool, cx: &mut Context<'_, Msg, Timer>) {
-        if self.config.probe_attempts == 0 {
-            self.presume_dead(node, parent, cx);
-            return;
-        }
-        self.probe_gen = self.probe_gen.wrapping_add(1);
-        self.suspects.push(Suspect { node, parent, sent: 0, gen: self.probe_gen });
-        self.on_probe_timer(node, self.probe_gen, cx);
-    }
-
-    /// Probe `node` again, or after the last unanswered probe presume it dead.
-    pub(super) fn on_probe_timer(&mut self, node: NodeId, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
-        let Some(i) = self.suspects.iter().position(|s| s.node == node && s.gen == gen) else {
-            return;
-        };
-        let parent = self.suspects[i].parent;
-        if (parent && self.parent != Some(node)) || (!parent && !self.is_child(node)) {
-            // It left, refused or was replaced meanwhile.
-            self.suspects.swap_remove(i);
-            return;
-        }
-        let s = &mut self.suspects[i];
-        if s.sent >= self.config.probe_attempts {
-            self.suspects.swap_remove(i);
-            self.presume_dead(node, parent, cx);
-            return;
-        }
-        s.sent += 1;
-        cx.send(node, Msg::Probe { bytes: self.config.control_bytes });
-        cx.set_timer(self.config.probe_timeout(), Timer::Probe { node, gen });
-    }
-
-    /// Neighbour `node` is presumed dead: re-join without it (the parent), or drop it (a child).
-    fn presume_dead(&mut self, node: NodeId, parent: bool, cx: &mut Context<'_, Msg, Timer>) {
-        if parent {
-            let targets = self.path.iter().skip(2).copied().collect();
-            self.begin_join(targets, Some(self.next), Some(node), cx);
-        } else {
-            self.vacate(node, cx.now());
+    /// What a verdict on the parent (`parent`) or a child means: a probe to send, a parent to
+    /// replace, a child to drop. A suspicion, and its end, change nothing on their own.
+    fn on_verdict(&mut self, verdict: Verdict, parent: bool, cx: &mut Context<'_, Msg, Timer>) {
+        match verdict {
+            Verdict::Probe { peer, token } => {
+                cx.send(peer, Msg::Probe { bytes: self.config.control_bytes });
+                cx.set_timer(self.config.probe_timeout(), Timer::Probe { node: peer, parent, gen: token });
+            }
+            Verdict::Dead(peer) if parent => self.lose_parent(peer, None, cx),
+            Verdict::Dead(peer) => self.vacate(peer, cx.now()),
+            Verdict::Suspect(_) | Verdict::Alive(_) => {}
         }
     }
 
@@ -159,154 +104,124 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{TreeConfig, TreeSetup};
+    use super::super::testkit::{binary, data, deliver, heartbeat, join, leave, send, set, Node, Out};
+    use super::super::{Reliability, TreeConfig};
     use super::*;
-    use crate::protocol::{GroupInfo, Harness, Input, Output, UniformDistance};
-    use crate::time::SimDuration;
 
-    /// An output, comparable.
-    #[derive(Debug, PartialEq)]
-    enum Out {
-        Send(NodeId, Msg),
-        Timer(SimDuration, Timer),
-        Other,
-    }
-
-    /// Node 3 of a binary heap of 15 nodes rooted at 0: parent 1, children 7 and 8, path
-    /// [3, 1, 0]; default timing (dead after 2 s, three probes 400 ms apart), driven by hand.
-    struct Node {
-        h: Harness<Tree>,
-    }
-
-    impl Node {
-        fn new() -> Node {
-            Node::with(TreeConfig { fanout: 2, ..TreeConfig::default() })
-        }
-
-        fn with(config: TreeConfig) -> Node {
-            let setup = TreeSetup { config, root: 0 };
-            let distances = UniformDistance(SimDuration::from_ms(10));
-            let mut n = Node { h: Harness::new(3, GroupInfo::of_size(15), distances, &setup) };
-            n.handle(0, Input::Start);
-            n
-        }
-
-        fn handle(&mut self, now_ms: u64, input: Input<Msg, Timer>) -> Vec<Out> {
-            self.h
-                .handle_at_ms(now_ms, input)
-                .into_iter()
-                .flat_map(|o| match o {
-                    Output::Send { to, msg } => vec![Out::Send(to, msg)],
-                    Output::Multicast { to, msg } => to.into_iter().map(|n| Out::Send(n, msg.clone())).collect(),
-                    Output::SetTimer { after, timer } => vec![Out::Timer(after, timer)],
-                    Output::Deliver { .. } => vec![Out::Other],
-                })
-                .collect()
-        }
-
-        fn recv(&mut self, now_ms: u64, from: NodeId, msg: Msg) -> Vec<Out> {
-            self.handle(now_ms, Input::Recv { from, msg })
-        }
-
-        fn timer(&mut self, now_ms: u64, timer: Timer) -> Vec<Out> {
-            self.handle(now_ms, Input::Timer(timer))
-        }
+    /// Node 3 of a binary heap of 15: parent 1, children 7 and 8, path [3, 1, 0].
+    fn node(config: TreeConfig) -> Node {
+        Node::heap(3, 15, binary(config))
     }
 
     const PROBE: Msg = Msg::Probe { bytes: 40 };
 
+    /// The heartbeat to a child: the path [3, 1, 0].
     fn down() -> Msg {
-        Msg::Heartbeat { top: 0, path: Arc::from([3, 1, 0]), bytes: 52 }
+        heartbeat(0, &[3, 1, 0])
     }
 
+    /// The heartbeat to the parent: no path.
     fn up() -> Msg {
-        Msg::Heartbeat { top: 0, path: Arc::from([]), bytes: 40 }
+        heartbeat(0, &[])
     }
 
-    fn probe_timer(node: NodeId, gen: u32) -> Out {
-        Out::Timer(SimDuration::from_ms(400), Timer::Probe { node, gen })
+    /// The probe timer of `node` (the parent is node 1, the others are children), token `gen`.
+    fn probe(node: NodeId, gen: u32) -> Timer {
+        Timer::Probe { node, parent: node == 1, gen }
+    }
+
+    /// A probe to `node` and its timer, 400 ms.
+    fn probed(node: NodeId, gen: u32) -> [Out; 2] {
+        [send(node, PROBE), set(400, probe(node, gen))]
+    }
+
+    /// A tick's heartbeats knowing `top` messages (the next tick in 500 ms), then `more`.
+    fn tick_then(top: u32, more: &[Out]) -> Vec<Out> {
+        let (down, up) = (heartbeat(top, &[3, 1, 0]), heartbeat(top, &[]));
+        [&[set(500, Timer::Tick), send(7, down.clone()), send(8, down), send(1, up)], more].concat()
     }
 
     #[test]
     fn a_probe_is_answered_at_once_by_a_parent_or_child_and_refused_by_a_stranger() {
-        let mut n = Node::new();
-        assert_eq!(n.recv(10, 7, PROBE), [Out::Send(7, down())], "a child gets the path");
-        assert_eq!(n.recv(20, 1, PROBE), [Out::Send(1, up())], "the parent gets an up heartbeat");
-        assert_eq!(n.recv(30, 2, PROBE), [Out::Send(2, Msg::Leave { heir: None, bytes: 40 })]);
+        let mut n = node(TreeConfig::default());
+        assert_eq!(n.recv(10, 7, PROBE), [send(7, down())], "a child gets the path");
+        assert_eq!(n.recv(20, 1, PROBE), [send(1, up())], "the parent gets an up heartbeat");
+        assert_eq!(n.recv(30, 2, PROBE), [send(2, leave(None))]);
     }
 
     #[test]
     fn silent_neighbours_are_probed_then_presumed_dead_unless_they_answer() {
-        let mut n = Node::new();
-        // Silent for more than 2 s: suspected, not dead; each is probed.
-        assert_eq!(
-            n.timer(2_100, Timer::Tick),
-            [
-                Out::Timer(SimDuration::from_ms(500), Timer::Tick),
-                Out::Send(7, down()),
-                Out::Send(8, down()),
-                Out::Send(1, up()),
-                Out::Send(7, PROBE),
-                probe_timer(7, 1),
-                Out::Send(8, PROBE),
-                probe_timer(8, 2),
-                Out::Send(1, PROBE),
-                probe_timer(1, 3),
-            ]
-        );
+        let mut n = node(TreeConfig::default());
+        // Silent for more than 2 s: suspected, not dead; each is probed, the children first.
+        assert_eq!(n.fire(2_100, Timer::Tick), tick_then(0, &[probed(7, 1), probed(8, 2), probed(1, 1)].concat()));
         // Child 7 answers: its suspicion is over, its timer stale.
         assert_eq!(n.recv(2_150, 7, up()), []);
         // The others are still suspected at the next tick: no second suspicion, no probe.
-        let tick = n.timer(2_200, Timer::Tick);
-        assert!(!tick.iter().any(|o| matches!(o, Out::Send(_, Msg::Probe { .. }))), "{tick:?}");
-        assert_eq!(n.timer(2_500, Timer::Probe { node: 7, gen: 1 }), []);
+        assert_eq!(n.fire(2_200, Timer::Tick), tick_then(0, &[]));
+        assert_eq!(n.fire(2_500, probe(7, 1)), []);
         // Child 8 and the parent stay silent: probed twice more, 400 ms apart.
         for t in [2_500, 2_900] {
-            assert_eq!(n.timer(t, Timer::Probe { node: 8, gen: 2 }), [Out::Send(8, PROBE), probe_timer(8, 2)]);
-            assert_eq!(n.timer(t, Timer::Probe { node: 1, gen: 3 }), [Out::Send(1, PROBE), probe_timer(1, 3)]);
+            assert_eq!(n.fire(t, probe(8, 2)), probed(8, 2));
+            assert_eq!(n.fire(t, probe(1, 1)), probed(1, 1));
         }
-        assert_eq!(n.h.protocol.children().collect::<Vec<_>>(), [7, 8]);
-        assert_eq!(n.h.protocol.parent(), Some(1));
-        // The last probe unanswered: child 8 is dropped, the parent replaced through the root.
-        assert_eq!(n.timer(3_300, Timer::Probe { node: 8, gen: 2 }), []);
-        assert_eq!(n.h.protocol.children().collect::<Vec<_>>(), [7]);
-        let out = n.timer(3_300, Timer::Probe { node: 1, gen: 3 });
-        assert!(
-            matches!(
-                out.as_slice(),
-                [Out::Send(0, Msg::Join { lost: Some(1), want: Some(0), .. }), Out::Timer(_, Timer::Join { .. })]
-            ),
-            "{out:?}"
-        );
-        assert_eq!((n.h.protocol.parent(), n.h.protocol.parent_losses()), (None, 1));
+        assert_eq!((n.children(), n.tree().parent()), (vec![7, 8], Some(1)));
+        // The last probe unanswered: child 8 is dropped, the parent replaced through the root
+        // (its grandparent), naming it.
+        assert_eq!(n.fire(3_300, probe(8, 2)), []);
+        assert_eq!(n.children(), [7]);
+        assert_eq!(n.fire(3_300, probe(1, 1)), [send(0, join(Some(0), Some(1))), set(200, Timer::Join { gen: 1 })]);
+        assert_eq!((n.tree().parent(), n.tree().parent_losses()), (None, 1));
     }
 
     #[test]
     fn an_answer_clears_a_parents_suspicion_and_a_later_silence_starts_a_new_one() {
-        let mut n = Node::new();
-        let tick = n.timer(2_100, Timer::Tick);
-        assert!(tick.contains(&probe_timer(1, 3)), "{tick:?}");
+        let mut n = node(TreeConfig::default());
+        assert_eq!(n.fire(2_100, Timer::Tick), tick_then(0, &[probed(7, 1), probed(8, 2), probed(1, 1)].concat()));
         // Any packet from the parent clears the suspicion: the pending probe timer is stale.
-        assert_eq!(n.recv(2_300, 1, down_from_parent()), []);
-        assert_eq!(n.timer(2_500, Timer::Probe { node: 1, gen: 3 }), []);
-        // Silent again for 2 s: a new suspicion with a new generation (children 7 and 8, never
+        assert_eq!(n.recv(2_300, 1, heartbeat(0, &[1, 0])), []);
+        assert_eq!(n.fire(2_500, probe(1, 1)), []);
+        // Silent again for 2 s: a new suspicion with a new token (children 7 and 8, never
         // heard, are still suspected from the first tick); the old one stays stale.
-        let tick = n.timer(4_400, Timer::Tick);
-        assert!(tick.contains(&Out::Send(1, PROBE)) && tick.contains(&probe_timer(1, 4)), "{tick:?}");
-        assert_eq!(n.timer(4_800, Timer::Probe { node: 1, gen: 3 }), []);
-        assert_eq!(n.h.protocol.parent(), Some(1));
-    }
-
-    fn down_from_parent() -> Msg {
-        Msg::Heartbeat { top: 0, path: Arc::from([1, 0]), bytes: 48 }
+        assert_eq!(n.fire(4_400, Timer::Tick), tick_then(0, &probed(1, 2)));
+        assert_eq!(n.fire(4_800, probe(1, 1)), []);
+        assert_eq!(n.tree().parent(), Some(1));
     }
 
     #[test]
-    fn without_probes_a_silent_parent_is_presumed_dead_at_once() {
-        let mut n = Node::with(TreeConfig { fanout: 2, probe_attempts: 0, ..TreeConfig::default() });
-        let tick = n.timer(2_100, Timer::Tick);
-        assert!(!tick.iter().any(|o| matches!(o, Out::Send(_, Msg::Probe { .. }))), "{tick:?}");
-        assert!(tick.iter().any(|o| matches!(o, Out::Send(0, Msg::Join { lost: Some(1), .. }))), "{tick:?}");
-        assert_eq!((n.h.protocol.parent(), n.h.protocol.children().count()), (None, 0));
+    fn without_probes_silent_neighbours_are_presumed_dead_at_once() {
+        let mut n = node(TreeConfig { probe_attempts: 0, ..TreeConfig::default() });
+        assert_eq!(
+            n.fire(2_100, Timer::Tick),
+            tick_then(0, &[send(0, join(Some(0), Some(1))), set(200, Timer::Join { gen: 1 })])
+        );
+        assert_eq!((n.tree().parent(), n.children()), (None, vec![]));
+    }
+
+    #[test]
+    fn a_child_heard_from_is_not_suspected_and_a_dropped_child_takes_its_acks_along() {
+        let mut n = node(TreeConfig { reliability: Reliability::Ack, ..TreeConfig::default() });
+        assert_eq!(
+            n.recv(100, 1, data(0)),
+            [
+                send(1, Msg::Ack { seq: 0, bytes: 40 }),
+                deliver(0),
+                send(7, data(0)),
+                send(8, data(0)),
+                set(200, Timer::Retransmit { seq: 0, round: 1 }),
+            ]
+        );
+        assert_eq!(n.tree().pending(), 1);
+        // Child 7 and the parent speak at 1 s; child 8 never does.
+        assert_eq!(n.recv(1_000, 7, up()), []);
+        assert_eq!(n.recv(1_000, 1, heartbeat(1, &[1, 0])), []);
+        assert_eq!(n.fire(2_900, Timer::Tick), tick_then(1, &probed(8, 1)), "only child 8 is silent for 2 s");
+        // Child 8 presumed dead: dropped, and with it the one message only it owed an ACK for.
+        for t in [3_300, 3_700] {
+            assert_eq!(n.fire(t, probe(8, 1)), probed(8, 1));
+        }
+        assert_eq!(n.recv(3_800, 7, Msg::Ack { seq: 0, bytes: 40 }), []);
+        assert_eq!(n.tree().pending(), 1, "8 has not ACKed");
+        assert_eq!(n.fire(4_100, probe(8, 1)), []);
+        assert_eq!((n.children(), n.tree().pending()), (vec![7], 0));
     }
 }

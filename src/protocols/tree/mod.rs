@@ -104,21 +104,24 @@
 mod config;
 mod detector;
 mod family;
+mod heap;
 mod place;
 mod repair;
+#[cfg(test)]
+mod testkit;
 mod topology;
 mod wire;
 
 pub use config::{Reliability, Topology, TreeConfig, TreeSetup, PARAMS};
 pub use family::TreeFamily;
+pub use heap::{heap_children, heap_depth, heap_parent, heap_path};
 pub use repair::NAK_CAP;
-pub use topology::{heap_children, heap_depth, heap_parent, heap_path};
 pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::protocols::blocks::{Detector, Retry};
 use crate::time::{SimDuration, SimTime};
-use detector::Suspect;
 use repair::{Buffer, Pending};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -127,8 +130,6 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 struct Child {
     id: NodeId,
-    /// When the parent last heard from it.
-    heard: SimTime,
     /// Joiners placed in its subtree (its subtree size for the heap; aware: or the size it
     /// reported, if larger), to balance redirects.
     weight: u32,
@@ -141,8 +142,6 @@ struct Child {
 struct Joining {
     /// Where to ask, the current target first; the root is always last.
     targets: VecDeque<NodeId>,
-    /// JOINs sent to the current target.
-    tries: u32,
     /// Redirects followed so far (a guard against stale, looping child lists).
     redirects: u32,
     /// The first sequence number wanted (`None`: a fresh joiner, placed by the root).
@@ -168,8 +167,10 @@ pub struct Tree {
     config: TreeConfig,
     /// The current parent (`None` for the root and while detached).
     parent: Option<NodeId>,
-    /// When the parent was last heard from.
-    parent_heard: SimTime,
+    /// Watches the parent (see `detector.rs`).
+    up: Detector,
+    /// Watches the children, in their order.
+    down: Detector,
     /// This node's path to the root, itself first: the last one known while detached.
     path: Arc<[NodeId]>,
     children: Vec<Child>,
@@ -201,11 +202,9 @@ pub struct Tree {
     /// mode, only those).
     catchup_top: u32,
     joining: Option<Joining>,
-    join_gen: u32,
-    /// Neighbours silent for `dead_after`, being probed.
-    suspects: Vec<Suspect>,
-    /// The generation of the latest suspicion.
-    probe_gen: u32,
+    /// The JOINs to the current target: their round and the token of the live timer (kept
+    /// across joins, so that a timer of an earlier join stays stale).
+    join: Retry,
     /// How many times this node lost its parent and went looking for another.
     parent_losses: u32,
     ticking: bool,
@@ -265,13 +264,13 @@ impl Tree {
         self.children.iter().any(|c| c.id == id)
     }
 
-    /// Any packet is a sign of life of its sender, and clears a suspicion of it.
+    /// Any packet is a sign of life of its sender, and clears a suspicion of it: of the parent,
+    /// or else of a child (a node that is both, on a stale edge, is heard as the parent).
     fn heard(&mut self, from: NodeId, now: SimTime) {
-        self.unsuspect(from);
         if self.parent == Some(from) {
-            self.parent_heard = now;
-        } else if let Some(c) = self.child_mut(from) {
-            c.heard = now;
+            self.up.heard(from, now);
+        } else {
+            self.down.heard(from, now);
         }
     }
 
@@ -280,9 +279,45 @@ impl Tree {
         self.parent = None;
         self.children.clear();
         self.pending.clear();
-        self.unsuspect_all();
+        self.up.stop_all();
+        self.down.stop_all();
         self.path = Arc::from([self.me]);
         self.succession = None;
+    }
+
+    /// A packet from `from`: a sign of life of its sender, then whatever it asks.
+    fn on_packet(&mut self, from: NodeId, msg: Msg, cx: &mut Context<'_, Msg, Timer>) {
+        if from == self.me {
+            return;
+        }
+        self.heard(from, cx.now());
+        match msg {
+            Msg::Data { seq, id, bytes, why } => self.on_data(from, seq, id, bytes, why, cx),
+            Msg::Ack { seq, .. } => self.on_ack(from, seq),
+            Msg::Nak { missing, .. } => self.on_nak(from, &missing, cx),
+            Msg::Up { id, bytes, .. } => self.on_up(from, id, bytes, cx),
+            Msg::UpAck { id, .. } => {
+                if self.up_pending.get(&id).is_some_and(|&(_, own)| !own) {
+                    self.up_pending.remove(&id);
+                }
+            }
+            Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
+            Msg::Probe { .. } => self.on_probe(from, cx),
+            Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, &[], cx),
+            Msg::Choose { want, lost, near, .. } => {
+                self.on_join(from, want, lost, SimDuration::ZERO, &near, cx)
+            }
+            Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
+            Msg::Place { child, below, start, .. } => self.on_place(from, child, &below, start, cx),
+            Msg::Children { ids, size, .. } => self.on_children(from, ids, size, cx),
+            Msg::Chose { child, .. } => {
+                if let Some(c) = self.child_mut(child) {
+                    c.weight = c.weight.saturating_add(1);
+                }
+            }
+            Msg::Accept { path, top, start, oldest, .. } => self.on_accept(from, path, top, start, oldest, cx),
+            Msg::Leave { heir, .. } => self.on_leave(from, heir, cx),
+        }
     }
 
     fn start_ticking(&mut self, cx: &mut Context<'_, Msg, Timer>) {
@@ -309,7 +344,8 @@ impl Protocol for Tree {
             root: setup.root,
             config: setup.config.clone(),
             parent: None,
-            parent_heard: SimTime::ZERO,
+            up: Detector::new(setup.config.detector()),
+            down: Detector::new(setup.config.detector()),
             path: Arc::from([me]),
             children: Vec::new(),
             next: 0,
@@ -326,9 +362,7 @@ impl Protocol for Tree {
             nak_mark: 0,
             catchup_top: 0,
             joining: None,
-            join_gen: 0,
-            suspects: Vec::new(),
-            probe_gen: 0,
+            join: Retry::default(),
             parent_losses: 0,
             ticking: false,
             next_seq: 0,
@@ -358,45 +392,13 @@ impl Protocol for Tree {
             Input::Leave { .. } => self.leave(cx),
             Input::Membership(_) => {}
             Input::AppSend { id, bytes } => self.app_send(id, bytes, cx),
-            Input::Recv { from, msg } => {
-                if from == self.me {
-                    return;
-                }
-                self.heard(from, cx.now());
-                match msg {
-                    Msg::Data { seq, id, bytes, why } => self.on_data(from, seq, id, bytes, why, cx),
-                    Msg::Ack { seq, .. } => self.on_ack(from, seq),
-                    Msg::Nak { missing, .. } => self.on_nak(from, &missing, cx),
-                    Msg::Up { id, bytes, .. } => self.on_up(from, id, bytes, cx),
-                    Msg::UpAck { id, .. } => {
-                        if self.up_pending.get(&id).is_some_and(|&(_, own)| !own) {
-                            self.up_pending.remove(&id);
-                        }
-                    }
-                    Msg::Heartbeat { top, path, .. } => self.on_heartbeat(from, top, path, cx),
-                    Msg::Probe { .. } => self.on_probe(from, cx),
-                    Msg::Join { want, lost, waited, .. } => self.on_join(from, want, lost, waited, &[], cx),
-                    Msg::Choose { want, lost, near, .. } => {
-                        self.on_join(from, want, lost, SimDuration::ZERO, &near, cx)
-                    }
-                    Msg::Redirect { candidates, start, .. } => self.on_redirect(from, &candidates, start, cx),
-                    Msg::Place { child, below, start, .. } => self.on_place(from, child, &below, start, cx),
-                    Msg::Children { ids, size, .. } => self.on_children(from, ids, size, cx),
-                    Msg::Chose { child, .. } => {
-                        if let Some(c) = self.child_mut(child) {
-                            c.weight = c.weight.saturating_add(1);
-                        }
-                    }
-                    Msg::Accept { path, top, start, oldest, .. } => self.on_accept(from, path, top, start, oldest, cx),
-                    Msg::Leave { heir, .. } => self.on_leave(from, heir, cx),
-                }
-            }
+            Input::Recv { from, msg } => self.on_packet(from, msg, cx),
             Input::Timer(Timer::Tick) => self.on_tick(cx),
             Input::Timer(Timer::Retransmit { seq, round }) => self.on_retransmit(seq, round, cx),
             Input::Timer(Timer::Nak { gen }) => self.on_nak_timer(gen, cx),
             Input::Timer(Timer::Join { gen }) => self.on_join_timer(gen, cx),
             Input::Timer(Timer::Up { id, round }) => self.on_up_timer(id, round, cx),
-            Input::Timer(Timer::Probe { node, gen }) => self.on_probe_timer(node, gen, cx),
+            Input::Timer(Timer::Probe { node, parent, gen }) => self.on_probe_timer(node, parent, gen, cx),
         }
     }
 

@@ -259,22 +259,19 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Topology, TreeConfig, TreeSetup};
+    use super::super::testkit::{self, sends};
+    use super::super::{Topology, TreeConfig};
     use super::*;
-    use crate::protocol::{GroupInfo, Harness, Input, Output, UniformDistance};
+    use crate::protocol::Input;
 
     /// One aware node of fanout 2 in a group of 20 rooted at 0, driven by hand (every distance
     /// estimate is zero); what it sends, in order.
-    struct Node {
-        h: Harness<Tree>,
-    }
+    struct Node(testkit::Node);
 
     impl Node {
         fn new(me: NodeId) -> Node {
             let config = TreeConfig { fanout: 2, topology: Topology::Aware, ..TreeConfig::default() };
-            let setup = TreeSetup { config, root: 0 };
-            let h = Harness::new(me, GroupInfo::of_size(20), UniformDistance(SimDuration::ZERO), &setup);
-            let mut n = Node { h };
+            let mut n = Node(testkit::Node::new(me, 20, config, 0));
             n.handle(Input::Start);
             n
         }
@@ -289,23 +286,19 @@ mod tests {
         }
 
         fn handle(&mut self, input: Input<Msg, Timer>) -> Vec<(NodeId, Msg)> {
-            self.h
-                .handle_at_ms(10, input)
-                .into_iter()
-                .flat_map(|o| match o {
-                    Output::Send { to, msg } => vec![(to, msg)],
-                    Output::Multicast { to, msg } => to.into_iter().map(|n| (n, msg.clone())).collect(),
-                    _ => Vec::new(),
-                })
-                .collect()
+            sends(self.0.at(10, input))
         }
 
         fn recv(&mut self, from: NodeId, msg: Msg) -> Vec<(NodeId, Msg)> {
             self.handle(Input::Recv { from, msg })
         }
 
+        fn tree(&self) -> &Tree {
+            self.0.tree()
+        }
+
         fn weights(&self) -> Vec<(NodeId, u32)> {
-            self.h.protocol.children.iter().map(|c| (c.id, c.weight)).collect()
+            self.tree().children.iter().map(|c| (c.id, c.weight)).collect()
         }
     }
 
@@ -357,24 +350,23 @@ mod tests {
 
     #[test]
     fn a_joiner_measures_what_it_is_offered_and_chooses_on_its_way_down() {
+        // The JOIN timers' tokens: 1 for the JOIN at the start, 2 for the CHOOSE to the root,
+        // 3 for the one to child 2 and 4 for its repetition.
         let mut n = Node::new(5);
-        let first = n.h.protocol.join_gen;
         assert_eq!(
             n.recv(0, Msg::Redirect { candidates: vec![1, 2], start: Some(3), bytes: 48 }),
             [(0, choose(&[(1, 0), (2, 0)]))]
         );
         // The PLACE names child 2's children: the joiner measures them and asks 2.
         assert_eq!(n.recv(0, place(2, &[7, 8])), [(2, choose(&[(7, 0), (8, 0)]))]);
-        assert_eq!(n.h.protocol.joining.as_ref().map(|j| j.want), Some(Some(0)), "an initial member wants everything");
+        assert_eq!(n.tree().joining.as_ref().map(|j| j.want), Some(Some(0)), "an initial member wants everything");
         // Child 2 stays silent for two tries: back to the root, with the estimates of its
         // children at once, 2 reported as given up on.
-        let gen = n.h.protocol.join_gen;
-        assert!(gen > first);
-        assert_eq!(n.handle(Input::Timer(Timer::Join { gen })), [(2, choose(&[(7, 0), (8, 0)]))]);
-        let gen = n.h.protocol.join_gen;
+        assert_eq!(n.handle(Input::Timer(Timer::Join { gen: 2 })), [], "stale");
+        assert_eq!(n.handle(Input::Timer(Timer::Join { gen: 3 })), [(2, choose(&[(7, 0), (8, 0)]))]);
         let near = Box::from([(1, SimDuration::ZERO), (2, SimDuration(u64::MAX))]);
         let gave_up = Msg::Choose { want: Some(0), lost: None, near, bytes: 64 };
-        assert_eq!(n.handle(Input::Timer(Timer::Join { gen })), [(0, gave_up)]);
+        assert_eq!(n.handle(Input::Timer(Timer::Join { gen: 4 })), [(0, gave_up)]);
     }
 
     #[test]

@@ -365,4 +365,203 @@ mod tests {
         b.insert(100, MsgId(7), 7, SimTime(10));
         assert_eq!((b.oldest(), b.get(100)), (98, Some((MsgId(7), 7))));
     }
+
+    use super::super::testkit::{binary, copy, data, deliver, heartbeat, leave, nak, send, set, Node};
+    use super::super::TreeConfig;
+    use crate::protocol::Input;
+
+    /// Node `me` of a binary heap of 7 rooted at 0 (0 → 1, 2; 1 → 3, 4; 2 → 5, 6) with
+    /// `config`.
+    fn node(me: NodeId, config: TreeConfig) -> Node {
+        Node::heap(me, 7, binary(config))
+    }
+
+    /// Message `id`, numbered `seq`, on its first way down.
+    fn numbered(seq: u32, id: u32) -> Msg {
+        Msg::Data { seq, id: MsgId(id), bytes: 1040, why: Send::First }
+    }
+
+    fn up(id: u32, retry: bool) -> Msg {
+        Msg::Up { id: MsgId(id), bytes: 1040, retry }
+    }
+
+    fn app_send(id: u32) -> Input<Msg, Timer> {
+        Input::AppSend { id: MsgId(id), bytes: 1000 }
+    }
+
+    /// Forwarding down the tree: each message once to each child.
+    mod forwarding {
+        use super::*;
+
+        #[test]
+        fn the_root_numbers_each_message_and_sends_it_to_its_children() {
+            let mut n = node(0, TreeConfig::default());
+            assert_eq!(n.at(10, app_send(7)), [send(1, numbered(0, 7)), send(2, numbered(0, 7))]);
+            let small = Msg::Data { seq: 1, id: MsgId(9), bytes: 540, why: Send::First };
+            assert_eq!(n.at(20, Input::AppSend { id: MsgId(9), bytes: 500 }), [send(1, small.clone()), send(2, small)]);
+        }
+
+        #[test]
+        fn a_node_forwards_the_first_copy_to_its_children_in_order_and_not_a_duplicate() {
+            let mut n = node(1, TreeConfig::default());
+            assert_eq!(n.recv(10, 0, data(0)), [deliver(0), send(3, data(0)), send(4, data(0))]);
+            assert_eq!(n.recv(20, 0, copy(0, Send::Retransmit)), []);
+            assert_eq!(n.recv(30, 0, copy(0, Send::Repair)), []);
+            assert_eq!(n.recv(40, 0, data(1)), [deliver(1), send(3, data(1)), send(4, data(1))]);
+        }
+
+        #[test]
+        fn a_copy_from_a_node_that_is_not_its_parent_is_kept_and_the_sender_told_to_stop() {
+            let mut n = node(1, TreeConfig::default());
+            assert_eq!(n.recv(10, 5, data(0)), [send(5, leave(None)), deliver(0), send(3, data(0)), send(4, data(0))]);
+        }
+    }
+
+    /// NAK mode: a child asks its parent for what it lacks.
+    mod nak_repair {
+        use super::*;
+
+        #[test]
+        fn a_gap_sets_a_nak_to_the_parent_after_a_quarter_of_the_retry_timeout_then_backs_off() {
+            let mut n = node(1, TreeConfig::default());
+            let nak_timer = |gen| Timer::Nak { gen };
+            assert_eq!(
+                n.recv(10, 0, data(1)),
+                [deliver(1), send(3, data(1)), send(4, data(1)), set(50, nak_timer(1))]
+            );
+            assert_eq!(n.fire(60, nak_timer(1)), [send(0, nak(&[0])), set(200, nak_timer(2))]);
+            assert_eq!(n.fire(260, nak_timer(2)), [send(0, nak(&[0])), set(400, nak_timer(3))]);
+            assert_eq!(n.fire(660, nak_timer(3)), [send(0, nak(&[0])), set(800, nak_timer(4))]);
+            // The repair fills the gap: forwarded as any first copy; the next round finds
+            // nothing missing.
+            assert_eq!(n.recv(700, 0, copy(0, Send::Repair)), [deliver(0), send(3, data(0)), send(4, data(0))]);
+            assert_eq!(n.fire(1_460, nak_timer(4)), []);
+        }
+
+        #[test]
+        fn a_heartbeat_announcing_more_messages_catches_a_lost_tail() {
+            let mut n = node(1, TreeConfig::default());
+            assert_eq!(n.recv(10, 0, heartbeat(2, &[0])), [set(50, Timer::Nak { gen: 1 })]);
+            assert_eq!(n.fire(60, Timer::Nak { gen: 1 }), [send(0, nak(&[0, 1])), set(200, Timer::Nak { gen: 2 })]);
+        }
+
+        #[test]
+        fn the_parent_answers_from_its_buffer_and_asks_its_own_parent_for_what_it_never_had() {
+            let mut n = node(1, TreeConfig::default());
+            assert_eq!(n.recv(10, 0, data(0)), [deliver(0), send(3, data(0)), send(4, data(0))]);
+            assert_eq!(
+                n.recv(20, 0, data(2)),
+                [deliver(2), send(3, data(2)), send(4, data(2)), set(50, Timer::Nak { gen: 1 })]
+            );
+            // Child 3 lacks 0 to 2, and names 5, which nobody knows of yet.
+            assert_eq!(
+                n.recv(30, 3, nak(&[0, 1, 2, 5])),
+                [send(3, copy(0, Send::Repair)), send(3, copy(2, Send::Repair)), send(0, nak(&[1]))]
+            );
+        }
+
+        #[test]
+        fn after_max_retries_rounds_without_progress_a_gap_is_given_up() {
+            let mut n = node(1, TreeConfig { max_retries: 2, ..TreeConfig::default() });
+            assert_eq!(
+                n.recv(10, 0, data(1)),
+                [deliver(1), send(3, data(1)), send(4, data(1)), set(50, Timer::Nak { gen: 1 })]
+            );
+            assert_eq!(n.fire(60, Timer::Nak { gen: 1 }), [send(0, nak(&[0])), set(200, Timer::Nak { gen: 2 })]);
+            assert_eq!(n.fire(260, Timer::Nak { gen: 2 }), [send(0, nak(&[0])), set(400, Timer::Nak { gen: 3 })]);
+            assert_eq!(n.fire(660, Timer::Nak { gen: 3 }), [], "a third round: given up");
+            assert_eq!(n.recv(700, 0, heartbeat(2, &[0])), [], "and not asked for again");
+        }
+    }
+
+    /// ACK mode: a parent resends to each child that has not ACKed.
+    mod ack_mode {
+        use super::*;
+
+        fn ack(seq: u32) -> Msg {
+            Msg::Ack { seq, bytes: 40 }
+        }
+
+        fn retransmit(round: u32) -> Timer {
+            Timer::Retransmit { seq: 0, round }
+        }
+
+        #[test]
+        fn every_copy_but_a_repair_is_acked() {
+            // Node 3 is a leaf (its children would be 7 and 8).
+            let mut n = node(3, TreeConfig { reliability: Reliability::Ack, ..TreeConfig::default() });
+            assert_eq!(n.recv(10, 1, copy(0, Send::Retransmit)), [send(1, ack(0)), deliver(0)]);
+            assert_eq!(n.recv(20, 1, data(0)), [send(1, ack(0))], "a duplicate too");
+            assert_eq!(n.recv(30, 1, copy(0, Send::Repair)), []);
+        }
+
+        #[test]
+        fn the_parent_resends_to_the_silent_child_with_backoff_then_gives_up() {
+            let config = TreeConfig { reliability: Reliability::Ack, max_retries: 4, ..TreeConfig::default() };
+            let mut n = node(1, config);
+            assert_eq!(
+                n.recv(10, 0, data(0)),
+                [send(0, ack(0)), deliver(0), send(3, data(0)), send(4, data(0)), set(200, retransmit(1))]
+            );
+            assert_eq!(n.recv(50, 3, ack(0)), []);
+            // Child 4 stays silent: resent each round, the wait doubled up to 8 × 200 ms.
+            let resend = || send(4, copy(0, Send::Retransmit));
+            assert_eq!(n.fire(210, retransmit(1)), [resend(), set(400, retransmit(2))]);
+            assert_eq!(n.fire(610, retransmit(2)), [resend(), set(800, retransmit(3))]);
+            assert_eq!(n.fire(1_410, retransmit(3)), [resend(), set(1_600, retransmit(4))]);
+            assert_eq!(n.fire(3_010, retransmit(4)), [resend(), set(1_600, retransmit(5))]);
+            assert_eq!(n.tree().pending(), 1);
+            assert_eq!(n.fire(4_610, retransmit(5)), [], "round 5 of at most 4: given up");
+            assert_eq!(n.tree().pending(), 0);
+        }
+
+        #[test]
+        fn an_ack_from_every_child_ends_the_retransmissions() {
+            let mut n = node(1, TreeConfig { reliability: Reliability::Ack, ..TreeConfig::default() });
+            assert_eq!(
+                n.recv(10, 0, data(0)),
+                [send(0, ack(0)), deliver(0), send(3, data(0)), send(4, data(0)), set(200, retransmit(1))]
+            );
+            assert_eq!((n.recv(50, 4, ack(0)), n.recv(60, 3, ack(0))), (vec![], vec![]));
+            assert_eq!(n.tree().pending(), 0);
+            assert_eq!(n.fire(210, retransmit(1)), []);
+        }
+    }
+
+    /// A sender that is not the root sends its messages up the tree.
+    mod path_up {
+        use super::*;
+
+        #[test]
+        fn a_sender_below_the_root_sends_up_until_its_message_comes_back_down() {
+            let mut n = node(3, TreeConfig::default());
+            assert_eq!(n.at(10, app_send(70)), [send(1, up(70, false)), set(200, Timer::Up { id: MsgId(70), round: 1 })]);
+            // The parent's ACK does not make it safe: the parent may crash with it.
+            assert_eq!(n.recv(20, 1, Msg::UpAck { id: MsgId(70), bytes: 40 }), []);
+            assert_eq!(
+                n.fire(210, Timer::Up { id: MsgId(70), round: 1 }),
+                [send(1, up(70, true)), set(400, Timer::Up { id: MsgId(70), round: 2 })]
+            );
+            // Numbered by the root, it comes down: not delivered again, and safe.
+            assert_eq!(n.recv(300, 1, numbered(0, 70)), []);
+            assert_eq!(n.fire(610, Timer::Up { id: MsgId(70), round: 2 }), []);
+        }
+
+        #[test]
+        fn a_relay_passes_it_on_until_acked_and_the_root_numbers_it() {
+            let mut n = node(1, TreeConfig::default());
+            let ack = Msg::UpAck { id: MsgId(70), bytes: 40 };
+            assert_eq!(
+                n.recv(10, 3, up(70, false)),
+                [send(3, ack.clone()), send(0, up(70, false)), set(200, Timer::Up { id: MsgId(70), round: 1 })]
+            );
+            assert_eq!(n.recv(20, 0, ack.clone()), []);
+            assert_eq!(n.fire(210, Timer::Up { id: MsgId(70), round: 1 }), [], "safe with the parent");
+            let mut root = node(0, TreeConfig::default());
+            assert_eq!(
+                root.recv(20, 1, up(70, false)),
+                [send(1, ack), deliver(70), send(1, numbered(0, 70)), send(2, numbered(0, 70))]
+            );
+        }
+    }
 }

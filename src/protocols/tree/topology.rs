@@ -1,6 +1,8 @@
-//! The tree's shape and its upkeep: the heap layout computed from the configuration, joins and
-//! redirects, leaves, and the paths heartbeats carry (failure detection is in `detector.rs`).
+//! The tree's shape and its upkeep: a node's place at the start (in the heap, see `heap.rs`, or
+//! by a join), joins and redirects, leaves, and the paths heartbeats carry (failure detection is
+//! in `detector.rs`).
 
+use super::heap::{heap_children, heap_path, rank, subtree_size};
 use super::place::{measure, remember_near, report};
 use super::wire::{Msg, Timer};
 use super::{Child, Joining, Topology, Tree};
@@ -28,67 +30,6 @@ fn remember(avoid: &mut Vec<NodeId>, n: NodeId) {
     }
 }
 
-fn rank(n: NodeId, root: NodeId, size: u32) -> u64 {
-    (u64::from(n) + u64::from(size) - u64::from(root)) % u64::from(size)
-}
-
-fn node_of(rank: u64, root: NodeId, size: u32) -> NodeId {
-    ((rank + u64::from(root)) % u64::from(size)) as NodeId
-}
-
-/// Node `n`'s parent in the k-ary heap over `0..size` rooted at `root` (`None` for the root and
-/// for ids outside the group).
-pub fn heap_parent(n: NodeId, root: NodeId, size: u32, k: u32) -> Option<NodeId> {
-    if n >= size || root >= size || k == 0 {
-        return None;
-    }
-    let r = rank(n, root, size);
-    (r > 0).then(|| node_of((r - 1) / u64::from(k), root, size))
-}
-
-/// Node `n`'s children in the k-ary heap over `0..size` rooted at `root`.
-pub fn heap_children(n: NodeId, root: NodeId, size: u32, k: u32) -> Vec<NodeId> {
-    if n >= size || root >= size {
-        return Vec::new();
-    }
-    let first = rank(n, root, size) * u64::from(k) + 1;
-    (first..first + u64::from(k)).take_while(|&c| c < u64::from(size)).map(|c| node_of(c, root, size)).collect()
-}
-
-/// Node `n`'s path to the root in the heap, itself first.
-pub fn heap_path(n: NodeId, root: NodeId, size: u32, k: u32) -> Vec<NodeId> {
-    let mut path = vec![n];
-    let mut at = n;
-    while let Some(p) = heap_parent(at, root, size, k) {
-        path.push(p);
-        at = p;
-    }
-    path
-}
-
-/// The depth of the k-ary heap over `size` nodes: the hops from the root to its deepest node,
-/// ⌈log_k((k − 1)·size + 1)⌉ − 1.
-pub fn heap_depth(size: u32, k: u32) -> u32 {
-    let (mut depth, mut last, k) = (0, u64::from(size.saturating_sub(1)), u64::from(k.max(2)));
-    while last > 0 {
-        last = (last - 1) / k;
-        depth += 1;
-    }
-    depth
-}
-
-/// How many nodes the heap subtree of rank `r` holds.
-fn subtree_size(r: u64, size: u32, k: u32) -> u32 {
-    let (n, k) = (u64::from(size), u64::from(k));
-    let (mut lo, mut hi, mut count) = (r, r, 0u64);
-    while lo < n {
-        count += hi.min(n - 1) - lo + 1;
-        lo = lo * k + 1;
-        hi = hi * k + k;
-    }
-    count.min(u64::from(u32::MAX)) as u32
-}
-
 impl Tree {
     /// The run starts: take the heap place, or (aware) join through the root.
     pub(super) fn start(&mut self, cx: &mut Context<'_, Msg, Timer>) {
@@ -96,19 +37,18 @@ impl Tree {
         if self.config.topology == Topology::Heap || self.is_root() {
             self.path = Arc::from(heap_path(self.me, self.root, self.size, k));
             self.parent = self.path.get(1).copied();
-            self.parent_heard = cx.now();
+            if let Some(p) = self.parent {
+                self.up.monitor(p, cx.now());
+            }
         }
         if self.config.topology == Topology::Heap {
-            let now = cx.now();
             self.children = heap_children(self.me, self.root, self.size, k)
                 .into_iter()
-                .map(|id| Child {
-                    id,
-                    heard: now,
-                    weight: subtree_size(rank(id, self.root, self.size), self.size, k),
-                    kids: None,
-                })
+                .map(|id| Child { id, weight: subtree_size(rank(id, self.root, self.size), self.size, k), kids: None })
                 .collect();
+            for c in &self.children {
+                self.down.monitor(c.id, cx.now());
+            }
         } else if !self.is_root() {
             // Initial members are owed every message: want them from the first.
             self.begin_join(VecDeque::from([self.root]), Some(0), None, cx);
@@ -124,19 +64,26 @@ impl Tree {
         cx: &mut Context<'_, Msg, Timer>,
     ) {
         if let Some(p) = self.parent.take() {
-            self.unsuspect_as(p, true);
+            self.up.stop(p);
             self.parent_losses = self.parent_losses.saturating_add(1);
         }
         targets.retain(|&t| t != self.me && Some(t) != lost);
         if targets.back() != Some(&self.root) {
             targets.push_back(self.root);
         }
-        self.joining =
-            Some(Joining { targets, tries: 0, redirects: 0, want, lost, measured: Vec::new(), avoid: Vec::new() });
-        self.send_join(cx);
+        self.joining = Some(Joining { targets, redirects: 0, want, lost, measured: Vec::new(), avoid: Vec::new() });
+        self.ask(cx);
     }
 
-    fn send_join(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+    /// Asks the current target afresh: the first of its [`TRIES_PER_TARGET`] JOINs.
+    fn ask(&mut self, cx: &mut Context<'_, Msg, Timer>) {
+        let gen = self.join.start();
+        self.send_join(1, gen, cx);
+    }
+
+    /// Sends the current target its `round`th JOIN (aware: a CHOOSE, if the joiner measured
+    /// the target's children), its timer with token `gen`.
+    fn send_join(&mut self, round: u32, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
         let bytes = self.config.control_bytes;
         let Some(j) = &mut self.joining else {
             return;
@@ -144,7 +91,6 @@ impl Tree {
         let Some(&target) = j.targets.front() else {
             return;
         };
-        j.tries += 1;
         j.measured.retain(|(t, _)| j.targets.contains(t));
         let near = j.measured.iter().find(|m| m.0 == target).map(|(_, near)| report(j, near));
         let msg = match near {
@@ -158,29 +104,28 @@ impl Tree {
             }
         };
         cx.send(target, msg);
-        self.join_gen = self.join_gen.wrapping_add(1);
-        // A JOIN is answered on arrival: silence means a lost JOIN or answer (or a dead target,
-        // left after TRIES_PER_TARGET tries), not a busy target to spare. Backing off further
-        // (to 8× the timeout) kept a joiner that kept asking the root, at 20 % loss (a round
-        // trip fails 36 % of the time), detached for 10 s and more.
-        cx.set_timer(self.config.retry(j.tries.min(TRIES_PER_TARGET)), Timer::Join { gen: self.join_gen });
+        cx.set_timer(self.config.join_backoff().wait(round), Timer::Join { gen });
     }
 
-    /// The current JOIN went unanswered: ask again, or the next ancestor up.
+    /// The JOIN with timer token `gen` went unanswered: ask again, or after
+    /// [`TRIES_PER_TARGET`] JOINs the next ancestor up (the root, last, is asked until it
+    /// answers).
     pub(super) fn on_join_timer(&mut self, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
-        if gen != self.join_gen {
-            return;
-        }
         let Some(j) = &mut self.joining else {
             return;
         };
-        if j.tries >= TRIES_PER_TARGET && j.targets.len() > 1 {
-            if let Some(t) = j.targets.pop_front() {
-                remember(&mut j.avoid, t);
-            }
-            j.tries = 0;
+        if !self.join.is_current(gen) {
+            return;
         }
-        self.send_join(cx);
+        let tries = if j.targets.len() > 1 { TRIES_PER_TARGET } else { u32::MAX };
+        if let Some((round, gen)) = self.join.fire(gen, tries) {
+            self.send_join(round, gen, cx);
+            return;
+        }
+        if let Some(t) = j.targets.pop_front() {
+            remember(&mut j.avoid, t);
+        }
+        self.ask(cx);
     }
 
     /// Where a joiner that this full node cannot take may go next: the heap's lightest child,
@@ -212,7 +157,7 @@ impl Tree {
         // presume a live parent dead; dropping that parent would orphan its whole subtree.
         // A parent that did die goes silent here too, and is dropped (or at worst times out).
         let recent = self.config.heartbeat();
-        if let Some(l) = lost.filter(|&l| self.children.iter().any(|c| c.id == l && cx.now().since(c.heard) > recent)) {
+        if let Some(l) = lost.filter(|&l| self.down.last_heard(l).is_some_and(|t| cx.now().since(t) > recent)) {
             self.vacate(l, cx.now());
         }
         let bytes = self.config.control_bytes;
@@ -226,44 +171,56 @@ impl Tree {
             cx.send(from, Msg::Redirect { candidates: vec![back], start: None, bytes: bytes + 4 });
             return;
         }
-        let start = (self.is_root() && want.is_none()).then(|| {
-            // The joiner joined `waited` before it sent this JOIN, which took about one
-            // distance: owed is what was sent after that, give or take jitter (a margin of one
-            // more distance and 10 ms; an older message given is harmless).
-            let ago = waited + cx.distance(from).times(2) + SimDuration::from_ms(10);
-            let since = SimTime(cx.now().0.saturating_sub(ago.0));
-            self.buffer.first_since(since).unwrap_or(self.next_seq)
-        });
+        let start = (self.is_root() && want.is_none()).then(|| self.history_start(from, waited, cx));
         let aware = self.config.topology == Topology::Aware;
         if aware && self.send_to_successor(from, lost, start, cx) {
             return;
         }
         let free = self.children.len() + self.reserved(lost, cx.now()) < self.config.fanout as usize;
         if self.is_child(from) || free || (aware && self.make_room(from, lost, cx)) {
-            let new = !self.is_child(from);
-            if new {
-                self.children.push(Child { id: from, heard: cx.now(), weight: 1, kids: None });
-                if aware {
-                    self.succeeded(from, lost);
-                }
-            }
-            let accept = Msg::Accept {
-                path: self.path.clone(),
-                top: self.top,
-                start,
-                oldest: self.oldest(),
-                bytes: bytes + 4 * self.path.len() as u32,
-            };
-            cx.send(from, accept);
-            if let Some(p) = self.parent.filter(|_| aware && new) {
-                cx.send(p, self.children_report());
-            }
+            self.take_child(from, lost, start, cx);
         } else if aware {
             self.place(from, start, measured, cx);
         } else {
             let candidates = self.candidates(from);
             let bytes = bytes + 4 * candidates.len() as u32;
             cx.send(from, Msg::Redirect { candidates, start, bytes });
+        }
+    }
+
+    /// The root: where the history of fresh joiner `from` starts, which joined `waited` before
+    /// it sent its JOIN.
+    fn history_start(&self, from: NodeId, waited: SimDuration, cx: &Context<'_, Msg, Timer>) -> u32 {
+        // The JOIN took about one distance: owed is what was sent after the join, give or take
+        // jitter (a margin of one more distance and 10 ms; an older message given is harmless).
+        let ago = waited + cx.distance(from).times(2) + SimDuration::from_ms(10);
+        let since = SimTime(cx.now().0.saturating_sub(ago.0));
+        self.buffer.first_since(since).unwrap_or(self.next_seq)
+    }
+
+    /// Takes `from` (which lost `lost`) as a child, or again if it is one already: an ACCEPT
+    /// with this node's path, top and buffer, and `start` for a fresh joiner; aware, a new
+    /// child may take a departed one's place, and the parent hears of it at once.
+    fn take_child(&mut self, from: NodeId, lost: Option<NodeId>, start: Option<u32>, cx: &mut Context<'_, Msg, Timer>) {
+        let aware = self.config.topology == Topology::Aware;
+        let new = !self.is_child(from);
+        if new {
+            self.children.push(Child { id: from, weight: 1, kids: None });
+            self.down.monitor(from, cx.now());
+            if aware {
+                self.succeeded(from, lost);
+            }
+        }
+        let accept = Msg::Accept {
+            path: self.path.clone(),
+            top: self.top,
+            start,
+            oldest: self.oldest(),
+            bytes: self.config.control_bytes + 4 * self.path.len() as u32,
+        };
+        cx.send(from, accept);
+        if let Some(p) = self.parent.filter(|_| aware && new) {
+            cx.send(p, self.children_report());
         }
     }
 
@@ -288,8 +245,7 @@ impl Tree {
         if aware && offered().nth(1).is_some() {
             let near = measure(offered(), cx);
             remember_near(j, from, near);
-            j.tries = 0;
-            self.send_join(cx);
+            self.ask(cx);
             return;
         }
         // The one candidate, or (heap) the first, preferring those this join has not already
@@ -332,8 +288,7 @@ impl Tree {
                 j.targets = VecDeque::from([root]);
             }
         }
-        j.tries = 0;
-        self.send_join(cx);
+        self.ask(cx);
     }
 
     /// A node takes this one as its child.
@@ -359,9 +314,10 @@ impl Tree {
             return;
         }
         let joining = self.joining.take();
+        self.join.stop();
         let want = joining.as_ref().and_then(|j| j.want.or(start)).unwrap_or(top);
         self.parent = Some(from);
-        self.parent_heard = cx.now();
+        self.up.monitor(from, cx.now());
         self.set_path(&path);
         if self.config.topology == Topology::Aware {
             // The parent lost is the one this node may have taken the place of: its orphaned
@@ -383,18 +339,23 @@ impl Tree {
     /// node being joined (it refuses).
     pub(super) fn on_leave(&mut self, from: NodeId, heir: Option<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
         if self.parent == Some(from) {
-            let mut targets: VecDeque<NodeId> = heir.into_iter().collect();
-            targets.extend(self.path.iter().skip(2).copied().filter(|&t| Some(t) != heir));
-            self.begin_join(targets, Some(self.next), Some(from), cx);
+            self.lose_parent(from, heir, cx);
         } else if self.is_child(from) {
             self.vacate(from, cx.now());
         } else if let Some(j) = self.joining.as_mut().filter(|j| j.targets.front() == Some(&from)) {
             if j.targets.len() > 1 {
                 j.targets.pop_front();
             }
-            j.tries = 0;
-            self.send_join(cx);
+            self.ask(cx);
         }
+    }
+
+    /// The parent `lost` is gone (it left naming `heir`, or is presumed dead): re-join through
+    /// the heir, then the ancestors, then the root, naming it.
+    pub(super) fn lose_parent(&mut self, lost: NodeId, heir: Option<NodeId>, cx: &mut Context<'_, Msg, Timer>) {
+        let mut targets: VecDeque<NodeId> = heir.into_iter().collect();
+        targets.extend(self.path.iter().skip(2).copied().filter(|&t| Some(t) != heir));
+        self.begin_join(targets, Some(self.next), Some(lost), cx);
     }
 
     /// The application leaves: hand the children to the parent, say goodbye to it.
@@ -408,7 +369,8 @@ impl Tree {
         }
         self.children.clear();
         self.parent = None;
-        self.unsuspect_all();
+        self.up.stop_all();
+        self.down.stop_all();
     }
 
     /// Tells `to` that it is neither this node's parent nor child.
@@ -424,7 +386,7 @@ impl Tree {
     }
 
     pub(super) fn remove_child(&mut self, id: NodeId) {
-        self.unsuspect_as(id, false);
+        self.down.stop(id);
         self.children.retain(|c| c.id != id);
         self.pending.retain(|_, p| {
             p.waiting.retain(|&w| w != id);
@@ -459,31 +421,183 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::{binary, heartbeat, join, leave, send, set, Node, Out};
+    use super::super::TreeConfig;
     use super::*;
+    use crate::protocol::{Input, Output};
 
-    #[test]
-    fn heap_layout_is_consistent() {
-        for (size, k, root) in [(1u32, 2u32, 0u32), (2, 2, 1), (10, 2, 3), (100, 4, 0), (1000, 3, 999), (17, 16, 5)] {
-            let mut seen = vec![0u32; size as usize];
-            for n in 0..size {
-                let kids = heap_children(n, root, size, k);
-                assert!(kids.len() <= k as usize);
-                for &c in &kids {
-                    assert_eq!(heap_parent(c, root, size, k), Some(n));
-                    seen[c as usize] += 1;
-                }
-                let path = heap_path(n, root, size, k);
-                assert_eq!(*path.last().unwrap(), root);
-                assert!(path.len() as u32 - 1 <= heap_depth(size, k));
-            }
-            assert_eq!(seen[root as usize], 0);
-            assert!(seen.iter().enumerate().all(|(i, &s)| i as u32 == root || s == 1));
-            assert_eq!(subtree_size(0, size, k), size);
+    /// Node `me` of a binary heap of `size` rooted at 0, default parameters (in a heap of 15:
+    /// 0 → 1, 2; 1 → 3, 4; 3 → 7, 8).
+    fn node(me: NodeId, size: u32) -> Node {
+        Node::heap(me, size, binary(TreeConfig::default()))
+    }
+
+    fn join_timer(gen: u32) -> Timer {
+        Timer::Join { gen }
+    }
+
+    fn accept(path: &[NodeId], top: u32, start: Option<u32>, oldest: u32) -> Msg {
+        Msg::Accept { path: Arc::from(path), top, start, oldest, bytes: 40 + 4 * path.len() as u32 }
+    }
+
+    fn redirect(candidates: &[NodeId], start: Option<u32>) -> Msg {
+        Msg::Redirect { candidates: candidates.to_vec(), start, bytes: 40 + 4 * candidates.len() as u32 }
+    }
+
+    /// Heartbeats down the tree carry the sender's path to the root.
+    mod heartbeats {
+        use super::*;
+
+        #[test]
+        fn a_heartbeat_carries_the_path_to_the_root_down_and_none_up() {
+            let mut n = node(3, 15);
+            assert_eq!(n.tree().path(), [3, 1, 0]);
+            // The parent moved under node 5: its heartbeat says so, and the node's path follows.
+            assert_eq!(n.recv(100, 1, heartbeat(0, &[1, 5, 0])), []);
+            assert_eq!(n.tree().path(), [3, 1, 5, 0]);
+            let down = heartbeat(0, &[3, 1, 5, 0]);
+            assert_eq!(
+                n.fire(200, Timer::Tick),
+                [set(500, Timer::Tick), send(7, down.clone()), send(8, down), send(1, heartbeat(0, &[]))]
+            );
         }
-        assert_eq!(heap_depth(1, 2), 0);
-        assert_eq!(heap_depth(3, 2), 1);
-        assert_eq!(heap_depth(4, 2), 2);
-        assert_eq!(heap_depth(21, 4), 2);
-        assert_eq!(heap_depth(22, 4), 3);
+
+        #[test]
+        fn a_path_through_the_node_itself_is_a_loop_that_it_leaves_for_the_root() {
+            let mut n = node(3, 15);
+            assert_eq!(
+                n.recv(100, 1, heartbeat(0, &[1, 3, 0])),
+                [send(1, leave(None)), send(0, join(Some(0), Some(1))), set(200, join_timer(1))]
+            );
+            assert_eq!((n.tree().parent(), n.tree().parent_losses()), (None, 1));
+        }
+
+        #[test]
+        fn a_childs_heartbeat_is_taken_and_a_strangers_refused() {
+            let mut n = node(3, 15);
+            assert_eq!(n.recv(100, 7, heartbeat(0, &[])), []);
+            assert_eq!(n.recv(100, 5, heartbeat(0, &[5, 2, 0])), [send(5, leave(None))]);
+        }
+    }
+
+    /// Joins: a free slot takes the joiner, a full node sends it on.
+    mod joins {
+        use super::*;
+
+        #[test]
+        fn a_full_heap_node_redirects_a_joiner_to_its_lightest_child() {
+            // The root's children 1 and 2 each hold 3 of the 7 nodes: 1 first, by id. The root
+            // tells a fresh joiner where its history starts: nothing sent yet, message 0.
+            let mut n = node(0, 7);
+            let fresh = Msg::Join { want: None, lost: None, waited: SimDuration::ZERO, bytes: 48 };
+            assert_eq!(n.recv(100, 9, fresh.clone()), [send(9, redirect(&[1], Some(0)))]);
+            // The joiner says it went to 1: the next one goes to 2.
+            assert_eq!(n.recv(120, 9, Msg::Chose { child: 1, bytes: 40 }), []);
+            assert_eq!(n.recv(130, 10, fresh), [send(10, redirect(&[2], Some(0)))]);
+        }
+
+        #[test]
+        fn a_node_with_a_free_slot_accepts_a_joiner_and_heartbeats_it() {
+            // In a heap of 8, node 3 has one child, 7.
+            let mut n = node(3, 8);
+            assert_eq!(n.recv(100, 9, join(Some(5), None)), [send(9, accept(&[3, 1, 0], 0, None, 0))]);
+            assert_eq!(n.children(), [7, 9]);
+            let down = heartbeat(0, &[3, 1, 0]);
+            assert_eq!(
+                n.fire(200, Timer::Tick),
+                [set(500, Timer::Tick), send(7, down.clone()), send(9, down), send(1, heartbeat(0, &[]))]
+            );
+        }
+
+        #[test]
+        fn an_orphan_naming_its_lost_parent_frees_its_slot_unless_it_was_heard_lately() {
+            // Node 1's children 3 and 4 fill it. An orphan of 3 asks at 2 s: 3 was last heard
+            // at the start, so its slot is freed and the orphan takes it.
+            let mut n = node(1, 15);
+            assert_eq!(n.recv(2_000, 7, join(Some(0), Some(3))), [send(7, accept(&[1, 0], 0, None, 0))]);
+            assert_eq!(n.children(), [4, 7]);
+            // Child 4, heard 100 ms before its orphan asks, keeps its slot: the orphan is sent
+            // down, to the lighter of 4 (3 nodes) and 7 (1).
+            assert_eq!(n.recv(2_900, 4, heartbeat(0, &[])), []);
+            assert_eq!(n.recv(3_000, 9, join(Some(0), Some(4))), [send(9, redirect(&[7], None))]);
+        }
+
+        #[test]
+        fn a_joiner_follows_a_redirect_and_catches_up_from_where_its_history_starts() {
+            // Node 9 joins a running heap of 7 at 100 ms: it asks the root.
+            let mut n = Node::new(9, 7, binary(TreeConfig::default()), 10);
+            let out = n.at(100, Input::Join { contacts: vec![0] });
+            let fresh = Msg::Join { want: None, lost: None, waited: SimDuration::ZERO, bytes: 48 };
+            assert_eq!(out[..2], [send(0, fresh), set(200, join_timer(1))]);
+            assert!(matches!(out[2..], [Output::SetTimer { timer: Timer::Tick, .. }]), "{out:?}");
+            // Sent on to 1, owed messages from 4 on: it tells the root, and asks 1, saying how
+            // long ago it joined.
+            let asked = Msg::Join { want: Some(4), lost: None, waited: SimDuration::from_ms(50), bytes: 48 };
+            assert_eq!(
+                n.recv(150, 0, redirect(&[1], Some(4))),
+                [send(0, Msg::Chose { child: 1, bytes: 40 }), send(1, asked), set(200, join_timer(2))]
+            );
+            // Node 1 takes it: 6 messages exist, 2 and later still buffered. It wants 4 and 5.
+            assert_eq!(n.recv(170, 1, accept(&[1, 0], 6, None, 2)), [set(50, Timer::Nak { gen: 1 })]);
+            assert_eq!((n.tree().parent(), n.tree().path()), (Some(1), &[9, 1, 0][..]));
+            assert_eq!(n.fire(200, join_timer(2)), [], "answered");
+            let nak = Msg::Nak { missing: vec![4, 5], bytes: 48 };
+            assert_eq!(n.fire(220, Timer::Nak { gen: 1 }), [send(1, nak), set(200, Timer::Nak { gen: 2 })]);
+        }
+
+        #[test]
+        fn unanswered_joins_fall_back_up_the_path_then_keep_asking_the_root() {
+            // Node 7 (path 7, 3, 1, 0) loses its parent 3, which leaves naming no heir: it asks
+            // its grandparent 1 twice, 200 then 400 ms apart, then the root, at most 400 ms apart.
+            let mut n = node(7, 15);
+            let asked = |to| send(to, join(Some(0), Some(3)));
+            assert_eq!(n.recv(100, 3, leave(None)), [asked(1), set(200, join_timer(1))]);
+            assert_eq!(n.fire(300, join_timer(1)), [asked(1), set(400, join_timer(2))]);
+            assert_eq!(n.fire(700, join_timer(2)), [asked(0), set(200, join_timer(4))]);
+            assert_eq!(n.fire(900, join_timer(4)), [asked(0), set(400, join_timer(5))]);
+            assert_eq!(n.fire(1_300, join_timer(5)), [asked(0), set(400, join_timer(6))]);
+            assert_eq!(n.fire(1_300, join_timer(2)), [], "stale");
+        }
+
+        #[test]
+        fn a_target_that_refuses_is_left_for_the_next_one_up() {
+            let mut n = node(7, 15);
+            assert_eq!(n.recv(100, 3, leave(None))[0], send(1, join(Some(0), Some(3))));
+            assert_eq!(n.recv(120, 1, leave(None)), [send(0, join(Some(0), Some(3))), set(200, join_timer(2))]);
+            assert_eq!(n.recv(140, 0, leave(None)), [send(0, join(Some(0), Some(3))), set(200, join_timer(3))]);
+        }
+    }
+
+    /// Leaves: the leaver's children go to its parent.
+    mod leaves {
+        use super::*;
+
+        #[test]
+        fn a_leaver_hands_its_children_to_its_parent() {
+            let mut n = node(3, 15);
+            let out: Vec<Out> = n.at(100, Input::Leave { contacts: vec![0] });
+            assert_eq!(out, [send(7, leave(Some(1))), send(8, leave(Some(1))), send(1, leave(None))]);
+            assert_eq!((n.tree().parent(), n.children()), (None, vec![]));
+        }
+
+        #[test]
+        fn an_orphan_rejoins_through_the_heir_its_parent_named_then_its_ancestors() {
+            let mut n = node(7, 15);
+            assert_eq!(n.recv(100, 3, leave(Some(5))), [send(5, join(Some(0), Some(3))), set(200, join_timer(1))]);
+            assert_eq!((n.tree().parent(), n.tree().parent_losses()), (None, 1));
+            assert_eq!(n.fire(300, join_timer(1))[0], send(5, join(Some(0), Some(3))));
+            assert_eq!(n.fire(700, join_timer(2))[0], send(1, join(Some(0), Some(3))));
+        }
+
+        #[test]
+        fn a_parent_drops_a_child_that_leaves() {
+            let mut n = node(1, 15);
+            assert_eq!(n.recv(100, 3, leave(None)), []);
+            assert_eq!(n.children(), [4]);
+            assert_eq!(
+                n.fire(200, Timer::Tick),
+                [set(500, Timer::Tick), send(4, heartbeat(0, &[1, 0])), send(0, heartbeat(0, &[]))]
+            );
+        }
     }
 }

@@ -233,7 +233,11 @@ pub enum Timer {
     Probe {
         /// The suspected neighbour.
         node: NodeId,
-        /// Stale unless equal to the generation of the node's current suspicion.
+        /// Whether it is suspected as the parent (else as a child): each relation has its own
+        /// detector.
+        parent: bool,
+        /// The suspicion's token ([`crate::protocols::blocks::Verdict::Probe`]): stale once the
+        /// suspicion is over.
         gen: u32,
     },
     /// Resend upward message `id` if the parent has not ACKed it.
