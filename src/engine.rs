@@ -80,6 +80,9 @@ pub trait Simulation {
     fn chart(&self, columns: usize) -> Option<Chart>;
     /// The trace hash so far.
     fn trace_hash(&self) -> String;
+    /// The most events that have waited at once so far ([`World::queue_peak`]): packets on the
+    /// wire and in queues, timers and scheduled sends.
+    fn queue_peak(&self) -> usize;
     /// Node positions in the unit square.
     fn positions(&self) -> &[[f64; 2]];
     /// Each node's state, written into `out` (cleared first).
@@ -146,6 +149,9 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn trace_hash(&self) -> String {
         self.world.trace_hash()
+    }
+    fn queue_peak(&self) -> usize {
+        self.world.queue_peak()
     }
     fn positions(&self) -> &[[f64; 2]] {
         self.world.positions()
