@@ -3,7 +3,7 @@
 //! the CLI runs, and get the same trace hash.
 //!
 //! ```js
-//! const sim = new wasmBindings.Simulation({ version: 1, seed: 7, group: { size: 300 },
+//! const sim = new wasmBindings.Simulation({ version: 2, seed: 7, group: { size: 300 },
 //!                                           protocol: { kind: 'centralized', reliable: true } });
 //! while (!sim.step(16)) draw(sim.snapshot());   // 16 ms of simulated time per call
 //! console.log(sim.metrics().delivered_ratio, sim.traceHash());

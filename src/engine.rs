@@ -83,6 +83,9 @@ pub trait Simulation {
     fn trace_hash(&self) -> String;
     /// Why the run stopped before its end, if it spent its budget.
     fn stopped(&self) -> Option<Stop>;
+    /// The most events that have waited at once so far ([`World::queue_peak`]): packets on the
+    /// wire and in queues, timers and scheduled sends.
+    fn queue_peak(&self) -> usize;
     /// Node positions in the unit square.
     fn positions(&self) -> &[[f64; 2]];
     /// Each node's state, written into `out` (cleared first).
@@ -152,6 +155,9 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn stopped(&self) -> Option<Stop> {
         self.world.stopped()
+    }
+    fn queue_peak(&self) -> usize {
+        self.world.queue_peak()
     }
     fn positions(&self) -> &[[f64; 2]] {
         self.world.positions()

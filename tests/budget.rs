@@ -16,11 +16,12 @@ fn with_budget(s: &Scenario, budget: Budget) -> Box<dyn Simulation> {
     engine::start_setup(s, setup)
 }
 
-/// A tree whose heartbeats (every 1 ms, 65,535 bytes each) outrun every uplink: control traffic
-/// piles up in the queues for as long as the run lasts.
+/// A tree whose heartbeats (every 1 ms, 65,535 bytes each) outrun every uplink, whose queues are
+/// as good as unlimited: control traffic piles up in them for as long as the run lasts.
 fn heartbeat_storm() -> Scenario {
     let tree = TreeConfig { heartbeat_interval_ms: 1.0, control_bytes: 65_535, ..TreeConfig::default() };
-    let network = NetworkSpec { uplink_bytes_per_sec: 2_500_000, ..NetworkSpec::default() };
+    let network =
+        NetworkSpec { uplink_bytes_per_sec: 2_500_000, uplink_queue_bytes: Some(0), ..NetworkSpec::default() };
     Scenario { network, duration_ms: 2_000.0, ..common::scenario(30, tree) }
 }
 

@@ -206,7 +206,7 @@ fn other_bad_values_exit_2_naming_the_field() {
         ("\"size\": 300", "\"size\": 1", "group.size"),
         ("\"size\": 300", "\"size\": 2000000", "group.size"),
         ("\"sender\": 0", "\"sender\": 300", "group.sender"),
-        ("\"version\": 1", "\"version\": 2", "version"),
+        ("\"version\": 2", "\"version\": 3", "version"),
         ("\"messages\": 1", "\"messages\": 0", "workload.messages"),
         ("\"latency_ms\": 5", "\"latency_ms\": -5", "network.latency_ms"),
         ("\"loss\": 0.05", "\"los\": 0.05", "network"),

@@ -272,7 +272,8 @@ fn share_link_replays_a_latency_that_json_parses_one_ulp_off() {
 /// The trace hash of `scenarios/centralized.json`, pinned.
 ///
 /// If this changes, every share link saved so far replays a different run than the one its author
-/// saw: bump the link version (`LINK_PREFIX`, `SCENARIO_VERSION`) along with this value.
+/// saw: bump `SCENARIO_VERSION` and migrate the older version by writing its defaults in
+/// (`src/scenario/version.rs`), so old links keep their runs (`tests/golden_links.rs`).
 const CENTRALIZED_JSON_HASH: &str = "ec9d9cb65ccc462a";
 
 #[test]
@@ -283,6 +284,6 @@ fn golden_trace_hash_of_centralized_json() {
     assert_eq!(
         hash, CENTRALIZED_JSON_HASH,
         "the run of scenarios/centralized.json changed: saved share links now replay differently; \
-         if intended, bump the link version and update this hash"
+         if intended, bump the scenario version, migrate the old one and update this hash"
     );
 }

@@ -280,7 +280,7 @@ fn uplink_queue_drops_only_past_the_rate_and_exactly_what_does_not_fit() {
         for every_us in [5000u64, 2000, 1001, 1000, 999, 900, 500, 250] {
             let mut spec = quiet();
             spec.uplink_bytes_per_sec = rate;
-            spec.uplink_queue_bytes = queue;
+            spec.uplink_queue_bytes = Some(queue);
             let mut net = network(&spec, 2, 1);
             let accepted = (0..count)
                 .filter(|k| net.transmit(SimTime(k * every_us), 0, 1, bytes).fate != Fate::UplinkFull)
@@ -297,7 +297,7 @@ fn downlink_queue_drops_only_past_the_rate_and_exactly_what_does_not_fit() {
         for every_us in [1000u64, 251, 250, 249, 200, 100] {
             let mut spec = quiet();
             spec.downlink_bytes_per_sec = rate;
-            spec.downlink_queue_bytes = queue;
+            spec.downlink_queue_bytes = Some(queue);
             let mut net = network(&spec, 2, 1);
             assert!(net.downlink_limited(1));
             let accepted =
@@ -317,7 +317,7 @@ fn a_sender_blasting_n_copies_drops_what_its_queue_cannot_hold() {
     {
         let mut s = scenario(5, 101, 3, unreliable());
         s.network.uplink_bytes_per_sec = 1_000_000;
-        s.network.uplink_queue_bytes = queue;
+        s.network.uplink_queue_bytes = Some(queue);
         let (r, _) = run(&s);
         let ctx = format!("seed 5, queue {queue}: {r:?}");
         assert_eq!(r.packets_dropped_uplink, 3 * (100 - fit), "{ctx}");
@@ -339,7 +339,7 @@ fn ack_implosion_overflows_the_senders_downlink() {
     for k in [1u64, 10, 25, 99, 100] {
         let mut s = scenario(8, 101, 1, reliable(1000.0));
         s.network.downlink_bytes_per_sec = 1_000_000;
-        s.network.downlink_queue_bytes = 1000;
+        s.network.downlink_queue_bytes = Some(1000);
         s.network.nodes = vec![NodeNetSpec { node: 0, downlink_queue_bytes: Some(40 * k), ..NodeNetSpec::default() }];
         let mut sim = engine::build(&s).unwrap();
         sim.run_until(SimTime::from_ms(900));
@@ -599,8 +599,6 @@ fn explicit_defaults_and_inert_settings_leave_the_run_unchanged() {
     let net = text["network"].as_object_mut().unwrap();
     for (k, v) in [
         ("downlink_bytes_per_sec", serde_json::json!(0)),
-        ("uplink_queue_bytes", serde_json::json!(0)),
-        ("downlink_queue_bytes", serde_json::json!(0)),
         ("nodes", serde_json::json!([])),
         ("links", serde_json::json!([])),
         ("partitions", serde_json::json!([])),
@@ -611,6 +609,14 @@ fn explicit_defaults_and_inert_settings_leave_the_run_unchanged() {
     let explicit = Scenario::from_json(&text.to_string()).unwrap();
     assert_eq!(explicit, base);
     assert_eq!(run(&explicit).0.trace_hash, base_hash);
+    // Queues are not written while left out (their default depends on the rate); this run fits
+    // the default, so unlimited queues (0) give it too.
+    let net = text["network"].as_object_mut().unwrap();
+    net.insert("uplink_queue_bytes".into(), serde_json::json!(0));
+    net.insert("downlink_queue_bytes".into(), serde_json::json!(0));
+    let unlimited = Scenario::from_json(&text.to_string()).unwrap();
+    assert_eq!(unlimited.network.uplink_queue_bytes, Some(0));
+    assert_eq!(run(&unlimited).0.trace_hash, base_hash);
 
     // Settings that change nothing for this run leave its hash alone too: they draw nothing.
     let mut inert = base.clone();
@@ -618,7 +624,7 @@ fn explicit_defaults_and_inert_settings_leave_the_run_unchanged() {
         vec![PartitionSpec { from_ms: 0.0, to_ms: 1e6, a: vec![5], b: Some(vec![6]), one_way: false }];
     inert.network.nodes =
         vec![NodeNetSpec { node: 9, uplink_bytes_per_sec: Some(2_500_000), ..NodeNetSpec::default() }];
-    inert.network.uplink_queue_bytes = 1 << 40;
+    inert.network.uplink_queue_bytes = Some(1 << 40);
     assert_eq!(run(&inert).0.trace_hash, base_hash, "inert settings changed the run");
 }
 
@@ -821,15 +827,19 @@ fn new_fields_survive_json_and_share_links_exactly() {
 fn the_general_path_reproduces_the_plain_one() {
     // A scenario with no newer field takes a short path through the network; one with an inert
     // newer field takes the general path. Both must give the same run, draw for draw.
+    // With a global uplink queue that drops (64,000 bytes hold 61 of the sender's 299 copies)
+    // the short path drops what the general one drops.
     for name in ["centralized.json", "centralized-acks.json"] {
-        for seed in 0..4u64 {
+        for (seed, queue) in (0..4u64).flat_map(|seed| [(seed, None), (seed, Some(64_000))]) {
             let mut s = scenario_file(name);
             s.seed = seed;
+            s.network.uplink_queue_bytes = queue;
             let plain = run(&s).0;
+            assert_eq!(plain.packets_dropped_uplink > 0, queue.is_some(), "{name} (seed {seed}, queue {queue:?})");
             s.network.partitions =
                 vec![PartitionSpec { from_ms: 1e6, to_ms: 2e6, a: vec![1], b: None, one_way: false }];
             let general = run(&s).0;
-            assert_eq!(general, plain, "{name} (seed {seed})");
+            assert_eq!(general, plain, "{name} (seed {seed}, queue {queue:?})");
         }
     }
 }

@@ -149,10 +149,14 @@ fn workload_out_of_range() {
 }
 
 #[test]
-fn version_must_be_one() {
-    for v in [0, 2, 99] {
+fn version_must_be_one_or_two() {
+    for v in [0, 3, 99, u64::from(u32::MAX)] {
         let msg = refused(&with("/version", Some(json!(v))), &Limits::NATIVE, "version");
         assert!(msg.contains(&v.to_string()), "{msg}");
+    }
+    for v in [1, 2] {
+        let s = Scenario::from_json(&with("/version", Some(json!(v)))).unwrap();
+        assert_eq!(s.version, 2, "version {v} is read as version 2");
     }
 }
 

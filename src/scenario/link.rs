@@ -1,15 +1,18 @@
 //! Share links: the whole scenario, seed included, in a URL fragment.
 //!
 //! Format: `v1.` followed by the scenario's JSON, deflate-compressed and base64url-encoded
-//! without padding. The version prefix lets a later playground refuse (or migrate) an old link by
-//! name instead of misreading it. Decoding is bounded: the inflated JSON may not exceed
-//! [`MAX_JSON_BYTES`], so a hostile link cannot exhaust memory.
+//! without padding. The prefix versions this codec, not the run: the JSON carries the scenario's
+//! own `version`, the engine semantics it was made with, and an older one is migrated when the
+//! link is decoded, so an old link replays the run its author saw ([`super::version`]). A later
+//! codec would take another prefix, which this one refuses by name instead of misreading it.
+//! Decoding is bounded: the inflated JSON may not exceed [`MAX_JSON_BYTES`], so a hostile link
+//! cannot exhaust memory.
 
 use super::{Limits, Scenario, ScenarioError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-/// The link format's version prefix.
+/// The link codec's version prefix (the scenario's `version` is inside the JSON).
 pub const LINK_PREFIX: &str = "v1.";
 /// The most JSON a link may inflate to.
 pub const MAX_JSON_BYTES: usize = 4 << 20;
@@ -22,8 +25,15 @@ pub fn encode(s: &Scenario) -> String {
     format!("{LINK_PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
-/// Decodes and validates a share link's fragment (with or without a leading `#` or `s=`).
+/// Decodes and validates a share link's fragment (with or without a leading `#` or `s=`),
+/// migrating a scenario of an older version ([`Scenario::from_json_with`]).
 pub fn decode(fragment: &str, limits: &Limits) -> Result<Scenario, ScenarioError> {
+    Scenario::from_json_with(&inflate(fragment)?, limits)
+}
+
+/// The scenario JSON a share link's fragment holds, as its author's build wrote it: not parsed,
+/// not migrated.
+pub fn inflate(fragment: &str) -> Result<String, ScenarioError> {
     let text = fragment.trim().trim_start_matches('#');
     let text = text.strip_prefix("s=").unwrap_or(text);
     if text.len() > MAX_LINK_CHARS {
@@ -52,7 +62,5 @@ pub fn decode(fragment: &str, limits: &Limits) -> Result<Scenario, ScenarioError
             }
             s => ScenarioError::Link(format!("the link is damaged (deflate: {s:?})")),
         })?;
-    let json =
-        std::str::from_utf8(&json).map_err(|_| ScenarioError::Link("the link is damaged (not UTF-8 text)".into()))?;
-    Scenario::from_json_with(json, limits)
+    String::from_utf8(json).map_err(|_| ScenarioError::Link("the link is damaged (not UTF-8 text)".into()))
 }

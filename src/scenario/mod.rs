@@ -16,16 +16,19 @@ pub mod param;
 mod plan;
 pub mod reference;
 mod validate;
+pub mod version;
 pub mod workload;
 
 pub use estimate::Estimate;
 pub use faults::{FaultSpec, MembershipSpec, Service};
 pub use limits::{Limits, MAX_SEED};
 pub use network::{
-    BurstSpec, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, RegionsSpec, WanLatency, MAX_PARTITIONS,
-    MAX_REGIONS,
+    default_queue_bytes, queue_capacity, BurstSpec, LinkSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec,
+    RegionsSpec, WanLatency, DEFAULT_QUEUE_SECS, MAX_DEFAULT_QUEUE_BYTES, MAX_PARTITIONS, MAX_REGIONS,
+    MIN_DEFAULT_QUEUE_BYTES, UNLIMITED_QUEUE_BYTES,
 };
 pub use plan::Plan;
+pub use version::{OLDEST_VERSION, SCENARIO_VERSION};
 pub use workload::{StreamSpec, WorkloadSpec};
 
 pub use crate::protocols::ProtocolSpec;
@@ -34,14 +37,12 @@ use crate::protocols::centralized::CentralizedConfig;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// The scenario format's version; files and links of another version are refused by name.
-pub const SCENARIO_VERSION: u32 = 1;
-
 /// Everything that determines a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// The format version: must be [`SCENARIO_VERSION`].
+    /// The format version, which names the engine semantics the scenario was written for: must
+    /// be [`SCENARIO_VERSION`]; an older one is migrated when read ([`version`]).
     pub version: u32,
     /// A title for people; no effect on the run.
     #[serde(default)]
@@ -205,24 +206,27 @@ impl Scenario {
         Self::from_json_with(text, &Limits::NATIVE)
     }
 
-    /// Parses and validates a scenario from JSON against `limits`.
+    /// Parses and validates a scenario from JSON against `limits`; an older version is migrated
+    /// to the current one first ([`version`]).
     pub fn from_json_with(text: &str, limits: &Limits) -> Result<Scenario, ScenarioError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(format_error)?;
+        let mut scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(format_error)?;
         de.end().map_err(|e| ScenarioError::Json { path: "scenario".into(), message: e.to_string() })?;
+        scenario.upgrade();
         scenario.validate(limits)?;
         Ok(scenario)
     }
 
     /// Deserializes and validates a scenario from any serde source (the JS API passes a
-    /// JavaScript object through serde-wasm-bindgen), with errors as [`Scenario::from_json_with`]
-    /// gives them.
+    /// JavaScript object through serde-wasm-bindgen), migrating an older version as
+    /// [`Scenario::from_json_with`] does, with errors as it gives them.
     pub fn from_deserializer<'de, D>(de: D, limits: &Limits) -> Result<Scenario, ScenarioError>
     where
         D: serde::Deserializer<'de>,
         D::Error: std::fmt::Display,
     {
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(format_error)?;
+        let mut scenario: Scenario = serde_path_to_error::deserialize(de).map_err(format_error)?;
+        scenario.upgrade();
         scenario.validate(limits)?;
         Ok(scenario)
     }

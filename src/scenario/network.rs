@@ -2,9 +2,13 @@
 //! node, per link, bursty), bandwidth with finite queues, partitions, and the timing mode.
 //!
 //! Every field added after the first release has a default that reproduces the original model
-//! exactly (no regions, no overrides, no burst, unlimited downlinks and queues, asynchronous
-//! mode), and is left out of the serialised scenario while it holds that default, so existing
-//! scenarios, share links and trace hashes are unchanged.
+//! exactly (no regions, no overrides, no burst, unlimited downlinks, asynchronous mode), and is
+//! left out of the serialised scenario while it holds that default, so existing scenarios, share
+//! links and trace hashes are unchanged. Queues are the exception, made by scenario version 2:
+//! left out, a queue holds [`DEFAULT_QUEUE_SECS`] of its link's rate, within
+//! [`MIN_DEFAULT_QUEUE_BYTES`] and [`MAX_DEFAULT_QUEUE_BYTES`] ([`default_queue_bytes`]), and 0
+//! means [`UNLIMITED_QUEUE_BYTES`]; a version-1 scenario, whose queues were unlimited when left
+//! out, is read with 0 written in (see [`super::version`]).
 
 mod compile;
 
@@ -16,6 +20,44 @@ use serde::{Deserialize, Serialize};
 pub const MAX_REGIONS: u32 = 1024;
 /// The most partitions a scenario may list.
 pub const MAX_PARTITIONS: usize = 1000;
+
+/// A queue left out of the scenario holds what its link sends in this many seconds (within
+/// [`MIN_DEFAULT_QUEUE_BYTES`] and [`MAX_DEFAULT_QUEUE_BYTES`]): 5,000,000 bytes at the default
+/// 2.5 MB/s uplink. A buffer sized by time, as routers' are (rate × a delay), so that a slow link
+/// does not hold hours of traffic: the largest backlog any file in `scenarios/` reaches is 1.9 s
+/// of its uplink (`bursty-loss.json`: 4,756,360 bytes at 2.5 MB/s).
+pub const DEFAULT_QUEUE_SECS: u64 = 2;
+/// The smallest default queue: 8 KiB, so that a slow link still holds a few packets of the
+/// default size (1,040 bytes with the header) or a burst of 204 control packets of 40 bytes, and
+/// no more: every queued packet is an event in memory, and links this slow are radios with
+/// buffers of a few frames.
+pub const MIN_DEFAULT_QUEUE_BYTES: u64 = 8 << 10;
+/// The largest default queue: 64 MiB, so that a fast link's default stays a buffer a machine
+/// has (its two seconds past 33.5 MB/s are more).
+pub const MAX_DEFAULT_QUEUE_BYTES: u64 = 64 << 20;
+/// What a queue of 0 ("unlimited") holds: 2^50 bytes (1 PiB), the largest queue a scenario may
+/// name. No run fills it: the packet cap times the largest packet (50,000,000 × 10,065,535 bytes)
+/// is below it, and periodic control packets (at most 65,535 bytes and a little) would need over
+/// 10^10 of them queued at once, more than any memory holds. So a version-1 scenario's unlimited
+/// queue replays exactly as 0.
+pub const UNLIMITED_QUEUE_BYTES: u64 = MAX_RATE;
+
+/// The capacity of a queue the scenario leaves out, on a link of `rate` bytes per second:
+/// [`DEFAULT_QUEUE_SECS`] of the rate, at least [`MIN_DEFAULT_QUEUE_BYTES`] and at most
+/// [`MAX_DEFAULT_QUEUE_BYTES`]. (An unlimited link, rate 0, has no queue; this gives the minimum.)
+pub fn default_queue_bytes(rate: u64) -> u64 {
+    rate.saturating_mul(DEFAULT_QUEUE_SECS).clamp(MIN_DEFAULT_QUEUE_BYTES, MAX_DEFAULT_QUEUE_BYTES)
+}
+
+/// The capacity in bytes of a queue the scenario sets to `queue` on a link of `rate` bytes per
+/// second: left out, [`default_queue_bytes`]; 0, [`UNLIMITED_QUEUE_BYTES`]; otherwise itself.
+pub fn queue_capacity(queue: Option<u64>, rate: u64) -> u64 {
+    match queue {
+        None => default_queue_bytes(rate),
+        Some(0) => UNLIMITED_QUEUE_BYTES,
+        Some(bytes) => bytes,
+    }
+}
 
 /// The network model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -36,13 +78,15 @@ pub struct NetworkSpec {
     #[serde(skip_serializing_if = "is_zero")]
     pub downlink_bytes_per_sec: u64,
     /// Bytes an uplink may hold not yet transmitted; a packet that would exceed it is dropped
-    /// (drop-tail). 0 = unlimited, the default.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub uplink_queue_bytes: u64,
+    /// (drop-tail). Left out (`None`), [`default_queue_bytes`] of the uplink's rate; 0 =
+    /// unlimited, [`UNLIMITED_QUEUE_BYTES`] (see [`queue_capacity`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uplink_queue_bytes: Option<u64>,
     /// Bytes a downlink may hold not yet received; a packet that would exceed it is dropped
-    /// (drop-tail). 0 = unlimited, the default.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub downlink_queue_bytes: u64,
+    /// (drop-tail). Left out and 0 as for [`NetworkSpec::uplink_queue_bytes`], of the downlink's
+    /// rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downlink_queue_bytes: Option<u64>,
     /// Regions: when present, latency is `lan_ms` inside a region and `wan_ms` between regions,
     /// replacing `latency_ms` and `distance_ms`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,8 +124,8 @@ impl Default for NetworkSpec {
             loss: 0.0,
             uplink_bytes_per_sec: 2_500_000,
             downlink_bytes_per_sec: 0,
-            uplink_queue_bytes: 0,
-            downlink_queue_bytes: 0,
+            uplink_queue_bytes: None,
+            downlink_queue_bytes: None,
             regions: None,
             burst: None,
             nodes: Vec::new(),
@@ -194,10 +238,11 @@ pub struct NodeNetSpec {
     /// Its downlink rate in bytes per second (0 = unlimited).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downlink_bytes_per_sec: Option<u64>,
-    /// Its uplink queue capacity in bytes (0 = unlimited).
+    /// Its uplink queue capacity in bytes (0 = unlimited); left out, the global
+    /// `uplink_queue_bytes`, or if that is left out too, the default for this node's uplink rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uplink_queue_bytes: Option<u64>,
-    /// Its downlink queue capacity in bytes (0 = unlimited).
+    /// Its downlink queue capacity in bytes (0 = unlimited); left out, as for the uplink.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downlink_queue_bytes: Option<u64>,
     /// Loss probability of every packet this node sends, replacing the global loss (and the
@@ -320,8 +365,8 @@ impl NetworkSpec {
         probability("network.loss", self.loss)?;
         rate("network.uplink_bytes_per_sec", Some(self.uplink_bytes_per_sec))?;
         rate("network.downlink_bytes_per_sec", Some(self.downlink_bytes_per_sec))?;
-        rate("network.uplink_queue_bytes", Some(self.uplink_queue_bytes))?;
-        rate("network.downlink_queue_bytes", Some(self.downlink_queue_bytes))
+        rate("network.uplink_queue_bytes", self.uplink_queue_bytes)?;
+        rate("network.downlink_queue_bytes", self.downlink_queue_bytes)
     }
 }
 

@@ -12,6 +12,8 @@
 use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE, MAX_FAULTS};
 const _: () = assert!(MAX_FAULTS == 100_000);
 use super::limits::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED, MIN_DURATION_MS};
+use super::network::{DEFAULT_QUEUE_SECS, MAX_DEFAULT_QUEUE_BYTES, MIN_DEFAULT_QUEUE_BYTES, UNLIMITED_QUEUE_BYTES};
+use super::version::{OLDEST_VERSION, SCENARIO_VERSION};
 use super::workload::MAX_STREAM_RATE;
 use super::{MAX_PARTITIONS, MAX_REGIONS};
 use crate::protocols::FAMILIES;
@@ -148,8 +150,10 @@ const fn noted(
 /// of the format (its own row first).
 #[rustfmt::skip]
 pub const FIELDS: &[FieldDoc] = &[
-    row("version", "whole number", Required, Range::Int { min: 1, max: 1 },
-        "The format version; files and links of another version are refused by name."),
+    row("version", "whole number", Required, Range::Int { min: OLDEST_VERSION as u64, max: SCENARIO_VERSION as u64 },
+        "The format version, which names the engine semantics the scenario was written for; this build \
+         writes 2 and reads 1 with version 1's defaults written in, so it runs as it did \
+         ([versions](#versions)). Another version is refused by name."),
     row("name", "text", Json("\"\""), Range::Any, "A title for people; no effect on the run."),
     row("seed", "whole number", Required, Range::Int { min: 0, max: MAX_SEED },
         "The master seed every random stream derives from (below 2^53, so JavaScript keeps it exact)."),
@@ -186,12 +190,12 @@ pub const FIELDS: &[FieldDoc] = &[
     row("network.downlink_bytes_per_sec", "whole number (bytes/s)", Json("0"), RATE,
         "Each node's downlink rate: arriving packets queue in arrival order and are handed to the node \
          once received in full (0 = unlimited)."),
-    row("network.uplink_queue_bytes", "whole number (bytes)", Json("0"), RATE,
+    row("network.uplink_queue_bytes", "whole number (bytes)", Absent(UPLINK_QUEUE_DEFAULT), RATE,
         "Bytes an uplink may hold not yet transmitted; a packet that would exceed it is dropped \
-         (drop-tail; 0 = unlimited)."),
-    row("network.downlink_queue_bytes", "whole number (bytes)", Json("0"), RATE,
+         (drop-tail; [more](network.md#queues)). 0 = unlimited: 2^50 bytes, more than any run queues."),
+    row("network.downlink_queue_bytes", "whole number (bytes)", Absent(DOWNLINK_QUEUE_DEFAULT), RATE,
         "Bytes a downlink may hold not yet received; a packet that would exceed it is dropped \
-         (drop-tail; 0 = unlimited)."),
+         (drop-tail). 0 = unlimited: 2^50 bytes."),
     row("network.native_multicast", "true or false", Json("false"), Range::Any,
         "Whether the network replicates multicast packets as IP multicast does: one departure from the \
          sender's uplink, then each copy meets its own loss, latency and partitions \
@@ -235,10 +239,10 @@ pub const FIELDS: &[FieldDoc] = &[
         Absent("`network.uplink_bytes_per_sec`"), RATE, "Its uplink rate (0 = unlimited)."),
     row("network.nodes[].downlink_bytes_per_sec", "whole number (bytes/s)",
         Absent("`network.downlink_bytes_per_sec`"), RATE, "Its downlink rate (0 = unlimited)."),
-    row("network.nodes[].uplink_queue_bytes", "whole number (bytes)", Absent("`network.uplink_queue_bytes`"),
+    row("network.nodes[].uplink_queue_bytes", "whole number (bytes)", Absent(NODE_QUEUE_DEFAULT),
         RATE, "Its uplink queue capacity (0 = unlimited)."),
-    row("network.nodes[].downlink_queue_bytes", "whole number (bytes)",
-        Absent("`network.downlink_queue_bytes`"), RATE, "Its downlink queue capacity (0 = unlimited)."),
+    row("network.nodes[].downlink_queue_bytes", "whole number (bytes)", Absent(NODE_QUEUE_DEFAULT), RATE,
+        "Its downlink queue capacity (0 = unlimited)."),
     row("network.nodes[].send_loss", "probability", Absent("the global loss"), PROBABILITY,
         "Loss probability of every packet this node sends, replacing `loss` and `burst` for them."),
     row("network.nodes[].recv_loss", "probability", Absent("the global loss"), PROBABILITY,
@@ -329,6 +333,18 @@ pub const FIELDS: &[FieldDoc] = &[
          live member hears of each join, leave, crash and recovery of another."),
     row("membership.delay_ms", "number (ms)", Json("0"), MS, "How long after a change members hear of it."),
 ];
+
+/// What an uplink queue left out holds.
+const UPLINK_QUEUE_DEFAULT: &str = "2 s of the uplink's rate, from 8 KiB to 64 MiB: 5,000,000 at the default rate";
+/// What a downlink queue left out holds.
+const DOWNLINK_QUEUE_DEFAULT: &str = "2 s of the downlink's rate, from 8 KiB to 64 MiB";
+/// What a node's queue left out holds.
+const NODE_QUEUE_DEFAULT: &str = "the global value; if that is left out too, 2 s of this node's own rate, from 8 KiB \
+                                  to 64 MiB";
+// The defaults state these numbers in words.
+const _: () =
+    assert!(DEFAULT_QUEUE_SECS == 2 && MIN_DEFAULT_QUEUE_BYTES == 8192 && MAX_DEFAULT_QUEUE_BYTES == 67_108_864);
+const _: () = assert!(UNLIMITED_QUEUE_BYTES == 1 << 50);
 
 /// The churn rates' shared condition.
 const CHURN_NOTE: &str = "at most 1,000,000 expected over the window";

@@ -18,10 +18,7 @@ impl Scenario {
     /// churn drawn once, its joiners counted in the packet budget).
     pub(super) fn check(&self, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
         if self.version != SCENARIO_VERSION {
-            return Err(ScenarioError::invalid(
-                "version",
-                format!("this playground reads version {SCENARIO_VERSION}, got {}", self.version),
-            ));
+            return Err(ScenarioError::invalid("version", super::version::refusal(self.version)));
         }
         if self.seed > MAX_SEED {
             return Err(ScenarioError::invalid("seed", format!("must be at most {MAX_SEED}, got {}", self.seed)));

@@ -52,6 +52,8 @@ pub struct EventQueue<E> {
     /// The front time: every event in the queue is at or after it.
     last: u64,
     len: usize,
+    /// The most events that have waited at once: what the queue's memory peaked at.
+    peak: usize,
     /// The smallest time in the buckets, once `peek_time` has looked for it and until the queue
     /// changes.
     min: Cell<Option<u64>>,
@@ -65,6 +67,7 @@ impl<E> Default for EventQueue<E> {
             due: VecDeque::new(),
             last: 0,
             len: 0,
+            peak: 0,
             min: Cell::new(None),
         }
     }
@@ -77,6 +80,7 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, time: SimTime, event: E) {
         debug_assert!(time.0 >= self.last, "scheduled into the past: {time:?}");
         self.len += 1;
+        self.peak = self.peak.max(self.len);
         let t = time.0.min(MAX_TIME).max(self.last);
         if t == self.last {
             // The latest scheduled yet: the back of the due line.
@@ -192,6 +196,11 @@ impl<E> EventQueue<E> {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// The most events that have waited at once since the queue was made.
+    pub fn peak(&self) -> usize {
+        self.peak
+    }
 }
 
 #[cfg(test)]
@@ -222,6 +231,7 @@ mod tests {
             assert_eq!(q.pop(), Some((SimTime(7), i)));
         }
         assert!(q.is_empty());
+        assert_eq!(q.peak(), 1000, "the most that waited at once");
     }
 
     /// Against a binary heap of `(time, seq)`, under the simulator's pattern: pop one, push a few

@@ -587,6 +587,12 @@ impl<P: Protocol> World<P> {
         self.trace.hex()
     }
 
+    /// The most events that have waited in the event queue at once so far: packets on the wire
+    /// and in queues, timers and scheduled sends, what the run's memory grows with.
+    pub fn queue_peak(&self) -> usize {
+        self.queue.peak()
+    }
+
     /// Deliveries made and owed as of now, as the report counts them: (made, owed).
     pub fn owed(&self) -> (u64, u64) {
         self.metrics.owed(&self.life.live_members(), self.now)

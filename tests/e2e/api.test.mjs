@@ -247,10 +247,58 @@ test('scenario() and shareLink() replay the same run; fromLink accepts the fragm
   assert.deepEqual(page.errors, []);
 });
 
+/** The golden share links (tests/golden_links.txt): name, trace hash when made, link. */
+function goldenLinks() {
+  return readFileSync(join(root, 'tests', 'golden_links.txt'), 'utf8').split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => { const [name, hash, link] = l.split(' '); return { name, hash, link }; });
+}
+
+test('golden links made by version 1 replay as made, and version 1 and 2 objects read alike', async () => {
+  const golden = goldenLinks();
+  assert.ok(golden.length >= 25, `golden links found: ${golden.length}`);
+  const r = await page.evaluate((golden) => {
+    const { Simulation } = window.wasmBindings;
+    const replayed = golden.map(({ name, link }) => {
+      const sim = Simulation.fromLink(link);
+      sim.setRecording(false);
+      sim.runToEnd();
+      const out = { name, hash: sim.traceHash(), version: sim.scenario().version, queue: sim.scenario().network.uplink_queue_bytes };
+      sim.free();
+      return out;
+    });
+    // The same scenario as a version-1 object (queues unlimited when left out) and as version 2
+    // with the zeros written in: one run; version 2 without them is another (finite queues).
+    const base = { seed: 4, group: { size: 300 }, network: { uplink_bytes_per_sec: 100000 }, protocol: { kind: 'centralized' }, workload: { messages: 3 } };
+    const run = (scenario) => {
+      const sim = new Simulation(scenario);
+      sim.runToEnd();
+      const out = { hash: sim.traceHash(), version: sim.scenario().version, dropped: sim.metrics().packets_dropped_uplink };
+      sim.free();
+      return out;
+    };
+    const v1 = run({ ...base, version: 1 });
+    const v1Text = run(JSON.stringify({ ...base, version: 1 }));
+    const v2Unlimited = run({ ...base, version: 2, network: { ...base.network, uplink_queue_bytes: 0, downlink_queue_bytes: 0 } });
+    const v2 = run({ ...base, version: 2 });
+    return { replayed, v1, v1Text, v2Unlimited, v2 };
+  }, golden);
+  for (const [i, g] of golden.entries()) {
+    assert.equal(r.replayed[i].hash, g.hash, `${g.name}: the link replays the run it was made with`);
+    assert.equal(r.replayed[i].version, 2, `${g.name}: read as version 2`);
+  }
+  assert.deepEqual(r.v1, r.v1Text);
+  assert.deepEqual(r.v1, r.v2Unlimited);
+  assert.deepEqual([r.v1.version, r.v1.dropped], [2, 0]);
+  assert.notEqual(r.v2.hash, r.v1.hash, 'the default queue (200,000 bytes at 0.1 MB/s) drops copies');
+  assert.ok(r.v2.dropped > 0);
+  assert.deepEqual(page.errors, []);
+});
+
 test('bad input throws an Error that names the field, and never panics', async () => {
   const r = await page.evaluate(() => {
     const { Simulation } = window.wasmBindings;
-    const base = () => ({ version: 1, seed: 3, group: { size: 20 }, protocol: { kind: 'centralized' } });
+    const base = () => ({ version: 2, seed: 3, group: { size: 20 }, protocol: { kind: 'centralized' } });
     const attempt = (f) => {
       try {
         const sim = f();

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch, openPage, screenshot, counter, setControl, finish, root } from './harness.mjs';
@@ -87,6 +87,22 @@ test('a share link round trip replays the same run (same trace hash)', async () 
   assert.deepEqual([...page.errors, ...other.errors], []);
   await page.close();
   await other.close();
+});
+
+test('a share link made by version 1 opens as made, and the JSON editor shows version 2', async () => {
+  // tests/golden_links.txt: the page's scenario with ACKs, 5 % loss and a 0.1 MB/s uplink, made
+  // when queues were unlimited; under today's default queue its sender would drop copies.
+  const line = readFileSync(join(root, 'tests', 'golden_links.txt'), 'utf8').split('\n').find((l) => l.startsWith('page-slow-uplink '));
+  const [, hash, link] = line.split(' ');
+  const page = await openPage(browser, `${server.url}#${link}`);
+  assert.equal(await finish(page), hash, 'the old link replays the run it was made with');
+  assert.equal(await page.$('#error-banner'), null);
+  const json = JSON.parse(await page.inputValue('#scenario-json'));
+  assert.equal(json.version, 2);
+  assert.deepEqual([json.network.uplink_queue_bytes, json.network.downlink_queue_bytes], [0, 0], 'the old unlimited queues, written in');
+  assert.equal(await counter(page, 'count-data'), 897, 'three messages to 299 members, none dropped at the sender');
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });
 
 test('the page and the native CLI compute the same trace hash', async () => {

@@ -1,11 +1,12 @@
 //! The network section compiled into the kernel's [`NetworkConfig`]: milliseconds become
-//! microseconds, per-node overrides take the global value for every field they leave out, the
-//! timing mode becomes a round length, and the regions' latency table is built.
+//! microseconds, per-node overrides take the global value for every field they leave out, queues
+//! get their capacity in bytes ([`queue_capacity`]: the default for the link's rate, or 2^50 for
+//! 0), the timing mode becomes a round length, and the regions' latency table is built.
 //!
 //! Every conversion is the arithmetic the kernel did itself before it had a configuration of its
 //! own (`latency_ms × 1000`, [`SimDuration::from_ms_f64`]), so every trace is unchanged.
 
-use super::{BurstSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, RegionsSpec, WanLatency};
+use super::{queue_capacity, BurstSpec, NetworkMode, NetworkSpec, NodeNetSpec, PartitionSpec, RegionsSpec, WanLatency};
 use crate::sim::network::{BurstConfig, LinkLoss, NetworkConfig, NodeLink, PartitionConfig, RegionsConfig};
 use crate::time::{SimDuration, SimTime};
 
@@ -22,9 +23,9 @@ impl NetworkSpec {
             jitter: SimDuration::from_ms_f64(self.jitter_ms),
             loss: self.loss,
             uplink_rate: self.uplink_bytes_per_sec,
-            uplink_queue: self.uplink_queue_bytes,
+            uplink_queue: queue_capacity(self.uplink_queue_bytes, self.uplink_bytes_per_sec),
             downlink_rate: self.downlink_bytes_per_sec,
-            downlink_queue: self.downlink_queue_bytes,
+            downlink_queue: queue_capacity(self.downlink_queue_bytes, self.downlink_bytes_per_sec),
             regions: self.regions.as_ref().map(RegionsSpec::config),
             burst: self.burst.as_ref().map(BurstSpec::config),
             nodes: self.nodes.iter().map(|o| self.node_link(o)).collect(),
@@ -38,14 +39,17 @@ impl NetworkSpec {
         }
     }
 
-    /// Node `o.node`'s link, the global value in every field `o` leaves out.
+    /// Node `o.node`'s link, the global value in every field `o` leaves out; a queue neither
+    /// sizes takes the default for this node's own rate.
     fn node_link(&self, o: &NodeNetSpec) -> NodeLink {
+        let uplink_rate = o.uplink_bytes_per_sec.unwrap_or(self.uplink_bytes_per_sec);
+        let downlink_rate = o.downlink_bytes_per_sec.unwrap_or(self.downlink_bytes_per_sec);
         NodeLink {
             node: o.node,
-            uplink_rate: o.uplink_bytes_per_sec.unwrap_or(self.uplink_bytes_per_sec),
-            uplink_queue: o.uplink_queue_bytes.unwrap_or(self.uplink_queue_bytes),
-            downlink_rate: o.downlink_bytes_per_sec.unwrap_or(self.downlink_bytes_per_sec),
-            downlink_queue: o.downlink_queue_bytes.unwrap_or(self.downlink_queue_bytes),
+            uplink_rate,
+            uplink_queue: queue_capacity(o.uplink_queue_bytes.or(self.uplink_queue_bytes), uplink_rate),
+            downlink_rate,
+            downlink_queue: queue_capacity(o.downlink_queue_bytes.or(self.downlink_queue_bytes), downlink_rate),
             send_loss: o.send_loss,
             recv_loss: o.recv_loss,
         }
@@ -98,6 +102,7 @@ impl PartitionSpec {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{MAX_DEFAULT_QUEUE_BYTES, MIN_DEFAULT_QUEUE_BYTES, UNLIMITED_QUEUE_BYTES};
     use super::*;
 
     #[test]
@@ -118,14 +123,48 @@ mod tests {
     fn overrides_take_the_global_value_where_they_say_nothing() {
         let spec = NetworkSpec {
             uplink_bytes_per_sec: 100,
-            downlink_queue_bytes: 9,
+            downlink_queue_bytes: Some(9),
             nodes: vec![NodeNetSpec { node: 3, uplink_bytes_per_sec: Some(7), ..NodeNetSpec::default() }],
             mode: NetworkMode::Rounds { round_ms: 2.5 },
             ..NetworkSpec::default()
         };
         let c = spec.config();
-        assert_eq!(c.nodes[0], NodeLink { node: 3, uplink_rate: 7, downlink_queue: 9, ..NodeLink::default() });
+        let uplink_queue = MIN_DEFAULT_QUEUE_BYTES;
+        assert_eq!(
+            c.nodes[0],
+            NodeLink { node: 3, uplink_rate: 7, uplink_queue, downlink_queue: 9, ..NodeLink::default() }
+        );
         assert_eq!(c.round, Some(SimDuration(2500)));
         assert_eq!((c.latency_us, c.distance_us, c.jitter), (5000.0, 40_000.0, SimDuration(2000)));
+    }
+
+    #[test]
+    fn a_queue_left_out_holds_two_seconds_of_its_own_link() {
+        let spec = NetworkSpec {
+            uplink_bytes_per_sec: 2_500_000,
+            downlink_bytes_per_sec: 1_000,
+            nodes: vec![
+                NodeNetSpec { node: 1, uplink_bytes_per_sec: Some(100_000_000), ..NodeNetSpec::default() },
+                NodeNetSpec {
+                    node: 2,
+                    uplink_queue_bytes: Some(0),
+                    downlink_queue_bytes: Some(7),
+                    ..NodeNetSpec::default()
+                },
+            ],
+            ..NetworkSpec::default()
+        };
+        let c = spec.config();
+        assert_eq!((c.uplink_queue, c.downlink_queue), (5_000_000, MIN_DEFAULT_QUEUE_BYTES));
+        assert_eq!(
+            (c.nodes[0].uplink_queue, c.nodes[0].downlink_queue),
+            (MAX_DEFAULT_QUEUE_BYTES, MIN_DEFAULT_QUEUE_BYTES)
+        );
+        assert_eq!((c.nodes[1].uplink_queue, c.nodes[1].downlink_queue), (UNLIMITED_QUEUE_BYTES, 7));
+        // A global size applies to every node that names none, whatever its rate.
+        let spec = NetworkSpec { uplink_queue_bytes: Some(0), downlink_queue_bytes: Some(3000), ..spec };
+        let c = spec.config();
+        assert_eq!((c.uplink_queue, c.downlink_queue), (UNLIMITED_QUEUE_BYTES, 3000));
+        assert_eq!((c.nodes[0].uplink_queue, c.nodes[0].downlink_queue), (UNLIMITED_QUEUE_BYTES, 3000));
     }
 }

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The smallest scenario: the four required fields.
-const MINIMAL: &str = r#"{"version":1,"seed":1,"group":{"size":3},"protocol":{"kind":"centralized"}}"#;
+const MINIMAL: &str = r#"{"version":2,"seed":1,"group":{"size":3},"protocol":{"kind":"centralized"}}"#;
 /// `group.size` in [`MINIMAL`].
 const SIZE: u64 = 3;
 
@@ -24,7 +24,7 @@ const SIZE: u64 = 3;
 /// one fault of each kind and a membership service.
 fn every_part() -> Value {
     json!({
-        "version": 1, "name": "every part", "seed": 7,
+        "version": 2, "name": "every part", "seed": 7,
         "group": { "size": 3, "sender": 0, "layout": "ring", "positions": [[0.5, 0.5], [0.1, 0.2], [0.9, 0.8]] },
         "network": {
             "latency_ms": 3, "distance_ms": 20, "jitter_ms": 1, "loss": 0,
