@@ -394,10 +394,11 @@ impl Simulation {
         to_js(&self.scenario)
     }
 
-    /// The scenario's share-link fragment (`v1.…`, without `#`).
+    /// The scenario's share-link fragment (`v1.…`, without `#`); an error if the page could not
+    /// read it back (too large a scenario: share its JSON instead).
     #[wasm_bindgen(js_name = shareLink)]
-    pub fn share_link(&self) -> String {
-        link::encode(&self.scenario)
+    pub fn share_link(&self) -> Result<String, JsError> {
+        link::encode_checked(&self.scenario).map_err(js_error)
     }
 
     /// Turns the recording of packets in flight (for `snapshot().flights`) on or off; on by

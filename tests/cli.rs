@@ -647,3 +647,19 @@ fn an_argument_that_is_not_utf8_is_refused_in_one_line() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).starts_with("mcast: an argument is not valid UTF-8: run"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_link_the_page_could_not_read_is_refused_pointing_to_the_file() {
+    // 300,000 explicit positions make about 12 MB of JSON: no browser address holds its link.
+    let golden = |i: u32, k: f64| (f64::from(i) * k).fract();
+    let positions: Vec<[f64; 2]> =
+        (0..300_000).map(|i| [golden(i, 0.618_033_988_749_894_9), golden(i, 0.754_877_666_246_692_8)]).collect();
+    let doc = serde_json::json!({"version": 2, "seed": 1, "group": {"size": 300_000, "positions": positions},
+        "protocol": {"kind": "centralized"}});
+    let path = temp_file("big-link.json", &doc.to_string());
+    let out = mcast(&["link", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("share link: the scenario's JSON is") && err.contains("share the file instead"), "{err}");
+    assert!(out.stdout.is_empty());
+}

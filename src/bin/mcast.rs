@@ -285,5 +285,6 @@ fn cmd_link(args: &[String]) -> Result<(), String> {
     let (file, opts) = parse(args, &["--base"], &[])?;
     let scenario = load(file)?;
     let base = opts.first().map_or("", |o| o.1);
-    print_line(&format!("{base}#{}", link::encode(&scenario)))
+    let fragment = link::encode_checked(&scenario).map_err(|e| format!("{}: {e}", file.unwrap_or("-")))?;
+    print_line(&format!("{base}#{fragment}"))
 }

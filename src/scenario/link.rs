@@ -16,13 +16,35 @@ use base64::Engine as _;
 pub const LINK_PREFIX: &str = "v1.";
 /// The most JSON a link may inflate to.
 pub const MAX_JSON_BYTES: usize = 4 << 20;
-const MAX_LINK_CHARS: usize = 8 << 20;
+/// The longest link the page reads: 2 MiB, the most of an address Chromium keeps.
+pub const MAX_LINK_CHARS: usize = 2 << 20;
 
 /// Encodes a scenario as the text of a share link's fragment (without `#`).
 pub fn encode(s: &Scenario) -> String {
     let json = serde_json::to_vec(s).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
     format!("{LINK_PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Encodes a scenario as a share link's fragment, refusing one the page could not read (its JSON
+/// or the link past the limits [`decode`] holds it to): such a scenario travels as its file.
+pub fn encode_checked(s: &Scenario) -> Result<String, ScenarioError> {
+    let json_bytes = serde_json::to_vec(s).map_or(0, |j| j.len());
+    if json_bytes > MAX_JSON_BYTES {
+        return Err(ScenarioError::Link(format!(
+            "the scenario's JSON is {json_bytes} bytes, more than the {MAX_JSON_BYTES} a link may hold: share the \
+             file instead (the page's Scenario JSON box and `mcast run FILE` read it)"
+        )));
+    }
+    let link = encode(s);
+    if link.len() > MAX_LINK_CHARS {
+        return Err(ScenarioError::Link(format!(
+            "the link would be {} characters, more than the {MAX_LINK_CHARS} a browser's address holds: share the \
+             file instead (the page's Scenario JSON box and `mcast run FILE` read it)",
+            link.len()
+        )));
+    }
+    Ok(link)
 }
 
 /// Decodes and validates a share link's fragment (with or without a leading `#` or `s=`),

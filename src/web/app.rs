@@ -152,7 +152,13 @@ impl App {
 
     /// Puts the scenario in the URL and on the clipboard, and shows the link.
     fn share(&mut self) {
-        let fragment = link::encode(&self.scenario);
+        let fragment = match link::encode_checked(&self.scenario) {
+            Ok(fragment) => fragment,
+            Err(e) => {
+                self.error = Some(format!("{e}."));
+                return;
+            }
+        };
         dom::set_fragment(&fragment);
         self.share_link = format!("{}#{fragment}", dom::base_url());
         dom::copy(&self.share_link);
