@@ -25,7 +25,7 @@ const USAGE: &str = "\
 mcast: simulate reliable-multicast protocols
 
 USAGE:
-    mcast run FILE [--seed N] [--series MS] [--pretty] [--progress]
+    mcast run FILE [--seed N] [--series MS] [--budget EVENTS] [--pretty] [--progress]
                                            run a scenario, print its metrics as JSON
     mcast sweep FILE --param PATH (--from A --to B --steps K | --values V,...) [--seeds S]
                 [--csv] [--jobs J] [--jobs-list | --run-index I]
@@ -40,7 +40,7 @@ USAGE:
 Run `mcast run --help` for the metrics it prints, `mcast sweep --help`, `mcast bench --help`.";
 
 const RUN_HELP: &str = "\
-mcast run FILE [--seed N] [--series MS] [--pretty] [--progress]
+mcast run FILE [--seed N] [--series MS] [--budget EVENTS] [--pretty] [--progress]
 
 Runs the scenario in FILE (JSON, see docs/scenario.md; `-` reads standard input) to its end
 and prints one JSON object on stdout (docs/metrics.md has the definitions):
@@ -81,6 +81,8 @@ and prints one JSON object on stdout (docs/metrics.md has the definitions):
     packets_to_paused packets that reached a paused node (dropped)
     packets_to_absent packets that reached a node that had left or not yet joined
     joins, leaves     nodes that joined and left during the run
+    stopped           null, or why the run stopped before its end: \"event budget\" or
+                      \"memory budget\" (exit status 3)
     stream            for a live stream only: packets, playout_delay_ms, receivers,
                       late and missing (totals), late_per_receiver and
                       missing_per_receiver {p50, p99, max}, receivers_complete_on_time;
@@ -96,11 +98,15 @@ OPTIONS:
     --seed N       replace the scenario's seed
     --series MS    add time series in buckets of MS milliseconds (at most 10,000 buckets: a
                    narrower bucket is widened to a multiple of MS, and bucket_ms says so)
+    --budget EVENTS  the events the run may take (default 300000000, about one to two minutes);
+                   a scenario estimated past it is refused, a run past it stops cleanly
     --pretty       indent the JSON
     --progress     a progress bar on stderr even when stderr is not a terminal (it is drawn
                    anyway when stderr is a terminal; never on stdout)
 
-EXIT STATUS: 0 on success; 2 on bad input, with one line on stderr naming the field.";
+EXIT STATUS: 0 on success; 2 on bad input, with one line on stderr naming the field; 3 when the
+run stopped at its budget (the report's \"stopped\" says which, with the metrics so far); 141,
+quietly, when the reader of stdout went away. See docs/budgets.md.";
 
 /// The exit status when the reader of stdout has gone (`mcast run ... | head`): 128 + SIGPIPE,
 /// what a shell reports for a program the closed pipe stopped.
