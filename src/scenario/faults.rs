@@ -341,13 +341,21 @@ fn check_order(
     known: u32,
     list: &[FaultSpec],
 ) -> Result<(), ScenarioError> {
-    let mut state: Vec<State> = (0..known).map(|n| if n < size { State::Up } else { State::NotJoined }).collect();
-    let mut last: Vec<Option<(SimTime, usize)>> = vec![None; known as usize];
+    // Each node's state, and its latest fault as (time, list index).
+    let mut nodes: Vec<(State, Option<(SimTime, usize)>)> =
+        (0..known).map(|n| (if n < size { State::Up } else { State::NotJoined }, None)).collect();
     for &(t, i, fault) in events {
         let n = fault.node();
-        let now = state[n as usize];
+        // `explicit_faults` refused every id past the known nodes already.
+        let Some(node) = nodes.get_mut(n as usize) else {
+            return Err(ScenarioError::invalid(
+                format!("faults[{i}].node"),
+                format!("node {n} is not in the group ({known} nodes, joiners included)"),
+            ));
+        };
+        let now = node.0;
         let fail = |what: String| Err(ScenarioError::invalid(format!("faults[{i}]"), what));
-        if let Some((prev, j)) = last[n as usize] {
+        if let Some((prev, j)) = node.1 {
             if prev == t {
                 return fail(format!(
                     "node {n} already has faults[{j}] at {} ms; one node's faults need distinct times",
@@ -386,8 +394,7 @@ fn check_order(
                 ));
             }
         };
-        state[n as usize] = next;
-        last[n as usize] = Some((t, i));
+        *node = (next, Some((t, i)));
     }
     Ok(())
 }
@@ -434,8 +441,8 @@ fn churn(s: &Scenario, known: u32, named: &BTreeSet<NodeId>) -> (Vec<(SimTime, u
             }
         }
     }
-    let mut order: Vec<usize> = (0..draws.len()).collect();
-    order.sort_by_key(|&k| (draws[k].0, k));
+    // By time, draw order at equal times (a stable sort).
+    draws.sort_by_key(|d| d.0);
     let base = s.faults.len();
     let mut candidates: Vec<NodeId> = if draws.iter().any(|d| !d.1) {
         (0..s.group.size).filter(|n| !named.contains(n)).collect()
@@ -443,8 +450,7 @@ fn churn(s: &Scenario, known: u32, named: &BTreeSet<NodeId>) -> (Vec<(SimTime, u
         Vec::new()
     };
     let (mut out, mut joiners, mut skipped) = (Vec::with_capacity(draws.len()), 0u32, 0u32);
-    for (rank, k) in order.into_iter().enumerate() {
-        let (t, is_join) = draws[k];
+    for (rank, (t, is_join)) in draws.into_iter().enumerate() {
         let fault = if is_join {
             let id = known + joiners;
             joiners += 1;
@@ -463,6 +469,7 @@ fn churn(s: &Scenario, known: u32, named: &BTreeSet<NodeId>) -> (Vec<(SimTime, u
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::scenario::{RegionsSpec, WanLatency};
