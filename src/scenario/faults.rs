@@ -221,7 +221,11 @@ fn explicit_faults(s: &Scenario, known: u32) -> Result<Vec<(SimTime, usize, Faul
             let joiners = if known == size { String::new() } else { format!(", joiners {size} to {}", known - 1) };
             return Err(ScenarioError::invalid(
                 format!("faults[{i}].node"),
-                format!("node {} is not in the group (members are 0 to {}{joiners})", fault.node(), size - 1),
+                format!(
+                    "node {} is not in the group (members are 0 to {}{joiners})",
+                    fault.node(),
+                    size.saturating_sub(1)
+                ),
             ));
         }
         explicit.push((at(at_ms), i, fault));
@@ -491,6 +495,16 @@ mod tests {
         s.network.regions.as_mut().unwrap().of = None;
         s.network.regions.as_mut().unwrap().count = Some(3);
         assert_eq!(plan(&s, &Limits::NATIVE).unwrap().joiners, 1);
+    }
+
+    #[test]
+    fn an_unchecked_group_is_refused_not_a_panic() {
+        // `plan` is public: called on a scenario `validate` never saw, with no member at all.
+        let mut s = Scenario::default_playground();
+        s.group.size = 0;
+        s.faults = vec![FaultSpec::Crash { at_ms: 1.0, node: 0 }];
+        let err = plan(&s, &Limits::NATIVE).unwrap_err().to_string();
+        assert_eq!(err, "faults[0].node: node 0 is not in the group (members are 0 to 0)");
     }
 
     #[test]
