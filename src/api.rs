@@ -17,6 +17,10 @@
 //! re-export needed: wasm-bindgen keeps every `#[wasm_bindgen]` export linked into the binary, so
 //! trunk's `window.wasmBindings` carries `Simulation` next to the Yew app. `www/worker.js` loads
 //! the same module in a Web Worker and drives the class there.
+//!
+//! Everything a script hands over is untrusted: no index or string slice here can panic.
+
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 use crate::engine::{self, FlightView, NodeState};
 use crate::metrics::{Chart, Counters};
@@ -176,7 +180,7 @@ struct CountersJs {
 impl CountersJs {
     fn new(c: &Counters, (made, owed): (u64, u64), now_ms: f64) -> Self {
         CountersJs {
-            sent: PacketKind::ALL.iter().map(|k| (k.name(), c.sent[*k as usize])).collect(),
+            sent: PacketKind::ALL.iter().map(|&k| (k.name(), c.sent.get(k as usize).copied().unwrap_or(0))).collect(),
             lost: c.lost,
             deliveries: c.deliveries,
             made,
@@ -199,8 +203,11 @@ struct ChartJs {
 
 impl ChartJs {
     fn new(c: Chart) -> Self {
-        let sent =
-            PacketKind::ALL.iter().map(|k| (k.name(), c.sent.iter().map(|col| col[*k as usize]).collect())).collect();
+        // A column has a count per kind (`[u64; PacketKind::COUNT]`): `get` never misses.
+        let sent = PacketKind::ALL
+            .iter()
+            .map(|&k| (k.name(), c.sent.iter().map(|col| col.get(k as usize).copied().unwrap_or(0)).collect()))
+            .collect();
         ChartJs { column_ms: c.column_ms, sent, lost: c.lost, deliveries: c.deliveries }
     }
 }
@@ -413,7 +420,9 @@ impl Simulation {
     pub fn packet_kinds() -> Vec<String> {
         let mut names = vec![String::new(); PacketKind::COUNT];
         for k in PacketKind::ALL {
-            names[k as usize] = k.name().to_string();
+            if let Some(name) = names.get_mut(k as usize) {
+                *name = k.name().to_string();
+            }
         }
         names
     }

@@ -5,6 +5,10 @@
 //! `mcast docs` rewrites the committed pages; a test fails when one differs from what this
 //! prints. The parts: `families` (the protocol list), `params KIND` (a family's parameter
 //! table), `packets KIND` (the packet kinds it sends) and `scenario-reference`.
+//!
+//! The pages it reads are input like any other: no index or string slice here can panic.
+
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 use crate::protocols::registry::{self, FamilyInfo};
 use crate::protocols::{ParamDoc, FAMILIES};
@@ -91,7 +95,10 @@ pub fn pages(root: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>>
             }
         }
     }
-    out[1..].sort();
+    // README.md first, then the pages under docs/ in path order.
+    if let Some((_, docs)) = out.split_first_mut() {
+        docs.sort();
+    }
     Ok(out)
 }
 

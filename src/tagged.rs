@@ -7,6 +7,10 @@
 //! (`{"crash": {"at_ms": 5, "node": 1}}`), whose fields serde reads with their path. [`untag`]
 //! rewrites the one form into the other and hands the error's inner path to the scenario's error
 //! formatting ([`inner`]), which joins it to the outer one: `faults[0].at_ms: invalid type ...`.
+//!
+//! It reads untrusted scenarios: no index or string slice here can panic.
+
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};

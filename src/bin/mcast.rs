@@ -4,6 +4,11 @@
 //! it over a range of one parameter and several seeds on every core; `mcast link FILE` prints its
 //! share-link fragment; `mcast bench` measures the engine's speed and memory. Bad input exits
 //! with status 2 and one line on stderr naming the field.
+//!
+//! Its arguments, files and flags are untrusted input: no index or string slice here can panic
+//! (the lints below), and everything is read through `get`, iterators and patterns.
+
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 // The modules live in src/bin/mcast/ (beside this file cargo would take them for binaries).
 #[path = "mcast/bench.rs"]
@@ -137,15 +142,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.first().is_some_and(|c| c == "docs") && !args.iter().any(|a| a == "--help" || a == "-h") {
-        return match docs::cmd(&args[1..]) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(1),
-            Err(msg) => {
-                eprintln!("mcast: {}", one_line(&msg));
-                ExitCode::from(2)
-            }
-        };
+    if let Some(("docs", rest)) = args.split_first().map(|(c, rest)| (c.as_str(), rest)) {
+        if !rest.iter().any(|a| a == "--help" || a == "-h") {
+            return match docs::cmd(rest) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(msg) => {
+                    eprintln!("mcast: {}", one_line(&msg));
+                    ExitCode::from(2)
+                }
+            };
+        }
     }
     match run(&args) {
         Ok(status) => ExitCode::from(status),

@@ -221,7 +221,11 @@ fn explicit_faults(s: &Scenario, known: u32) -> Result<Vec<(SimTime, usize, Faul
             let joiners = if known == size { String::new() } else { format!(", joiners {size} to {}", known - 1) };
             return Err(ScenarioError::invalid(
                 format!("faults[{i}].node"),
-                format!("node {} is not in the group (members are 0 to {}{joiners})", fault.node(), size - 1),
+                format!(
+                    "node {} is not in the group (members are 0 to {}{joiners})",
+                    fault.node(),
+                    size.saturating_sub(1)
+                ),
             ));
         }
         explicit.push((at(at_ms), i, fault));
@@ -341,13 +345,21 @@ fn check_order(
     known: u32,
     list: &[FaultSpec],
 ) -> Result<(), ScenarioError> {
-    let mut state: Vec<State> = (0..known).map(|n| if n < size { State::Up } else { State::NotJoined }).collect();
-    let mut last: Vec<Option<(SimTime, usize)>> = vec![None; known as usize];
+    // Each node's state, and its latest fault as (time, list index).
+    let mut nodes: Vec<(State, Option<(SimTime, usize)>)> =
+        (0..known).map(|n| (if n < size { State::Up } else { State::NotJoined }, None)).collect();
     for &(t, i, fault) in events {
         let n = fault.node();
-        let now = state[n as usize];
+        // `explicit_faults` refused every id past the known nodes already.
+        let Some(node) = nodes.get_mut(n as usize) else {
+            return Err(ScenarioError::invalid(
+                format!("faults[{i}].node"),
+                format!("node {n} is not in the group ({known} nodes, joiners included)"),
+            ));
+        };
+        let now = node.0;
         let fail = |what: String| Err(ScenarioError::invalid(format!("faults[{i}]"), what));
-        if let Some((prev, j)) = last[n as usize] {
+        if let Some((prev, j)) = node.1 {
             if prev == t {
                 return fail(format!(
                     "node {n} already has faults[{j}] at {} ms; one node's faults need distinct times",
@@ -386,8 +398,7 @@ fn check_order(
                 ));
             }
         };
-        state[n as usize] = next;
-        last[n as usize] = Some((t, i));
+        *node = (next, Some((t, i)));
     }
     Ok(())
 }
@@ -434,8 +445,8 @@ fn churn(s: &Scenario, known: u32, named: &BTreeSet<NodeId>) -> (Vec<(SimTime, u
             }
         }
     }
-    let mut order: Vec<usize> = (0..draws.len()).collect();
-    order.sort_by_key(|&k| (draws[k].0, k));
+    // By time, draw order at equal times (a stable sort).
+    draws.sort_by_key(|d| d.0);
     let base = s.faults.len();
     let mut candidates: Vec<NodeId> = if draws.iter().any(|d| !d.1) {
         (0..s.group.size).filter(|n| !named.contains(n)).collect()
@@ -443,8 +454,7 @@ fn churn(s: &Scenario, known: u32, named: &BTreeSet<NodeId>) -> (Vec<(SimTime, u
         Vec::new()
     };
     let (mut out, mut joiners, mut skipped) = (Vec::with_capacity(draws.len()), 0u32, 0u32);
-    for (rank, k) in order.into_iter().enumerate() {
-        let (t, is_join) = draws[k];
+    for (rank, (t, is_join)) in draws.into_iter().enumerate() {
         let fault = if is_join {
             let id = known + joiners;
             joiners += 1;
@@ -484,6 +494,16 @@ mod tests {
         s.network.regions.as_mut().unwrap().of = None;
         s.network.regions.as_mut().unwrap().count = Some(3);
         assert_eq!(plan(&s, &Limits::NATIVE).unwrap().joiners, 1);
+    }
+
+    #[test]
+    fn an_unchecked_group_is_refused_not_a_panic() {
+        // `plan` is public: called on a scenario `validate` never saw, with no member at all.
+        let mut s = Scenario::default_playground();
+        s.group.size = 0;
+        s.faults = vec![FaultSpec::Crash { at_ms: 1.0, node: 0 }];
+        let err = plan(&s, &Limits::NATIVE).unwrap_err().to_string();
+        assert_eq!(err, "faults[0].node: node 0 is not in the group (members are 0 to 0)");
     }
 
     #[test]

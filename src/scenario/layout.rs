@@ -27,7 +27,7 @@ pub fn with_joiners(group: &GroupSpec, joiners: u32, seed: u64) -> Vec<[f64; 2]>
     }
     let all = place(group.layout, (group.size + joiners) as usize, group.sender as usize, seed);
     match &group.positions {
-        Some(p) => p.iter().chain(&all[group.size as usize..]).copied().collect(),
+        Some(p) => p.iter().chain(all.iter().skip(group.size as usize)).copied().collect(),
         None => all,
     }
 }
@@ -77,6 +77,7 @@ fn place(layout: Layout, n: usize, sender: usize, seed: u64) -> Vec<[f64; 2]> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -5,6 +5,11 @@
 //! [`Scenario::validate`] checks every range, and any error names the field that is wrong.
 //! [`Scenario::compile`] checks the same and resolves the scenario, once, into the [`Plan`] the
 //! kernel runs (positions, network configuration, message schedule, fault plan).
+//!
+//! No index here can panic: everything in this folder reads lists and strings the scenario
+//! sizes through `get`, iterators and patterns (tests aside), which the two lints below enforce.
+
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 mod estimate;
 pub mod faults;
@@ -151,9 +156,12 @@ fn one_line(text: &str) -> String {
             escaped.push(c);
         }
     }
-    match escaped.char_indices().nth(MAX_ERROR_PART) {
-        Some((cut, _)) => format!("{}…", &escaped[..cut]),
-        None => escaped,
+    if escaped.chars().nth(MAX_ERROR_PART).is_some() {
+        let mut cut: String = escaped.chars().take(MAX_ERROR_PART).collect();
+        cut.push('…');
+        cut
+    } else {
+        escaped
     }
 }
 

@@ -395,11 +395,11 @@ fn validate_nodes(nodes: &[NodeNetSpec], size: u32) -> Result<(), ScenarioError>
         seen.push((o.node, i));
     }
     seen.sort_unstable();
-    if let Some(w) = seen.windows(2).find(|w| w[0].0 == w[1].0) {
-        let (first, again) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
+    if let Some((x, y)) = seen.iter().zip(seen.iter().skip(1)).find(|(x, y)| x.0 == y.0) {
+        let (first, again) = (x.1.min(y.1), x.1.max(y.1));
         return Err(ScenarioError::invalid(
             format!("network.nodes[{again}].node"),
-            format!("node {} already has an entry at network.nodes[{first}]", w[0].0),
+            format!("node {} already has an entry at network.nodes[{first}]", x.0),
         ));
     }
     Ok(())
@@ -432,11 +432,11 @@ fn validate_links(links: &[LinkSpec], size: u32) -> Result<(), ScenarioError> {
         pairs.push((l.from, l.to, i));
     }
     pairs.sort_unstable();
-    if let Some(w) = pairs.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
-        let (first, again) = (w[0].2.min(w[1].2), w[0].2.max(w[1].2));
+    if let Some((x, y)) = pairs.iter().zip(pairs.iter().skip(1)).find(|(x, y)| (x.0, x.1) == (y.0, y.1)) {
+        let (first, again) = (x.2.min(y.2), x.2.max(y.2));
         return Err(ScenarioError::invalid(
             format!("network.links[{again}]"),
-            format!("the link {} -> {} is already set at network.links[{first}]", w[0].0, w[0].1),
+            format!("the link {} -> {} is already set at network.links[{first}]", x.0, x.1),
         ));
     }
     Ok(())
@@ -492,10 +492,10 @@ impl RegionsSpec {
                         format!("needs one region per node: {size} nodes, {} regions", of.len()),
                     ));
                 }
-                match of.iter().position(|&r| r >= MAX_REGIONS) {
-                    Some(i) => Err(ScenarioError::invalid(
+                match of.iter().enumerate().find(|(_, &r)| r >= MAX_REGIONS) {
+                    Some((i, r)) => Err(ScenarioError::invalid(
                         format!("network.regions.of[{i}]"),
-                        format!("regions are numbered 0 to {}, got {}", MAX_REGIONS - 1, of[i]),
+                        format!("regions are numbered 0 to {}, got {r}", MAX_REGIONS - 1),
                     )),
                     None => Ok(()),
                 }

@@ -18,16 +18,17 @@ fn steps(path: &str) -> Result<Vec<Step<'_>>, ScenarioError> {
     let bad = |why: &str| ScenarioError::invalid(path, format!("not a field path: {why}"));
     let mut out = Vec::new();
     for part in path.split('.') {
-        let (name, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+        let (name, mut rest) = part.find('[').and_then(|i| part.split_at_checked(i)).unwrap_or((part, ""));
         if name.is_empty() {
             return Err(bad("empty field name (write `group.size`, `faults[0].at_ms`)"));
         }
         out.push(Step::Field(name));
         while !rest.is_empty() {
-            let close = rest.find(']').ok_or_else(|| bad("missing `]`"))?;
-            let index = rest[1..close].parse().map_err(|_| bad("an index must be a whole number"))?;
-            out.push(Step::Index(index));
-            rest = &rest[close + 1..];
+            // `rest` starts with `[` here: where `name` ends, or checked below.
+            let (index, after) =
+                rest.strip_prefix('[').and_then(|r| r.split_once(']')).ok_or_else(|| bad("missing `]`"))?;
+            out.push(Step::Index(index.parse().map_err(|_| bad("an index must be a whole number"))?));
+            rest = after;
             if !rest.is_empty() && !rest.starts_with('[') {
                 return Err(bad("unexpected text after `]`"));
             }
@@ -90,7 +91,7 @@ impl Scenario {
             // tagged enum such as `protocol`) is about it.
             ScenarioError::Json { path: at, message } => {
                 let message = message.rsplit_once(" at line ").map_or(message.clone(), |m| m.0.to_string());
-                let inside = path.starts_with(&at) && path[at.len()..].starts_with(['.', '[']);
+                let inside = path.strip_prefix(at.as_str()).is_some_and(|below| below.starts_with(['.', '[']));
                 ScenarioError::Json { path: if inside { path.to_string() } else { at }, message }
             }
             other => other,
@@ -99,6 +100,7 @@ impl Scenario {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -20,6 +20,7 @@ use crate::protocols::FAMILIES;
 use DefaultValue::{Absent, Json, Parts, Required, RequiredUnless};
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests;
 
 /// One field of the scenario format.

@@ -178,10 +178,10 @@ fn validate_senders(list: &[u32], group: &GroupSpec) -> Result<(), ScenarioError
         if s >= group.size {
             return Err(ScenarioError::invalid(
                 format!("workload.senders[{i}]"),
-                format!("node {s} is not an initial member (0 to {})", group.size - 1),
+                format!("node {s} is not an initial member (0 to {})", group.size.saturating_sub(1)),
             ));
         }
-        if let Some(j) = list[..i].iter().position(|&x| x == s) {
+        if let Some(j) = list.iter().take(i).position(|&x| x == s) {
             return Err(ScenarioError::invalid(
                 format!("workload.senders[{i}]"),
                 format!("node {s} is already workload.senders[{j}]"),

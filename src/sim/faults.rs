@@ -17,6 +17,12 @@
 //! | resume | kept | the deferred inputs first, then as usual | handled | |
 //! | join | fresh | `Join`, then as usual | handled | |
 //! | leave | gone | `Leave`, then none ever | dropped, counted `to_absent` | keeps draining: the goodbye leaves |
+//!
+//! Node ids here come from the scenario (validated against the initial members and the
+//! joiners), yet no lookup panics on one past them: such an id reads as absent and changes
+//! nothing.
+
+#![deny(clippy::indexing_slicing)]
 
 use crate::protocol::NodeId;
 use crate::time::{SimDuration, SimTime};
@@ -118,14 +124,14 @@ pub(crate) struct Lifecycle<I> {
 
 impl<I> Lifecycle<I> {
     /// `initial` members up, the other `capacity - initial` ids absent until they join; fills
-    /// `first_crash` (one entry per node) with each node's first scheduled crash.
+    /// `first_crash` (one entry per node) with each node's first scheduled crash. A crash of a
+    /// node past `first_crash` (never, once validated) is left out.
     pub(crate) fn new(initial: u32, capacity: u32, plan: &FaultPlan, first_crash: &mut [SimTime]) -> Self {
-        let mut status = vec![Status::Up; capacity as usize];
-        status[initial as usize..].fill(Status::Absent);
+        let status = (0..capacity).map(|n| if n < initial { Status::Up } else { Status::Absent }).collect();
         let mut later_crashes: BTreeMap<NodeId, VecDeque<SimTime>> = BTreeMap::new();
         for &(t, f) in &plan.events {
             if let Fault::Crash(n) = f {
-                let first = &mut first_crash[n as usize];
+                let Some(first) = first_crash.get_mut(n as usize) else { continue };
                 if *first == SimTime::MAX {
                     *first = t;
                 } else {
@@ -136,26 +142,30 @@ impl<I> Lifecycle<I> {
         Lifecycle { status, epoch: vec![0; capacity as usize], later_crashes, deferred: BTreeMap::new() }
     }
 
-    /// Node `n`'s status.
+    /// Node `n`'s status ([`Status::Absent`] for an id past every node).
     pub(crate) fn status(&self, n: NodeId) -> Status {
-        self.status[n as usize]
+        self.status.get(n as usize).copied().unwrap_or(Status::Absent)
     }
 
-    /// Sets node `n`'s status.
+    /// Sets node `n`'s status (nothing for an id past every node).
     pub(crate) fn set(&mut self, n: NodeId, s: Status) {
-        self.status[n as usize] = s;
+        if let Some(status) = self.status.get_mut(n as usize) {
+            *status = s;
+        }
     }
 
-    /// Node `n`'s incarnation.
+    /// Node `n`'s incarnation (0 for an id past every node).
     pub(crate) fn epoch(&self, n: NodeId) -> u32 {
-        self.epoch[n as usize]
+        self.epoch.get(n as usize).copied().unwrap_or(0)
     }
 
     /// Node `n` crashes: a new incarnation (its timers go stale), nothing deferred survives.
     /// Returns the time of its next crash, if any, else `SimTime::MAX`.
     pub(crate) fn crash(&mut self, n: NodeId) -> SimTime {
-        self.status[n as usize] = Status::Crashed;
-        self.epoch[n as usize] = self.epoch[n as usize].wrapping_add(1);
+        self.set(n, Status::Crashed);
+        if let Some(epoch) = self.epoch.get_mut(n as usize) {
+            *epoch = epoch.wrapping_add(1);
+        }
         self.deferred.remove(&n);
         self.later_crashes.get_mut(&n).and_then(VecDeque::pop_front).unwrap_or(SimTime::MAX)
     }

@@ -32,6 +32,14 @@
 //! Every draw comes from the network stream, in send order. A scenario that sets none of the
 //! newer fields draws exactly what the original model drew (a loss draw when `loss > 0`, then a
 //! jitter draw when `jitter_ms > 0`), so its trace hash is unchanged.
+//!
+//! Node ids come from the scenario (validated against the initial members and the joiners) and
+//! from protocols (the kernel refuses a destination past the group), and every per-node table
+//! here is read with `get`: an id the network has no entry for is a counted drop
+//! ([`Fate::UplinkFull`] for a sender without an uplink, a lost packet for a receiver without a
+//! loss chain, a full downlink), never a panic.
+
+#![deny(clippy::indexing_slicing)]
 
 mod burst;
 mod config;
@@ -216,9 +224,9 @@ impl Network {
         &self.positions
     }
 
-    /// Node `node`'s region, if the scenario has regions.
+    /// Node `node`'s region, if the scenario has regions (and the node is placed).
     pub fn region_of(&self, node: u32) -> Option<u32> {
-        self.regions.as_ref().map(|r| r.of(node))
+        self.regions.as_ref().and_then(|r| r.of(node))
     }
 
     /// The round length in rounds mode; `None` in asynchronous mode.
@@ -227,16 +235,26 @@ impl Network {
     }
 
     /// The propagation latency from `a` to `b`, without jitter: from the regions' table if the
-    /// scenario has regions, else from the distance.
+    /// scenario has regions, else from the distance (a node without a position, which the
+    /// scenario never makes, is at distance 0).
     #[inline(always)]
     pub fn base_latency(&self, a: u32, b: u32) -> SimDuration {
         if let Some(r) = &self.regions {
             return r.latency(a, b);
         }
-        let [ax, ay] = self.positions[a as usize];
-        let [bx, by] = self.positions[b as usize];
+        let (Some([ax, ay]), Some([bx, by])) = (self.positions.get(a as usize), self.positions.get(b as usize)) else {
+            return self.unplaced_latency();
+        };
         let d = ((ax - bx) * (ax - bx) + (ay - by) * (ay - by)).sqrt();
         SimDuration(round_to_u64(self.base_us + d * self.per_unit_us))
+    }
+
+    /// The latency to or from a node without a position: the base latency, as at distance 0.
+    /// Out of the way of [`Network::base_latency`]'s path, which never takes it.
+    #[cold]
+    #[inline(never)]
+    fn unplaced_latency(&self) -> SimDuration {
+        SimDuration(round_to_u64(self.base_us))
     }
 
     /// How long `bytes` bytes occupy an uplink at the global rate.
@@ -249,7 +267,7 @@ impl Network {
         if self.nodes.is_empty() {
             return None;
         }
-        self.nodes.binary_search_by_key(&node, |o| o.node).ok().map(|i| &self.nodes[i])
+        self.nodes.binary_search_by_key(&node, |o| o.node).ok().and_then(|i| self.nodes.get(i))
     }
 
     /// Node `node`'s uplink rate and queue capacity (0 = unlimited).
@@ -262,9 +280,9 @@ impl Network {
         self.node_link(node).map_or((self.downlink_rate, self.downlink_queue), |o| (o.downlink_rate, o.downlink_queue))
     }
 
-    /// Bytes in `node`'s uplink not yet transmitted at `now`.
+    /// Bytes in `node`'s uplink not yet transmitted at `now` (0 for a node without one).
     pub fn uplink_backlog(&self, now: SimTime, node: u32) -> u64 {
-        backlog(self.uplink_free_at[node as usize], now, self.uplink_of(node).0)
+        self.uplink_free_at.get(node as usize).map_or(0, |&free| backlog(free, now, self.uplink_of(node).0))
     }
 
     /// Sends `bytes` bytes from `from` to `to` at `now`: queues it on the uplink, tests
@@ -286,12 +304,14 @@ impl Network {
             return self.transmit_in_rounds(now, from, to);
         }
         let (rate, queue) = self.uplink_of(from);
-        let free = self.uplink_free_at[from as usize];
-        if queue != 0 && rate != 0 && !fits(queue, backlog(free, now, rate), bytes) {
+        let Some(free) = self.uplink_free_at.get_mut(from as usize) else {
+            return Transmission { depart: now, arrive: now, fate: Fate::UplinkFull };
+        };
+        if queue != 0 && rate != 0 && !fits(queue, backlog(*free, now, rate), bytes) {
             return Transmission { depart: now, arrive: now, fate: Fate::UplinkFull };
         }
-        let depart = free.max(now) + tx_time(bytes, rate);
-        self.uplink_free_at[from as usize] = depart;
+        let depart = (*free).max(now) + tx_time(bytes, rate);
+        *free = depart;
         self.on_the_wire(depart, from, to)
     }
 
@@ -309,10 +329,14 @@ impl Network {
     }
 
     /// The original model, for scenarios that use nothing newer: the same steps as the general
-    /// path (which gives the same result for them, see the tests), without its checks.
+    /// path (which gives the same result for them, see the tests), without its checks. A sender
+    /// without an uplink (the kernel sends only from its nodes, which all have one) drops the
+    /// packet as a full uplink would.
     #[inline(always)]
     fn transmit_plain(&mut self, now: SimTime, from: u32, to: u32, bytes: u32) -> Transmission {
-        let free = &mut self.uplink_free_at[from as usize];
+        let Some(free) = self.uplink_free_at.get_mut(from as usize) else {
+            return Transmission { depart: now, arrive: now, fate: Fate::UplinkFull };
+        };
         if self.uplink_rate != 0 && !fits(self.uplink_queue, backlog(*free, now, self.uplink_rate), bytes) {
             return Transmission { depart: now, arrive: now, fate: Fate::UplinkFull };
         }
@@ -392,8 +416,8 @@ impl Network {
     fn override_threshold(&self, from: u32, to: u32) -> Option<u64> {
         if !self.links.is_empty() {
             let key = u64::from(from) << 32 | u64::from(to);
-            if let Ok(i) = self.links.binary_search_by_key(&key, |l| l.0) {
-                return Some(self.links[i].1);
+            if let Some(link) = self.links.binary_search_by_key(&key, |l| l.0).ok().and_then(|i| self.links.get(i)) {
+                return Some(link.1);
             }
         }
         if !self.node_loss {
@@ -417,18 +441,19 @@ impl Network {
 
     /// A packet of `bytes` bytes reaches `to`'s downlink at `now` (packets must come in arrival
     /// order). Returns when it is fully received, or `None` if the downlink queue is full and it
-    /// is dropped (drop-tail).
+    /// is dropped (drop-tail). A finite downlink the network keeps no state for (never: it keeps
+    /// one per node whenever one is finite) drops the packet as a full one would.
     pub fn downlink(&mut self, now: SimTime, to: u32, bytes: u32) -> Option<SimTime> {
         let (rate, queue) = self.downlink_of(to);
-        let free = self.downlink_free_at.get(to as usize).copied().unwrap_or(SimTime::ZERO);
         if rate == 0 {
             return Some(now);
         }
-        if !fits(queue, backlog(free, now, rate), bytes) {
+        let free = self.downlink_free_at.get_mut(to as usize)?;
+        if !fits(queue, backlog(*free, now, rate), bytes) {
             return None;
         }
-        let done = free.max(now) + tx_time(bytes, rate);
-        self.downlink_free_at[to as usize] = done;
+        let done = (*free).max(now) + tx_time(bytes, rate);
+        *free = done;
         Some(done)
     }
 
@@ -443,8 +468,9 @@ impl Network {
     /// Empties `node`'s uplink at `now` (its node crashed: what was queued never leaves), so that
     /// after a recovery its packets do not wait behind the dead ones.
     pub fn clear_uplink(&mut self, node: u32, now: SimTime) {
-        let free = &mut self.uplink_free_at[node as usize];
-        *free = (*free).min(now);
+        if let Some(free) = self.uplink_free_at.get_mut(node as usize) {
+            *free = (*free).min(now);
+        }
     }
 }
 
@@ -555,6 +581,24 @@ mod tests {
         assert_eq!(n.override_threshold(2, 1), None);
         assert_eq!(n.uplink_of(2), (7, 0));
         assert_eq!(n.uplink_of(1), (0, 0));
+    }
+
+    #[test]
+    fn an_id_past_the_group_is_a_counted_drop_not_a_panic() {
+        let mut s = spec(0.0, 1_000_000);
+        s.downlink_rate = 1000;
+        s.burst =
+            Some(BurstConfig { p_good_to_bad: 0.5, p_bad_to_good: 0.5, loss_good: 0.0, loss_bad: 1.0, start_bad: 0.5 });
+        let mut n = Network::new(&s, vec![[0.0; 2]; 2], 1);
+        assert_eq!(n.transmit(SimTime(0), 9, 1, 100).fate, Fate::UplinkFull, "a sender without an uplink");
+        assert!(n.lost(0, 9), "a receiver without a loss chain");
+        assert_eq!(n.downlink(SimTime(0), 9, 100), None, "a receiver without a downlink");
+        assert_eq!(n.base_latency(0, 9), SimDuration(1000), "no position: distance 0");
+        assert_eq!((n.uplink_backlog(SimTime(0), 9), n.region_of(9)), (0, None));
+        n.clear_uplink(9, SimTime(0));
+        let mut plain = net(0.0, 1_000_000);
+        assert_eq!(plain.transmit(SimTime(0), 3, 1, 100).fate, Fate::UplinkFull);
+        assert_eq!(plain.transmit(SimTime(0), 0, 1, 100).fate, Fate::Arrives, "the others are untouched");
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //! new scenario, validated against the browser's limits, or a [`ScenarioError`] naming the field
 //! (`group.size`, `protocol.ack_timeout_ms`), which the page shows while keeping the scenario it
 //! has. Nothing here touches the browser: the tests below run natively (`cargo test`).
+//!
+//! The text is untrusted (a share link or a preset may carry anything): no index or string
+//! slice here can panic.
+
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 use super::gallery;
 use super::msg::Field;

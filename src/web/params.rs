@@ -1,6 +1,11 @@
 //! The protocol picker and its parameter editor, built from each protocol's [`ParamDoc`] list:
 //! one control per parameter, with its unit, its default and its source, so a protocol added to
 //! the engine shows up here without UI code of its own.
+//!
+//! It turns the editor's text into the scenario's parameters: no index or string slice here can
+//! panic.
+
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 use super::msg::{Field, Msg};
 use mcast::protocols::{registry, ParamDoc, ParamKind};

@@ -55,17 +55,18 @@ struct Record {
 /// A field of `/proc/self/status` in bytes (`VmRSS`, `VmHWM`), where there is one.
 fn status_bytes(field: &str) -> Option<u64> {
     let text = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = text.lines().find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?;
-    let kb: u64 = line[field.len() + 1..].trim().strip_suffix("kB")?.trim().parse().ok()?;
+    let value = text.lines().find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?;
+    let kb: u64 = value.trim().strip_suffix("kB")?.trim().parse().ok()?;
     Some(kb * 1024)
 }
 
 /// `1000`, `10k` or `1M`.
 fn size(v: &str) -> Result<u32, String> {
-    let (digits, unit) = match v.trim() {
-        s if s.ends_with(['k', 'K']) => (&s[..s.len() - 1], 1_000),
-        s if s.ends_with('M') => (&s[..s.len() - 1], 1_000_000),
-        s => (s, 1),
+    let s = v.trim();
+    let (digits, unit) = match (s.strip_suffix(['k', 'K']), s.strip_suffix('M')) {
+        (Some(digits), _) => (digits, 1_000),
+        (None, Some(digits)) => (digits, 1_000_000),
+        (None, None) => (s, 1),
     };
     let n: u32 = number("--nodes", digits)?;
     n.checked_mul(unit).ok_or_else(|| format!("--nodes: too large: `{v}`"))

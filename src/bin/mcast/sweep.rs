@@ -120,11 +120,11 @@ impl<'a> Values<'a> {
         }
     }
 
-    /// Value `k` (below [`Values::len`]).
+    /// Value `k` (below [`Values::len`]; null past it).
     fn get(&self, k: u64) -> Value {
         match *self {
             Values::List(ref list) => {
-                let v = list[k as usize];
+                let Some(&v) = list.get(k as usize) else { return Value::Null };
                 serde_json::from_str(v).unwrap_or_else(|_| Value::from(v))
             }
             Values::Range { a, b, steps, .. } => {
@@ -144,8 +144,14 @@ impl<'a> Values<'a> {
     /// header and columns).
     fn flags_for(&self, k: u64) -> (Vec<String>, u64) {
         match self {
-            Values::List(list) if k == 0 => (vec!["--values".into(), list[0].into()], 0),
-            Values::List(list) => (vec!["--values".into(), format!("{},{}", list[0], list[k as usize])], 1),
+            // A list holds at least one value (`split` yields one), and `k` is below its length.
+            Values::List(list) => {
+                let (first, value) = (list.first().copied().unwrap_or_default(), list.get(k as usize));
+                match value {
+                    Some(&v) if k != 0 => (vec!["--values".into(), format!("{first},{v}")], 1),
+                    _ => (vec!["--values".into(), first.into()], 0),
+                }
+            }
             Values::Range { text: [a, b, k_], .. } => {
                 let flags = ["--from", a, "--to", b, "--steps", k_];
                 (flags.iter().map(|f| f.to_string()).collect(), k)

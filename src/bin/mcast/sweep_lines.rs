@@ -14,8 +14,9 @@ pub fn json_line(path: &str, value: &Value, seed: u64, mut report: Report) -> Re
     report.message_completion_ms.per_message.clear();
     report.series = None;
     let body = serde_json::to_string(&report).map_err(|e| e.to_string())?;
+    let fields = body.strip_prefix('{').ok_or("a report that is not a JSON object")?;
     let p = Value::from(path);
-    Ok(format!("{{\"param\":{p},\"value\":{value},\"seed\":{seed},{}", &body[1..]))
+    Ok(format!("{{\"param\":{p},\"value\":{value},\"seed\":{seed},{fields}"))
 }
 
 /// `v` flattened into `out` as `prefix.key` → scalar, lists left out.

@@ -68,7 +68,11 @@ impl RegionsSpec {
                 latency.push(match &self.wan_ms {
                     _ if i == j => lan,
                     WanLatency::Uniform(v) => SimDuration::from_ms_f64(*v),
-                    WanLatency::Matrix(m) => SimDuration::from_ms_f64(m[i][j]),
+                    // Validation makes the matrix k × k; an entry missing all the same (an
+                    // unchecked spec) takes the LAN latency rather than a panic.
+                    WanLatency::Matrix(m) => {
+                        m.get(i).and_then(|row| row.get(j)).map_or(lan, |v| SimDuration::from_ms_f64(*v))
+                    }
                 });
             }
         }
@@ -101,6 +105,7 @@ impl PartitionSpec {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::super::{MAX_DEFAULT_QUEUE_BYTES, MIN_DEFAULT_QUEUE_BYTES, UNLIMITED_QUEUE_BYTES};
     use super::*;

@@ -38,10 +38,11 @@ impl Burst {
         }
     }
 
-    /// Steps `node`'s chain for one packet and says whether that packet is lost.
+    /// Steps `node`'s chain for one packet and says whether that packet is lost. A node without
+    /// a chain (there is one per node the network places) loses it, drawing nothing.
     #[inline]
     pub(super) fn lost(&mut self, node: u32, rng: &mut SimRng) -> bool {
-        let s = &mut self.state[node as usize];
+        let Some(s) = self.state.get_mut(node as usize) else { return true };
         let bad = match *s {
             UNSTARTED => hit(rng, self.start_bad),
             GOOD => hit(rng, self.to_bad),
@@ -54,11 +55,12 @@ impl Burst {
     /// Whether `node`'s chain is in the bad state (false before its first packet).
     #[cfg(test)]
     pub(super) fn is_bad(&self, node: u32) -> bool {
-        self.state[node as usize] == BAD
+        self.state.get(node as usize) == Some(&BAD)
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::rng::{stream, Stream};

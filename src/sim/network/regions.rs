@@ -16,7 +16,8 @@ pub(super) struct Regions {
 /// `p`: sector `r` covers angles `[r, r + 1) · 2π / count` from the +x axis towards +y, and the
 /// centre itself is in sector 0. `libm::atan2` makes the answer the same on every target.
 pub fn sector(p: [f64; 2], count: u32) -> u32 {
-    let mut a = libm::atan2(p[1] - 0.5, p[0] - 0.5);
+    let [x, y] = p;
+    let mut a = libm::atan2(y - 0.5, x - 0.5);
     if a < 0.0 {
         a += std::f64::consts::TAU;
     }
@@ -34,16 +35,21 @@ impl Regions {
         Regions { of, count: config.count.max(1) as usize, latency: config.latency.clone() }
     }
 
-    /// Node `node`'s region.
-    pub(super) fn of(&self, node: u32) -> u32 {
-        u32::from(self.of[node as usize])
+    /// Node `node`'s region, if it has one (every node the scenario places does).
+    pub(super) fn of(&self, node: u32) -> Option<u32> {
+        self.of.get(node as usize).map(|&r| u32::from(r))
     }
 
-    /// The one-way latency from `a` to `b`.
+    /// The one-way latency from `a` to `b`. Validation gives every node a region below the
+    /// count and the table `count × count` entries; a pair outside them all the same (an
+    /// unchecked configuration) gets no latency rather than a panic.
     #[inline]
     pub(super) fn latency(&self, a: u32, b: u32) -> SimDuration {
-        let (ra, rb) = (usize::from(self.of[a as usize]), usize::from(self.of[b as usize]));
-        self.latency[ra * self.count + rb]
+        let (Some(&ra), Some(&rb)) = (self.of.get(a as usize), self.of.get(b as usize)) else {
+            return SimDuration::ZERO;
+        };
+        let cell = usize::from(ra) * self.count + usize::from(rb);
+        self.latency.get(cell).copied().unwrap_or(SimDuration::ZERO)
     }
 }
 
@@ -76,13 +82,14 @@ mod tests {
         assert_eq!(r.latency(1, 0), SimDuration(11));
         assert_eq!(r.latency(3, 2), SimDuration(31));
         assert_eq!(r.latency(1, 2), SimDuration(5));
-        assert_eq!((r.of(0), r.of(3)), (0, 2));
+        assert_eq!((r.of(0), r.of(3), r.of(4)), (Some(0), Some(2), None));
+        assert_eq!(r.latency(4, 0), SimDuration::ZERO, "a node without a region: no panic");
     }
 
     #[test]
     fn without_a_list_each_node_takes_its_sector() {
         let config = RegionsConfig { count: 4, of: None, latency: vec![SimDuration(1); 16] };
         let r = Regions::new(&config, &[[0.5, 0.5], [0.4, 0.9], [0.6, 0.0]]);
-        assert_eq!((r.of(0), r.of(1), r.of(2)), (0, 1, 3));
+        assert_eq!((r.of(0), r.of(1), r.of(2)), (Some(0), Some(1), Some(3)));
     }
 }
