@@ -150,7 +150,7 @@ fn check_nodes(field: &str, value: &Value, max_len: usize, size: u32) -> Result<
         }
         if d >= u64::from(size) {
             let last = size.saturating_sub(1);
-            return Err(ParamError::param(&at, format!("node {d} is not in the group (nodes are 0 to {last})")));
+            return Err(ParamError::param(&at, format!("node {d} is not an initial member (they are 0 to {last})")));
         }
     }
     Ok(())

@@ -67,11 +67,13 @@ pub(crate) fn probability(field: &str, v: f64) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+/// Checks that `v` is one of the `size` initial members (a joiner cannot be named here: its
+/// rates, links and partitions would not exist before it joins).
 pub(crate) fn node(field: &str, v: u32, size: u32) -> Result<(), ScenarioError> {
     if v >= size {
         return Err(ScenarioError::invalid(
             field,
-            format!("node {v} is not in the group (nodes are 0 to {})", size.saturating_sub(1)),
+            format!("node {v} is not an initial member (they are 0 to {})", size.saturating_sub(1)),
         ));
     }
     Ok(())
