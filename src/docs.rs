@@ -12,6 +12,7 @@
 
 use crate::protocols::registry::{self, FamilyInfo};
 use crate::protocols::{ParamDoc, FAMILIES};
+use crate::text::table_cell;
 use serde_json::Value;
 
 const BEGIN: &str = "<!-- BEGIN GENERATED: ";
@@ -131,21 +132,23 @@ fn param_row(p: &ParamDoc, default: Option<&Value>) -> String {
         Some(v) => format!("`{v}`"),
         None => String::new(),
     };
-    format!("| `{}` | {} | {} | {default} | {} | {} |\n", p.field, cell(p.help), p.unit, p.range(), cell(p.source))
+    format!(
+        "| `{}` | {} | {} | {default} | {} | {} |\n",
+        p.field,
+        table_cell(p.help),
+        p.unit,
+        p.range(),
+        table_cell(p.source)
+    )
 }
 
 /// A family's packet kinds.
 fn packets_table(f: &'static dyn FamilyInfo) -> String {
     let mut out = String::from("| kind | counted as | meaning |\n|---|---|---|\n");
     for k in f.packets() {
-        out.push_str(&format!("| {} | `{}` | {} |\n", k.label(), k.name(), cell(k.meaning())));
+        out.push_str(&format!("| {} | `{}` | {} |\n", k.label(), k.name(), table_cell(k.meaning())));
     }
     out
-}
-
-/// Text made safe for a table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
 }
 
 #[cfg(test)]

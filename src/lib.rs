@@ -19,4 +19,5 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub(crate) mod tagged;
+pub mod text;
 pub mod time;

@@ -74,14 +74,7 @@ fn last_arrival_grows_linearly_with_the_group() {
         let mut completion = Vec::new();
         for n in [50u32, 100, 200, 400] {
             let mut s = scenario(7, n, 1, 0.0, unreliable());
-            s.network = NetworkSpec {
-                latency_ms,
-                distance_ms: 0.0,
-                jitter_ms: 0.0,
-                loss: 0.0,
-                uplink_bytes_per_sec: rate,
-                ..NetworkSpec::default()
-            };
+            s.network = common::exact_network(latency_ms, rate);
             s.workload.size_bytes = payload;
             let (r, _) = run(&s);
             let per_copy_us = tx_us(u64::from(payload) + 40, rate);

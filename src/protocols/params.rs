@@ -3,6 +3,7 @@
 //! editor and the generated docs.
 
 use crate::protocol::NodeId;
+use crate::text::count;
 use serde_json::Value;
 
 /// What values a parameter takes.
@@ -83,7 +84,7 @@ impl ParamDoc {
     pub fn range(&self) -> String {
         match self.kind {
             ParamKind::Bool => String::new(),
-            ParamKind::Int { min, max } => format!("{} to {}", grouped(min), grouped(max)),
+            ParamKind::Int { min, max } => format!("{} to {}", count(min), count(max)),
             ParamKind::Float { min, max } => format!("{} to {}", grouped_f(min), grouped_f(max)),
             ParamKind::Choice(names) => names.join(", "),
             ParamKind::Nodes { max_len } => format!("up to {max_len} distinct initial members"),
@@ -170,25 +171,9 @@ pub fn node_ids(value: &Value) -> Vec<NodeId> {
     value.as_array().map_or(Vec::new(), |l| l.iter().filter_map(Value::as_u64).map(|v| v as NodeId).collect())
 }
 
-/// `1000000` as `1,000,000`; a large power of two as `2^50`.
-fn grouped(v: u64) -> String {
-    if v >= 1 << 30 && v.is_power_of_two() {
-        return format!("2^{}", v.trailing_zeros());
-    }
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn grouped_f(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        grouped(v as u64)
+        count(v as u64)
     } else {
         v.to_string()
     }

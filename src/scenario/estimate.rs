@@ -80,14 +80,18 @@ impl Scenario {
 
     /// The run's expected cost with `joiners` joining (see [`Estimate`]).
     pub fn estimate(&self, joiners: u32) -> Estimate {
-        let run = self.run_info(joiners);
-        let mut loads = self.protocol.visit(Loads { run: &run });
-        loads.extend(self.scenario_loads(&run));
+        self.estimate_for(&self.run_info(joiners))
+    }
+
+    /// The run's expected cost for what `run` says of it.
+    fn estimate_for(&self, run: &RunInfo) -> Estimate {
+        let mut loads = self.protocol.visit(Loads { run });
+        loads.extend(self.scenario_loads(run));
         let packets = loads.iter().map(|l| l.packets).fold(0, u64::saturating_add);
         let timers = loads.iter().map(|l| l.timers).fold(0, u64::saturating_add);
         let arrivals = if self.network.downlink_bytes_per_sec > 0 { packets.saturating_mul(2) } else { packets };
         let events = arrivals.saturating_add(timers);
-        let memory_bytes = self.memory(&run, &loads);
+        let memory_bytes = self.memory(run, &loads);
         Estimate { packets, events, memory_bytes, loads }
     }
 
@@ -119,8 +123,8 @@ impl Scenario {
     }
 
     /// Refuses a run whose estimate passes `limits`, naming the field that drives it.
-    pub(super) fn check_budget(&self, joiners: u32, limits: &Limits) -> Result<(), ScenarioError> {
-        let e = self.estimate(joiners);
+    pub(super) fn check_budget(&self, run: &RunInfo, limits: &Limits) -> Result<(), ScenarioError> {
+        let e = self.estimate_for(run);
         let hint = if limits.max_events < Limits::NATIVE.max_events {
             "; the native CLI (`mcast run`) allows more"
         } else {

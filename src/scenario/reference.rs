@@ -17,6 +17,7 @@ use super::version::{OLDEST_VERSION, SCENARIO_VERSION};
 use super::workload::MAX_STREAM_RATE;
 use super::{MAX_PARTITIONS, MAX_REGIONS};
 use crate::protocols::FAMILIES;
+use crate::text::{count, table_cell};
 use DefaultValue::{Absent, Json, Parts, Required, RequiredUnless};
 
 #[cfg(test)]
@@ -364,10 +365,10 @@ pub fn markdown() -> String {
         }
         out.push_str(&format!(
             "| {path} | {} | {} | {} | {} |\n",
-            cell(f.ty),
-            cell(&f.default.text()),
-            cell(&range),
-            cell(f.meaning)
+            table_cell(f.ty),
+            table_cell(&f.default.text()),
+            table_cell(&range),
+            table_cell(f.meaning)
         ));
     }
     out
@@ -438,22 +439,5 @@ fn number(v: f64) -> String {
     if v.fract() != 0.0 || v.abs() >= TWO_53 {
         return v.to_string();
     }
-    let whole = v as u64;
-    if whole >= 1 << 30 && whole.is_power_of_two() {
-        return format!("2^{}", whole.trailing_zeros());
-    }
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Text made safe for a table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    count(v as u64)
 }

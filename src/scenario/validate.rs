@@ -66,7 +66,7 @@ impl Scenario {
         let faults = super::faults::plan(self, limits)?;
         let run = self.run_info(faults.joiners);
         self.protocol.visit(CheckParams { run: &run })?;
-        self.check_budget(faults.joiners, limits)?;
+        self.check_budget(&run, limits)?;
         Ok(faults)
     }
 

@@ -14,6 +14,7 @@ use super::{number, parse};
 use mcast::engine;
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::scenario::{ProtocolSpec, Scenario};
+use mcast::text::thousands;
 use serde::{Deserialize, Serialize};
 use std::process::Command;
 use std::time::Instant;
@@ -127,19 +128,6 @@ fn in_child(nodes: u32, rest: &[String]) -> Result<Record, String> {
     serde_json::from_str(text.trim()).map_err(|e| format!("bench at {nodes} nodes: unreadable output ({e}): {text}"))
 }
 
-/// `1234567` as `1,234,567`.
-fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn markdown(records: &[Record]) -> String {
     let mut t = String::from(
         "| nodes | messages | events | seconds | events per second | peak memory (RSS) | memory per node |\n\
@@ -150,9 +138,9 @@ fn markdown(records: &[Record]) -> String {
         let per_node = r.bytes_per_node.map_or(String::new(), |b| format!("{b:.0} B"));
         t.push_str(&format!(
             "| {} | {} | {} | {:.3} | {:.2} M | {peak} | {per_node} |\n",
-            grouped(u64::from(r.nodes)),
+            thousands(u64::from(r.nodes)),
             r.messages,
-            grouped(r.events),
+            thousands(r.events),
             r.seconds,
             r.events_per_sec / 1e6,
         ));
@@ -217,11 +205,11 @@ mod tests {
 
     #[test]
     fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(41_067), "41,067");
-        assert_eq!(grouped(1_000_000), "1,000,000");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(41_067), "41,067");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[cfg(target_os = "linux")]
