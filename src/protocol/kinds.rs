@@ -32,11 +32,27 @@ pub enum PacketKind {
     Status = 8,
     /// A keep-alive for failure detection (a tree parent and its children).
     Heartbeat = 9,
+    /// Epidemic payload: a node pushing the messages (rumors, updates) it spreads to a peer it
+    /// picked, or answering a pull with them.
+    Gossip = 10,
+    /// A pull request: "send me what you have that I lack", with what the asker holds.
+    Pull = 11,
+    /// A digest: a summary of the messages a node holds (anti-entropy, bimodal multicast's gossip
+    /// round), so that the peer can ask for, or send, what is missing.
+    Digest = 12,
+    /// A direct failure-detection probe (SWIM's ping) or its answer.
+    Ping = 13,
+    /// An indirect probe (SWIM's ping-req): "ping this member for me".
+    PingReq = 14,
+    /// A membership update sent on its own (SWIM's suspect, alive or confirm, a join).
+    Suspect = 15,
+    /// A partial view exchange (Cyclon's shuffle) between peer-sampling neighbours.
+    Shuffle = 16,
 }
 
 impl PacketKind {
     /// Every kind, in counter order.
-    pub const ALL: [PacketKind; 10] = [
+    pub const ALL: [PacketKind; 17] = [
         PacketKind::Data,
         PacketKind::Ack,
         PacketKind::Retransmit,
@@ -47,6 +63,13 @@ impl PacketKind {
         PacketKind::Session,
         PacketKind::Status,
         PacketKind::Heartbeat,
+        PacketKind::Gossip,
+        PacketKind::Pull,
+        PacketKind::Digest,
+        PacketKind::Ping,
+        PacketKind::PingReq,
+        PacketKind::Suspect,
+        PacketKind::Shuffle,
     ];
     /// How many kinds there are.
     pub const COUNT: usize = Self::ALL.len();
@@ -64,12 +87,19 @@ impl PacketKind {
             PacketKind::Session => "session",
             PacketKind::Status => "status",
             PacketKind::Heartbeat => "heartbeat",
+            PacketKind::Gossip => "gossip",
+            PacketKind::Pull => "pull",
+            PacketKind::Digest => "digest",
+            PacketKind::Ping => "ping",
+            PacketKind::PingReq => "ping_req",
+            PacketKind::Suspect => "suspect",
+            PacketKind::Shuffle => "shuffle",
         }
     }
 
     /// Whether the packet carries application payload (as opposed to control traffic).
     pub fn is_payload(self) -> bool {
-        matches!(self, PacketKind::Data | PacketKind::Retransmit | PacketKind::Repair)
+        matches!(self, PacketKind::Data | PacketKind::Retransmit | PacketKind::Repair | PacketKind::Gossip)
     }
 
     /// The kind's label on the page's counters and legend.
@@ -104,6 +134,23 @@ impl PacketKind {
             PacketKind::Session => ("SESSION", "#5e5ce6", "a session message: highest sequence numbers and timestamps"),
             PacketKind::Status => ("STATUS", "#ff9f0a", "a receiver's status report: what it holds and lacks"),
             PacketKind::Heartbeat => ("HEARTBEAT", "#636366", "a keep-alive or advertisement for failure detection"),
+            PacketKind::Gossip => {
+                ("GOSSIP", "#2ec4b6", "epidemic payload pushed to a random peer, or sent in answer to a pull")
+            }
+            PacketKind::Pull => {
+                ("PULL", "#f4a261", "a pull request: what the asker holds, so the peer sends what it lacks")
+            }
+            PacketKind::Digest => {
+                ("DIGEST", "#e9c46a", "a summary of the messages a node holds (anti-entropy, pbcast)")
+            }
+            PacketKind::Ping => ("PING / ACK", "#a8dadc", "a direct failure-detection probe, or its answer (SWIM)"),
+            PacketKind::PingReq => ("PING-REQ", "#457b9d", "an indirect probe: ping this member for me (SWIM)"),
+            PacketKind::Suspect => {
+                ("SUSPECT / ALIVE / CONFIRM", "#e63946", "a membership update sent on its own (SWIM)")
+            }
+            PacketKind::Shuffle => {
+                ("SHUFFLE", "#b5838d", "a partial-view exchange between peer-sampling neighbours (Cyclon)")
+            }
         }
     }
 }

@@ -113,6 +113,10 @@ impl<L: Layer<P>, P: Protocol> Protocol for Stack<L, P> {
     fn upstream(&self) -> Option<NodeId> {
         self.inner.upstream()
     }
+
+    fn is_infective(&self) -> bool {
+        self.inner.is_infective()
+    }
 }
 
 /// A packet or timer of an inner protocol inside its layer's own type.

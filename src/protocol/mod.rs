@@ -235,4 +235,12 @@ pub trait Protocol: Sized {
     fn upstream(&self) -> Option<NodeId> {
         None
     }
+
+    /// Whether this node is *infective* in the epidemic sense (Demers et al. 1987, §1): it holds
+    /// a message and is still actively spreading it. A node holding everything it knows of
+    /// but no longer spreading is *removed*; one holding nothing is *susceptible*. The view
+    /// colours nodes by it; `false` for protocols that do not spread epidemically.
+    fn is_infective(&self) -> bool {
+        false
+    }
 }
