@@ -162,6 +162,9 @@ impl<P: Protocol> World<P> {
         if let Some(playout) = setup.playout {
             metrics.set_stream(playout);
         }
+        if let Some(round) = setup.network.round() {
+            metrics.set_round(round);
+        }
         let mut alive = vec![true; n];
         alive[setup.size as usize..].fill(false);
         let mut w = World {
