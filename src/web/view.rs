@@ -137,8 +137,12 @@ fn preset_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
             <h2>{ "Gallery" }</h2>
             <select id="preset" aria-label="Preset" onchange={on_select(send, Field::Preset)}>
                 <option value="" selected={preset.is_none()} disabled=true>{ "Choose a preset…" }</option>
-                { for super::gallery::PRESETS.iter().map(|p| html! {
-                    <option value={p.file} selected={preset.is_some_and(|q| q.file == p.file)}>{ p.title }</option>
+                { for super::gallery::groups().into_iter().map(|(group, presets)| html! {
+                    <optgroup label={group}>
+                        { for presets.into_iter().map(|p| html! {
+                            <option value={p.file} selected={preset.is_some_and(|q| q.file == p.file)}>{ p.title }</option>
+                        }) }
+                    </optgroup>
                 }) }
             </select>
             if let Some(p) = preset { <p class="hint" id="preset-shows">{ p.shows }</p> }
@@ -241,10 +245,16 @@ fn structure_item(structure: Structure) -> Html {
     html! { <li><span class="swatch edge"></span>{ label }</li> }
 }
 
-/// Whether the counters and the legend list `k`: the kinds the family sends (its `PACKETS`)
-/// always, any other kind (a membership layer's) once one was sent.
+/// Whether the legend lists `k`: the kinds the family sends (its `PACKETS`) always, any other
+/// kind (a membership layer's) once one was sent.
 fn shows_kind(s: &Scenario, c: &Counters, k: PacketKind) -> bool {
     s.protocol.info().packets().contains(&k) || c.sent[k as usize] > 0
+}
+
+/// Whether the counters list `k`: as the legend, but JOIN and LEAVE only once one was sent
+/// (every family answers churn, few scenarios have it).
+fn counts_kind(s: &Scenario, c: &Counters, k: PacketKind) -> bool {
+    shows_kind(s, c, k) && (!matches!(k, PacketKind::Join | PacketKind::Leave) || c.sent[k as usize] > 0)
 }
 
 /// The round the run is in, in the round-synchronous network mode: simulated time over the
@@ -280,7 +290,7 @@ fn counters(s: &Scenario, shown: &Shown, playing: bool) -> Html {
     html! {
         <>
             <h2>{ "Counters" }</h2>
-            { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| counter(
+            { for PacketKind::ALL.iter().filter(|k| counts_kind(s, c, **k)).map(|k| counter(
                 &format!("count-{}", k.name()),
                 k.label(),
                 c.sent[*k as usize].to_string(),

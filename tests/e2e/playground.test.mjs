@@ -383,3 +383,89 @@ test('compare all protocols: the same scenario under each family, side by side, 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('rounds mode: the page counts rounds as the run animates and says what a round is', async () => {
+  const page = await openPage(browser, server.url);
+  assert.equal(await page.$('#round'), null, 'no round counter in the event-driven mode');
+  await setControl(page, '#preset', 'rounds.json');
+  await page.waitForFunction(() => document.querySelector('#preset').value === 'rounds.json');
+  await setControl(page, '#speed', '0.25');
+  assert.match(await page.textContent('#round-hint'), /round k arrives at the start of round k \+ 1.*50 ms/);
+  await page.waitForFunction(() => Number.parseInt(document.querySelector('#round')?.textContent ?? '0', 10) >= 2);
+  // The counter is simulated time over the 50 ms round, rounded down: read both in one render.
+  const [round, ms, overlay] = await page.evaluate(() => ['#round', '#sim-time', '#stage-round'].map((s) => document.querySelector(s).textContent));
+  assert.equal(Number(round), Math.floor(Number.parseFloat(ms) / 50), `round ${round} at ${ms}`);
+  assert.equal(overlay, `round ${round}`, 'the stage shows the round too');
+  await page.waitForFunction((r) => Number(document.querySelector('#round').textContent) > r, Number(round));
+  await screenshot(page, 'rounds-counter');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the results show the report\'s epidemic measures, each explained, and the delivery histogram', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#preset', 'rounds.json');
+  await page.waitForFunction(() => document.querySelector('#preset').value === 'rounds.json');
+  await finish(page);
+  const json = JSON.parse(await page.inputValue('#scenario-json'));
+  const m = await page.evaluate((s) => {
+    const sim = new window.wasmBindings.Simulation(s);
+    sim.runToEnd();
+    const r = sim.metrics();
+    sim.free();
+    return r;
+  }, json);
+  const e = m.epidemic;
+  assert.equal(e.unit, 'rounds');
+  assert.equal(await page.textContent('#result-residue'), e.residue.toFixed(3));
+  assert.equal(await page.textContent('#result-traffic'), e.traffic.toFixed(2));
+  assert.equal(await page.textContent('#result-t_ave'), `${e.t_ave.toFixed(2)} rounds`);
+  assert.equal(await page.textContent('#result-t_last'), `${e.t_last.toFixed(2)} rounds`);
+  // Three messages: the histogram of their delivery fractions, one bar per tenth.
+  assert.equal(await page.getAttribute('#result-histogram', 'data-counts'), e.delivery_histogram.join(','));
+  assert.equal((await page.$$('#result-histogram .bar')).length, 10);
+  // Every figure says what it is.
+  const untitled = await page.$$eval('#results dt', (dts) => dts.filter((d) => !d.title).map((d) => d.textContent));
+  assert.deepEqual(untitled, [], 'every figure has a tooltip');
+  assert.match(await page.getAttribute('#result-residue', 'title'), /never reached/);
+  // In the event-driven mode times are in ms, and one message has no histogram.
+  await setControl(page, '#preset', 'ack-implosion.json');
+  await page.waitForFunction(() => document.querySelector('#preset').value === 'ack-implosion.json');
+  await setControl(page, '#messages', 1);
+  await finish(page);
+  assert.match(await page.textContent('#result-t_last'), /^\d+(\.\d)? ms$/);
+  assert.equal(await page.$('#result-histogram'), null);
+  await screenshot(page, 'results-epidemic');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the chart legend names what the line measures, and no model for a family without one', async () => {
+  const page = await openPage(browser, server.url);
+  assert.match(await page.textContent('#chart-measured'), /fraction of live members holding the message/);
+  assert.equal(await page.$('#chart-model'), null, 'centralized has no epidemic model: no dashed curve, no word of one');
+  await setControl(page, '#messages', 3);
+  assert.match(await page.textContent('#chart-measured'), /deliveries made, as a fraction of those owed/);
+  assert.doesNotMatch(await page.textContent('#legend'), /infective/, 'no epidemic states for centralized');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a preset replays the same run twice in the page, and the native CLI agrees', async () => {
+  const cli = join(root, 'target', 'release', 'mcast');
+  assert.ok(existsSync(cli), `build the CLI first: cargo build --release --bin mcast (${cli})`);
+  const page = await openPage(browser, server.url);
+  for (const preset of ['rounds.json']) {
+    const hashes = [];
+    for (let i = 0; i < 2; i++) {
+      await setControl(page, '#preset', 'partition.json');
+      await setControl(page, '#preset', preset);
+      await page.waitForFunction((p) => document.querySelector('#preset').value === p, preset);
+      hashes.push(await finish(page));
+    }
+    const report = JSON.parse(execFileSync(cli, ['run', join(root, 'scenarios', preset)], { encoding: 'utf8' }));
+    assert.deepEqual(hashes, [report.trace_hash, report.trace_hash], `${preset}: page twice, then the CLI`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
