@@ -5,12 +5,11 @@
 //! same message, dashed. It reads the engine's time series ([`mcast::metrics::Chart`]); the x
 //! axis runs from 0 to now.
 
+pub use super::informed::Informed;
 use super::palette::{node_colour, packet_colour, BACKGROUND, MODEL_COLOUR};
 use mcast::engine::NodeState;
 use mcast::metrics::Chart;
 use mcast::protocol::PacketKind;
-use mcast::protocols::InformedCurve;
-use mcast::scenario::Scenario;
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d;
 
@@ -18,37 +17,6 @@ use web_sys::CanvasRenderingContext2d;
 pub const COLUMNS: usize = 120;
 
 const AXIS: &str = "#93a0b8";
-
-/// What the lines show, fixed for a scenario: whether the run spreads one message from one node,
-/// and the family's model of such a message, if it has one.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Informed {
-    /// One message from one node: the measured line counts the source among the holders, as the
-    /// model does.
-    pub one_message: bool,
-    /// When the (first) message is sent, in milliseconds: where the model's curve starts.
-    pub start_ms: f64,
-    /// The family's model ([`Scenario::informed_model`]), if it has one.
-    pub model: Option<InformedCurve>,
-}
-
-impl Informed {
-    /// What the chart of `s` draws.
-    pub fn of(s: &Scenario) -> Informed {
-        let w = &s.workload;
-        Informed {
-            one_message: w.stream.is_none() && w.messages == 1 && w.senders(&s.group).len() == 1,
-            start_ms: w.start_ms,
-            model: s.informed_model(),
-        }
-    }
-
-    /// The measured fraction informed after `made` of `owed` deliveries.
-    fn fraction(&self, made: u64, owed: u64) -> f64 {
-        let f = if self.one_message { (made + 1) as f64 / (owed + 1) as f64 } else { made as f64 / owed.max(1) as f64 };
-        f.min(1.0)
-    }
-}
 
 /// Where the plot sits on the canvas, and its scales: time (ms) and fraction (0 to 1).
 struct Plot {
@@ -89,9 +57,7 @@ pub fn draw(
     let span_ms = (chart.column_ms * chart.sent.len() as f64).max(f64::MIN_POSITIVE);
     let plot = Plot { left, top, width: w - left - right, height: h - top - bottom, span_ms };
     let peak = bars(ctx, &plot, chart);
-    if let Some(model) = &informed.model {
-        model_curve(ctx, &plot, model, informed.start_ms, dpr);
-    }
+    model_curve(ctx, &plot, &informed.model_points(span_ms), dpr);
     if owed > 0 {
         measured(ctx, &plot, chart, owed, informed, dpr);
     }
@@ -134,30 +100,17 @@ fn measured(ctx: &CanvasRenderingContext2d, plot: &Plot, chart: &Chart, owed: u6
     ctx.stroke();
 }
 
-/// The model's fraction informed, dashed, from the message's send to now: one point per step,
-/// the last segment cut at the chart's right edge.
-fn model_curve(ctx: &CanvasRenderingContext2d, plot: &Plot, model: &InformedCurve, start_ms: f64, dpr: f64) {
-    let Some(&first) = model.fractions.first() else { return };
-    if model.step_ms.is_nan() || model.step_ms <= 0.0 || start_ms >= plot.span_ms {
-        return;
-    }
+/// The model's fraction informed, dashed, through `points` (ms, fraction).
+fn model_curve(ctx: &CanvasRenderingContext2d, plot: &Plot, points: &[(f64, f64)], dpr: f64) {
+    let Some(&(t0, f0)) = points.first() else { return };
     ctx.set_stroke_style_str(MODEL_COLOUR);
     ctx.set_line_width(1.5 * dpr);
     let dash = js_sys::Array::of2(&JsValue::from_f64(5.0 * dpr), &JsValue::from_f64(4.0 * dpr));
     let _ = ctx.set_line_dash(&dash);
     ctx.begin_path();
-    let at = |i: usize| start_ms + i as f64 * model.step_ms;
-    ctx.move_to(plot.x(start_ms), plot.y(first.clamp(0.0, 1.0)));
-    for (i, pair) in model.fractions.windows(2).enumerate() {
-        let (t0, t1) = (at(i), at(i + 1));
-        let (f0, f1) = (pair[0].clamp(0.0, 1.0), pair[1].clamp(0.0, 1.0));
-        if t1 <= plot.span_ms {
-            ctx.line_to(plot.x(t1), plot.y(f1));
-        } else {
-            let cut = (plot.span_ms - t0) / (t1 - t0);
-            ctx.line_to(plot.x(plot.span_ms), plot.y(f0 + (f1 - f0) * cut));
-            break;
-        }
+    ctx.move_to(plot.x(t0), plot.y(f0));
+    for &(t, f) in &points[1..] {
+        ctx.line_to(plot.x(t), plot.y(f));
     }
     ctx.stroke();
     let _ = ctx.set_line_dash(&js_sys::Array::new());
