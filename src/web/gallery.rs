@@ -1,8 +1,10 @@
 //! The gallery: ready-made scenarios from `scenarios/`, each showing one thing the literature
 //! names (a weakness of a protocol, or a feature of the network model). They are compiled into
 //! the page, so they load offline and always match the engine that runs them. The picker groups
-//! them ([`groups`]): by the protocol family they run, or under the network model for those that
-//! show a feature of the network (`preset!(network: ...)`).
+//! them ([`groups`]): by the protocol family they run (`preset!(file, title, shows)`), under a
+//! group named in the line (`preset!(in "Membership: SWIM", file, title, shows)`, for a preset
+//! about something else than its family), or under the network model for those that show a
+//! feature of the network (`preset!(network: ...)`), last.
 
 use mcast::scenario::{Limits, Scenario, ScenarioError};
 
@@ -14,8 +16,8 @@ pub struct Preset {
     pub title: &'static str,
     /// What it shows, in one sentence.
     pub shows: &'static str,
-    /// Whether it shows a feature of the network model rather than of its protocol.
-    network: bool,
+    /// The picker's group, if not its family's.
+    group: Option<&'static str>,
     json: &'static str,
 }
 
@@ -24,17 +26,20 @@ pub const NETWORK_GROUP: &str = "The network model";
 
 macro_rules! preset {
     ($file:literal, $title:literal, $shows:literal) => {
-        preset!(@ false, $file, $title, $shows)
+        preset!(@ None, $file, $title, $shows)
     };
     (network: $file:literal, $title:literal, $shows:literal) => {
-        preset!(@ true, $file, $title, $shows)
+        preset!(@ Some(NETWORK_GROUP), $file, $title, $shows)
     };
-    (@ $network:literal, $file:literal, $title:literal, $shows:literal) => {
+    (in $group:literal, $file:literal, $title:literal, $shows:literal) => {
+        preset!(@ Some($group), $file, $title, $shows)
+    };
+    (@ $group:expr, $file:literal, $title:literal, $shows:literal) => {
         Preset {
             file: $file,
             title: $title,
             shows: $shows,
-            network: $network,
+            group: $group,
             json: include_str!(concat!("../../scenarios/", $file)),
         }
     };
@@ -130,14 +135,15 @@ pub fn load(file: &str) -> Result<Scenario, ScenarioError> {
 }
 
 /// The picker's groups, each with its presets in [`PRESETS`] order: the protocol families'
-/// (by title, in order of first appearance), then [`NETWORK_GROUP`].
+/// (by title) and those named in a preset's line, in order of first appearance, then
+/// [`NETWORK_GROUP`].
 pub fn groups() -> Vec<(&'static str, Vec<&'static Preset>)> {
     let mut groups: Vec<(&'static str, Vec<&'static Preset>)> = vec![(NETWORK_GROUP, Vec::new())];
     for p in PRESETS {
-        let group = match load(p.file) {
-            _ if p.network => NETWORK_GROUP,
-            Ok(s) => s.protocol.info().title(),
-            Err(_) => "Other",
+        let group = match (p.group, load(p.file)) {
+            (Some(group), _) => group,
+            (None, Ok(s)) => s.protocol.info().title(),
+            (None, Err(_)) => "Other",
         };
         match groups.iter_mut().find(|(g, _)| *g == group) {
             Some((_, presets)) => presets.push(p),
