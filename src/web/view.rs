@@ -394,14 +394,16 @@ fn chart_legend(s: &Scenario, informed: &Informed) -> Html {
     };
     html! {
         <p class="chart-legend" id="chart-legend">
-            <span id="chart-measured"><span class="swatch line"></span>{ measured }</span>
+            <span id="chart-measured" title={measured}><span class="swatch line"></span><span class="words">{ measured }</span></span>
             if let Some(m) = &informed.model {
-                <span id="chart-model" title={format!("The family's epidemic model of one message spread from one node, one point per step of {} ms", m.step_ms)}>
+                <span id="chart-model" title={format!("{}: the family's epidemic model of one message spread from one node, one point per step of {} ms", m.model, m.step_ms)}>
                     <span class="swatch dashed"></span>
-                    { format!("model: {}", m.model) }
-                    if !informed.one_message {
-                        { format!(" (for one message from one node; this run sends {})", messages(s)) }
-                    }
+                    <span class="words">
+                        { format!("model: {}", m.model) }
+                        if !informed.one_message {
+                            { format!(" (for one message from one node; this run sends {})", messages(s)) }
+                        }
+                    </span>
                 </span>
             }
         </p>
