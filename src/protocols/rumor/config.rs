@@ -54,6 +54,9 @@ pub struct RumorConfig {
     pub anti_entropy_period_ms: f64,
     /// Direction of the backstop's exchanges.
     pub anti_entropy_direction: Direction,
+    /// Whether a message a node learns by anti-entropy becomes a hot rumor again (§1.5's
+    /// "redistribution"), rather than only being delivered (its "conservative response").
+    pub anti_entropy_rekindle: bool,
     /// Per-packet header (bytes).
     pub header_bytes: u32,
 }
@@ -71,6 +74,7 @@ impl Default for RumorConfig {
             period_ms: 200.0,
             anti_entropy_period_ms: 0.0,
             anti_entropy_direction: Direction::PushPull,
+            anti_entropy_rekindle: false,
             header_bytes: 40,
         }
     }
@@ -157,6 +161,14 @@ pub const PARAMS: &[ParamDoc] = &[
         unit: "",
         source: "Demers et al. 1987, §1.3",
         help: "direction of the backstop's exchanges",
+    },
+    ParamDoc {
+        field: "anti_entropy_rekindle",
+        label: "rekindle",
+        kind: ParamKind::Bool,
+        unit: "",
+        source: "Demers et al. 1987, §1.5 (redistribution vs. the conservative response)",
+        help: "a message found by anti-entropy becomes a hot rumor again (off: only delivered)",
     },
     HEADER_BYTES,
 ];

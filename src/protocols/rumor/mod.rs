@@ -17,7 +17,9 @@
 //! feedback and counter falls as s ≈ e^(−m) with the traffic m (rumor packets per member,
 //! Table 1). Anti-entropy beneath (`anti_entropy_period_ms`, the machine of
 //! [`crate::protocols::anti_entropy`]) reaches them: a message a node learns by anti-entropy is
-//! delivered but not made hot again.
+//! delivered, and made hot again only with `anti_entropy_rekindle` (§1.5 calls doing nothing
+//! more the conservative response, adequate when the rumor reached all but a few, and
+//! redistribution as a hot rumor the remedy for a rumor that failed early).
 //!
 //! Cycles. The paper's cycle is one period. Ticks fall on multiples of the period (a node that
 //! gets its first rumor between ticks waits for the next), and at each tick the node contacts
@@ -290,11 +292,15 @@ impl Rumor {
         cx.set_timer(SimDuration::from_ms_f64(self.config.anti_entropy_period_ms), Timer::AntiEntropy);
     }
 
-    /// A backstop packet: what it brings is delivered, not made hot.
+    /// A backstop packet: what it brings is delivered, and made hot again with
+    /// `anti_entropy_rekindle`.
     fn on_exchange(&mut self, from: NodeId, msg: AeMsg, cx: &mut Context<'_, Msg, Timer>) {
         let outcome = self.backstop().handle(&mut self.store, msg);
         for id in outcome.learned {
-            cx.deliver(id);
+            match self.store.get(id) {
+                Some(held) if self.config.anti_entropy_rekindle => self.learn(held, cx),
+                _ => cx.deliver(id),
+            }
         }
         if let Some(reply) = outcome.reply {
             cx.send(from, Msg::Exchange(reply));

@@ -223,3 +223,17 @@ fn the_backstop_delivers_what_anti_entropy_brings_without_making_it_hot() {
     };
     assert_eq!(*bytes, HEADER + 8);
 }
+
+#[test]
+fn with_rekindle_what_anti_entropy_brings_is_a_hot_rumor_again() {
+    let cfg = RumorConfig { anti_entropy_period_ms: 1000.0, anti_entropy_rekindle: true, ..config() };
+    let mut h = node(2, &cfg);
+    h.handle_at_ms(0, Input::Start);
+    let answer = AeMsg::Answer { updates: vec![held(4)], want: IdSet::new(), bytes: ONE_RUMOR };
+    let out = h.handle_at_ms(1250, Input::Recv { from: 6, msg: Msg::Exchange(answer) });
+    assert_eq!(
+        out,
+        vec![Output::Deliver { id: MsgId(4) }, Output::SetTimer { after: SimDuration::from_ms(50), timer: Timer::Tick }]
+    );
+    assert!(h.protocol.is_infective());
+}
