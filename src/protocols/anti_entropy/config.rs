@@ -29,7 +29,7 @@ impl Default for AntiEntropyConfig {
 }
 
 /// The shortest period accepted (milliseconds).
-pub const MIN_PERIOD_MS: f64 = 0.1;
+pub const MIN_PERIOD_MS: f64 = 1.0;
 /// The longest period accepted (milliseconds): an hour.
 pub const MAX_PERIOD_MS: f64 = 3_600_000.0;
 

@@ -1,7 +1,7 @@
 //! The rumor-mongering family, for the registry: its kind, parameters, run-size estimate and
 //! configuration.
 
-use super::{Removal, Rumor, RumorConfig, PARAMS};
+use super::{Rumor, RumorConfig, PARAMS};
 use crate::protocol::{GroupInfo, PacketKind};
 use crate::protocols::anti_entropy::config::MIN_PERIOD_MS;
 use crate::protocols::anti_entropy::family::{exchange_bound, exchange_loads};
@@ -70,25 +70,25 @@ impl Family for RumorFamily {
         (contacts.saturating_mul(2).saturating_add(backstop).saturating_add(leaves), formula.into())
     }
 
-    /// Push: per message about (k + 1) contacts per member (Table 1: traffic 1.7-6.7 for
-    /// k = 1-5), about k of them answered with feedback; pull: a contact per node life per
-    /// period whatever is hot; two timers per contact; the backstop's exchanges.
+    /// Push: per batch of rumors hot together about (k + 1) contacts per member (Table 1:
+    /// traffic 1.7-6.7 for k = 1-5), each answered with feedback; messages closer together than
+    /// a rumor's life (about log2 n + ln n + k periods) share their contacts. Pull: a contact per
+    /// node life per period whatever is hot. Two timers per contact; the backstop's exchanges.
     fn load(params: &RumorConfig, run: &RunInfo) -> Vec<Load> {
-        let (m, n, lives) = (run.messages as f64, run.receivers() as f64 + 1.0, run.lives as f64);
+        let (n, lives) = (run.receivers() as f64 + 1.0, run.lives as f64);
         let k = f64::from(params.k);
-        let per_member = match params.removal {
-            Removal::Counter => k + 1.0,
-            Removal::Coin => k + 1.0,
-        };
-        let contacts = if params.direction.pulls() {
-            lives * run.periods(params.period_ms) as f64
+        let life_ms = params.period_ms * (n.log2() + n.ln() + k);
+        let batches = (run.messages as f64).min(1.0 + run.span_ms / life_ms);
+        let (contacts, replies) = if params.direction.pulls() {
+            let contacts = lives * run.periods(params.period_ms) as f64;
+            (contacts, batches * n * (k + 1.0))
         } else {
-            m * n * per_member
+            let contacts = batches * n * (k + 1.0);
+            (contacts, if params.feedback { contacts } else { 0.0 })
         };
-        let replies = if params.feedback || params.direction.pulls() { m * n * k.min(per_member) } else { 0.0 };
         let mut loads = vec![
-            Load::packets("protocol.k", "contacts: (k + 1) per member per message, or one per period pulling", contacts, lives),
-            Load::packets("protocol.feedback", "replies: about k per member per message", replies, lives),
+            Load::packets("protocol.k", "contacts: (k + 1) per member per batch, or one per period pulling", contacts, lives),
+            Load::packets("protocol.feedback", "replies: one per push with feedback", replies, lives),
             Load::timers("protocol.period_ms", "ticks: two per contact", 2.0 * contacts, lives),
         ];
         if params.anti_entropy_period_ms > 0.0 {
