@@ -4,6 +4,7 @@
 use super::{AntiEntropy, AntiEntropyConfig, Direction, PARAMS};
 use crate::protocol::{GroupInfo, PacketKind};
 use crate::protocols::params::ParamError;
+use crate::protocols::load::InformedCurve;
 use crate::protocols::{Family, Load, ParamDoc, RunInfo, Structure};
 
 /// The anti-entropy family.
@@ -77,6 +78,11 @@ impl Family for AntiEntropyFamily {
     /// A node stores every message: its id and size.
     fn node_bytes(_params: &AntiEntropyConfig, run: &RunInfo) -> u64 {
         run.messages.saturating_mul(8).saturating_add(64)
+    }
+
+    /// Demers' recurrences for the susceptible fraction (§1.3), one step per period.
+    fn informed_model(params: &AntiEntropyConfig, run: &RunInfo) -> Option<InformedCurve> {
+        Some(super::model::curve(params.direction, run.size, params.period_ms))
     }
 
     fn configure(params: &AntiEntropyConfig, _group: &GroupInfo) -> AntiEntropyConfig {

@@ -20,6 +20,7 @@
 pub mod config;
 pub mod exchange;
 pub(crate) mod family;
+pub mod model;
 pub mod peers;
 pub mod store;
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::protocols::anti_entropy::config::MIN_PERIOD_MS;
 use crate::protocols::anti_entropy::family::{exchange_bound, exchange_loads};
 use crate::protocols::anti_entropy::Direction;
 use crate::protocols::params::ParamError;
+use crate::protocols::load::InformedCurve;
 use crate::protocols::{Family, Load, ParamDoc, RunInfo, Structure};
 
 /// The rumor-mongering family.
@@ -105,6 +106,12 @@ impl Family for RumorFamily {
     /// A node stores every message (id and size) and its hot rumors.
     fn node_bytes(_params: &RumorConfig, run: &RunInfo) -> u64 {
         run.messages.saturating_mul(8).saturating_add(run.concurrent.saturating_mul(16)).saturating_add(64)
+    }
+
+    /// The mean-field model of §1.4 (the coin's; a lower bound for the counter), one step per
+    /// period; the backstop is left out.
+    fn informed_model(params: &RumorConfig, run: &RunInfo) -> Option<InformedCurve> {
+        Some(super::model::curve(params, run.size))
     }
 
     fn configure(params: &RumorConfig, _group: &GroupInfo) -> RumorConfig {

@@ -32,6 +32,7 @@
 pub mod config;
 mod family;
 pub mod hot;
+pub mod model;
 #[cfg(test)]
 mod tests;
 pub mod wire;
