@@ -31,9 +31,10 @@ fn scenario(seed: u64, config: RumorConfig) -> Scenario {
     }
 }
 
-/// The epidemic measures of one run: residue (fraction of receivers never reached), traffic m
-/// (rumor-carrying packets per member, Demers' "update messages sent per site") and the cycle
-/// of the last delivery (a push at cycle c's tick arrives half a cycle later).
+/// The epidemic measures of one run (the report's `epidemic` section): residue (fraction of
+/// receivers never reached), traffic m (rumor-carrying packets per member, Demers' "update
+/// messages sent per site") and the cycle of the last delivery (a push at cycle c's tick, round
+/// 2c, arrives at round 2c + 1).
 struct Measures {
     residue: f64,
     traffic: f64,
@@ -41,11 +42,10 @@ struct Measures {
 }
 
 fn measure(r: &Report) -> Measures {
-    Measures {
-        residue: 1.0 - r.deliveries as f64 / r.expected_deliveries as f64,
-        traffic: r.packets.get("gossip").copied().unwrap_or(0) as f64 / f64::from(N),
-        t_last: (r.completion_ms - ROUND_MS) / PERIOD_MS,
-    }
+    assert_eq!(r.epidemic.unit, "rounds");
+    let gossip = r.packets.get("gossip").copied().unwrap_or(0) as f64 / f64::from(N);
+    assert!((r.epidemic.traffic - gossip).abs() < 1e-9, "the report's traffic counts the rumor packets");
+    Measures { residue: r.epidemic.residue, traffic: r.epidemic.traffic, t_last: (r.epidemic.t_last - 1.0) / 2.0 }
 }
 
 /// Mean and standard error of the mean.
