@@ -14,7 +14,9 @@ use mcast::scenario::{NetworkMode, NetworkSpec, Scenario};
 const ROUND_MS: f64 = 50.0;
 const PERIOD_MS: f64 = 2.0 * ROUND_MS;
 const N: u32 = 1000;
-const SEEDS: u64 = 20;
+/// Seeds per sweep: 20 in release; 10 in debug builds, where a run is ten times slower (the
+/// tolerances follow the measured standard errors, so they widen with fewer seeds).
+const SEEDS: u64 = if cfg!(debug_assertions) { 10 } else { 20 };
 
 fn rounds() -> NetworkSpec {
     NetworkSpec { mode: NetworkMode::Rounds { round_ms: ROUND_MS }, ..NetworkSpec::default() }
@@ -103,8 +105,15 @@ fn push_feedback_counter_matches_table_1_and_residue_is_e_to_the_minus_traffic()
     for (&(k, s_paper, s_places, m_paper, m_places), &(s, s_se, m, m_se, _)) in TABLE_1.iter().zip(&measured) {
         assert!(agrees(s, s_se, s_paper, s_places), "k={k}: residue {s:.4} ± {s_se:.4}, Table 1 {s_paper}");
         assert!(agrees(m, m_se, m_paper, m_places), "k={k}: traffic {m:.3} ± {m_se:.3}, Table 1 {m_paper}");
-        // s ≈ e^(−m) (§1.4): within a factor of e^0.5 at every k.
-        assert!((s.ln() + m).abs() < 0.5, "k={k}: ln s = {:.2}, −m = {:.2}", s.ln(), -m);
+        // s ≈ e^(−m) (§1.4), which the paper's own figures meet to 0.05 in ln s; ln s has
+        // standard error about se(s)/s, m its own: 0.1 plus three of each.
+        let tolerance = 0.1 + 3.0 * (s_se / s + m_se);
+        assert!(
+            (s.ln() + m).abs() <= tolerance,
+            "k={k}: ln s = {:.2}, −m = {:.2}, tolerance {tolerance:.2}",
+            s.ln(),
+            -m
+        );
     }
     // Residue falls with k, traffic grows.
     for w in measured.windows(2) {
