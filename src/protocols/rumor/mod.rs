@@ -67,6 +67,9 @@ pub struct Rumor {
     hunts_left: u32,
     /// The partner of this period's push and the rumors pushed, until its feedback comes.
     pushed: Option<(NodeId, Vec<MsgId>)>,
+    /// The period of this node's last contact: rumors its reply brings were learned in it (a
+    /// reply in the rounds mode lands on the next period's first instant).
+    contact_cycle: u64,
 }
 
 impl Rumor {
@@ -111,8 +114,14 @@ impl Rumor {
 
     /// `msg` is new here: deliver it and spread it.
     fn learn(&mut self, msg: Held, cx: &mut Context<'_, Msg, Timer>) {
+        let since = self.cycle_at(cx);
+        self.learn_since(msg, since, cx);
+    }
+
+    /// `msg` is new here, brought by a contact of period `since`: deliver it and spread it.
+    fn learn_since(&mut self, msg: Held, since: u64, cx: &mut Context<'_, Msg, Timer>) {
         cx.deliver(msg.id);
-        self.hot.add(msg, self.cycle_at(cx));
+        self.hot.add(msg, since);
         self.ensure_ticking(cx);
     }
 
@@ -129,6 +138,7 @@ impl Rumor {
     fn on_contact(&mut self, cx: &mut Context<'_, Msg, Timer>) {
         self.hunts_left = self.config.hunt;
         self.pushed = None;
+        self.contact_cycle = self.cycle_at(cx);
         if let Some(msg) = self.contact_packet(true, cx) {
             if let Some(peer) = self.peers.pick(cx.rng()) {
                 self.send_contact(peer, msg, cx);
@@ -250,7 +260,7 @@ impl Rumor {
     fn on_reply(&mut self, from: NodeId, rumors: Vec<Held>, known: Vec<MsgId>, cx: &mut Context<'_, Msg, Timer>) {
         for h in rumors {
             if self.store.insert(h) {
-                self.learn(h, cx);
+                self.learn_since(h, self.contact_cycle, cx);
             }
         }
         let Some((_, pushed)) = self.pushed.take_if(|(peer, _)| *peer == from) else {
@@ -327,6 +337,7 @@ impl Protocol for Rumor {
             accepted: 0,
             hunts_left: 0,
             pushed: None,
+            contact_cycle: 0,
         }
     }
 

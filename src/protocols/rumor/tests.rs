@@ -237,3 +237,18 @@ fn with_rekindle_what_anti_entropy_brings_is_a_hot_rumor_again() {
     );
     assert!(h.protocol.is_infective());
 }
+
+#[test]
+fn a_rumor_pulled_in_one_period_is_offered_from_the_next() {
+    let cfg = RumorConfig { direction: Direction::Pull, ..config() };
+    let mut a = node(4, &cfg);
+    a.handle_at_ms(0, Input::Start);
+    let (from, _) = contact(&mut a, 100).unwrap();
+    // The answer lands on the next period's first instant (the rounds mode, two rounds a period).
+    a.handle_at_ms(200, Input::Recv { from, msg: Msg::reply(HEADER, vec![held(7)], Vec::new()) });
+    assert!(a.protocol.is_infective());
+    // A pull in that period gets it.
+    let ask = Msg::contact(HEADER, Vec::new(), true, IdSet::new());
+    let out = a.handle_at_ms(250, Input::Recv { from: 8, msg: ask });
+    assert_eq!(out, vec![Output::Send { to: 8, msg: Msg::reply(HEADER, vec![held(7)], Vec::new()) }]);
+}
