@@ -21,12 +21,14 @@
 //! series; `metrics/stream.rs` a live stream's late and missing packets.
 
 mod load;
+mod membership;
 mod recorder;
 mod report;
 mod series;
 mod stream;
 
 pub use load::{Hops, Implosion, LinkStress, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
+pub use membership::{Beliefs, CrashDetection, MembershipReport, Truth, LISTED_CRASHES};
 pub use recorder::Metrics;
 pub use report::{Counters, LatencyMs, MessageCompletion, Report, Traffic, PER_MESSAGE_CAP};
 pub use series::{Chart, Series, MAX_BUCKETS};
