@@ -233,12 +233,6 @@ impl MembershipSpec {
                 format!("must be at least 1, got {}", self.period_ms),
             ));
         }
-        if self.ping_timeout_ms >= self.period_ms {
-            return Err(ScenarioError::invalid(
-                "membership.ping_timeout_ms",
-                format!("must be shorter than period_ms ({}), got {}", self.period_ms, self.ping_timeout_ms),
-            ));
-        }
         for (field, v, min) in [
             ("membership.k", self.k, 0),
             ("membership.suspicion_periods", self.suspicion_periods, 1),

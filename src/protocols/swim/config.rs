@@ -8,7 +8,8 @@ pub struct SwimConfig {
     /// The protocol period T' (§3.1): one probe per member per period.
     pub period: SimDuration,
     /// How long a direct ping waits for its ack before ping-reqs go out (§3.1; the paper
-    /// chooses it from an estimate of the round-trip time, shorter than the period).
+    /// chooses it from an estimate of the round-trip time, shorter than the period; at or past
+    /// the period no ping-req goes out, the direct ping has the whole period).
     pub ping_timeout: SimDuration,
     /// Members asked to ping the target indirectly (§3.1's k).
     pub k: u32,
