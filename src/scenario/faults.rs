@@ -219,6 +219,7 @@ impl MembershipSpec {
             suspicion_periods: self.suspicion_periods,
             lambda: self.lambda,
             max_piggyback: self.max_piggyback,
+            round_robin: true,
         })
     }
 

@@ -22,6 +22,10 @@ pub struct SwimConfig {
     pub lambda: f64,
     /// The most updates one packet carries.
     pub max_piggyback: u32,
+    /// Whether probe targets go round-robin over a random permutation (§4.3), or are picked
+    /// uniformly at random each period (§3.1's basic protocol, whose detection time §3.1
+    /// analyses). Not a scenario field: the scenario runs §4.3's round-robin.
+    pub round_robin: bool,
 }
 
 impl Default for SwimConfig {
@@ -34,6 +38,7 @@ impl Default for SwimConfig {
             suspicion_periods: 5,
             lambda: 3.0,
             max_piggyback: 8,
+            round_robin: true,
         }
     }
 }

@@ -123,6 +123,11 @@ impl Members {
         None
     }
 
+    /// A member picked uniformly at random (§3.1's basic protocol).
+    pub fn random_target(&self, rng: &mut impl Rng) -> Option<NodeId> {
+        self.pick_helpers(1, self.me, rng).first().copied()
+    }
+
     fn reshuffle(&mut self, rng: &mut impl Rng) {
         self.order.clear();
         let me = self.me;

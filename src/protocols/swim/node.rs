@@ -85,7 +85,12 @@ impl Swim {
             self.fail_probe(target, inner, cx);
         }
         cx.set_timer(self.config.period, SwimTimer::Period);
-        let Some(target) = self.members.next_target(cx.rng()) else { return };
+        let target = if self.config.round_robin {
+            self.members.next_target(cx.rng())
+        } else {
+            self.members.random_target(cx.rng())
+        };
+        let Some(target) = target else { return };
         self.seq = self.seq.wrapping_add(1);
         self.probe = Some(Probe { target, seq: self.seq, acked: false });
         let updates = self.piggyback();
