@@ -103,21 +103,21 @@ fn an_unanswered_probe_sends_ping_reqs_then_suspects_then_confirms() {
     // The period ends without an ack: suspected, disseminated on the next ping, a time-out set.
     let out = n.handle_at_ms(2_000, Input::Timer(SwimTimer::Period));
     assert_eq!(out[0], Output::Believe(Belief::Suspected(target)));
-    assert_eq!(out[1], timer(5_000, SwimTimer::Suspicion { node: target, incarnation: 0 }));
+    assert_eq!(out[1], timer(10_000, SwimTimer::Suspicion { node: target, incarnation: 0 }));
     assert_eq!(out[2], timer(1_000, SwimTimer::Period));
     let Output::Send { msg: SwimMsg::Ping { seq: 2, updates }, .. } = &out[3] else { panic!("{out:?}") };
     assert_eq!(updates, &[up(Claim::Suspect, target, 0)]);
     assert_eq!(n.protocol.layer().members().get(target), (State::Suspect, 0));
     assert_eq!(n.protocol.inner().heard, [], "a suspicion is not told to the inner protocol");
     // The time-out: confirmed, the inner protocol hears Crashed, as from the oracle.
-    let out = n.handle_at_ms(7_000, Input::Timer(SwimTimer::Suspicion { node: target, incarnation: 0 }));
+    let out = n.handle_at_ms(12_000, Input::Timer(SwimTimer::Suspicion { node: target, incarnation: 0 }));
     assert_eq!(out, [Output::Believe(Belief::Confirmed(target))]);
     assert_eq!(n.protocol.inner().heard, [MemberChange::Crashed(target)]);
     assert_eq!(n.protocol.layer().members().get(target), (State::Dead, 0));
     assert_eq!(n.protocol.layer().gossip().sent(target), Some(0), "the confirm replaces the suspect, unsent");
     // Confirmed once; the dead member is never probed again.
-    assert_eq!(n.handle_at_ms(7_000, Input::Timer(SwimTimer::Suspicion { node: target, incarnation: 0 })), []);
-    for t in 3..12u64 {
+    assert_eq!(n.handle_at_ms(12_000, Input::Timer(SwimTimer::Suspicion { node: target, incarnation: 0 })), []);
+    for t in 13..22u64 {
         let out = n.handle_at_ms(t * 1_000, Input::Timer(SwimTimer::Period));
         assert!(!out.iter().any(|o| matches!(o, Output::Send { to, .. } if *to == target)), "{out:?}");
     }
@@ -186,7 +186,7 @@ fn an_alive_of_a_higher_incarnation_ends_a_suspicion_and_its_time_out() {
     let out = n.handle_at_ms(100, Input::Recv { from: 2, msg: suspect });
     assert_eq!(
         out,
-        [Output::Believe(Belief::Suspected(3)), timer(5_000, SwimTimer::Suspicion { node: 3, incarnation: 0 })]
+        [Output::Believe(Belief::Suspected(3)), timer(10_000, SwimTimer::Suspicion { node: 3, incarnation: 0 })]
     );
     // An Alive at the same incarnation does not override the suspicion (§4.2); one above does.
     let same = SwimMsg::Updates { updates: vec![up(Claim::Alive, 3, 0)] };
@@ -195,7 +195,7 @@ fn an_alive_of_a_higher_incarnation_ends_a_suspicion_and_its_time_out() {
     let refuted = SwimMsg::Updates { updates: vec![up(Claim::Alive, 3, 1)] };
     assert_eq!(n.handle_at_ms(300, Input::Recv { from: 2, msg: refuted }), []);
     assert_eq!(n.protocol.layer().members().get(3), (State::Alive, 1));
-    assert_eq!(n.handle_at_ms(5_100, Input::Timer(SwimTimer::Suspicion { node: 3, incarnation: 0 })), []);
+    assert_eq!(n.handle_at_ms(10_100, Input::Timer(SwimTimer::Suspicion { node: 3, incarnation: 0 })), []);
     assert_eq!(n.protocol.inner().heard, []);
 }
 

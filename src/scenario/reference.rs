@@ -343,7 +343,7 @@ pub const FIELDS: &[FieldDoc] = &[
         "`swim`: members asked to ping an unanswering target for the prober (ping-req)."),
     row("membership.suspicion", "true or false", Json("true"), Range::Any,
         "`swim`: whether a failed probe only suspects its target, which may refute it; `false`: confirmed at once."),
-    row("membership.suspicion_periods", "whole number", Json("5"), Range::Int { min: 1, max: MAX_SWIM_COUNT as u64 },
+    row("membership.suspicion_periods", "whole number", Json("10"), Range::Int { min: 1, max: MAX_SWIM_COUNT as u64 },
         "`swim`: the suspicion time-out, in protocol periods."),
     row("membership.lambda", "number", Json("3"), Range::Float { min: Bound::Incl(0.0), max: Bound::Incl(100.0) },
         "`swim`: each update is piggybacked ⌈λ·ln n⌉ times."),

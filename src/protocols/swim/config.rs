@@ -35,7 +35,7 @@ impl Default for SwimConfig {
             ping_timeout: SimDuration::from_ms(200),
             k: 3,
             suspicion: true,
-            suspicion_periods: 5,
+            suspicion_periods: 10,
             lambda: 3.0,
             max_piggyback: 8,
             round_robin: true,
