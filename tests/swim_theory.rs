@@ -13,6 +13,8 @@ use mcast::scenario::{FaultSpec, MembershipSpec, Scenario, Service};
 use mcast::sim::world::World;
 
 const PERIOD_MS: f64 = 1_000.0;
+/// Seeds of the detection sweeps: fewer in a debug build (the tolerance follows from the count).
+const SEEDS: u64 = if cfg!(debug_assertions) { 150 } else { 1_000 };
 const CRASH_MS: f64 = 5_000.0;
 
 /// `n` nodes under SWIM, 1 ms apart, no loss (or `loss`), node 0 sending one message; node 17
@@ -74,7 +76,7 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
 /// period); the test takes the sample's own sd, and allows 4 standard errors of the mean.
 #[test]
 fn first_detection_with_random_targets_matches_the_section_3_1_analysis() {
-    let (n, seeds) = (50u32, 1000u64);
+    let (n, seeds) = (50u32, SEEDS);
     let random = SwimConfig { round_robin: false, ..SwimConfig::default() };
     let d = detections(n, seeds, random);
     let (mean, sd) = mean_sd(&d);
@@ -94,7 +96,7 @@ fn first_detection_with_random_targets_matches_the_section_3_1_analysis() {
 /// random targets' expectation, with the same tolerance.
 #[test]
 fn round_robin_keeps_the_average_and_bounds_the_worst_case() {
-    let (n, seeds) = (50u32, 1000u64);
+    let (n, seeds) = (50u32, SEEDS);
     let d = detections(n, seeds, SwimConfig::default());
     let (mean, sd) = mean_sd(&d);
     let worst = d.iter().copied().fold(0.0, f64::max);
