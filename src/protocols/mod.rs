@@ -12,7 +12,7 @@ pub mod params;
 pub mod registry;
 pub mod swim;
 
-pub use load::{Load, RunInfo};
+pub use load::{InformedCurve, Load, RunInfo};
 pub use params::{ParamDoc, ParamKind, HEADER_BYTES};
 pub use registry::{Family, FamilyInfo, Structure, Visit};
 
