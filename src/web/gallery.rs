@@ -103,6 +103,16 @@ pub const PRESETS: &[Preset] = &[
         "Receivers report to their nearest DR (lines); DRs repair locally, to one receiver or to the region."
     ),
     preset!(
+        "rumor.json",
+        "Rumor mongering: residue against k",
+        "Push rumor mongering with feedback and a counter, k = 2: 45 of 999 members never hear the rumor (residue 4.5 % at 3.3 pushes per member, s ≈ e^(−m)); raise k for less residue and more traffic."
+    ),
+    preset!(
+        "rumor-backstop.json",
+        "Anti-entropy closes the residue",
+        "The rumor alone (k = 1) reaches 850 of 999; anti-entropy beneath, once a second, reaches the other 149 within three of its periods."
+    ),
+    preset!(
         "centralized-acks.json",
         "Centralized with ACKs at 30 % loss",
         "Every member gets every message; the sender hears n ACKs per message."
@@ -117,6 +127,12 @@ pub const PRESETS: &[Preset] = &[
     preset!(network: "regions.json", "Regions (LAN/WAN)", "Fast inside a region, slow between regions."),
     preset!(network: "churn.json", "Churn", "Members join and leave while the sender multicasts."),
     preset!(network: "crash-recover.json", "Crash and recover", "Retransmissions catch nodes up once they are back."),
+    preset!(
+        in "Membership: SWIM (Das et al. 2002)",
+        "swim-crash.json",
+        "SWIM: detecting a crash",
+        "Members ping one another each period; node 57 goes silent, is suspected a second later, confirmed after the time-out, and the sender stops waiting for it."
+    ),
     preset!(network: "live-stream.json", "Live stream", "The last copies of each packet miss the playout deadline."),
     preset!(
         network: "rounds.json",

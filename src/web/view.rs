@@ -245,10 +245,16 @@ fn structure_item(structure: Structure) -> Html {
     html! { <li><span class="swatch edge"></span>{ label }</li> }
 }
 
-/// Whether the legend lists `k`: the kinds the family sends (its `PACKETS`) always, any other
-/// kind (a membership layer's) once one was sent.
+/// The kinds SWIM sends when the scenario names it as the membership service (see
+/// `SwimMsg::kind` in `src/protocols/swim/wire.rs`).
+const SWIM_PACKETS: [PacketKind; 3] = [PacketKind::Ping, PacketKind::PingReq, PacketKind::Suspect];
+
+/// Whether the legend lists `k`: the kinds the family sends (its `PACKETS`) and SWIM's when it is
+/// the membership service, always; any other kind once one was sent.
 fn shows_kind(s: &Scenario, c: &Counters, k: PacketKind) -> bool {
-    s.protocol.info().packets().contains(&k) || c.sent[k as usize] > 0
+    s.protocol.info().packets().contains(&k)
+        || (s.membership.swim().is_some() && SWIM_PACKETS.contains(&k))
+        || c.sent[k as usize] > 0
 }
 
 /// Whether the counters list `k`: as the legend, but JOIN and LEAVE only once one was sent
