@@ -5,8 +5,10 @@
 
 mod common;
 
+use mcast::protocols::anti_entropy::{AntiEntropyConfig, Direction};
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::protocols::rmtp::RmtpConfig;
+use mcast::protocols::rumor::RumorConfig;
 use mcast::protocols::srm::SrmConfig;
 use mcast::protocols::tree::{Reliability, Topology, TreeConfig};
 use mcast::scenario::{faults, FaultSpec, Limits, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, Service};
@@ -30,7 +32,7 @@ fn cases() -> Vec<(String, Scenario)> {
             )
         })
         .collect();
-    let families: [(&str, ProtocolSpec); 6] = [
+    let families: [(&str, ProtocolSpec); 10] = [
         ("centralized", CentralizedConfig::default().into()),
         ("centralized-acks", CentralizedConfig { reliable: true, ..CentralizedConfig::default() }.into()),
         ("tree-nak", TreeConfig { reliability: Reliability::Nak, ..TreeConfig::default() }.into()),
@@ -40,6 +42,10 @@ fn cases() -> Vec<(String, Scenario)> {
         ),
         ("srm", SrmConfig::default().into()),
         ("rmtp", RmtpConfig::default().into()),
+        ("rumor", RumorConfig::default().into()),
+        ("rumor-pull", RumorConfig { direction: Direction::Pull, ..RumorConfig::default() }.into()),
+        ("rumor-backstop", RumorConfig { anti_entropy_period_ms: 1000.0, ..RumorConfig::default() }.into()),
+        ("anti-entropy", AntiEntropyConfig::default().into()),
     ];
     for (name, protocol) in families {
         for n in [50, 400] {

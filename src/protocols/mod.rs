@@ -91,6 +91,11 @@ families! {
     srm::SrmFamily => Srm,
     /// RMTP: designated receivers gather their regions' status and repair locally.
     rmtp::RmtpFamily => Rmtp,
+    /// Rumor mongering: hot rumors pushed or pulled to random members until k unnecessary
+    /// contacts, with anti-entropy as an optional backstop (Demers et al. 1987).
+    rumor::RumorFamily => Rumor,
+    /// Anti-entropy: periodic digest exchange with one random member (Demers et al. 1987).
+    anti_entropy::AntiEntropyFamily => AntiEntropy,
 }
 
 impl ProtocolSpec {
