@@ -90,6 +90,9 @@ families! {
     srm::SrmFamily => Srm,
     /// RMTP: designated receivers gather their regions' status and repair locally.
     rmtp::RmtpFamily => Rmtp,
+    /// Bimodal multicast: an unreliable first phase, then gossip rounds of digests, solicitations
+    /// and limited retransmissions (Birman et al. 1999).
+    pbcast::PbcastFamily => Pbcast,
 }
 
 impl ProtocolSpec {
