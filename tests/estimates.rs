@@ -6,6 +6,7 @@
 mod common;
 
 use mcast::protocols::centralized::CentralizedConfig;
+use mcast::protocols::pbcast::{FirstPhase, PbcastConfig};
 use mcast::protocols::rmtp::RmtpConfig;
 use mcast::protocols::srm::SrmConfig;
 use mcast::protocols::tree::{Reliability, Topology, TreeConfig};
@@ -30,7 +31,7 @@ fn cases() -> Vec<(String, Scenario)> {
             )
         })
         .collect();
-    let families: [(&str, ProtocolSpec); 6] = [
+    let families: [(&str, ProtocolSpec); 8] = [
         ("centralized", CentralizedConfig::default().into()),
         ("centralized-acks", CentralizedConfig { reliable: true, ..CentralizedConfig::default() }.into()),
         ("tree-nak", TreeConfig { reliability: Reliability::Nak, ..TreeConfig::default() }.into()),
@@ -40,6 +41,8 @@ fn cases() -> Vec<(String, Scenario)> {
         ),
         ("srm", SrmConfig::default().into()),
         ("rmtp", RmtpConfig::default().into()),
+        ("pbcast", PbcastConfig::default().into()),
+        ("pbcast-gossip-only", PbcastConfig { first_phase: FirstPhase::None, ..PbcastConfig::default() }.into()),
     ];
     for (name, protocol) in families {
         for n in [50, 400] {

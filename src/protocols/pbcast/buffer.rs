@@ -75,7 +75,7 @@ impl History {
     /// `limit`: what a node retransmits (most-recent-first, round retransmission limit, §3).
     pub fn to_serve(&self, ids: &[MsgId], limit: u32) -> Vec<(MsgId, Held)> {
         let mut found: Vec<(MsgId, Held)> = ids.iter().filter_map(|&id| Some((id, self.held(id)?))).collect();
-        found.sort_unstable_by(|a, b| (b.1.got, b.0).cmp(&(a.1.got, a.0)));
+        found.sort_unstable_by_key(|&(id, h)| std::cmp::Reverse((h.got, id)));
         found.dedup_by_key(|(id, _)| *id);
         found.truncate(limit as usize);
         found
