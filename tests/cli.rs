@@ -575,6 +575,12 @@ fn bench_reports_each_size_smallest_first() {
     fails_naming(&mcast(&["bench", "--nodes", "1"]), "group.size");
     fails_naming(&mcast(&["bench", "--nodes", "lots"]), "--nodes");
     fails_naming(&mcast(&["bench", "--repeat", "0"]), "--repeat");
+    fails_naming(&mcast(&["bench", "--protocol", "nope"]), "protocol.kind");
+    fails_naming(&mcast(&["bench", "--protocol", r#"{"kind":"srm","c1":"x"}"#]), "protocol.c1");
+    fails_naming(&mcast(&["bench", "--jitter-ms", "-1"]), "jitter");
+    let out = mcast(&["bench", "--nodes", "300", "--protocol", "srm", "--messages", "1", "--repeat", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(r#""scenario":"SRM""#), "{}", text(&out.stdout));
 }
 
 #[test]
