@@ -1,9 +1,9 @@
 //! Bimodal multicast in the registry: its kind, parameters, run-size estimate and configuration.
 
-use super::{list_bytes, FirstPhase, Pbcast, PbcastConfig, PARAMS};
+use super::{informed_curve, list_bytes, FirstPhase, Pbcast, PbcastConfig, PARAMS};
 use crate::protocol::{GroupInfo, PacketKind};
 use crate::protocols::params::ParamError;
-use crate::protocols::{Family, Load, ParamDoc, RunInfo, Structure};
+use crate::protocols::{Family, InformedCurve, Load, ParamDoc, RunInfo, Structure};
 
 /// The bimodal multicast family.
 pub struct PbcastFamily;
@@ -92,6 +92,11 @@ impl Family for PbcastFamily {
         let held = (per_ms * window_ms).ceil().min(run.messages as f64).max(1.0) as u64;
         let entry = 48 + u64::from(list_bytes(0, 1));
         run.messages.div_ceil(8).saturating_add(held.saturating_mul(entry))
+    }
+
+    /// The mean-field model of [`super::model`]: the first phase, then gossip rounds.
+    fn informed_model(params: &PbcastConfig, run: &RunInfo) -> Option<InformedCurve> {
+        informed_curve(params, run)
     }
 
     fn configure(params: &PbcastConfig, _group: &GroupInfo) -> PbcastConfig {

@@ -41,12 +41,14 @@ mod config;
 mod family;
 mod gossip;
 pub mod members;
+mod model;
 mod wire;
 
 pub use buffer::{Held, History};
 pub use config::{FirstPhase, PbcastConfig, PARAMS};
 pub use family::PbcastFamily;
 pub use members::Members;
+pub use model::informed_curve;
 pub use wire::{list_bytes, Msg, Timer, ENTRY_BYTES, ROUND_BYTES};
 
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
