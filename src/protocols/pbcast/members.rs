@@ -3,8 +3,8 @@
 //! A member knows the initial members `0..size` from its configuration; it learns of joiners
 //! from their packets (any packet from an id it has not heard of) or from the membership
 //! service, and of departures from LEAVE packets or the service. The state is the two
-//! exceptions only (joiners heard of, members known gone), so a node of a group of a million
-//! keeps a few bytes, not a bit per member. Peers are drawn uniformly (Birman et al. 1999, §3)
+//! exceptions only (joiners heard of, members known gone), behind one pointer made on first
+//! need, so a node of a group of a million keeps 16 bytes, not a bit per member. Peers are drawn uniformly (Birman et al. 1999, §3)
 //! by rejection: an id drawn from the known universe is redrawn if it is this node, a member
 //! known gone or one already chosen.
 
@@ -20,55 +20,75 @@ const DRAWS_PER_PEER: usize = 32;
 pub struct Members {
     /// The initial members are `0..size`.
     size: u32,
-    /// Members this node learned of beyond the initial ones, in id order.
+    /// What this node learned beyond them, made on first need (most nodes never learn anything).
+    learned: Option<Box<Learned>>,
+}
+
+/// What a node learned of the membership beyond its configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Learned {
+    /// Members beyond the initial ones, in id order.
     joined: Vec<NodeId>,
-    /// Members this node learned have left or crashed.
+    /// Members that have left or crashed.
     gone: BTreeSet<NodeId>,
 }
 
 impl Members {
     /// The initial members `0..size`.
     pub fn initial(size: u32) -> Members {
-        Members { size, joined: Vec::new(), gone: BTreeSet::new() }
+        Members { size, learned: None }
+    }
+
+    /// Joiners known, in id order.
+    fn joined(&self) -> &[NodeId] {
+        self.learned.as_deref().map_or(&[], |l| l.joined.as_slice())
+    }
+
+    /// Whether `n` is known gone.
+    fn is_gone(&self, n: NodeId) -> bool {
+        self.learned.as_deref().is_some_and(|l| l.gone.contains(&n))
     }
 
     /// Whether `n` is a member this node knows and believes present.
     pub fn contains(&self, n: NodeId) -> bool {
-        (n < self.size || self.joined.binary_search(&n).is_ok()) && !self.gone.contains(&n)
+        (n < self.size || self.joined().binary_search(&n).is_ok()) && !self.is_gone(n)
     }
 
     /// Notes member `n` as present (a joiner heard from, or a member back after a crash).
     pub fn add(&mut self, n: NodeId) {
-        self.gone.remove(&n);
+        if let Some(l) = self.learned.as_deref_mut() {
+            l.gone.remove(&n);
+        }
         if n >= self.size {
-            if let Err(at) = self.joined.binary_search(&n) {
-                self.joined.insert(at, n);
+            let l = self.learned.get_or_insert_with(Box::default);
+            if let Err(at) = l.joined.binary_search(&n) {
+                l.joined.insert(at, n);
             }
         }
     }
 
     /// Notes member `n` as gone.
     pub fn remove(&mut self, n: NodeId) {
-        if n < self.size || self.joined.binary_search(&n).is_ok() {
-            self.gone.insert(n);
+        if n < self.size || self.joined().binary_search(&n).is_ok() {
+            self.learned.get_or_insert_with(Box::default).gone.insert(n);
         }
     }
 
     /// Every member this node believes present but `me`, in id order.
     pub fn others(&self, me: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        (0..self.size).chain(self.joined.iter().copied()).filter(move |&n| n != me && !self.gone.contains(&n))
+        (0..self.size).chain(self.joined().iter().copied()).filter(move |&n| n != me && !self.is_gone(n))
     }
 
     /// How many ids the node knows of, present or gone (the range draws are made from).
     fn universe(&self) -> u64 {
-        u64::from(self.size) + self.joined.len() as u64
+        u64::from(self.size) + self.joined().len() as u64
     }
 
     /// The id of the `i`-th member known (initial members first, then joiners).
     fn nth(&self, i: u64) -> Option<NodeId> {
         match u32::try_from(i) {
             Ok(i) if i < self.size => Some(i),
-            _ => self.joined.get(usize::try_from(i - u64::from(self.size)).ok()?).copied(),
+            _ => self.joined().get(usize::try_from(i - u64::from(self.size)).ok()?).copied(),
         }
     }
 
@@ -86,7 +106,7 @@ impl Members {
                 return chosen;
             }
             let Some(n) = self.nth(rng.random_range(0..universe)) else { continue };
-            if n != me && !self.gone.contains(&n) && !chosen.contains(&n) {
+            if n != me && !self.is_gone(n) && !chosen.contains(&n) {
                 chosen.push(n);
             }
         }
