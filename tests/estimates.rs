@@ -10,7 +10,7 @@ use mcast::protocols::pbcast::{FirstPhase, PbcastConfig};
 use mcast::protocols::rmtp::RmtpConfig;
 use mcast::protocols::srm::SrmConfig;
 use mcast::protocols::tree::{Reliability, Topology, TreeConfig};
-use mcast::scenario::{faults, Limits, NetworkSpec, ProtocolSpec, Scenario};
+use mcast::scenario::{faults, FaultSpec, Limits, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, Service};
 use std::path::Path;
 
 /// How far an estimate may be from the measured count, either way.
@@ -52,6 +52,17 @@ fn cases() -> Vec<(String, Scenario)> {
                 let s = Scenario { network, workload, duration_ms: 10_000.0, ..common::scenario(n, protocol.clone()) };
                 out.push((format!("{name} n={n} loss={loss}"), s));
             }
+        }
+    }
+    // SWIM under centralized with ACKs: its probes dominate over a long run.
+    for n in [50, 400] {
+        for loss in [0.0, 0.1] {
+            let network = NetworkSpec { loss, ..NetworkSpec::default() };
+            let membership = MembershipSpec { service: Service::Swim, ..MembershipSpec::default() };
+            let protocol = CentralizedConfig { reliable: true, ..CentralizedConfig::default() };
+            let faults = vec![FaultSpec::Crash { at_ms: 2_000.0, node: 7 }];
+            let s = Scenario { network, membership, faults, duration_ms: 30_000.0, ..common::scenario(n, protocol) };
+            out.push((format!("swim n={n} loss={loss}"), s));
         }
     }
     out

@@ -10,6 +10,7 @@ pub mod blocks;
 pub mod load;
 pub mod params;
 pub mod registry;
+pub mod swim;
 
 pub use load::{InformedCurve, Load, RunInfo};
 pub use params::{ParamDoc, ParamKind, HEADER_BYTES};

@@ -103,6 +103,11 @@ pub const PRESETS: &[Preset] = &[
     preset!("regions.json", "Regions (LAN/WAN)", "Fast inside a region, slow between regions."),
     preset!("churn.json", "Churn", "Members join and leave while the sender multicasts."),
     preset!("crash-recover.json", "Crash and recover", "Retransmissions catch nodes up once they are back."),
+    preset!(
+        "swim-crash.json",
+        "SWIM: detecting a crash",
+        "Members ping one another each period; node 57 goes silent, is suspected a second later, confirmed after the time-out, and the sender stops waiting for it."
+    ),
     preset!("live-stream.json", "Live stream", "The last copies of each packet miss the playout deadline."),
     preset!(
         "rounds.json",
