@@ -7,6 +7,7 @@ mod common;
 
 use mcast::protocols::anti_entropy::{AntiEntropyConfig, Direction};
 use mcast::protocols::centralized::CentralizedConfig;
+use mcast::protocols::pbcast::{FirstPhase, PbcastConfig};
 use mcast::protocols::rmtp::RmtpConfig;
 use mcast::protocols::rumor::RumorConfig;
 use mcast::protocols::srm::SrmConfig;
@@ -32,7 +33,7 @@ fn cases() -> Vec<(String, Scenario)> {
             )
         })
         .collect();
-    let families: [(&str, ProtocolSpec); 10] = [
+    let families: [(&str, ProtocolSpec); 12] = [
         ("centralized", CentralizedConfig::default().into()),
         ("centralized-acks", CentralizedConfig { reliable: true, ..CentralizedConfig::default() }.into()),
         ("tree-nak", TreeConfig { reliability: Reliability::Nak, ..TreeConfig::default() }.into()),
@@ -46,6 +47,8 @@ fn cases() -> Vec<(String, Scenario)> {
         ("rumor-pull", RumorConfig { direction: Direction::Pull, ..RumorConfig::default() }.into()),
         ("rumor-backstop", RumorConfig { anti_entropy_period_ms: 1000.0, ..RumorConfig::default() }.into()),
         ("anti-entropy", AntiEntropyConfig::default().into()),
+        ("pbcast", PbcastConfig::default().into()),
+        ("pbcast-gossip-only", PbcastConfig { first_phase: FirstPhase::None, ..PbcastConfig::default() }.into()),
     ];
     for (name, protocol) in families {
         for n in [50, 400] {

@@ -96,6 +96,9 @@ families! {
     rumor::RumorFamily => Rumor,
     /// Anti-entropy: periodic digest exchange with one random member (Demers et al. 1987).
     anti_entropy::AntiEntropyFamily => AntiEntropy,
+    /// Bimodal multicast: an unreliable first phase, then gossip rounds of digests, solicitations
+    /// and limited retransmissions (Birman et al. 1999).
+    pbcast::PbcastFamily => Pbcast,
 }
 
 impl ProtocolSpec {

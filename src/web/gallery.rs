@@ -93,6 +93,16 @@ pub const PRESETS: &[Preset] = &[
         "The run above with each multicast leaving its sender once: messages complete in 0.11 s instead of 0.70 s; everyone detects a loss at once, so 94 requests race instead of 34."
     ),
     preset!(
+        "pbcast-bimodal.json",
+        "Bimodal multicast: two modes",
+        "The sender's link loses 95 %: 2 of its 30 messages reach nobody, the other 28 all 39 members; none stops between."
+    ),
+    preset!(
+        "pbcast.json",
+        "Bimodal multicast at 10 % loss",
+        "A multicast, then gossip rounds: digests to random members, which solicit what the multicast lost."
+    ),
+    preset!(
         "rmtp-dr-load.json",
         "RMTP: load on the designated receivers",
         "The sender hears 4 DRs; each DR hears its whole region: the busiest takes 100× the sender's inbound."
