@@ -90,6 +90,8 @@ families! {
     srm::SrmFamily => Srm,
     /// RMTP: designated receivers gather their regions' status and repair locally.
     rmtp::RmtpFamily => Rmtp,
+    /// Epidemic multicast: push, pull or push-pull to random peers (Demers et al. 1987).
+    gossip::GossipFamily => Gossip,
 }
 
 impl ProtocolSpec {
