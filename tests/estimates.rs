@@ -6,6 +6,7 @@
 mod common;
 
 use mcast::protocols::centralized::CentralizedConfig;
+use mcast::protocols::gossip::{GossipConfig, Mode, Peers, Spread};
 use mcast::protocols::rmtp::RmtpConfig;
 use mcast::protocols::srm::SrmConfig;
 use mcast::protocols::tree::{Reliability, Topology, TreeConfig};
@@ -30,7 +31,7 @@ fn cases() -> Vec<(String, Scenario)> {
             )
         })
         .collect();
-    let families: [(&str, ProtocolSpec); 6] = [
+    let families: [(&str, ProtocolSpec); 11] = [
         ("centralized", CentralizedConfig::default().into()),
         ("centralized-acks", CentralizedConfig { reliable: true, ..CentralizedConfig::default() }.into()),
         ("tree-nak", TreeConfig { reliability: Reliability::Nak, ..TreeConfig::default() }.into()),
@@ -40,6 +41,14 @@ fn cases() -> Vec<(String, Scenario)> {
         ),
         ("srm", SrmConfig::default().into()),
         ("rmtp", RmtpConfig::default().into()),
+        ("gossip", GossipConfig::default().into()),
+        (
+            "gossip-push-once",
+            GossipConfig { mode: Mode::Push, fanout: 4, spread: Spread::Once, ..GossipConfig::default() }.into(),
+        ),
+        ("gossip-push", GossipConfig { mode: Mode::Push, ..GossipConfig::default() }.into()),
+        ("gossip-pull", GossipConfig { mode: Mode::Pull, ..GossipConfig::default() }.into()),
+        ("gossip-cyclon", GossipConfig { peers: Peers::Cyclon, ..GossipConfig::default() }.into()),
     ];
     for (name, protocol) in families {
         for n in [50, 400] {

@@ -31,6 +31,14 @@ fn pushes_per_node(params: &GossipConfig) -> u64 {
     }
 }
 
+/// Periods after its first receipt in which a node spreads something (push alone, `rounds`):
+/// each message for `rounds` − 1 periods after its receipt's forward, the messages spread over
+/// the workload's span, so at most messages × (rounds − 1) and about span / period + rounds − 1.
+fn spreading_periods(params: &GossipConfig, run: &RunInfo) -> f64 {
+    let after = f64::from(params.rounds.saturating_sub(1));
+    (run.messages as f64 * after).min(run.span_ms / params.period_ms + after)
+}
+
 /// Expected nodes a push of one message reaches among `n`.
 fn reached(params: &GossipConfig, n: f64) -> f64 {
     let f = f64::from(params.fanout);
@@ -70,6 +78,15 @@ impl Family for GossipFamily {
             (Mode::PushPull, Spread::Rounds) => "push-pull gossip",
             (Mode::PushPull, Spread::Ttl) => "push-pull gossip with TTL",
         }
+    }
+
+    /// A Cyclon shuffle sends at most the view: `shuffle_length` must not exceed `view_size`.
+    fn check(params: &GossipConfig, _run: &RunInfo) -> Result<(), ParamError> {
+        if params.peers == Peers::Cyclon && params.shuffle_length > params.view_size {
+            let reason = format!("must be at most view_size ({}), got {}", params.view_size, params.shuffle_length);
+            return Err(ParamError::param("shuffle_length", reason));
+        }
+        Ok(())
     }
 
     /// Every node life pushes one message at most `pushes` times (1 forward-once or with a TTL,
@@ -115,13 +132,15 @@ impl Family for GossipFamily {
         let under_way = n * f * run.concurrent as f64;
         let mut loads = Vec::new();
         if params.mode.pushes() {
-            let first = if params.mode.pulls() { 1.0 } else { pushes_per_node(params) as f64 };
-            let pushes = m * reached(params, n) * f * first;
-            loads.push(Load::packets("protocol.fanout", "pushes: messages × nodes reached × fanout × pushes each", pushes, under_way));
+            // A forward on each receipt; push alone with `rounds` adds one batched push per
+            // period while the node spreads anything.
+            let pushes = m * reached(params, n) * f;
+            loads.push(Load::packets("protocol.fanout", "pushes on receipt: messages × nodes reached × fanout", pushes, under_way));
         }
         if params.spread == Spread::Rounds && !params.mode.pulls() {
-            let ticks = m * n * f64::from(params.rounds.saturating_sub(1));
-            loads.push(Load::timers("protocol.rounds", "push periods: messages × nodes × (rounds − 1)", ticks, n));
+            let ticks = n * spreading_periods(params, run);
+            loads.push(Load::packets("protocol.rounds", "periodic pushes: nodes × periods spreading × fanout", ticks * f, n * f));
+            loads.push(Load::timers("protocol.rounds", "push periods: nodes × periods spreading", ticks, n));
         }
         if params.mode.pulls() {
             let periods = run.periods(params.period_ms) as f64 + 1.0;
