@@ -199,6 +199,6 @@ impl Protocol for Gossip {
 }
 
 // A receiver's state stays small: a million of them fit in 40 MB.
-const _: () = assert!(std::mem::size_of::<Gossip>() == 40);
+const _: () = assert!(std::mem::size_of::<Gossip>() <= 40);
 // A packet in the kernel's queue stays small: millions may be in flight at once.
 const _: () = assert!(std::mem::size_of::<Msg>() <= 32);
