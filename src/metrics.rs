@@ -20,12 +20,14 @@
 //! `metrics/load.rs` per-node load (implosion, link stress, hops); `metrics/series.rs` time
 //! series; `metrics/stream.rs` a live stream's late and missing packets.
 
+mod epidemic;
 mod load;
 mod recorder;
 mod report;
 mod series;
 mod stream;
 
+pub use epidemic::{Epidemic, DELIVERY_BINS};
 pub use load::{Hops, Implosion, LinkStress, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
 pub use recorder::Metrics;
 pub use report::{Counters, LatencyMs, MessageCompletion, Report, Traffic, PER_MESSAGE_CAP};

@@ -575,19 +575,27 @@ fn bench_reports_each_size_smallest_first() {
     fails_naming(&mcast(&["bench", "--nodes", "1"]), "group.size");
     fails_naming(&mcast(&["bench", "--nodes", "lots"]), "--nodes");
     fails_naming(&mcast(&["bench", "--repeat", "0"]), "--repeat");
+    fails_naming(&mcast(&["bench", "--protocol", "nope"]), "protocol.kind");
+    fails_naming(&mcast(&["bench", "--protocol", r#"{"kind":"srm","c1":"x"}"#]), "protocol.c1");
+    fails_naming(&mcast(&["bench", "--jitter-ms", "-1"]), "jitter");
+    let out = mcast(&["bench", "--nodes", "300", "--protocol", "srm", "--messages", "1", "--repeat", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(r#""scenario":"SRM""#), "{}", text(&out.stdout));
 }
 
 #[test]
 fn a_reader_that_goes_away_ends_the_run_quietly() {
-    // `mcast run ... | head -c 10`: the reader closes the pipe before the report is written.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mcast"))
+    // `mcast run ... | head -c 10`: the reader has gone before the report is written. Its end of
+    // the pipe is closed before mcast starts, so the write fails whatever the scheduling (a pipe
+    // closed after the spawn would race a fast run whose report fits the pipe's buffer).
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_mcast"))
         .args(["run", scenario_path("live-stream.json").to_str().unwrap(), "--pretty"])
-        .stdout(Stdio::piped())
+        .stdout(Stdio::from(writer))
         .stderr(Stdio::piped())
-        .spawn()
-        .expect("mcast starts");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("mcast runs");
+        .output()
+        .expect("mcast runs");
     assert_eq!(out.status.code(), Some(141), "stderr: {}", text(&out.stderr));
     assert!(out.stderr.is_empty(), "a closed pipe is not an error to report: {}", text(&out.stderr));
 }

@@ -3,9 +3,11 @@
 
 mod common;
 
-use mcast::protocol::{Context, Env, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, UniformDistance, Wire};
+use mcast::protocol::{
+    Context, Env, GroupInfo, Input, MsgId, NodeId, NodeRng, Output, PacketKind, UniformDistance, Wire,
+};
 use mcast::protocols::centralized::{CentralizedConfig, Msg, Timer};
-use mcast::rng::{stream, SimRng, Stream};
+use mcast::rng::{stream, Stream};
 use mcast::sim::queue::EventQueue;
 use mcast::time::{SimDuration, SimTime};
 use rand::RngCore;
@@ -169,17 +171,26 @@ fn stream_ids_are_fixed() {
 
 #[test]
 fn context_rng_is_the_nodes_stream() {
-    let mut slot: Option<Box<SimRng>> = None;
+    let mut slot = NodeRng::default();
     let mut out: Vec<Output<Msg, Timer>> = Vec::new();
     let group = GroupInfo::of_size(8);
     let env = Env { group: &group, distances: &UniformDistance(SimDuration::ZERO) };
     let mut cx = Context::new(SimTime(0), 5, 77, &mut slot, &mut out, env);
     let a: Vec<u64> = (0..8).map(|_| cx.rng().next_u64()).collect();
     assert_eq!(a, first(77, Stream::Node(5), 8));
-    // The slot keeps the stream's position for the next input.
+    // The slot keeps the stream's position for the next input, and so does a slot remade from it.
     let mut cx = Context::new(SimTime(1), 5, 77, &mut slot, &mut out, env);
     let b = cx.rng().next_u64();
     assert_eq!(b, first(77, Stream::Node(5), 9)[8]);
+    for drawn in [9usize, 10, 63, 64, 65, 200] {
+        let mut slot = NodeRng::default();
+        let mut cx = Context::new(SimTime(0), 5, 77, &mut slot, &mut out, env);
+        let mut a: Vec<u64> = (0..drawn).map(|_| cx.rng().next_u64()).collect();
+        let mut again = NodeRng::at(slot.position());
+        let mut cx = Context::new(SimTime(1), 5, 77, &mut again, &mut out, env);
+        a.extend((0..3).map(|_| cx.rng().next_u64()));
+        assert_eq!(a, first(77, Stream::Node(5), drawn + 3), "after {drawn} draws");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -458,3 +458,23 @@ fn series_too_fine_for_the_run_is_widened() {
     assert_eq!(series.deliveries.len(), 3_600_000 / 370 + 1);
     assert_eq!(series.deliveries[0], 19);
 }
+
+#[test]
+fn epidemic_measures_count_rounds_in_rounds_mode_and_milliseconds_otherwise() {
+    let s = common::scenario_file("rounds.json");
+    let (r, _) = common::run(&s);
+    let e = &r.epidemic;
+    assert_eq!(e.unit, "rounds");
+    // 50 ms rounds: every latency is a whole number of rounds.
+    assert_eq!((e.t_ave, e.t_last), (r.latency_ms.mean / 50.0, r.latency_ms.max / 50.0));
+    assert_eq!(e.t_last.fract(), 0.0);
+    assert!((e.residue - (1.0 - r.delivered_ratio)).abs() < 1e-12);
+    let per_node = r.traffic.payload_packets as f64 / f64::from(r.nodes) / f64::from(r.messages);
+    assert!((e.traffic - per_node).abs() < 1e-12);
+    assert_eq!(e.delivery_histogram.iter().sum::<u32>(), r.messages);
+
+    let mut s = s;
+    s.network.mode = mcast::scenario::NetworkMode::Async;
+    let (r, _) = common::run(&s);
+    assert_eq!((r.epidemic.unit, r.epidemic.t_last), ("ms", r.latency_ms.max));
+}

@@ -55,6 +55,8 @@ pub struct Metrics {
     pub(super) duplicates_received: u64,
     pub(super) load: load::Load,
     pub(super) series: Option<Box<series::Recorder>>,
+    /// The round length in rounds mode (milliseconds), for the epidemic measures' unit.
+    pub(super) round_ms: Option<f64>,
 }
 
 impl Metrics {
@@ -93,7 +95,13 @@ impl Metrics {
             duplicates_received: 0,
             load: load::Load::new(nodes),
             series: None,
+            round_ms: None,
         }
+    }
+
+    /// The network runs in rounds of `round`: the epidemic measures count time in rounds.
+    pub fn set_round(&mut self, round: SimDuration) {
+        self.round_ms = Some(round.0 as f64 / 1000.0);
     }
 
     /// The workload is a live stream: a packet delivered more than `playout` after its send is

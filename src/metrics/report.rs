@@ -6,6 +6,7 @@
 //! percentiles, the traffic split and the relative message redundancy. [`Counters`] and
 //! [`Metrics::owed`] are the cheap read-outs the page polls while a run animates.
 
+use super::epidemic::{Epidemic, Sums};
 use super::recorder::MessageRecord;
 use super::{Hops, Implosion, LinkStress, Metrics, SentPerNode, Series, StreamReport};
 use crate::protocol::{NodeId, PacketKind};
@@ -144,6 +145,9 @@ pub struct Report {
     pub joins: u64,
     /// Nodes that left the group during the run.
     pub leaves: u64,
+    /// The epidemic literature's measures: residue, traffic, t_ave, t_last and the histogram of
+    /// per-message delivery fractions (see docs/metrics.md).
+    pub epidemic: Epidemic,
     /// For a live stream: how many packets each receiver got late or never.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<StreamReport>,
@@ -204,6 +208,8 @@ struct Tally {
     expected: u64,
     completion: MessageCompletion,
     rmr: Option<f64>,
+    /// Each sent message's delivered fraction of what it was owed (those owed nothing left out).
+    fractions: Vec<f64>,
 }
 
 impl Tally {
@@ -211,10 +217,14 @@ impl Tally {
         let (mut delivered, mut expected) = (0u64, 0u64);
         let (mut completions, mut per_message) = (Vec::new(), Vec::new());
         let (mut rmr_sum, mut rmr_count) = (0.0, 0u64);
+        let mut fractions = Vec::new();
         for m in messages {
             let (delivered_m, expected_m, total) = owed.of(m);
             expected += expected_m;
             delivered += delivered_m;
+            if m.sent_at.is_some() && expected_m > 0 {
+                fractions.push(delivered_m as f64 / expected_m as f64);
+            }
             let completion = match (m.sent_at, delivered_m == expected_m) {
                 (Some(sent), true) => Some(m.last_delivery.map_or(0, |t| t.since(sent).0)),
                 _ => None,
@@ -231,7 +241,8 @@ impl Tally {
         }
         completions.sort_unstable();
         let completion = MessageCompletion::of(&completions, per_message, messages.len());
-        Tally { delivered, expected, completion, rmr: (rmr_count > 0).then(|| rmr_sum / rmr_count as f64) }
+        let rmr = (rmr_count > 0).then(|| rmr_sum / rmr_count as f64);
+        Tally { delivered, expected, completion, rmr, fractions }
     }
 
     /// Deliveries made over deliveries owed, 1 if nothing is owed.
@@ -323,16 +334,28 @@ impl Metrics {
     pub fn report(&self, alive: &[bool], trace_hash: String, now: SimTime) -> Report {
         let owed = Owed::new(&self.join_at, alive, now);
         let tally = Tally::of(&self.messages, &owed);
+        let latency_ms = LatencyMs::of(&self.latencies_us);
+        let traffic = self.traffic();
+        let sums = Sums {
+            delivered: tally.delivered,
+            expected: tally.expected,
+            payload_packets: traffic.payload_packets,
+            nodes: alive.len() as u32,
+            messages: self.messages.iter().filter(|m| m.sent_at.is_some()).count() as u32,
+            mean_ms: latency_ms.mean,
+            max_ms: latency_ms.max,
+        };
+        let epidemic = Epidemic::of(sums, tally.fractions.iter().copied(), self.round_ms);
         Report {
             trace_hash,
             delivered_ratio: tally.delivered_ratio(),
             deliveries: tally.delivered,
             expected_deliveries: tally.expected,
             duplicate_deliveries: self.duplicate_deliveries,
-            latency_ms: LatencyMs::of(&self.latencies_us),
+            latency_ms,
             completion_ms: self.last_delivery.as_ms_f64(),
             message_completion_ms: tally.completion,
-            traffic: self.traffic(),
+            traffic,
             duplicates_received: self.duplicates_received,
             rmr: tally.rmr,
             implosion: self.load.implosion(),
@@ -348,6 +371,7 @@ impl Metrics {
             packets_to_absent: self.to_absent,
             joins: self.join_at.len() as u64,
             leaves: self.leaves,
+            epidemic,
             stream: self.stream.as_ref().map(|st| st.report(self, alive, now)),
             packets_dropped_uplink: self.dropped_uplink,
             packets_dropped_downlink: self.dropped_downlink,

@@ -33,24 +33,63 @@ pub struct Env<'a> {
     pub distances: &'a dyn Distances,
 }
 
+/// A node's random stream between two inputs: only its position (8 bytes per node, where a live
+/// ChaCha8 generator takes 320), from which the generator is remade the first time an input
+/// draws from it. ChaCha is seekable, so the numbers are exactly those one generator kept for the
+/// whole run would give.
+#[derive(Debug, Default)]
+pub struct NodeRng {
+    /// Words of the stream drawn before this input.
+    pos: u64,
+    /// The generator, once this input has drawn from it.
+    live: Option<SimRng>,
+}
+
+impl NodeRng {
+    /// The stream `pos` words in (0: untouched).
+    pub fn at(pos: u64) -> NodeRng {
+        NodeRng { pos, live: None }
+    }
+
+    /// Words drawn so far: what to keep until the node's next input.
+    pub fn position(&self) -> u64 {
+        match &self.live {
+            Some(r) => r.get_word_pos() as u64,
+            None => self.pos,
+        }
+    }
+
+    /// The generator of node `me`'s stream of run `seed`, made at the kept position on first use.
+    fn get(&mut self, seed: u64, me: NodeId) -> &mut SimRng {
+        let pos = self.pos;
+        self.live.get_or_insert_with(|| {
+            let mut r = rng::stream(seed, Stream::Node(me));
+            if pos > 0 {
+                r.set_word_pos(u128::from(pos));
+            }
+            r
+        })
+    }
+}
+
 /// One node's view of the kernel while it handles one input.
 pub struct Context<'a, M, T> {
     now: SimTime,
     me: NodeId,
     seed: u64,
-    rng: &'a mut Option<Box<SimRng>>,
+    rng: &'a mut NodeRng,
     out: &'a mut Vec<Output<M, T>>,
     env: Env<'a>,
 }
 
 impl<'a, M, T> Context<'a, M, T> {
     /// A context for node `me` at `now` in `env`; `rng` is the node's stream, made on first use
-    /// from the run's `seed`; outputs go into `out`.
+    /// from the run's `seed` at its kept position; outputs go into `out`.
     pub fn new(
         now: SimTime,
         me: NodeId,
         seed: u64,
-        rng: &'a mut Option<Box<SimRng>>,
+        rng: &'a mut NodeRng,
         out: &'a mut Vec<Output<M, T>>,
         env: Env<'a>,
     ) -> Self {
@@ -99,8 +138,7 @@ impl<'a, M, T> Context<'a, M, T> {
 
     /// This node's random stream (derived from the run's seed and the node id).
     pub fn rng(&mut self) -> &mut SimRng {
-        let (seed, me) = (self.seed, self.me);
-        self.rng.get_or_insert_with(|| Box::new(rng::stream(seed, Stream::Node(me))))
+        self.rng.get(self.seed, self.me)
     }
 
     /// Sends `msg` to `to`.

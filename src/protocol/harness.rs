@@ -4,8 +4,7 @@
 //! sink) in an environment the test names (the group's configuration and the distances), hands
 //! the node one input at a time and returns exactly what it asked for, in order.
 
-use super::{Context, Distances, Env, GroupInfo, Input, NodeId, Output, Protocol};
-use crate::rng::SimRng;
+use super::{Context, Distances, Env, GroupInfo, Input, NodeId, NodeRng, Output, Protocol};
 use crate::time::SimTime;
 
 /// One node of protocol `P`, fed inputs one at a time.
@@ -17,7 +16,7 @@ pub struct Harness<P: Protocol> {
     group: GroupInfo,
     distances: Box<dyn Distances>,
     seed: u64,
-    rng: Option<Box<SimRng>>,
+    rng: NodeRng,
     out: Vec<Output<P::Msg, P::Timer>>,
 }
 
@@ -26,13 +25,21 @@ impl<P: Protocol> Harness<P> {
     /// random stream derives from seed 1 (see [`Harness::with_seed`]).
     pub fn new(me: NodeId, group: GroupInfo, distances: impl Distances + 'static, config: &P::Config) -> Self {
         let protocol = P::new(me, &group, config);
-        Harness { me, protocol, group, distances: Box::new(distances), seed: 1, rng: None, out: Vec::new() }
+        Harness {
+            me,
+            protocol,
+            group,
+            distances: Box::new(distances),
+            seed: 1,
+            rng: NodeRng::default(),
+            out: Vec::new(),
+        }
     }
 
     /// The same node with its random stream derived from `seed` instead.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
-        self.rng = None;
+        self.rng = NodeRng::default();
         self
     }
 

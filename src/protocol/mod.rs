@@ -24,7 +24,7 @@ pub mod harness;
 mod kinds;
 mod layer;
 
-pub use context::{Context, Distances, Env, UniformDistance};
+pub use context::{Context, Distances, Env, NodeRng, UniformDistance};
 pub use harness::Harness;
 pub use kinds::PacketKind;
 pub use layer::{Envelope, Inner, Layer, PassThrough, Stack, StackConfig};

@@ -42,6 +42,9 @@ pub struct RunInfo {
     pub loss: f64,
     /// A typical one-way latency (milliseconds).
     pub latency_ms: f64,
+    /// The round length in the round-synchronous network mode (`network.mode.rounds`), where a
+    /// packet sent in one round arrives at the start of the next; `None` in the event-driven mode.
+    pub round_ms: Option<f64>,
 }
 
 impl RunInfo {
@@ -82,6 +85,19 @@ impl RunInfo {
         }
         (self.duration_ms / interval_ms).ceil().min(1e15) as u64
     }
+}
+
+/// What an epidemic model expects of one message: the fraction of live members holding it after
+/// each step, for the page to draw beside the measured curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InformedCurve {
+    /// The length of one step (a round, or a gossip period), in milliseconds.
+    pub step_ms: f64,
+    /// The expected fraction informed at the start (index 0: the source alone) and after each
+    /// step, from 0 to 1.
+    pub fractions: Vec<f64>,
+    /// The model, in words, with its source (`"mean-field push: x' = 1 − (1 − x)·e^(−f·x)"`).
+    pub model: String,
 }
 
 /// One term of a run's expected cost.

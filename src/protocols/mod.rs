@@ -11,7 +11,7 @@ pub mod load;
 pub mod params;
 pub mod registry;
 
-pub use load::{Load, RunInfo};
+pub use load::{InformedCurve, Load, RunInfo};
 pub use params::{ParamDoc, ParamKind, HEADER_BYTES};
 pub use registry::{Family, FamilyInfo, Structure, Visit};
 

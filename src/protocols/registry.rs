@@ -7,7 +7,7 @@
 //! object-safe [`FamilyInfo`] ([`FAMILIES`], [`ProtocolSpec::info`]); generic work (running
 //! `F::Protocol`, wrapping it in a layer) through a [`Visit`]or ([`ProtocolSpec::visit`]).
 
-use super::load::{Load, RunInfo};
+use super::load::{InformedCurve, Load, RunInfo};
 use super::params::{self, ParamDoc, ParamError};
 use crate::protocol::{GroupInfo, PacketKind, Protocol};
 use serde::de::DeserializeOwned;
@@ -81,6 +81,13 @@ pub trait Family: 'static {
 
     /// What every node is built with, from the parameters and the group.
     fn configure(params: &Self::Params, group: &GroupInfo) -> <Self::Protocol as Protocol>::Config;
+
+    /// What the family's epidemic model expects of one message spread from one node: the
+    /// fraction of live members informed after each step, for the page's chart. `None` for
+    /// families without such a model (the default).
+    fn informed_model(_params: &Self::Params, _run: &RunInfo) -> Option<InformedCurve> {
+        None
+    }
 
     /// The parameter sets the page's comparison runs for this family (the default alone, unless
     /// the family has variants worth a column of their own).

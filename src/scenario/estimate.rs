@@ -5,7 +5,7 @@
 
 use super::limits::Limits;
 use super::{FaultSpec, NetworkMode, NetworkSpec, Scenario, ScenarioError, Service, WanLatency};
-use crate::protocols::{Family, Load, RunInfo, Visit};
+use crate::protocols::{Family, InformedCurve, Load, RunInfo, Visit};
 use crate::sim::world::queued_bytes;
 
 /// Kernel and metrics state per node besides the protocol's own (measured: 346 bytes per node in
@@ -64,6 +64,10 @@ impl Scenario {
             fault_entries: self.faults.len() as u64,
             loss: worst_loss(&self.network),
             latency_ms,
+            round_ms: match self.network.mode {
+                NetworkMode::Rounds { round_ms } => Some(round_ms),
+                NetworkMode::Async => None,
+            },
         }
     }
 
@@ -81,6 +85,12 @@ impl Scenario {
     /// The run's expected cost with `joiners` joining (see [`Estimate`]).
     pub fn estimate(&self, joiners: u32) -> Estimate {
         self.estimate_for(&self.run_info(joiners))
+    }
+
+    /// What the protocol's epidemic model expects of one message: the fraction of live members
+    /// informed after each step ([`Family::informed_model`]); `None` if the family has no model.
+    pub fn informed_model(&self) -> Option<InformedCurve> {
+        self.protocol.visit(Model { run: &self.run_info(0) })
     }
 
     /// The run's expected cost for what `run` says of it.
@@ -211,6 +221,18 @@ impl Visit for Loads<'_> {
     type Output = Vec<Load>;
     fn visit<F: Family>(self, params: &F::Params) -> Vec<Load> {
         F::load(params, self.run)
+    }
+}
+
+/// A family's epidemic model.
+struct Model<'a> {
+    run: &'a RunInfo,
+}
+
+impl Visit for Model<'_> {
+    type Output = Option<InformedCurve>;
+    fn visit<F: Family>(self, params: &F::Params) -> Option<InformedCurve> {
+        F::informed_model(params, self.run)
     }
 }
 

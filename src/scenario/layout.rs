@@ -50,8 +50,8 @@ fn place(layout: Layout, n: usize, sender: usize, seed: u64) -> Vec<[f64; 2]> {
             .map(|i| {
                 let k = slot(i) as f64;
                 let r = 0.47 * libm::sqrt(k / (n as f64 - 1.0).max(1.0));
-                let a = k * GOLDEN_ANGLE;
-                [0.5 + r * libm::cos(a), 0.5 + r * libm::sin(a)]
+                let (sin, cos) = libm::sincos(k * GOLDEN_ANGLE);
+                [0.5 + r * cos, 0.5 + r * sin]
             })
             .collect(),
         Layout::Ring => (0..n)
@@ -60,8 +60,8 @@ fn place(layout: Layout, n: usize, sender: usize, seed: u64) -> Vec<[f64; 2]> {
                 if k == 0 {
                     return [0.5, 0.5];
                 }
-                let a = (k - 1) as f64 * std::f64::consts::TAU / (n - 1) as f64;
-                [0.5 + 0.46 * libm::cos(a), 0.5 + 0.46 * libm::sin(a)]
+                let (sin, cos) = libm::sincos((k - 1) as f64 * std::f64::consts::TAU / (n - 1) as f64);
+                [0.5 + 0.46 * cos, 0.5 + 0.46 * sin]
             })
             .collect(),
         Layout::Grid => {

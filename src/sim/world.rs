@@ -17,9 +17,8 @@ use super::trace::TraceHash;
 use crate::metrics::{Counters, Metrics, Report};
 use crate::prefetch::prefetch_at;
 use crate::protocol::{
-    Context, Env, GroupInfo, Input, MemberChange, MsgId, NodeId, Output, PacketKind, Protocol, Wire,
+    Context, Env, GroupInfo, Input, MemberChange, MsgId, NodeId, NodeRng, Output, PacketKind, Protocol, Wire,
 };
-use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 
 /// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
@@ -112,7 +111,8 @@ pub struct World<P: Protocol> {
     config: P::Config,
     contacts: Vec<NodeId>,
     notify_after: Option<SimDuration>,
-    rngs: Vec<Option<Box<SimRng>>>,
+    /// Each node's random stream, as its position (see [`NodeRng`]).
+    rngs: Vec<u64>,
     net: Network,
     metrics: Metrics,
     trace: TraceHash,
@@ -162,6 +162,9 @@ impl<P: Protocol> World<P> {
         if let Some(playout) = setup.playout {
             metrics.set_stream(playout);
         }
+        if let Some(round) = setup.network.round() {
+            metrics.set_round(round);
+        }
         let mut alive = vec![true; n];
         alive[setup.size as usize..].fill(false);
         let mut w = World {
@@ -177,7 +180,7 @@ impl<P: Protocol> World<P> {
             config: config.clone(),
             contacts: setup.faults.contacts,
             notify_after: setup.faults.notify_after,
-            rngs: (0..n).map(|_| None).collect(),
+            rngs: vec![0; n],
             net: setup.network,
             metrics,
             trace: TraceHash::default(),
@@ -422,10 +425,11 @@ impl<P: Protocol> World<P> {
         };
         let mut out = std::mem::take(&mut self.out);
         {
-            let rng = &mut self.rngs[node as usize];
+            let mut rng = NodeRng::at(self.rngs[node as usize]);
             let env = Env { group: &self.group, distances: &self.net };
-            let mut cx = Context::new(self.now, node, self.seed, rng, &mut out, env);
+            let mut cx = Context::new(self.now, node, self.seed, &mut rng, &mut out, env);
             self.nodes[node as usize].handle(input, &mut cx);
+            self.rngs[node as usize] = rng.position();
         }
         for o in out.drain(..) {
             match o {

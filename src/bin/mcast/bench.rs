@@ -16,20 +16,28 @@ use mcast::protocols::centralized::CentralizedConfig;
 use mcast::scenario::{ProtocolSpec, Scenario};
 use mcast::text::thousands;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::process::Command;
 use std::time::Instant;
 
 pub const HELP: &str = "\
-mcast bench [--nodes LIST] [--messages M] [--loss P] [--repeat R] [--markdown]
+mcast bench [--nodes LIST] [--protocol SPEC] [--messages M] [--loss P] [--jitter-ms J]
+            [--repeat R] [--markdown]
 
-Measures simulated events per second and memory per node: centralized multicast with ACKs,
-5 % loss, unlimited uplink, for each group size in LIST (default 1k,10k,100k,1M; suffixes k and
-M allowed), smallest first, each in a child process of its own so that its peak memory is its own.
+Measures simulated events per second and memory per node: by default centralized multicast with
+ACKs, 5 % loss, unlimited uplink, for each group size in LIST (default 1k,10k,100k,1M; suffixes k
+and M allowed), smallest first, each in a child process of its own so that its peak memory is its
+own.
 
 OPTIONS:
     --nodes LIST    group sizes, e.g. 1000,10k,1M
+    --protocol SPEC the protocol: a kind with its default parameters (gossip), or a scenario's
+                    protocol object ('{\"kind\":\"gossip\",\"fanout\":4}'); default centralized
+                    with ACKs
     --messages M    messages per run (default 20, or 2 above 100,000 nodes)
     --loss P        loss probability (default 0.05)
+    --jitter-ms J   a uniform extra delay in [0, J] ms per packet (default 2, the playground's),
+                    on top of 5 ms plus 40 ms per unit of distance in the unit square
     --repeat R      runs per size; the fastest counts (default 3)
     --markdown      a Markdown table (for docs/benchmarks.md) instead of JSON lines
     --in-process    run every size in this process (peak memory is then process-wide)
@@ -73,7 +81,31 @@ fn size(v: &str) -> Result<u32, String> {
     n.checked_mul(unit).ok_or_else(|| format!("--nodes: too large: `{v}`"))
 }
 
-fn scenario(nodes: u32, messages: Option<u32>, loss: f64) -> Scenario {
+/// What a bench run is made of besides its size.
+#[derive(Clone, Debug)]
+struct Shape {
+    protocol: ProtocolSpec,
+    messages: Option<u32>,
+    loss: f64,
+    jitter_ms: Option<f64>,
+}
+
+/// The protocol `--protocol` names: a kind (its defaults) or a JSON protocol object, read as a
+/// scenario's `protocol` so that a bad field is named as in a scenario file.
+fn protocol(v: &str) -> Result<ProtocolSpec, String> {
+    let value: Value = match v.trim_start().starts_with('{') {
+        true => serde_json::from_str(v).map_err(|e| format!("--protocol: not JSON: {e}"))?,
+        false => serde_json::json!({ "kind": v }),
+    };
+    let mut base = serde_json::to_value(Scenario::default_playground()).map_err(|e| e.to_string())?;
+    if let Some(slot) = base.as_object_mut() {
+        slot.insert("protocol".into(), value);
+    }
+    Scenario::from_json(&base.to_string()).map(|s| s.protocol).map_err(|e| format!("--protocol: {e}"))
+}
+
+fn scenario(nodes: u32, shape: &Shape) -> Scenario {
+    let (messages, loss) = (shape.messages, shape.loss);
     let mut s = Scenario::default_playground();
     s.name = "bench".into();
     s.group.size = nodes;
@@ -81,8 +113,11 @@ fn scenario(nodes: u32, messages: Option<u32>, loss: f64) -> Scenario {
     s.workload.interval_ms = 50.0;
     s.network.loss = loss;
     s.network.uplink_bytes_per_sec = 0;
+    if let Some(j) = shape.jitter_ms {
+        s.network.jitter_ms = j;
+    }
     s.duration_ms = 3_600_000.0;
-    s.protocol = ProtocolSpec::Centralized(CentralizedConfig { reliable: true, ..CentralizedConfig::default() });
+    s.protocol = shape.protocol.clone();
     s
 }
 
@@ -150,7 +185,8 @@ fn markdown(records: &[Record]) -> String {
 
 /// `mcast bench`.
 pub fn cmd(args: &[String]) -> Result<(), String> {
-    let (file, opts) = parse(args, &["--nodes", "--messages", "--loss", "--repeat"], &["--markdown", "--in-process"])?;
+    let valued = ["--nodes", "--protocol", "--messages", "--loss", "--jitter-ms", "--repeat"];
+    let (file, opts) = parse(args, &valued, &["--markdown", "--in-process"])?;
     if let Some(f) = file {
         return Err(format!("unexpected argument `{f}`"));
     }
@@ -160,12 +196,16 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
     sizes.dedup();
     let messages: Option<u32> = get("--messages").map(|v| number("--messages", v)).transpose()?;
     let loss: f64 = get("--loss").map_or(Ok(0.05), |v| number("--loss", v))?;
+    let jitter_ms: Option<f64> = get("--jitter-ms").map(|v| number("--jitter-ms", v)).transpose()?;
+    let reliable = ProtocolSpec::Centralized(CentralizedConfig { reliable: true, ..CentralizedConfig::default() });
+    let protocol = get("--protocol").map_or(Ok(reliable), protocol)?;
+    let shape = Shape { protocol, messages, loss, jitter_ms };
     let repeat: u32 = get("--repeat").map_or(Ok(3), |v| number("--repeat", v))?;
     if repeat == 0 {
         return Err("--repeat: must be at least 1".into());
     }
     // Validate every size before the first (possibly long) run.
-    let scenarios: Vec<Scenario> = sizes.iter().map(|&n| scenario(n, messages, loss)).collect();
+    let scenarios: Vec<Scenario> = sizes.iter().map(|&n| scenario(n, &shape)).collect();
     for s in &scenarios {
         s.validate(&mcast::scenario::Limits::NATIVE).map_err(|e| e.to_string())?;
     }
@@ -173,8 +213,10 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
     let mut records = Vec::new();
     for s in &scenarios {
         let r = if separate {
+            let spec = serde_json::to_string(&s.protocol).map_err(|e| e.to_string())?;
             let mut rest = vec!["--loss".to_string(), loss.to_string(), "--repeat".into(), repeat.to_string()];
-            rest.extend(["--messages".to_string(), s.workload.messages.to_string()]);
+            rest.extend(["--messages".to_string(), s.workload.messages.to_string(), "--protocol".into(), spec]);
+            rest.extend(jitter_ms.into_iter().flat_map(|j| ["--jitter-ms".to_string(), j.to_string()]));
             in_child(s.group.size, &rest)?
         } else {
             measure(s, repeat)?

@@ -19,13 +19,23 @@ pub fn json_line(path: &str, value: &Value, seed: u64, mut report: Report) -> Re
     Ok(format!("{{\"param\":{p},\"value\":{value},\"seed\":{seed},{fields}"))
 }
 
-/// `v` flattened into `out` as `prefix.key` → scalar, lists left out.
+/// The longest list of numbers [`flatten`] spreads over columns (`prefix.0`, `prefix.1`, ...):
+/// fixed-size tables such as the delivery histogram; longer lists are per-message or per-node.
+const SHORT_LIST: usize = 16;
+
+/// `v` flattened into `out` as `prefix.key` → scalar; a short list of scalars as `prefix.i`,
+/// longer lists left out.
 fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Object(map) => {
             for (k, v) in map {
                 let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                 flatten(&key, v, out);
+            }
+        }
+        Value::Array(items) if items.len() <= SHORT_LIST && items.iter().all(|i| !i.is_array() && !i.is_object()) => {
+            for (i, item) in items.iter().enumerate() {
+                out.push((format!("{prefix}.{i}"), item.clone()));
             }
         }
         Value::Array(_) => {}
@@ -122,11 +132,12 @@ mod tests {
     }
 
     #[test]
-    fn flattening_joins_keys_with_dots_and_drops_lists() {
-        let v = serde_json::json!({"a": 1, "b": {"c": null, "d": [1, 2]}, "e": "x"});
+    fn flattening_joins_keys_with_dots_spreads_short_lists_and_drops_long_ones() {
+        let long: Vec<u32> = (0..=SHORT_LIST as u32).collect();
+        let v = serde_json::json!({"a": 1, "b": {"c": null, "d": [1, 2], "l": long, "o": [{"x": 1}]}, "e": "x"});
         let mut out = Vec::new();
         flatten("", &v, &mut out);
         let keys: Vec<&str> = out.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(keys, ["a", "b.c", "e"]);
+        assert_eq!(keys, ["a", "b.c", "b.d.0", "b.d.1", "e"]);
     }
 }
