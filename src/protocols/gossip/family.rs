@@ -3,6 +3,7 @@
 use super::{Gossip, GossipConfig, Mode, Peers, Setup, Spread, PARAMS};
 use crate::protocol::{GroupInfo, PacketKind};
 use crate::protocols::params::ParamError;
+use crate::protocols::load::InformedCurve;
 use crate::protocols::{Family, Load, ParamDoc, RunInfo, Structure};
 use std::sync::Arc;
 
@@ -168,6 +169,11 @@ impl Family for GossipFamily {
         }
         let view = if params.peers == Peers::Cyclon { 16 * u64::from(params.view_size) } else { 0 };
         96 + 24 * run.messages.min(4096) + run.messages / 8 + view + 4 * u64::from(run.joiners)
+    }
+
+    /// The mean-field curve of [`super::informed_curve`].
+    fn informed_model(params: &GossipConfig, run: &RunInfo) -> Option<InformedCurve> {
+        super::informed_curve(params, run)
     }
 
     fn configure(params: &GossipConfig, group: &GroupInfo) -> Arc<Setup> {

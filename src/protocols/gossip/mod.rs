@@ -53,11 +53,13 @@
 //!
 //! The code: `config.rs` (parameters), `wire.rs` (packets, timers), `spread.rs` (receiving,
 //! forwarding, periods, pulls), `members.rs` (peers, joins, leaves, shuffles), `family.rs`
-//! (the registry's estimate), and this file (the node and its entry point).
+//! (the registry's estimate), `model.rs` (the epidemic's mean-field curve), and this file (the
+//! node and its entry point).
 
 mod config;
 mod family;
 mod members;
+mod model;
 mod spread;
 #[cfg(test)]
 mod tests;
@@ -65,6 +67,7 @@ mod wire;
 
 pub use config::{GossipConfig, Mode, Peers, Spread, PARAMS};
 pub use family::{reached_fraction, GossipFamily};
+pub use model::informed_curve;
 pub use wire::{Batch, Digest, Item, Msg, Timer};
 
 use crate::bits::InlineBits;
