@@ -97,7 +97,7 @@ impl Members {
 
     /// How many members this node knows (itself included if it is one).
     pub fn len(&self) -> u32 {
-        self.size - self.gone.len() as u32 + self.joined.len() as u32
+        self.size.saturating_sub(self.gone.len() as u32).saturating_add(self.joined.len() as u32)
     }
 
     /// Whether it knows no member at all.
@@ -124,7 +124,8 @@ impl Members {
         while out.len() - start < k as usize && tries > 0 {
             tries -= 1;
             let i = rng.random_range(0..total);
-            let n = if i < self.size { i } else { self.joined[(i - self.size) as usize] };
+            let n = if i < self.size { Some(i) } else { self.joined.get((i - self.size) as usize).copied() };
+            let Some(n) = n else { continue };
             if n != me && self.contains(n) && !out[start..].contains(&n) {
                 out.push(n);
             }
