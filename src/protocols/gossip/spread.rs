@@ -6,12 +6,12 @@ use crate::protocol::{Context, MsgId, NodeId};
 use crate::time::SimDuration;
 use rand::Rng;
 
-type Cx<'a, 'b> = Context<'a, Msg, Timer>;
+type Cx<'a> = Context<'a, Msg, Timer>;
 
 impl Gossip {
     /// The application sends message `id`: this node holds it and spreads it as if just received,
     /// with `ttl` hops.
-    pub(super) fn on_app_send(&mut self, id: MsgId, bytes: u32, cx: &mut Cx<'_, '_>) {
+    pub(super) fn on_app_send(&mut self, id: MsgId, bytes: u32, cx: &mut Cx<'_>) {
         if !self.held.insert(id.0) {
             return;
         }
@@ -21,7 +21,7 @@ impl Gossip {
 
     /// A GOSSIP packet: delivers what is new and spreads it; with a digest (push-pull), answers
     /// with what the sender lacks.
-    pub(super) fn on_gossip(&mut self, from: NodeId, batch: &Batch, digest: Option<&Digest>, cx: &mut Cx<'_, '_>) {
+    pub(super) fn on_gossip(&mut self, from: NodeId, batch: &Batch, digest: Option<&Digest>, cx: &mut Cx<'_>) {
         match batch.items() {
             [one] => {
                 if self.held.insert(one.id.0) {
@@ -55,7 +55,7 @@ impl Gossip {
 
     /// Messages this node has just taken: pushed at once (push modes), then kept for the periods
     /// they are still spread for.
-    fn spread_fresh(&mut self, fresh: &[Item], cx: &mut Cx<'_, '_>) {
+    fn spread_fresh(&mut self, fresh: &[Item], cx: &mut Cx<'_>) {
         let pushes = u32::from(self.config().mode.pushes());
         match fresh {
             _ if pushes == 0 => {}
@@ -85,7 +85,7 @@ impl Gossip {
     }
 
     /// Pushes `items` (if any) to `fanout` peers, one packet each.
-    fn push_now(&mut self, items: &[Item], cx: &mut Cx<'_, '_>) {
+    fn push_now(&mut self, items: &[Item], cx: &mut Cx<'_>) {
         if !items.is_empty() {
             let bytes = self.gossip_bytes(items, None);
             self.send_to_peers(Msg::Gossip { batch: Batch::of(items), digest: None, bytes }, cx);
@@ -98,7 +98,7 @@ impl Gossip {
     }
 
     /// Sets the period's timer `after` from now, unless it is set.
-    pub(super) fn start_ticking(&mut self, after: SimDuration, cx: &mut Cx<'_, '_>) {
+    pub(super) fn start_ticking(&mut self, after: SimDuration, cx: &mut Cx<'_>) {
         let side = self.side();
         if !side.ticking {
             side.ticking = true;
@@ -109,7 +109,7 @@ impl Gossip {
     /// Starts the period's timer after a uniform fraction of a period (in (0, 1]), so that
     /// pulling nodes do not all contact at one instant (in rounds mode it snaps to the next
     /// round).
-    pub(super) fn start_ticking_at_random(&mut self, cx: &mut Cx<'_, '_>) {
+    pub(super) fn start_ticking_at_random(&mut self, cx: &mut Cx<'_>) {
         let u: f64 = cx.rng().random();
         let after = SimDuration::from_ms_f64(self.config().period_ms * (1.0 - u));
         self.start_ticking(after.max(SimDuration(1)), cx);
@@ -137,7 +137,7 @@ impl Gossip {
     }
 
     /// A PULL (or a push-pull GOSSIP) from `from` holding `digest`: one GOSSIP of what it lacks.
-    pub(super) fn answer(&mut self, from: NodeId, digest: &Digest, cx: &mut Cx<'_, '_>) {
+    pub(super) fn answer(&mut self, from: NodeId, digest: &Digest, cx: &mut Cx<'_>) {
         let items = self.ready(cx.now(), Some(digest));
         if !items.is_empty() {
             let bytes = self.gossip_bytes(&items, None);
@@ -147,7 +147,7 @@ impl Gossip {
 
     /// The gossip period: push what is spread (push), pull (pull), or both in one packet per
     /// peer (push-pull); then age what is spread by one period and re-arm while needed.
-    pub(super) fn on_tick(&mut self, cx: &mut Cx<'_, '_>) {
+    pub(super) fn on_tick(&mut self, cx: &mut Cx<'_>) {
         let mode = self.config().mode;
         let items = if mode.pushes() { self.ready(cx.now(), None) } else { Vec::new() };
         let digest = mode.pulls().then(|| Box::new(self.digest()));
@@ -178,7 +178,7 @@ impl Gossip {
     }
 
     /// Sends `msg` to `fanout` peers, one packet each.
-    fn send_to_peers(&mut self, msg: Msg, cx: &mut Cx<'_, '_>) {
+    fn send_to_peers(&mut self, msg: Msg, cx: &mut Cx<'_>) {
         let peers = self.pick_peers(cx);
         if let Some((&last, rest)) = peers.split_last() {
             for &to in rest {
