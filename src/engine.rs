@@ -4,7 +4,8 @@
 //! and the tests drive every protocol through it without knowing which one runs.
 
 use crate::metrics::{Chart, Counters, Report};
-use crate::protocol::{GroupInfo, NodeId, PacketKind, Protocol};
+use crate::protocol::{GroupInfo, NodeId, PacketKind, Protocol, Stack, StackConfig};
+use crate::protocols::swim::{Swim, SwimConfig};
 use crate::protocols::{Family, Visit};
 use crate::scenario::{Limits, Scenario, ScenarioError};
 use crate::sim::budget::Stop;
@@ -226,7 +227,7 @@ pub fn build_with(scenario: &Scenario, limits: &Limits) -> Result<Box<dyn Simula
 /// Starts a simulation of `scenario`'s protocol from `setup`, which the caller compiled from it
 /// and may have changed (tests give it a budget of their own).
 pub fn start_setup(scenario: &Scenario, setup: Setup) -> Box<dyn Simulation> {
-    scenario.protocol.visit(Start { setup })
+    scenario.protocol.visit(Start { setup, swim: scenario.membership.swim() })
 }
 
 /// What every node of family `F` is built with in scenario `s`: `params` resolved for the
@@ -237,16 +238,24 @@ pub fn configure<F: Family>(s: &Scenario, params: &F::Params) -> <F::Protocol as
     F::configure(params, &group)
 }
 
-/// Starts the run of a family's protocol from a setup.
+/// Starts the run of a family's protocol from a setup, under SWIM if the scenario names it as
+/// its membership service.
 struct Start {
     setup: Setup,
+    swim: Option<SwimConfig>,
 }
 
 impl Visit for Start {
     type Output = Box<dyn Simulation>;
     fn visit<F: Family>(self, params: &F::Params) -> Box<dyn Simulation> {
         let config = F::configure(params, &self.setup.group());
-        Box::new(start::<F::Protocol>(self.setup, &config))
+        match self.swim {
+            None => Box::new(start::<F::Protocol>(self.setup, &config)),
+            Some(layer) => {
+                let config = StackConfig { layer, inner: config };
+                Box::new(start::<Stack<Swim, F::Protocol>>(self.setup, &config))
+            }
+        }
     }
 }
 

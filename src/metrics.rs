@@ -22,6 +22,7 @@
 
 mod epidemic;
 mod load;
+mod membership;
 mod recorder;
 mod report;
 mod series;
@@ -29,6 +30,7 @@ mod stream;
 
 pub use epidemic::{Epidemic, DELIVERY_BINS};
 pub use load::{Hops, Implosion, LinkStress, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
+pub use membership::{Beliefs, CrashDetection, MembershipReport, Truth, LISTED_CRASHES};
 pub use recorder::Metrics;
 pub use report::{Counters, LatencyMs, MessageCompletion, Report, Traffic, PER_MESSAGE_CAP};
 pub use series::{Chart, Series, MAX_BUCKETS};

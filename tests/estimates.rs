@@ -5,12 +5,14 @@
 
 mod common;
 
+use mcast::protocols::anti_entropy::{AntiEntropyConfig, Direction};
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::protocols::gossip::{GossipConfig, Mode, Peers, Spread};
 use mcast::protocols::rmtp::RmtpConfig;
+use mcast::protocols::rumor::RumorConfig;
 use mcast::protocols::srm::SrmConfig;
 use mcast::protocols::tree::{Reliability, Topology, TreeConfig};
-use mcast::scenario::{faults, Limits, NetworkSpec, ProtocolSpec, Scenario};
+use mcast::scenario::{faults, FaultSpec, Limits, MembershipSpec, NetworkSpec, ProtocolSpec, Scenario, Service};
 use std::path::Path;
 
 /// How far an estimate may be from the measured count, either way.
@@ -31,7 +33,7 @@ fn cases() -> Vec<(String, Scenario)> {
             )
         })
         .collect();
-    let families: [(&str, ProtocolSpec); 11] = [
+    let families: [(&str, ProtocolSpec); 15] = [
         ("centralized", CentralizedConfig::default().into()),
         ("centralized-acks", CentralizedConfig { reliable: true, ..CentralizedConfig::default() }.into()),
         ("tree-nak", TreeConfig { reliability: Reliability::Nak, ..TreeConfig::default() }.into()),
@@ -49,6 +51,10 @@ fn cases() -> Vec<(String, Scenario)> {
         ("gossip-push", GossipConfig { mode: Mode::Push, ..GossipConfig::default() }.into()),
         ("gossip-pull", GossipConfig { mode: Mode::Pull, ..GossipConfig::default() }.into()),
         ("gossip-cyclon", GossipConfig { peers: Peers::Cyclon, ..GossipConfig::default() }.into()),
+        ("rumor", RumorConfig::default().into()),
+        ("rumor-pull", RumorConfig { direction: Direction::Pull, ..RumorConfig::default() }.into()),
+        ("rumor-backstop", RumorConfig { anti_entropy_period_ms: 1000.0, ..RumorConfig::default() }.into()),
+        ("anti-entropy", AntiEntropyConfig::default().into()),
     ];
     for (name, protocol) in families {
         for n in [50, 400] {
@@ -58,6 +64,17 @@ fn cases() -> Vec<(String, Scenario)> {
                 let s = Scenario { network, workload, duration_ms: 10_000.0, ..common::scenario(n, protocol.clone()) };
                 out.push((format!("{name} n={n} loss={loss}"), s));
             }
+        }
+    }
+    // SWIM under centralized with ACKs: its probes dominate over a long run.
+    for n in [50, 400] {
+        for loss in [0.0, 0.1] {
+            let network = NetworkSpec { loss, ..NetworkSpec::default() };
+            let membership = MembershipSpec { service: Service::Swim, ..MembershipSpec::default() };
+            let protocol = CentralizedConfig { reliable: true, ..CentralizedConfig::default() };
+            let faults = vec![FaultSpec::Crash { at_ms: 2_000.0, node: 7 }];
+            let s = Scenario { network, membership, faults, duration_ms: 30_000.0, ..common::scenario(n, protocol) };
+            out.push((format!("swim n={n} loss={loss}"), s));
         }
     }
     out

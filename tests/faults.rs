@@ -184,7 +184,7 @@ fn probe_world(timers: Vec<(NodeId, u64, u32)>, faults: Vec<FaultSpec>, oracle_m
     s.workload.interval_ms = 8.0;
     s.faults = faults;
     if let Some(d) = oracle_ms {
-        s.membership = MembershipSpec { service: Service::Oracle, delay_ms: d };
+        s.membership = MembershipSpec { service: Service::Oracle, delay_ms: d, ..MembershipSpec::default() };
     }
     s.validate(&Limits::NATIVE).unwrap_or_else(|e| panic!("{e}"));
     let mut w = World::<Probe>::new(engine::setup(&s).unwrap(), &ProbeConfig { timers });
@@ -342,7 +342,7 @@ fn with_an_oracle_the_sender_skips_a_crashed_member_and_takes_it_back_when_it_re
     // messages 4 and 5 are. It is still owed 2 and 3: the report shows them missing.
     for seed in 0..5 {
         let mut s = crash_recover(seed, 8, 350.0);
-        s.membership = MembershipSpec { service: Service::Oracle, delay_ms: 10.0 };
+        s.membership = MembershipSpec { service: Service::Oracle, delay_ms: 10.0, ..MembershipSpec::default() };
         let (r, _) = run(&s);
         let ctx = format!("seed {seed}: {r:?}");
         assert_eq!((r.packets_to_crashed, packets(&r, "retransmit")), (0, 0), "{ctx}");
@@ -711,7 +711,7 @@ fn churn_and_membership_out_of_range_are_refused() {
     let err = small.validate(&Limits::BROWSER).expect_err("about 1000 joiners past the browser's 20000");
     assert!(err.to_string().starts_with("faults[1].join_per_sec: "), "{err}");
     let mut m = base.clone();
-    m.membership = MembershipSpec { service: Service::Oracle, delay_ms: -1.0 };
+    m.membership = MembershipSpec { service: Service::Oracle, delay_ms: -1.0, ..MembershipSpec::default() };
     refused(&m, "membership.delay_ms", &[]);
     // JSON: unknown fields and kinds name their place.
     let json = r#"{"version":1,"seed":1,"group":{"size":5},"protocol":{"kind":"centralized"},

@@ -98,6 +98,11 @@ and prints one JSON object on stdout (docs/metrics.md has the definitions):
     nodes             node ids in the run: the initial group and every joiner
     series            with --series: {bucket_ms, requested_bucket_ms, sent: {kind: [...]},
                       lost, arrivals, deliveries, duplicates}, one count per bucket
+    membership        with membership.service \"swim\" only: crashes, detected,
+                      known_to_all, first_detection_ms, first_suspicion_ms,
+                      first_confirmation_ms, all_confirmed_ms (means from the crash),
+                      suspicions, confirmations, false_suspicions, false_confirmations,
+                      per_crash (docs/metrics.md#membership)
 
 OPTIONS:
     --seed N       replace the scenario's seed

@@ -167,6 +167,10 @@ pub struct Report {
     /// Counts per bucket of time, if recording was asked for (`mcast run --series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,
+    /// With SWIM as the membership service: how fast crashes were detected and how often live
+    /// members were suspected or declared failed (see `super::MembershipReport`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<super::MembershipReport>,
 }
 
 /// Who is owed a message: the live members, less the sender and the joiners that came after it.
@@ -382,6 +386,7 @@ impl Metrics {
             nodes: alive.len() as u32,
             live_nodes: owed.live_nodes as u32,
             messages: self.messages.len() as u32,
+            membership: None,
             series: self.series.as_ref().map(|s| s.series()),
         }
     }

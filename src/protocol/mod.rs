@@ -183,6 +183,19 @@ pub enum Output<M, T> {
         /// The delivered message.
         id: MsgId,
     },
+    /// Tell the metrics what this node's membership service has come to believe of another
+    /// member (SWIM's suspicions and confirmations), for them to compare with the truth. Nothing
+    /// is sent and nothing changes in the run: the kernel only records it.
+    Believe(Belief),
+}
+
+/// What a node's membership service believes of another member ([`Output::Believe`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Belief {
+    /// The node is suspected of having failed (it may still refute the suspicion).
+    Suspected(NodeId),
+    /// The node is confirmed failed: the service has handed its inner protocol `Crashed`.
+    Confirmed(NodeId),
 }
 
 impl<M, T> Input<M, T> {
@@ -211,6 +224,7 @@ impl<M, T> Output<M, T> {
             Output::Multicast { to, msg: m } => Output::Multicast { to, msg: msg(m) },
             Output::SetTimer { after, timer: t } => Output::SetTimer { after, timer: timer(t) },
             Output::Deliver { id } => Output::Deliver { id },
+            Output::Believe(belief) => Output::Believe(belief),
         }
     }
 }

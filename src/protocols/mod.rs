@@ -10,6 +10,7 @@ pub mod blocks;
 pub mod load;
 pub mod params;
 pub mod registry;
+pub mod swim;
 
 pub use load::{InformedCurve, Load, RunInfo};
 pub use params::{ParamDoc, ParamKind, HEADER_BYTES};
@@ -92,6 +93,11 @@ families! {
     rmtp::RmtpFamily => Rmtp,
     /// Epidemic multicast: push, pull or push-pull to random peers (Demers et al. 1987).
     gossip::GossipFamily => Gossip,
+    /// Rumor mongering: hot rumors pushed or pulled to random members until k unnecessary
+    /// contacts, with anti-entropy as an optional backstop (Demers et al. 1987).
+    rumor::RumorFamily => Rumor,
+    /// Anti-entropy: periodic digest exchange with one random member (Demers et al. 1987).
+    anti_entropy::AntiEntropyFamily => AntiEntropy,
 }
 
 impl ProtocolSpec {

@@ -5,6 +5,8 @@
 
 use super::limits::Limits;
 use super::{FaultSpec, NetworkMode, NetworkSpec, Scenario, ScenarioError, Service, WanLatency};
+use crate::protocol::Stack;
+use crate::protocols::swim::{self, Swim, SwimConfig};
 use crate::protocols::{Family, InformedCurve, Load, RunInfo, Visit};
 use crate::sim::world::queued_bytes;
 
@@ -105,23 +107,29 @@ impl Scenario {
         Estimate { packets, events, memory_bytes, loads }
     }
 
-    /// The kernel's own terms: application sends, faults, the membership service's notices.
+    /// The kernel's own terms: application sends, faults, the membership service's notices (or
+    /// SWIM's probes).
     fn scenario_loads(&self, run: &RunInfo) -> Vec<Load> {
         let m = run.messages as f64;
         let changes = (run.lives - u64::from(run.size)) as f64 * 2.0 + run.fault_entries as f64;
-        let notices = if self.membership.service == Service::None { 0.0 } else { changes * run.lives as f64 };
-        vec![
+        let notices = if self.membership.service == Service::Oracle { changes * run.lives as f64 } else { 0.0 };
+        let mut loads = vec![
             Load::timers("workload.messages", "application sends: one per message", m, m),
             Load::timers("faults", "faults: one per entry, two per joiner or recovery", changes, changes),
             Load::timers("membership.service", "notices: one per change to every node", notices, run.lives as f64),
-        ]
+        ];
+        if let Some(swim) = self.membership.swim() {
+            loads.extend(swim_loads(&swim, run, changes));
+        }
+        loads
     }
 
     /// Peak memory: the nodes, the metrics (a delivery bit per node per message, a latency per
     /// delivery) and the event queue at its fullest.
     fn memory(&self, run: &RunInfo, loads: &[Load]) -> u64 {
         let capacity = u64::from(run.size) + u64::from(run.joiners);
-        let (node, entry) = self.protocol.visit(NodeBytes { run });
+        let swim = self.membership.service == Service::Swim;
+        let (node, entry) = self.protocol.visit(NodeBytes { run, swim });
         let node = KERNEL_NODE_BYTES.saturating_add(node);
         let deliveries = run.messages.saturating_mul(run.receivers());
         let queued = loads.iter().map(|l| l.queued).fold(0, u64::saturating_add);
@@ -224,6 +232,32 @@ impl Visit for Loads<'_> {
     }
 }
 
+/// SWIM's terms (`crate::protocols::swim`): every node, every period, a ping and its ack, and
+/// when either is lost k ping-reqs, each a ping, an ack and a relayed ack; a period timer and a
+/// ping timer per node per period; a suspicion timer per member per change.
+fn swim_loads(swim: &SwimConfig, run: &RunInfo, changes: f64) -> Vec<Load> {
+    let node_periods = run.lives as f64 * run.periods(swim.period.as_ms_f64()) as f64;
+    let lost = 1.0 - (1.0 - run.loss).powi(2);
+    let k = f64::from(swim.k);
+    let packets = node_periods * (2.0 + lost * 4.0 * k);
+    let timers = node_periods * (2.0 + lost * k) + changes * run.lives as f64;
+    let at_once = run.lives as f64 * (2.0 + 2.0 * lost * k);
+    vec![
+        Load::packets(
+            "membership.period_ms",
+            "SWIM probes: per node per period a ping and an ack, 4k more when one is lost",
+            packets,
+            at_once,
+        ),
+        Load::timers(
+            "membership.period_ms",
+            "SWIM timers: per node per period two, k more on a loss; a suspicion per change per node",
+            timers,
+            at_once,
+        ),
+    ]
+}
+
 /// A family's epidemic model.
 struct Model<'a> {
     run: &'a RunInfo,
@@ -236,15 +270,23 @@ impl Visit for Model<'_> {
     }
 }
 
-/// A family's bytes per node, and per event waiting in the kernel's queue.
+/// A family's bytes per node, and per event waiting in the kernel's queue (under SWIM if
+/// `swim`: its member list at every node, its packets wrapping the family's).
 struct NodeBytes<'a> {
     run: &'a RunInfo,
+    swim: bool,
 }
 
 impl Visit for NodeBytes<'_> {
     type Output = (u64, u64);
     fn visit<F: Family>(self, params: &F::Params) -> (u64, u64) {
         let node = (std::mem::size_of::<F::Protocol>() as u64).saturating_add(F::node_bytes(params, self.run));
+        if self.swim {
+            let nodes = u64::from(self.run.size) + u64::from(self.run.joiners);
+            let stacked = std::mem::size_of::<Stack<Swim, F::Protocol>>() as u64;
+            let node = stacked.saturating_add(F::node_bytes(params, self.run)).saturating_add(swim::node_bytes(nodes));
+            return (node, queued_bytes::<Stack<Swim, F::Protocol>>());
+        }
         (node, queued_bytes::<F::Protocol>())
     }
 }

@@ -21,6 +21,7 @@
 use super::limits::{ms, Limits, MAX_MS};
 use super::{Scenario, ScenarioError};
 use crate::protocol::NodeId;
+use crate::protocols::swim::SwimConfig;
 use crate::rng::{self, Stream};
 use crate::sim::faults::{Fault, FaultPlan};
 use crate::tagged::tagged_enum;
@@ -123,22 +124,132 @@ pub enum Service {
     /// An oracle: every live member hears of each join, leave, crash and recovery of another
     /// member `delay_ms` after it happens (a paused member hears of it when it resumes).
     Oracle,
+    /// SWIM (Das, Gupta & Motivala 2002): the members detect failures themselves by probing
+    /// each other and disseminate what they learn on their probes (`crate::protocols::swim`).
+    Swim,
 }
 
-/// The membership service the scenario names, if any.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The membership service the scenario names, if any, with SWIM's parameters (read only when
+/// the service is `swim`; left out of the JSON at their defaults).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MembershipSpec {
     /// Which service.
     pub service: Service,
-    /// How long after a change members hear of it (milliseconds).
+    /// How long after a change members hear of it (milliseconds; the oracle).
     pub delay_ms: f64,
+    /// SWIM's protocol period T' (milliseconds, §3.1).
+    #[serde(skip_serializing_if = "is_default_period")]
+    pub period_ms: f64,
+    /// SWIM: how long a direct ping waits for its ack before ping-reqs (milliseconds, §3.1).
+    #[serde(skip_serializing_if = "is_default_ping_timeout")]
+    pub ping_timeout_ms: f64,
+    /// SWIM: members asked to ping a target indirectly (§3.1's k).
+    #[serde(skip_serializing_if = "is_default_k")]
+    pub k: u32,
+    /// SWIM: whether a failed probe suspects its target first (§4.2), or confirms it at once.
+    #[serde(skip_serializing_if = "is_true")]
+    pub suspicion: bool,
+    /// SWIM: the suspicion time-out, in protocol periods (§4.2).
+    #[serde(skip_serializing_if = "is_default_suspicion_periods")]
+    pub suspicion_periods: u32,
+    /// SWIM: each update is piggybacked ⌈λ·ln n⌉ times (§4.1).
+    #[serde(skip_serializing_if = "is_default_lambda")]
+    pub lambda: f64,
+    /// SWIM: the most updates one packet carries.
+    #[serde(skip_serializing_if = "is_default_max_piggyback")]
+    pub max_piggyback: u32,
 }
+
+impl Default for MembershipSpec {
+    fn default() -> MembershipSpec {
+        let swim = SwimConfig::default();
+        MembershipSpec {
+            service: Service::None,
+            delay_ms: 0.0,
+            period_ms: swim.period.as_ms_f64(),
+            ping_timeout_ms: swim.ping_timeout.as_ms_f64(),
+            k: swim.k,
+            suspicion: swim.suspicion,
+            suspicion_periods: swim.suspicion_periods,
+            lambda: swim.lambda,
+            max_piggyback: swim.max_piggyback,
+        }
+    }
+}
+
+fn is_default_period(v: &f64) -> bool {
+    *v == MembershipSpec::default().period_ms
+}
+fn is_default_ping_timeout(v: &f64) -> bool {
+    *v == MembershipSpec::default().ping_timeout_ms
+}
+fn is_default_k(v: &u32) -> bool {
+    *v == MembershipSpec::default().k
+}
+fn is_true(v: &bool) -> bool {
+    *v
+}
+fn is_default_suspicion_periods(v: &u32) -> bool {
+    *v == MembershipSpec::default().suspicion_periods
+}
+fn is_default_lambda(v: &f64) -> bool {
+    *v == MembershipSpec::default().lambda
+}
+fn is_default_max_piggyback(v: &u32) -> bool {
+    *v == MembershipSpec::default().max_piggyback
+}
+
+/// The most members a ping-req goes to, periods a suspicion lasts, and updates a packet carries.
+pub const MAX_SWIM_COUNT: u32 = 1_000;
 
 impl MembershipSpec {
     /// Whether this is the default (no service), which the JSON leaves out.
     pub fn is_default(&self) -> bool {
         *self == MembershipSpec::default()
+    }
+
+    /// SWIM's parameters, if the service is SWIM.
+    pub fn swim(&self) -> Option<SwimConfig> {
+        (self.service == Service::Swim).then(|| SwimConfig {
+            period: SimDuration::from_ms_f64(self.period_ms),
+            ping_timeout: SimDuration::from_ms_f64(self.ping_timeout_ms),
+            k: self.k,
+            suspicion: self.suspicion,
+            suspicion_periods: self.suspicion_periods,
+            lambda: self.lambda,
+            max_piggyback: self.max_piggyback,
+            round_robin: true,
+        })
+    }
+
+    /// Checks every field's range, naming the field.
+    fn check(&self) -> Result<(), ScenarioError> {
+        ms("membership.delay_ms", self.delay_ms, MAX_MS)?;
+        ms("membership.period_ms", self.period_ms, MAX_MS)?;
+        ms("membership.ping_timeout_ms", self.ping_timeout_ms, MAX_MS)?;
+        if self.period_ms < 1.0 {
+            return Err(ScenarioError::invalid(
+                "membership.period_ms",
+                format!("must be at least 1, got {}", self.period_ms),
+            ));
+        }
+        for (field, v, min) in [
+            ("membership.k", self.k, 0),
+            ("membership.suspicion_periods", self.suspicion_periods, 1),
+            ("membership.max_piggyback", self.max_piggyback, 0),
+        ] {
+            if !(min..=MAX_SWIM_COUNT).contains(&v) {
+                return Err(ScenarioError::invalid(field, format!("must be in [{min}, {MAX_SWIM_COUNT}], got {v}")));
+            }
+        }
+        if !self.lambda.is_finite() || !(0.0..=100.0).contains(&self.lambda) {
+            return Err(ScenarioError::invalid(
+                "membership.lambda",
+                format!("must be in [0, 100], got {}", self.lambda),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -192,7 +303,7 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
     check_joiner_regions(s)?;
 
     let m = &s.membership;
-    ms("membership.delay_ms", m.delay_ms, MAX_MS)?;
+    m.check()?;
     let contacts = s.workload.senders(&s.group);
     let named: BTreeSet<NodeId> = explicit.iter().map(|e| e.2.node()).chain(contacts.iter().copied()).collect();
     let (churn, joiners, skipped) = churn(s, known, &named);
@@ -206,6 +317,7 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
         contacts,
         notify_after: (m.service == Service::Oracle).then(|| SimDuration::from_ms_f64(m.delay_ms)),
         skipped_leaves: skipped,
+        observe_beliefs: m.service == Service::Swim,
     })
 }
 

@@ -9,7 +9,7 @@
 //! default, and each end of a range is accepted while one step past it is refused by name. The
 //! protocols' own parameters are not repeated here: each family's page lists them.
 
-use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE, MAX_FAULTS};
+use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE, MAX_FAULTS, MAX_SWIM_COUNT};
 const _: () = assert!(MAX_FAULTS == 100_000);
 use super::limits::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED, MIN_DURATION_MS};
 use super::network::{DEFAULT_QUEUE_SECS, MAX_DEFAULT_QUEUE_BYTES, MIN_DEFAULT_QUEUE_BYTES, UNLIMITED_QUEUE_BYTES};
@@ -330,10 +330,25 @@ pub const FIELDS: &[FieldDoc] = &[
     // membership
     row("membership", "object", Parts, Range::Any,
         "The membership service nodes may rely on; none unless named ([more](#membership))."),
-    row("membership.service", "name", Json("\"none\""), Range::Choice(&["none", "oracle"]),
+    row("membership.service", "name", Json("\"none\""), Range::Choice(&["none", "oracle", "swim"]),
         "`none`: a node learns of others only from packets and its own failure detection; `oracle`: every \
-         live member hears of each join, leave, crash and recovery of another."),
-    row("membership.delay_ms", "number (ms)", Json("0"), MS, "How long after a change members hear of it."),
+         live member hears of each join, leave, crash and recovery of another; `swim`: the members run SWIM \
+         (docs/protocols/swim.md) under the protocol and hear of what it detects."),
+    row("membership.delay_ms", "number (ms)", Json("0"), MS, "`oracle`: how long after a change members hear of it."),
+    row("membership.period_ms", "number (ms)", Json("1000"), Range::Float { min: Bound::Incl(1.0), max: Bound::Incl(MAX_MS) },
+        "`swim`: the protocol period T': one probe per member per period."),
+    noted("membership.ping_timeout_ms", "number (ms)", Json("200"), MS, "at or past `period_ms`, no ping-req goes out",
+        "`swim`: how long a direct ping waits for its ack before ping-reqs go out."),
+    row("membership.k", "whole number", Json("3"), Range::Int { min: 0, max: MAX_SWIM_COUNT as u64 },
+        "`swim`: members asked to ping an unanswering target for the prober (ping-req)."),
+    row("membership.suspicion", "true or false", Json("true"), Range::Any,
+        "`swim`: whether a failed probe only suspects its target, which may refute it; `false`: confirmed at once."),
+    row("membership.suspicion_periods", "whole number", Json("10"), Range::Int { min: 1, max: MAX_SWIM_COUNT as u64 },
+        "`swim`: the suspicion time-out, in protocol periods."),
+    row("membership.lambda", "number", Json("3"), Range::Float { min: Bound::Incl(0.0), max: Bound::Incl(100.0) },
+        "`swim`: each update is piggybacked ⌈λ·ln n⌉ times."),
+    row("membership.max_piggyback", "whole number", Json("8"), Range::Int { min: 0, max: MAX_SWIM_COUNT as u64 },
+        "`swim`: the most updates one packet carries."),
 ];
 
 /// What an uplink queue left out holds.

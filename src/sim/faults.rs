@@ -74,6 +74,9 @@ pub struct FaultPlan {
     pub notify_after: Option<SimDuration>,
     /// Churn leaves that found no node to leave (every candidate had left already).
     pub skipped_leaves: u32,
+    /// Whether the nodes run a membership service that reports its beliefs
+    /// ([`crate::protocol::Output::Believe`]): the kernel records them against the truth.
+    pub observe_beliefs: bool,
 }
 
 impl FaultPlan {

@@ -14,10 +14,10 @@ use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::{Fate, Network, Transmission};
 use super::queue::EventQueue;
 use super::trace::TraceHash;
-use crate::metrics::{Counters, Metrics, Report};
+use crate::metrics::{Beliefs, Counters, Metrics, Report, Truth};
 use crate::prefetch::prefetch_at;
 use crate::protocol::{
-    Context, Env, GroupInfo, Input, MemberChange, MsgId, NodeId, NodeRng, Output, PacketKind, Protocol, Wire,
+    Belief, Context, Env, GroupInfo, Input, MemberChange, MsgId, NodeId, NodeRng, Output, PacketKind, Protocol, Wire,
 };
 use crate::time::{SimDuration, SimTime};
 
@@ -115,6 +115,8 @@ pub struct World<P: Protocol> {
     rngs: Vec<u64>,
     net: Network,
     metrics: Metrics,
+    /// What the nodes' membership service believed, if it reports beliefs (SWIM).
+    beliefs: Option<Beliefs>,
     trace: TraceHash,
     out: Vec<Output<P::Msg, P::Timer>>,
     flights: Option<Vec<Flight>>,
@@ -183,6 +185,7 @@ impl<P: Protocol> World<P> {
             rngs: vec![0; n],
             net: setup.network,
             metrics,
+            beliefs: setup.faults.observe_beliefs.then(Beliefs::default),
             trace: TraceHash::default(),
             out: Vec::new(),
             flights: None,
@@ -373,6 +376,9 @@ impl<P: Protocol> World<P> {
                 self.crash_time[i] = self.life.crash(node);
                 // What was queued in its uplink died with it: a recovered node starts empty.
                 self.net.clear_uplink(node, self.now);
+                if let Some(b) = &mut self.beliefs {
+                    b.on_crash(node, self.now);
+                }
                 Some(MemberChange::Crashed(node))
             }
             Fault::Recover(_) => {
@@ -446,9 +452,24 @@ impl<P: Protocol> World<P> {
                     let from = via.filter(|v| v.1 == id).map(|v| v.0);
                     self.metrics.on_deliver(node, id, self.now, from);
                 }
+                Output::Believe(belief) => self.believe(node, belief),
             }
         }
         self.out = out;
+    }
+
+    /// Records what `node`'s membership service came to believe, against the truth.
+    fn believe(&mut self, node: NodeId, belief: Belief) {
+        let Some(b) = &mut self.beliefs else { return };
+        let subject = match belief {
+            Belief::Suspected(n) | Belief::Confirmed(n) => n,
+        };
+        let truth = match self.life.status(subject) {
+            Status::Crashed => Truth::Crashed,
+            Status::Up | Status::Paused => Truth::Alive,
+            Status::Absent | Status::Left => Truth::Absent,
+        };
+        b.on_belief(node, belief, self.now, truth);
     }
 
     /// Hands one packet to the network for every node of `to`: over application-level multicast
@@ -606,6 +627,7 @@ impl<P: Protocol> World<P> {
     pub fn report(&self) -> Report {
         let mut report = self.metrics.report(&self.life.live_members(), self.trace.hex(), self.now);
         report.stopped = self.stopped.map(Stop::reason);
+        report.membership = self.beliefs.as_ref().map(|b| b.report(&self.life.live_members()));
         report
     }
 }

@@ -36,6 +36,7 @@ impl Node {
                 Output::Multicast { to, msg } => to.into_iter().map(|n| Out::Send(n, msg.clone())).collect(),
                 Output::SetTimer { after, timer } => vec![Out::SetTimer(after, timer)],
                 Output::Deliver { id } => vec![Out::Deliver(id)],
+                Output::Believe(_) => vec![],
             })
             .collect()
     }

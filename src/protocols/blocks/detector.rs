@@ -22,18 +22,16 @@
 //! the death.
 //!
 //! **SWIM** (Das, Gupta & Motivala, "SWIM: Scalable Weakly-consistent Infection-style Process
-//! Group Membership Protocol", DSN 2002) names three mechanisms. Its *ping* (§3.1) is a direct
-//! probe answered by an ack: built here, as [`Verdict::Probe`], repeated up to `probe_attempts`
-//! times. Its *ping-req* (§3.1) asks k other members to ping the target on the prober's behalf,
-//! so that one lossy path does not condemn it: not built here (it needs members other than the
-//! two ends of the edge, which only the owner knows; an owner could send ping-reqs on a
-//! `Probe` verdict). Its *suspicion* (§4.2) marks a member that failed its pings as suspected,
-//! and declares it dead unless it refutes the suspicion within a timeout: here a suspicion starts
-//! on silence, its probes are its timeout, and any packet from the suspect refutes it
-//! ([`Verdict::Alive`]); SWIM's incarnation numbers, which order gossiped suspicions and
-//! refutations, are not built (a verdict here stays with its owner). Nor is SWIM's choice of one
-//! ping target per protocol period (§3.1; round-robin, §4.3): every monitored peer is checked at
-//! every tick, against the last time it was heard from.
+//! Group Membership Protocol", DSN 2002) is built in [`crate::protocols::swim`], not on this
+//! detector, because its probe cycle is a different one. Here every monitored peer is checked at
+//! every tick against the last time it was heard from, and probes go to the suspect itself: the
+//! heartbeat shape of a tree node watching its parent and a few children. SWIM instead pings one
+//! member per protocol period, round-robin over the whole group (§3.1, §4.3); without an ack it
+//! asks k other members to ping on its behalf (*ping-req*); a failed probe only suspects the
+//! target, which refutes the suspicion with a higher *incarnation number* (§4.2); and every
+//! verdict is disseminated to the group on the probes themselves (§4.1). The shared pieces are
+//! the packet kinds (`ping` for pings and acks, `ping_req`, `suspect`) and the idea of a
+//! suspicion that ends in a verdict unless the peer shows a sign of life ([`Verdict::Alive`]).
 //!
 //! Peers are kept in a list in the order their monitoring started, so that verdicts come in the
 //! same order on every run; lookups scan it, which suits a few neighbours (a tree node's parent

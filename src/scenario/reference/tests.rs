@@ -65,6 +65,11 @@ fn alternatives() -> Value {
     if let Some(faults) = v["faults"].as_array_mut() {
         faults.retain(|f| f["kind"] != "join" && f["kind"] != "churn" && f["node"].as_u64().is_none_or(|n| n < 3));
     }
+    // SWIM instead of the oracle, every parameter away from its default (or it is left out).
+    v["membership"] = json!({
+        "service": "swim", "delay_ms": 0, "period_ms": 900, "ping_timeout_ms": 150, "k": 2, "suspicion": false,
+        "suspicion_periods": 4, "lambda": 2.5, "max_piggyback": 6
+    });
     v
 }
 
