@@ -7,6 +7,7 @@ mod common;
 
 use mcast::protocols::anti_entropy::{AntiEntropyConfig, Direction};
 use mcast::protocols::centralized::CentralizedConfig;
+use mcast::protocols::gossip::{GossipConfig, Mode, Peers, Spread};
 use mcast::protocols::pbcast::{FirstPhase, PbcastConfig};
 use mcast::protocols::rmtp::RmtpConfig;
 use mcast::protocols::rumor::RumorConfig;
@@ -33,7 +34,7 @@ fn cases() -> Vec<(String, Scenario)> {
             )
         })
         .collect();
-    let families: [(&str, ProtocolSpec); 12] = [
+    let families: [(&str, ProtocolSpec); 17] = [
         ("centralized", CentralizedConfig::default().into()),
         ("centralized-acks", CentralizedConfig { reliable: true, ..CentralizedConfig::default() }.into()),
         ("tree-nak", TreeConfig { reliability: Reliability::Nak, ..TreeConfig::default() }.into()),
@@ -43,6 +44,14 @@ fn cases() -> Vec<(String, Scenario)> {
         ),
         ("srm", SrmConfig::default().into()),
         ("rmtp", RmtpConfig::default().into()),
+        ("gossip", GossipConfig::default().into()),
+        (
+            "gossip-push-once",
+            GossipConfig { mode: Mode::Push, fanout: 4, spread: Spread::Once, ..GossipConfig::default() }.into(),
+        ),
+        ("gossip-push", GossipConfig { mode: Mode::Push, ..GossipConfig::default() }.into()),
+        ("gossip-pull", GossipConfig { mode: Mode::Pull, ..GossipConfig::default() }.into()),
+        ("gossip-cyclon", GossipConfig { peers: Peers::Cyclon, ..GossipConfig::default() }.into()),
         ("rumor", RumorConfig::default().into()),
         ("rumor-pull", RumorConfig { direction: Direction::Pull, ..RumorConfig::default() }.into()),
         ("rumor-backstop", RumorConfig { anti_entropy_period_ms: 1000.0, ..RumorConfig::default() }.into()),

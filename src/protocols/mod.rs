@@ -91,6 +91,8 @@ families! {
     srm::SrmFamily => Srm,
     /// RMTP: designated receivers gather their regions' status and repair locally.
     rmtp::RmtpFamily => Rmtp,
+    /// Epidemic multicast: push, pull or push-pull to random peers (Demers et al. 1987).
+    gossip::GossipFamily => Gossip,
     /// Rumor mongering: hot rumors pushed or pulled to random members until k unnecessary
     /// contacts, with anti-entropy as an optional backstop (Demers et al. 1987).
     rumor::RumorFamily => Rumor,
