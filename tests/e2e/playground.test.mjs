@@ -456,7 +456,7 @@ test('a preset replays the same run twice in the page, and the native CLI agrees
   const cli = join(root, 'target', 'release', 'mcast');
   assert.ok(existsSync(cli), `build the CLI first: cargo build --release --bin mcast (${cli})`);
   const page = await openPage(browser, server.url);
-  for (const preset of ['rounds.json']) {
+  for (const preset of ['rounds.json', 'gossip-vs-acks.json']) {
     const hashes = [];
     for (let i = 0; i < 2; i++) {
       await setControl(page, '#preset', 'partition.json');
@@ -503,6 +503,32 @@ test('rumor mongering: nodes coloured susceptible, infective, removed; the model
   await page.click('#play');
   assert.ok(await pixels('#stage', [0xff, 0x3b, 0x9a]) > 100, 'infective nodes drawn pink in pixels');
   await screenshot(page, 'rumor-3000-infective');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('gossip against ACK implosion: the same network, no implosion, and the comparison shows both', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#preset', 'gossip-vs-acks.json');
+  await page.waitForFunction(() => document.querySelector('#preset').value === 'gossip-vs-acks.json');
+  assert.equal(await page.inputValue('#protocol'), 'gossip');
+  const group = await page.$eval('#preset option:checked', (o) => o.parentElement.label);
+  assert.match(group, /^Gossip/, 'filed under the gossip family');
+  await finish(page);
+  assert.match(await page.textContent('#result-delivered'), /^100\.0 % of 2998$/);
+  const peak = Number.parseInt(await page.textContent('#result-implosion'), 10);
+  assert.ok(peak < 50, `no node hears an implosion: ${peak} packets in 100 ms`);
+  await page.click('#compare-all');
+  await page.waitForSelector('#compare[data-done="true"]', { timeout: 120000 });
+  const table = await page.$$eval('#compare tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
+  const head = table[0];
+  const acks = head.indexOf('centralized with ACKs');
+  const gossip = head.findIndex((h) => h.endsWith('(yours)'));
+  assert.ok(acks > 0 && gossip > 0, `both columns: ${head}`);
+  const implosion = table.find((r) => r[0] === 'Peak in per 100 ms');
+  assert.match(implosion[acks], /at node 0$/, `the ACKs implode at the sender: ${implosion}`);
+  assert.ok(Number.parseInt(implosion[acks], 10) > 10 * Number.parseInt(implosion[gossip], 10), `${implosion}`);
+  await screenshot(page, 'gossip-vs-acks-compare');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
