@@ -187,6 +187,14 @@ impl<E> EventQueue<E> {
         first.map(|e| &e.1)
     }
 
+    /// The `k`-th event due at the front time after the first (the first is [`EventQueue::peek`]'s),
+    /// if that many are due then: what comes out `k + 1` pops from now unless an earlier event is
+    /// pushed first.
+    #[inline]
+    pub fn peek_due(&self, k: usize) -> Option<&E> {
+        self.due.get(k)
+    }
+
     /// How many events are waiting.
     pub fn len(&self) -> usize {
         self.len
