@@ -20,6 +20,10 @@
 //! bit does not change). So the events due at one time come out of the sweep already in the
 //! order they were scheduled. An entry is the time and the event only: 8 bytes fewer than with
 //! a sequence number, and no sort.
+//!
+//! A bucket is a list of fixed-size blocks rather than one growing `Vec`: a sweep hands each
+//! block it empties back for reuse, so the queue's memory follows the events it holds (plus a
+//! partly filled block per bucket) instead of every bucket's largest size, doubled.
 
 use crate::time::SimTime;
 use std::cell::Cell;
@@ -35,6 +39,31 @@ fn bucket(t: u64, last: u64) -> usize {
     (64 - (t ^ last).leading_zeros()) as usize
 }
 
+/// Entries per block of a bucket: 1,024 entries of 24 bytes are 24 KB.
+const BLOCK: usize = 1024;
+
+/// One bucket's events in scheduling order, in blocks of at most [`BLOCK`] entries (all full
+/// but the last), so that a bucket grows without copying what it holds and gives its memory
+/// back, block by block, as a sweep empties it. A bucket kept as one `Vec` doubles when it fills,
+/// holding up to twice what it needs and both copies while it grows, and keeps its largest size
+/// for good: 64 buckets that each once held much of the queue took 185 MB at a peak of 1.6 M
+/// events of 24 bytes (38 MB).
+type Blocks<T> = Vec<Vec<T>>;
+
+/// Appends `entry` to `bucket`, opening a block (a spare one if any) when the last is full. A
+/// bucket's first block grows from small by doubling, so a queue of a few events stays small.
+#[inline]
+fn append<T>(bucket: &mut Blocks<T>, spare: &mut Blocks<T>, entry: T) {
+    match bucket.last_mut() {
+        Some(last) if last.len() < BLOCK => last.push(entry),
+        _ => {
+            let mut block = spare.pop().unwrap_or_default();
+            block.push(entry);
+            bucket.push(block);
+        }
+    }
+}
+
 /// A priority queue of events, earliest first, ties broken by scheduling order.
 ///
 /// The radix buckets are keyed on time alone, so an event moves once per bit of time that
@@ -44,7 +73,9 @@ fn bucket(t: u64, last: u64) -> usize {
 pub struct EventQueue<E> {
     /// Buckets 1..=63 (index 0 unused): bucket `i` holds the events whose time's highest bit
     /// differing from `last` is bit `i - 1`.
-    buckets: [Vec<(u64, E)>; 64],
+    buckets: [Blocks<(u64, E)>; 64],
+    /// Emptied blocks, kept to be reused.
+    spare: Blocks<(u64, E)>,
     /// Bit `i` set: bucket `i` is not empty.
     occupied: u64,
     /// The events due at `last`, in scheduling order.
@@ -63,6 +94,7 @@ impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             buckets: std::array::from_fn(|_| Vec::new()),
+            spare: Vec::new(),
             occupied: 0,
             due: VecDeque::new(),
             last: 0,
@@ -88,7 +120,7 @@ impl<E> EventQueue<E> {
             return;
         }
         let b = bucket(t, self.last);
-        self.buckets[b].push((t, event));
+        append(&mut self.buckets[b], &mut self.spare, (t, event));
         self.occupied |= 1 << b;
         if let Some(m) = self.min.get() {
             if t < m {
@@ -108,20 +140,23 @@ impl<E> EventQueue<E> {
         let i = self.occupied.trailing_zeros() as usize;
         let mut moving = std::mem::take(&mut self.buckets[i]);
         self.occupied &= !(1 << i);
-        let last = self.min.get().unwrap_or_else(|| moving.iter().map(|e| e.0).min().unwrap_or(self.last));
+        let last = self.min.get().unwrap_or_else(|| moving.iter().flatten().map(|e| e.0).min().unwrap_or(self.last));
         self.last = last;
         self.min.set(None);
         // In order into empty buckets and an empty due line: each stays in scheduling order.
-        for (t, e) in moving.drain(..) {
-            if t == last {
-                self.due.push_back(e);
-            } else {
-                let b = bucket(t, last);
-                self.buckets[b].push((t, e));
-                self.occupied |= 1 << b;
+        for mut block in moving.drain(..) {
+            for (t, e) in block.drain(..) {
+                if t == last {
+                    self.due.push_back(e);
+                } else {
+                    let b = bucket(t, last);
+                    append(&mut self.buckets[b], &mut self.spare, (t, e));
+                    self.occupied |= 1 << b;
+                }
             }
+            self.spare.push(block);
         }
-        // The emptied bucket keeps its allocation for reuse.
+        // The emptied bucket keeps its list of blocks for reuse.
         self.buckets[i] = moving;
         true
     }
@@ -158,7 +193,7 @@ impl<E> EventQueue<E> {
             return None;
         }
         let b = &self.buckets[self.occupied.trailing_zeros() as usize];
-        let m = b.iter().map(|e| e.0).min()?;
+        let m = b.iter().flatten().map(|e| e.0).min()?;
         self.min.set(Some(m));
         Some(SimTime(m))
     }
@@ -176,10 +211,10 @@ impl<E> EventQueue<E> {
         }
         let b = &self.buckets[self.occupied.trailing_zeros() as usize];
         let first = match self.min.get() {
-            Some(m) => b.iter().find(|e| e.0 == m),
+            Some(m) => b.iter().flatten().find(|e| e.0 == m),
             None => {
                 // The first of the earliest: ties keep scheduling order.
-                let first = b.iter().reduce(|a, e| if e.0 < a.0 { e } else { a });
+                let first = b.iter().flatten().reduce(|a, e| if e.0 < a.0 { e } else { a });
                 self.min.set(first.map(|e| e.0));
                 first
             }
@@ -240,6 +275,31 @@ mod tests {
         }
         assert!(q.is_empty());
         assert_eq!(q.peak(), 1000, "the most that waited at once");
+    }
+
+    /// Buckets of several blocks: every event of a burst far larger than a block comes out in
+    /// order, and the blocks are reused rather than multiplied.
+    #[test]
+    fn buckets_span_blocks_in_order() {
+        let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let mut q = EventQueue::default();
+        let mut expected = Vec::new();
+        for round in 0..3u64 {
+            let base = q.last;
+            for seq in 0..(5 * BLOCK) as u64 {
+                let t = base + r.random_range(1..200u64);
+                q.push(SimTime(t), (round, seq));
+                expected.push((t, (round, seq)));
+            }
+            // Stable: equal times keep scheduling order.
+            expected.sort_by_key(|e| e.0);
+            for &(t, e) in &expected {
+                assert_eq!(q.pop(), Some((SimTime(t), e)));
+            }
+            expected.clear();
+            let blocks: usize = q.spare.len() + q.buckets.iter().map(Vec::len).sum::<usize>();
+            assert!(blocks <= 5 + 64 + 1, "round {round}: {blocks} blocks for 5 blocks' worth");
+        }
     }
 
     /// Against a binary heap of `(time, seq)`, under the simulator's pattern: pop one, push a few
