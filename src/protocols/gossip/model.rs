@@ -12,6 +12,15 @@
 //! - pull: a PULL sent at step k ≥ 1 is answered from the peer's state of step k and arrives two
 //!   steps later, so u(k+2) = u(k+1) · (1 − a(k))^f (Karp et al. 2000's pull, one step late);
 //! - push-pull: both, u(k+1) = u(k) · e^(−f a(k)) · (1 − a(k−1))^f.
+//!
+//! In the event-driven mode a node pushes a message the moment it takes it, one hop latency
+//! before its peers hold it, and gossips on its own period after that, its ticks spread over the
+//! period. So the step there is one typical hop (`RunInfo::latency_ms`, at most a period) and a
+//! period is 1/p steps: the nodes informed in the last step push f copies each, the others still
+//! spreading push (and every node pulls) with odds p per step, and a pull's answer comes two
+//! steps later:
+//!
+//! - u(k+1) = u(k) · e^(−f (new(k) + p · older(k))) (push) · (1 − a(k−2))^(f p) (pull).
 
 use super::{GossipConfig, Spread};
 use crate::protocols::load::{InformedCurve, RunInfo};
@@ -19,8 +28,17 @@ use crate::protocols::load::{InformedCurve, RunInfo};
 /// Steps the curve follows at most.
 const MAX_STEPS: usize = 1000;
 
-/// The expected fraction informed after each step, until all but half a node are.
+/// The expected fraction informed after each step, until all but half a node are: per round in
+/// rounds mode, per hop in the event-driven mode (see the module docs).
 pub fn informed_curve(params: &GossipConfig, run: &RunInfo) -> Option<InformedCurve> {
+    match run.round_ms {
+        Some(round_ms) => Some(rounds_curve(params, run, round_ms)),
+        None => Some(event_curve(params, run)),
+    }
+}
+
+/// The curve in rounds mode: one step per round.
+fn rounds_curve(params: &GossipConfig, run: &RunInfo, round_ms: f64) -> InformedCurve {
     let n = f64::from(run.size.max(2));
     let f = f64::from(params.fanout);
     let mut x = vec![1.0 / n];
@@ -41,10 +59,46 @@ pub fn informed_curve(params: &GossipConfig, run: &RunInfo) -> Option<InformedCu
         }
         x.push(next.min(1.0));
     }
-    let step_ms = run.round_ms.unwrap_or(params.period_ms);
-    let model = "mean-field gossip: u' = u · e^(−f·a) (push) · (1 − a₋₁)^f (pull, a round trip late), a the fraction \
-                 spreading (Demers et al. 1987; Pittel 1987; Karp et al. 2000)";
-    Some(InformedCurve { step_ms, fractions: x, model: model.into() })
+    let model = "mean-field gossip per round: u' = u · e^(−f·a) (push) · (1 − a₋₁)^f (pull, a round trip late), a the \
+                 fraction spreading (Demers et al. 1987; Pittel 1987; Karp et al. 2000)";
+    InformedCurve { step_ms: round_ms, fractions: x, model: model.into() }
+}
+
+/// The curve in the event-driven mode: one step per typical hop, a period being 1/p steps.
+fn event_curve(params: &GossipConfig, run: &RunInfo) -> InformedCurve {
+    let n = f64::from(run.size.max(2));
+    let f = f64::from(params.fanout);
+    let step_ms = run.latency_ms.clamp(0.1, params.period_ms.max(0.1));
+    let p = step_ms / params.period_ms.max(step_ms);
+    // Periods a message is gossiped after its receipt's push, in steps.
+    let life = match params.spread {
+        Spread::Rounds => (f64::from(params.rounds) / p).ceil() as usize,
+        Spread::Once | Spread::Ttl => 0,
+    };
+    let at = |x: &[f64], j: isize| if j < 0 { 0.0 } else { x.get(j as usize).copied().unwrap_or(0.0) };
+    let mut x = vec![1.0 / n];
+    while x.len() <= MAX_STEPS && x.last().is_some_and(|&last| last < 1.0 - 0.5 / n) {
+        let k = x.len() as isize - 1;
+        let hops_left = params.spread != Spread::Ttl || k < params.ttl as isize;
+        let new = if hops_left { at(&x, k) - at(&x, k - 1) } else { 0.0 };
+        let older = at(&x, k - 1) - at(&x, k - 1 - life as isize);
+        let mut escape = 1.0;
+        if params.mode.pushes() {
+            escape *= libm::exp(-f * (new + p * older));
+        }
+        if params.mode.pulls() {
+            let holders = at(&x, k - 2) - at(&x, k - 2 - life.max(1) as isize);
+            escape *= libm::pow(1.0 - holders, f * p);
+        }
+        let next = (1.0 - (1.0 - at(&x, k)) * escape).min(1.0);
+        if next - at(&x, k) < 1e-12 && at(&x, k) - at(&x, k - 2) < 1e-12 {
+            break;
+        }
+        x.push(next);
+    }
+    let model = "mean-field gossip per hop: u' = u · e^(−f·(new + p·older)) (push at receipt, then each period) · \
+                 (1 − a₋₂)^(f·p) (pull), p = hop / period (Demers et al. 1987; Karp et al. 2000)";
+    InformedCurve { step_ms, fractions: x, model: model.into() }
 }
 
 /// The fraction spreading at step `k`: informed in the last `rounds` steps (`rounds`), in the
