@@ -55,11 +55,12 @@ fn state_code(s: NodeState) -> u8 {
         NodeState::Crashed => 4,
         NodeState::Paused => 5,
         NodeState::Absent => 6,
+        NodeState::Infective => 7,
     }
 }
 
 /// The names of the state codes, in code order.
-const STATE_NAMES: [&str; 7] = ["sender", "waiting", "partial", "done", "crashed", "paused", "absent"];
+const STATE_NAMES: [&str; 8] = ["sender", "waiting", "partial", "done", "crashed", "paused", "absent", "infective"];
 
 fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())

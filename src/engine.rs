@@ -18,8 +18,12 @@ use crate::time::{SimDuration, SimTime};
 pub enum NodeState {
     /// A node that sends the workload.
     Sender,
-    /// Has delivered no message yet.
+    /// Has delivered no message yet (in an epidemic, *susceptible*).
     Waiting,
+    /// Holds a message and is still spreading it ([`Protocol::is_infective`]: an epidemic's
+    /// *infective* node). A node that holds messages but has stopped spreading them (*removed*)
+    /// shows as [`NodeState::Partial`] or [`NodeState::Done`].
+    Infective,
     /// Has delivered some of the messages.
     Partial,
     /// Has delivered every message.
@@ -89,7 +93,9 @@ pub trait Simulation {
     fn queue_peak(&self) -> usize;
     /// Node positions in the unit square.
     fn positions(&self) -> &[[f64; 2]];
-    /// Each node's state, written into `out` (cleared first).
+    /// Each node's state, written into `out` (cleared first). A live node other than a sender
+    /// that its protocol calls infective ([`Protocol::is_infective`]) is
+    /// [`NodeState::Infective`], whatever it has delivered.
     fn node_states(&self, out: &mut Vec<NodeState>);
     /// Turns recording of packets in flight on or off.
     fn set_recording(&mut self, on: bool);
@@ -177,6 +183,7 @@ impl<P: Protocol> Simulation for Run<P> {
             }
             match () {
                 _ if self.senders[i] => NodeState::Sender,
+                _ if self.world.node(i as NodeId).is_infective() => NodeState::Infective,
                 _ if got == 0 => NodeState::Waiting,
                 _ if got >= total => NodeState::Done,
                 _ => NodeState::Partial,

@@ -180,13 +180,19 @@ impl Metrics {
         }
     }
 
-    /// Asks the cache for what an arrival at `to` about `msg` reads: its load record and its bit
-    /// of the message's receivers. A hint that changes nothing.
+    /// Asks the cache for what an arrival at `to` from `from` about `msg` reads: its load record
+    /// and its bit of the message's receivers, and if `to` has not delivered `msg` yet (so the
+    /// arrival may be its first delivery, whose hop count reads the forwarder's record), `from`'s
+    /// load record too. A hint that changes nothing.
     #[inline(always)]
-    pub fn prefetch(&self, to: NodeId, msg: Option<MsgId>) {
+    pub fn prefetch(&self, to: NodeId, from: NodeId, msg: Option<MsgId>) {
         self.load.prefetch(to);
         if let Some(m) = msg.and_then(|m| self.messages.get(m.0 as usize)) {
-            crate::prefetch::prefetch_at(&m.got, (to / 64) as usize);
+            let word = (to / 64) as usize;
+            crate::prefetch::prefetch_at(&m.got, word);
+            if m.got.get(word).is_some_and(|w| w >> (to % 64) & 1 == 0) {
+                self.load.prefetch(from);
+            }
         }
     }
 

@@ -133,23 +133,23 @@ impl PacketKind {
             }
             PacketKind::Session => ("SESSION", "#5e5ce6", "a session message: highest sequence numbers and timestamps"),
             PacketKind::Status => ("STATUS", "#ff9f0a", "a receiver's status report: what it holds and lacks"),
-            PacketKind::Heartbeat => ("HEARTBEAT", "#636366", "a keep-alive or advertisement for failure detection"),
+            PacketKind::Heartbeat => ("HEARTBEAT", "#7d8c3c", "a keep-alive or advertisement for failure detection"),
             PacketKind::Gossip => {
                 ("GOSSIP", "#2ec4b6", "epidemic payload pushed to a random peer, or sent in answer to a pull")
             }
             PacketKind::Pull => {
-                ("PULL", "#f4a261", "a pull request: what the asker holds, so the peer sends what it lacks")
+                ("PULL", "#ff8fab", "a pull request: what the asker holds, so the peer sends what it lacks")
             }
             PacketKind::Digest => {
                 ("DIGEST", "#e9c46a", "a summary of the messages a node holds (anti-entropy, pbcast)")
             }
             PacketKind::Ping => ("PING / ACK", "#a8dadc", "a direct failure-detection probe, or its answer (SWIM)"),
-            PacketKind::PingReq => ("PING-REQ", "#457b9d", "an indirect probe: ping this member for me (SWIM)"),
+            PacketKind::PingReq => ("PING-REQ", "#9d8df1", "an indirect probe: ping this member for me (SWIM)"),
             PacketKind::Suspect => {
-                ("SUSPECT / ALIVE / CONFIRM", "#e63946", "a membership update sent on its own (SWIM)")
+                ("SUSPECT / ALIVE / CONFIRM", "#c86bfa", "a membership update sent on its own (SWIM)")
             }
             PacketKind::Shuffle => {
-                ("SHUFFLE", "#b5838d", "a partial-view exchange between peer-sampling neighbours (Cyclon)")
+                ("SHUFFLE", "#c9a0dc", "a partial-view exchange between peer-sampling neighbours (Cyclon)")
             }
         }
     }

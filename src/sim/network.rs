@@ -465,6 +465,16 @@ impl Network {
         crate::prefetch::prefetch_at(&self.positions, node as usize);
     }
 
+    /// Asks the cache for what a send to `node` reads of it (its position, or its region): a
+    /// hint that changes nothing.
+    #[inline(always)]
+    pub fn prefetch_receiver(&self, node: u32) {
+        match &self.regions {
+            Some(r) => r.prefetch(node),
+            None => crate::prefetch::prefetch_at(&self.positions, node as usize),
+        }
+    }
+
     /// Empties `node`'s uplink at `now` (its node crashed: what was queued never leaves), so that
     /// after a recovery its packets do not wait behind the dead ones.
     pub fn clear_uplink(&mut self, node: u32, now: SimTime) {

@@ -84,11 +84,11 @@ impl App {
     fn load(&mut self, scenario: Scenario) {
         match Self::start(&scenario) {
             Ok(sim) => {
+                self.stage.restart(&scenario);
                 self.scenario = Rc::new(scenario);
                 self.sim = sim;
                 self.error = None;
                 self.share_link.clear();
-                self.stage.restart();
                 self.summary = None;
                 self.comparison = None;
             }
@@ -115,6 +115,7 @@ impl App {
             shown: &self.shown,
             stage: self.stage.canvas(),
             chart: self.stage.chart(),
+            informed: self.stage.informed(),
             summary: self.summary.as_ref(),
             comparison: self.comparison.as_ref(),
             send: &self.send,
@@ -136,6 +137,8 @@ impl App {
             done: self.sim.is_done(),
             stopped: self.sim.stopped().map(|s| s.reason()),
             crashed: self.stage.crashed(),
+            infective: self.stage.infective(),
+            epidemic: self.stage.epidemic(),
             owed: self.shown.owed,
         }
     }
@@ -254,6 +257,7 @@ impl Component for App {
             last_render_ts: 0.0,
             _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
         };
+        app.stage.restart(&app.scenario);
         app.shown = app.shown_now();
         app
     }

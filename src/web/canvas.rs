@@ -8,38 +8,9 @@ use mcast::protocol::PacketKind;
 use std::f64::consts::TAU;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+pub use super::palette::{node_colour, packet_colour, LOST_COLOUR};
+use super::palette::{BACKGROUND, NODE_STATES};
 pub use super::pixels::Pixels;
-
-/// Colour of a node in each state (also used by the legend).
-pub fn node_colour(s: NodeState) -> &'static str {
-    match s {
-        NodeState::Sender => "#f5b700",
-        NodeState::Waiting => "#56657a",
-        NodeState::Partial => "#7fb3ff",
-        NodeState::Done => "#34c759",
-        NodeState::Crashed => "#ff453a",
-        NodeState::Paused => "#ff9f0a",
-        NodeState::Absent => "#2a3342",
-    }
-}
-
-/// Colour of a packet of each kind (also used by the legend): the kind's own.
-pub fn packet_colour(k: PacketKind) -> &'static str {
-    k.colour()
-}
-
-/// Colour of a packet the network is dropping.
-pub const LOST_COLOUR: &str = "#ff453a";
-
-pub(super) const NODE_STATES: [NodeState; 7] = [
-    NodeState::Absent,
-    NodeState::Waiting,
-    NodeState::Partial,
-    NodeState::Done,
-    NodeState::Paused,
-    NodeState::Crashed,
-    NodeState::Sender,
-];
 
 /// The most packets drawn in one frame; beyond it the frame shows a sample.
 pub(super) const MAX_DRAWN_FLIGHTS: usize = 30_000;
@@ -167,7 +138,7 @@ fn draw_paths(
     flights: &[FlightView],
     edges: &Edges,
 ) {
-    ctx.set_fill_style_str("#0e1420");
+    ctx.set_fill_style_str(BACKGROUND);
     ctx.fill_rect(0.0, 0.0, w, h);
     let frame = Frame::of((w, h));
     draw_edges(ctx, &frame, positions, edges);

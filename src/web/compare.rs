@@ -91,7 +91,7 @@ impl Comparison {
 /// The table over the canvas, with a button that closes it.
 pub fn view(c: &Comparison, close: Callback<MouseEvent>) -> Html {
     let columns = &c.columns;
-    let rows = Summary::labels();
+    let rows = Summary::figures();
     html! {
         <div class="compare" id="compare" role="dialog" aria-label="Every protocol on this scenario" data-done={c.is_done().to_string()}>
             <div class="compare-head">
@@ -111,15 +111,15 @@ pub fn view(c: &Comparison, close: Callback<MouseEvent>) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for rows.iter().map(|(id, label)| html! {
+                    { for rows.iter().map(|f| (f.id, f)).map(|(id, f)| html! {
                         <tr id={format!("compare-{id}")}>
-                            <th>{ *label }</th>
+                            <th title={f.means}>{ f.label }</th>
                             { for columns.iter().map(|col| html! {
                                 <td class={if col.yours { "yours" } else { "" }}>
                                     { match &col.result {
                                         Some(Ok(s)) => s.value(id).unwrap_or("–").to_string(),
-                                        Some(Err(e)) => if *id == "delivered" { e.clone() } else { String::new() },
-                                        None if *id == "delivered" => "running…".to_string(),
+                                        Some(Err(e)) => if id == "delivered" { e.clone() } else { String::new() },
+                                        None if id == "delivered" => "running…".to_string(),
                                         None => String::new(),
                                     } }
                                 </td>

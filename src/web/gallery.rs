@@ -1,6 +1,10 @@
 //! The gallery: ready-made scenarios from `scenarios/`, each showing one thing the literature
 //! names (a weakness of a protocol, or a feature of the network model). They are compiled into
-//! the page, so they load offline and always match the engine that runs them.
+//! the page, so they load offline and always match the engine that runs them. The picker groups
+//! them ([`groups`]): by the protocol family they run (`preset!(file, title, shows)`), under a
+//! group named in the line (`preset!(in "Membership: SWIM", file, title, shows)`, for a preset
+//! about something else than its family), or under the network model for those that show a
+//! feature of the network (`preset!(network: ...)`), last.
 
 use mcast::scenario::{Limits, Scenario, ScenarioError};
 
@@ -12,12 +16,32 @@ pub struct Preset {
     pub title: &'static str,
     /// What it shows, in one sentence.
     pub shows: &'static str,
+    /// The picker's group, if not its family's.
+    group: Option<&'static str>,
     json: &'static str,
 }
 
+/// The picker's group of the presets that show a feature of the network model.
+pub const NETWORK_GROUP: &str = "The network model";
+
 macro_rules! preset {
     ($file:literal, $title:literal, $shows:literal) => {
-        Preset { file: $file, title: $title, shows: $shows, json: include_str!(concat!("../../scenarios/", $file)) }
+        preset!(@ None, $file, $title, $shows)
+    };
+    (network: $file:literal, $title:literal, $shows:literal) => {
+        preset!(@ Some(NETWORK_GROUP), $file, $title, $shows)
+    };
+    (in $group:literal, $file:literal, $title:literal, $shows:literal) => {
+        preset!(@ Some($group), $file, $title, $shows)
+    };
+    (@ $group:expr, $file:literal, $title:literal, $shows:literal) => {
+        Preset {
+            file: $file,
+            title: $title,
+            shows: $shows,
+            group: $group,
+            json: include_str!(concat!("../../scenarios/", $file)),
+        }
     };
 }
 
@@ -104,6 +128,11 @@ pub const PRESETS: &[Preset] = &[
         "The run above without pulls: fewer packets, but the last nodes wait for a random push to find them (1.53 s)."
     ),
     preset!(
+        "gossip-vs-acks.json",
+        "Gossip against ACK implosion on the same network",
+        "The ACK implosion preset's network with gossip instead: no node hears more than 8 packets in 100 ms (the ACKing sender: 475), 7 drops at the sender's downlink instead of 5,043, every member has both messages within 0.42 s, for 5.5 payload packets per node per message instead of 2.8. Compare all protocols shows both."
+    ),
+    preset!(
         "rumor.json",
         "Rumor mongering: residue against k",
         "Push rumor mongering with feedback and a counter, k = 2: 35 of 999 members never hear the rumor (residue 3.5 % at 3.3 pushes per member, s ≈ e^(−m)); raise k for less residue and more traffic."
@@ -119,23 +148,24 @@ pub const PRESETS: &[Preset] = &[
         "Every member gets every message; the sender hears n ACKs per message."
     ),
     preset!(
-        "congested-sender.json",
+        network: "congested-sender.json",
         "Congested sender",
         "A finite uplink queue drops copies at the sender; a thin downlink drops ACKs."
     ),
-    preset!("partition.json", "Partition", "Twenty members cut off for 400 ms, three that can hear but not answer."),
-    preset!("bursty-loss.json", "Bursty loss", "Gilbert–Elliott loss: losses come in spells, not one by one."),
-    preset!("regions.json", "Regions (LAN/WAN)", "Fast inside a region, slow between regions."),
-    preset!("churn.json", "Churn", "Members join and leave while the sender multicasts."),
-    preset!("crash-recover.json", "Crash and recover", "Retransmissions catch nodes up once they are back."),
+    preset!(network: "partition.json", "Partition", "Twenty members cut off for 400 ms, three that can hear but not answer."),
+    preset!(network: "bursty-loss.json", "Bursty loss", "Gilbert–Elliott loss: losses come in spells, not one by one."),
+    preset!(network: "regions.json", "Regions (LAN/WAN)", "Fast inside a region, slow between regions."),
+    preset!(network: "churn.json", "Churn", "Members join and leave while the sender multicasts."),
+    preset!(network: "crash-recover.json", "Crash and recover", "Retransmissions catch nodes up once they are back."),
     preset!(
+        in "Membership: SWIM (Das et al. 2002)",
         "swim-crash.json",
         "SWIM: detecting a crash",
         "Members ping one another each period; node 57 goes silent, is suspected a second later, confirmed after the time-out, and the sender stops waiting for it."
     ),
-    preset!("live-stream.json", "Live stream", "The last copies of each packet miss the playout deadline."),
+    preset!(network: "live-stream.json", "Live stream", "The last copies of each packet miss the playout deadline."),
     preset!(
-        "rounds.json",
+        network: "rounds.json",
         "Round-synchronous mode",
         "Every packet arrives at the next round, as in the epidemic papers."
     ),
@@ -150,10 +180,49 @@ pub fn load(file: &str) -> Result<Scenario, ScenarioError> {
     Scenario::from_json_with(p.json, &Limits::BROWSER)
 }
 
+/// The picker's groups, each with its presets in [`PRESETS`] order: the protocol families'
+/// (by title) and those named in a preset's line, in order of first appearance, then
+/// [`NETWORK_GROUP`].
+pub fn groups() -> Vec<(&'static str, Vec<&'static Preset>)> {
+    let mut groups: Vec<(&'static str, Vec<&'static Preset>)> = vec![(NETWORK_GROUP, Vec::new())];
+    for p in PRESETS {
+        let group = match (p.group, load(p.file)) {
+            (Some(group), _) => group,
+            (None, Ok(s)) => s.protocol.info().title(),
+            (None, Err(_)) => "Other",
+        };
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, presets)) => presets.push(p),
+            None => groups.push((group, vec![p])),
+        }
+    }
+    groups.rotate_left(1);
+    groups.retain(|(_, presets)| !presets.is_empty());
+    groups
+}
+
 /// The preset whose scenario is `s` (by name), if any, for the picker to show as selected.
 pub fn matching(s: &Scenario) -> Option<&'static Preset> {
     if s.name.is_empty() {
         return None;
     }
     PRESETS.iter().find(|p| load(p.file).is_ok_and(|q| q.name == s.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_hold_every_preset_once_families_first_and_the_network_model_last() {
+        let groups = groups();
+        let files: Vec<&str> = groups.iter().flat_map(|(_, ps)| ps.iter().map(|p| p.file)).collect();
+        assert_eq!(files.len(), PRESETS.len());
+        assert!(PRESETS.iter().all(|p| files.contains(&p.file)));
+        let names: Vec<&str> = groups.iter().map(|(g, _)| *g).collect();
+        assert_eq!(names.first(), Some(&"Centralized (unicast loop)"), "{names:?}");
+        assert_eq!(names.last(), Some(&NETWORK_GROUP), "{names:?}");
+        let network = &groups.last().map(|(_, ps)| ps.iter().map(|p| p.file).collect::<Vec<_>>()).unwrap_or_default();
+        assert!(network.contains(&"rounds.json") && !network.contains(&"ack-implosion.json"), "{network:?}");
+    }
 }

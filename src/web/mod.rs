@@ -5,7 +5,8 @@
 //! The rooms: [`msg`] (what the user can do), [`form`] (a control's text → a new scenario),
 //! [`app`] (the component: its state, its messages, the frame loop), [`view`] (the markup, from a
 //! read-only [`view::Page`]), [`stage`] (the canvases and what drawing them keeps between frames),
-//! with the drawing itself in [`canvas`], [`pixels`] and [`chart`]. Natively only the rooms free
+//! with the drawing itself in [`canvas`], [`pixels`] and [`chart`] (whose lines [`informed`]
+//! computes) in the colours of [`palette`]. Natively only the rooms free
 //! of the browser compile, for their unit tests.
 
 #[cfg(target_arch = "wasm32")]
@@ -20,7 +21,9 @@ mod compare;
 mod dom;
 mod form;
 mod gallery;
+mod informed;
 mod msg;
+mod palette;
 #[cfg(target_arch = "wasm32")]
 mod params;
 #[cfg(target_arch = "wasm32")]

@@ -9,14 +9,17 @@
 //! tree's upper levels, every DR's link to the sender), so a large tree shows its skeleton rather
 //! than a hairball. Fresh edges (re-attachments) are always drawn, bright and thick.
 
-use super::canvas::{node_colour, packet_colour, Edges, Frame, LOST_COLOUR, MAX_DRAWN_FLIGHTS, NODE_STATES};
+use super::canvas::{Edges, Frame, MAX_DRAWN_FLIGHTS};
+use super::palette::{node_colour, packet_colour, rgba, LOST_COLOUR, NODE_STATES};
 use mcast::engine::{FlightView, NodeState, NO_UPSTREAM};
+use mcast::protocol::PacketKind;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 /// The most pixels of (ordinary) edges drawn in one frame.
 pub const EDGE_PIXEL_BUDGET: f64 = 1_500_000.0;
 
+/// [`super::palette::BACKGROUND`] as bytes.
 const BACKGROUND: [u8; 4] = [0x0e, 0x14, 0x20, 0xff];
 /// [`super::canvas::EDGE_COLOUR`] (140, 160, 195 at 35 %) over the background, precomputed.
 const EDGE: [u8; 4] = blend(BACKGROUND, [140, 160, 195], 0.35);
@@ -31,10 +34,21 @@ const fn mix(under: u8, over: u8, alpha: f64) -> u8 {
     (under as f64 * (1.0 - alpha) + over as f64 * alpha + 0.5) as u8
 }
 
-/// `#rrggbb` as opaque RGBA bytes.
-fn rgba(hex: &str) -> [u8; 4] {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
-    [(v >> 16) as u8, (v >> 8) as u8, v as u8, 0xff]
+/// Each node state's colour as RGBA bytes, indexed by the state's discriminant: one table per
+/// frame, so the node loop does one indexed load per node.
+fn node_table() -> [[u8; 4]; NODE_STATES.len()] {
+    let mut table = [BACKGROUND; NODE_STATES.len()];
+    for s in NODE_STATES {
+        if let Some(slot) = table.get_mut(s as usize) {
+            *slot = rgba(node_colour(s));
+        }
+    }
+    table
+}
+
+/// Each packet kind's colour as RGBA bytes, indexed by the kind's number.
+fn kind_table() -> [[u8; 4]; PacketKind::COUNT] {
+    PacketKind::ALL.map(|k| rgba(packet_colour(k)))
 }
 
 /// A frame buffer in wasm memory, and the edges chosen for the structure last seen.
@@ -192,18 +206,19 @@ impl Pixels {
         let frame = Frame::of((w, h));
         self.edges(&frame, positions, edges);
         let half = (frame.side / (positions.len().max(1) as f64).sqrt() * 0.28).clamp(0.5, 7.0);
-        let colours = NODE_STATES.map(|s| (s, rgba(node_colour(s))));
+        let colours = node_table();
         for (p, s) in positions.iter().zip(states) {
-            let colour = colours.iter().find(|c| c.0 == *s).map_or(BACKGROUND, |c| c.1);
+            let colour = colours.get(*s as usize).copied().unwrap_or(BACKGROUND);
             let big = if *s == NodeState::Sender { 3.0 } else { 1.0 };
             self.square(frame.at(*p), half * big, colour);
         }
         let dot = (half * 0.8).clamp(1.0, 4.0);
         let stride = flights.len().div_ceil(MAX_DRAWN_FLIGHTS).max(1);
+        let (kinds, lost) = (kind_table(), rgba(LOST_COLOUR));
         for f in flights.iter().step_by(stride).filter(|f| !f.lost || f.progress < 0.5) {
             let (Some(a), Some(b)) = (positions.get(f.from as usize), positions.get(f.to as usize)) else { continue };
             let t = f64::from(f.progress);
-            let colour = rgba(if f.lost { LOST_COLOUR } else { packet_colour(f.kind) });
+            let colour = if f.lost { lost } else { kinds.get(f.kind as usize).copied().unwrap_or(lost) };
             self.square(frame.at([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]), dot, colour);
         }
         if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.buf), w as u32, h as u32) {

@@ -8,6 +8,7 @@
 
 use super::{canvas, chart, dom};
 use mcast::engine::{FlightView, NodeState, Simulation, NO_UPSTREAM};
+use mcast::scenario::Scenario;
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
 
@@ -34,6 +35,13 @@ pub struct Stage {
     /// Last frame's upstreams, and when (page time, ms) each node last re-attached.
     prev_up: Vec<u32>,
     attached_at: Vec<(u32, f64)>,
+    /// Nodes drawn crashed and infective at the last draw, and whether any node has been drawn
+    /// infective since the run started.
+    crashed: u32,
+    infective: u32,
+    seen_infective: bool,
+    /// What the chart's lines show for this scenario, the family's model included.
+    informed: chart::Informed,
 }
 
 impl Stage {
@@ -50,6 +58,10 @@ impl Stage {
             edges: canvas::Edges::default(),
             prev_up: Vec::new(),
             attached_at: Vec::new(),
+            crashed: 0,
+            infective: 0,
+            seen_infective: false,
+            informed: chart::Informed::default(),
         }
     }
 
@@ -63,11 +75,19 @@ impl Stage {
         &self.chart
     }
 
-    /// A new run starts: forget the old run's re-attachments and draw it at the next frame.
-    pub fn restart(&mut self) {
+    /// A new run of `scenario` starts: forget the old run's re-attachments and infective nodes,
+    /// learn what the chart draws for it, and draw it at the next frame.
+    pub fn restart(&mut self, scenario: &Scenario) {
         self.prev_up.clear();
         self.attached_at.clear();
+        self.seen_infective = false;
+        self.informed = chart::Informed::of(scenario);
         self.dirty = true;
+    }
+
+    /// What the chart's lines show, the family's model included, for the chart's legend.
+    pub fn informed(&self) -> &chart::Informed {
+        &self.informed
     }
 
     /// The run moved on: draw it at the next frame.
@@ -104,10 +124,25 @@ impl Stage {
             return;
         };
         sim.node_states(&mut self.states);
+        self.count_states();
         sim.flights(&mut self.flights);
         self.track_edges(sim);
         canvas::draw(&ctx, size, sim.positions(), &self.states, &self.flights, &self.edges, &mut self.pixels);
         self.size = size;
+    }
+
+    /// Counts the nodes drawn crashed and infective, in one pass.
+    fn count_states(&mut self) {
+        let (mut crashed, mut infective) = (0, 0);
+        for s in &self.states {
+            match s {
+                NodeState::Crashed => crashed += 1,
+                NodeState::Infective => infective += 1,
+                _ => {}
+            }
+        }
+        (self.crashed, self.infective) = (crashed, infective);
+        self.seen_infective |= infective > 0;
     }
 
     /// Reads the protocol's structure and notes re-attachments (a node whose upstream changed to
@@ -138,7 +173,7 @@ impl Stage {
         let (Some(ctx), Some(series)) = (dom::context_2d(&el), sim.chart(chart::COLUMNS)) else {
             return;
         };
-        chart::draw(&ctx, size, &series, owed, dom::pixel_ratio());
+        chart::draw(&ctx, size, &series, owed, &self.informed, dom::pixel_ratio());
     }
 
     /// The node drawn under a click at `css` (CSS pixels from the canvas's corner), if there is
@@ -154,6 +189,17 @@ impl Stage {
 
     /// The nodes drawn crashed at the last draw.
     pub fn crashed(&self) -> u32 {
-        self.states.iter().filter(|s| **s == NodeState::Crashed).count() as u32
+        self.crashed
+    }
+
+    /// The nodes drawn infective at the last draw.
+    pub fn infective(&self) -> u32 {
+        self.infective
+    }
+
+    /// Whether the page shows the epidemic states (susceptible, infective, removed): the family
+    /// has an epidemic model, or a node of this run has been infective.
+    pub fn epidemic(&self) -> bool {
+        self.informed.model.is_some() || self.seen_infective
     }
 }

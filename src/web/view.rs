@@ -2,6 +2,7 @@
 //! right. Element ids are stable: the browser tests and people's bookmarks rely on them.
 
 use super::canvas::{node_colour, packet_colour, LOST_COLOUR};
+use super::chart::Informed;
 use super::compare::Comparison;
 use super::msg::{Field, Msg};
 use super::results::Summary;
@@ -9,7 +10,7 @@ use mcast::engine::NodeState;
 use mcast::metrics::Counters;
 use mcast::protocol::PacketKind;
 use mcast::protocols::Structure;
-use mcast::scenario::{Layout, Scenario};
+use mcast::scenario::{Layout, NetworkMode, Scenario};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::{
@@ -35,6 +36,8 @@ pub struct Page<'a> {
     pub stage: &'a NodeRef,
     /// The chart's canvas.
     pub chart: &'a NodeRef,
+    /// What the chart's lines show, the family's model included.
+    pub informed: &'a Informed,
     /// The run's results, once it is over.
     pub summary: Option<&'a Summary>,
     /// The comparison of every protocol, while its table is open.
@@ -58,6 +61,11 @@ pub struct Shown {
     pub stopped: Option<&'static str>,
     /// Nodes crashed so far.
     pub crashed: u32,
+    /// Nodes infective now ([`NodeState::Infective`]).
+    pub infective: u32,
+    /// Whether the page shows the epidemic states: the family has an epidemic model, or a node
+    /// of this run has been infective.
+    pub epidemic: bool,
     /// Deliveries made and owed, as the report counts them (filled in only when shown).
     pub owed: (u64, u64),
 }
@@ -129,8 +137,12 @@ fn preset_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
             <h2>{ "Gallery" }</h2>
             <select id="preset" aria-label="Preset" onchange={on_select(send, Field::Preset)}>
                 <option value="" selected={preset.is_none()} disabled=true>{ "Choose a preset…" }</option>
-                { for super::gallery::PRESETS.iter().map(|p| html! {
-                    <option value={p.file} selected={preset.is_some_and(|q| q.file == p.file)}>{ p.title }</option>
+                { for super::gallery::groups().into_iter().map(|(group, presets)| html! {
+                    <optgroup label={group}>
+                        { for presets.into_iter().map(|p| html! {
+                            <option value={p.file} selected={preset.is_some_and(|q| q.file == p.file)}>{ p.title }</option>
+                        }) }
+                    </optgroup>
                 }) }
             </select>
             if let Some(p) = preset { <p class="hint" id="preset-shows">{ p.shows }</p> }
@@ -233,14 +245,47 @@ fn structure_item(structure: Structure) -> Html {
     html! { <li><span class="swatch edge"></span>{ label }</li> }
 }
 
-/// Whether the counters list `k`: DATA, ACK and retransmissions always (the tests and the
-/// centralized protocol rely on them), other kinds once any was sent.
-fn shows_kind(c: &Counters, k: PacketKind) -> bool {
-    matches!(k, PacketKind::Data | PacketKind::Ack | PacketKind::Retransmit) || c.sent[k as usize] > 0
+/// The kinds SWIM sends when the scenario names it as the membership service (see
+/// `SwimMsg::kind` in `src/protocols/swim/wire.rs`).
+const SWIM_PACKETS: [PacketKind; 3] = [PacketKind::Ping, PacketKind::PingReq, PacketKind::Suspect];
+
+/// Whether the legend lists `k`: the kinds the family sends (its `PACKETS`) and SWIM's when it is
+/// the membership service, always; any other kind once one was sent.
+fn shows_kind(s: &Scenario, c: &Counters, k: PacketKind) -> bool {
+    s.protocol.info().packets().contains(&k)
+        || (s.membership.swim().is_some() && SWIM_PACKETS.contains(&k))
+        || c.sent[k as usize] > 0
 }
 
-/// The counters: packets by kind, losses, deliveries, time, events, the trace hash and status.
-fn counters(shown: &Shown, playing: bool) -> Html {
+/// Whether the counters list `k`: as the legend, but JOIN and LEAVE only once one was sent
+/// (every family answers churn, few scenarios have it).
+fn counts_kind(s: &Scenario, c: &Counters, k: PacketKind) -> bool {
+    shows_kind(s, c, k) && (!matches!(k, PacketKind::Join | PacketKind::Leave) || c.sent[k as usize] > 0)
+}
+
+/// The round the run is in, in the round-synchronous network mode: simulated time over the
+/// round's length, rounded down (round 0 is the first).
+fn round(shown: &Shown, round_ms: f64) -> u64 {
+    (shown.now_tenth_ms as f64 / 10.0 / round_ms + 1e-9).floor() as u64
+}
+
+/// The round counter and what it counts, in the round-synchronous network mode.
+fn round_counter(s: &Scenario, shown: &Shown) -> Html {
+    let NetworkMode::Rounds { round_ms } = s.network.mode else { return html! {} };
+    html! {
+        <>
+            { counter("round", "Round", round(shown, round_ms).to_string(), None) }
+            <p class="hint" id="round-hint">{ format!(
+                "Round-synchronous network: a packet sent in round k arrives at the start of round k + 1; \
+                 round = simulated time ÷ {round_ms} ms, from round 0."
+            ) }</p>
+        </>
+    }
+}
+
+/// The counters: packets by kind, losses, deliveries, nodes, time, round, events, the trace hash
+/// and status.
+fn counters(s: &Scenario, shown: &Shown, playing: bool) -> Html {
     let c = &shown.counters;
     let (status, label) = match shown.stopped {
         Some(reason) => ("stopped", format!("stopped: {reason}")),
@@ -251,7 +296,7 @@ fn counters(shown: &Shown, playing: bool) -> Html {
     html! {
         <>
             <h2>{ "Counters" }</h2>
-            { for PacketKind::ALL.iter().filter(|k| shows_kind(c, **k)).map(|k| counter(
+            { for PacketKind::ALL.iter().filter(|k| counts_kind(s, c, **k)).map(|k| counter(
                 &format!("count-{}", k.name()),
                 k.label(),
                 c.sent[*k as usize].to_string(),
@@ -266,7 +311,11 @@ fn counters(shown: &Shown, playing: bool) -> Html {
             }
             { counter("count-deliveries", "Deliveries", format!("{} / {}", shown.owed.0, shown.owed.1), Some(node_colour(NodeState::Done))) }
             { counter("count-crashed", "Crashed nodes", shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
+            if shown.epidemic {
+                { counter("count-infective", "Infective nodes now", shown.infective.to_string(), Some(node_colour(NodeState::Infective))) }
+            }
             { counter("sim-time", "Simulated time", format!("{:.1} ms", shown.now_tenth_ms as f64 / 10.0), None) }
+            { round_counter(s, shown) }
             { counter("events", "Events", c.events.to_string(), None) }
             <div class="hash">
                 <span class="label">{ "Trace hash" }</span>
@@ -277,21 +326,44 @@ fn counters(shown: &Shown, playing: bool) -> Html {
     }
 }
 
-/// The legend: node states, the protocol's packet kinds and structure, lost packets.
-fn legend(s: &Scenario) -> Html {
-    let info = s.protocol.info();
-    html! {
-        <>
-            <h2>{ "Legend" }</h2>
-            <ul class="legend">
-                { legend_item(node_colour(NodeState::Sender), "sender", true) }
+/// The legend's node states for delivery: waiting, some messages, all messages; or, for an
+/// epidemic, the same colours named by the epidemic's states (Demers et al. 1987, §1), with the
+/// infective nodes.
+fn delivery_states(epidemic: bool) -> Html {
+    if !epidemic {
+        return html! {
+            <>
                 { legend_item(node_colour(NodeState::Waiting), "waiting", true) }
                 { legend_item(node_colour(NodeState::Partial), "some messages", true) }
                 { legend_item(node_colour(NodeState::Done), "all messages", true) }
+            </>
+        };
+    }
+    html! {
+        <>
+            { legend_item(node_colour(NodeState::Waiting), "susceptible: holds nothing yet", true) }
+            { legend_item(node_colour(NodeState::Infective), "infective: holds a message and spreads it", true) }
+            { legend_item(node_colour(NodeState::Partial), "removed: holds some messages, stopped spreading", true) }
+            { legend_item(node_colour(NodeState::Done), "removed: holds every message, stopped spreading", true) }
+        </>
+    }
+}
+
+/// The legend: node states, the packet kinds shown (the family's, and any other sent), the
+/// protocol's structure, lost packets.
+fn legend(s: &Scenario, shown: &Shown) -> Html {
+    let info = s.protocol.info();
+    let c = &shown.counters;
+    html! {
+        <>
+            <h2>{ "Legend" }</h2>
+            <ul class="legend" id="legend">
+                { legend_item(node_colour(NodeState::Sender), "sender", true) }
+                { delivery_states(shown.epidemic) }
                 { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
                 { legend_item(node_colour(NodeState::Paused), "paused", true) }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
-                { for info.packets().iter().map(|k| legend_item(packet_colour(*k), k.label(), false)) }
+                { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| legend_item(packet_colour(*k), k.label(), false)) }
                 { structure_item(info.structure()) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
             </ul>
@@ -318,6 +390,40 @@ fn header(s: &Scenario) -> Html {
     }
 }
 
+/// The chart's legend for its lines: what the solid line measures and, for a family with an
+/// epidemic model, the dashed line's model.
+fn chart_legend(s: &Scenario, informed: &Informed) -> Html {
+    let measured = if informed.one_message {
+        "measured: fraction of live members holding the message (deliveries + the source, over owed + 1)"
+    } else {
+        "measured: deliveries made, as a fraction of those owed"
+    };
+    html! {
+        <p class="chart-legend" id="chart-legend">
+            <span id="chart-measured" title={measured}><span class="swatch line"></span><span class="words">{ measured }</span></span>
+            if let Some(m) = &informed.model {
+                <span id="chart-model" title={format!("{}: the family's epidemic model of one message spread from one node, one point per step of {} ms", m.model, m.step_ms)}>
+                    <span class="swatch dashed"></span>
+                    <span class="words">
+                        { format!("model: {}", m.model) }
+                        if !informed.one_message {
+                            { format!(" (for one message from one node; this run sends {})", messages(s)) }
+                        }
+                    </span>
+                </span>
+            }
+        </p>
+    }
+}
+
+/// How many messages the run sends: each sender's workload, or a stream's packets.
+fn messages(s: &Scenario) -> String {
+    match &s.workload.stream {
+        Some(_) => "a stream".to_string(),
+        None => format!("{}", u64::from(s.workload.messages) * s.workload.senders(&s.group).len() as u64),
+    }
+}
+
 /// The middle column: the group's canvas (with the comparison's table over it) and the chart
 /// strip with the results under it.
 fn stage_column(p: &Page) -> Html {
@@ -328,13 +434,21 @@ fn stage_column(p: &Page) -> Html {
                 <canvas id="stage" ref={p.stage.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
                     onclick={send.reform(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
                 <p class="stage-hint">{ "Click a node to crash it" }</p>
+                if let NetworkMode::Rounds { round_ms } = p.scenario.network.mode {
+                    <p class="stage-round" id="stage-round" title="Round-synchronous network: simulated time over the round length">
+                        { format!("round {}", round(p.shown, round_ms)) }
+                    </p>
+                }
                 if let Some(c) = p.comparison {
                     { super::compare::view(c, send.reform(|_| Msg::CloseCompare)) }
                 }
             </div>
             <div class="chart-strip">
-                <canvas id="chart" ref={p.chart.clone()}
-                    aria-label="Packets sent per interval by kind, and deliveries so far as a share of what is owed"></canvas>
+                <div class="chart-box">
+                    <canvas id="chart" ref={p.chart.clone()}
+                        aria-label="Packets sent per interval by kind, and the fraction informed so far"></canvas>
+                    { chart_legend(p.scenario, p.informed) }
+                </div>
                 { super::results::view(p.summary) }
             </div>
         </section>
@@ -363,8 +477,8 @@ pub fn view(p: &Page) -> Html {
                 />
                 { stage_column(p) }
                 <section class="panel stats" aria-label="Counters">
-                    { counters(p.shown, p.playing) }
-                    { legend(p.scenario) }
+                    { counters(p.scenario, p.shown, p.playing) }
+                    { legend(p.scenario, p.shown) }
                 </section>
             </main>
         </div>

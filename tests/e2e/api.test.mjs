@@ -45,7 +45,7 @@ test('trunk exposes the Simulation class and its static tables on window.wasmBin
   // The CLI's report names every packet kind: the JS table holds the same names.
   const report = cliReport('centralized.json');
   assert.deepEqual([...info.packetKinds].sort(), Object.keys(report.packets).sort());
-  assert.deepEqual(info.nodeStates, ['sender', 'waiting', 'partial', 'done', 'crashed', 'paused', 'absent']);
+  assert.deepEqual(info.nodeStates, ['sender', 'waiting', 'partial', 'done', 'crashed', 'paused', 'absent', 'infective']);
   assert.deepEqual(page.errors, []);
 });
 

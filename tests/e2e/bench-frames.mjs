@@ -1,7 +1,8 @@
 // Browser benchmark (not a test): frames per second of the real page while a run animates, at
 // several group sizes, in headless Chromium with software rendering. Usage (after a release
 // trunk build): node bench-frames.mjs [sizes...]   e.g. node bench-frames.mjs 300 5000 20000
-// PROTOCOL=tree (or srm, rmtp) measures that protocol instead of centralized with ACKs.
+// PROTOCOL=tree (or srm, rmtp, gossip, ...) measures that protocol instead of centralized with ACKs;
+// SPEED=0.1 animates at that speed instead of 1× (less simulation per frame: mostly drawing).
 import { serveDist, launch, openPage, setControl } from './harness.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -15,7 +16,7 @@ try {
     if (protocol === 'centralized') await setControl(page, '#param-reliable', 'true');
     await setControl(page, '#loss', 10);
     await setControl(page, '#group-size', n);
-    await setControl(page, '#speed', '1');
+    await setControl(page, '#speed', process.env.SPEED ?? '1');
     const stats = await page.evaluate(() => new Promise((done) => {
       const gaps = [];
       let last = performance.now();
@@ -30,7 +31,7 @@ try {
     stats.sort((a, b) => a - b);
     const mean = stats.reduce((a, b) => a + b, 0) / stats.length;
     const p95 = stats[Math.floor(stats.length * 0.95)];
-    console.log(JSON.stringify({ protocol: process.env.PROTOCOL ?? 'centralized', nodes: n, frames: stats.length, fps: +(1000 / mean).toFixed(1), p95_frame_ms: +p95.toFixed(1) }));
+    console.log(JSON.stringify({ protocol: process.env.PROTOCOL ?? 'centralized', speed: process.env.SPEED ?? '1', nodes: n, frames: stats.length, fps: +(1000 / mean).toFixed(1), p95_frame_ms: +p95.toFixed(1) }));
     await page.close();
   }
 } finally {

@@ -40,6 +40,12 @@ impl Regions {
         self.of.get(node as usize).map(|&r| u32::from(r))
     }
 
+    /// Asks the cache for node `node`'s region (a hint that changes nothing).
+    #[inline(always)]
+    pub(super) fn prefetch(&self, node: u32) {
+        crate::prefetch::prefetch_at(&self.of, node as usize);
+    }
+
     /// The one-way latency from `a` to `b`. Validation gives every node a region below the
     /// count and the table `count × count` entries; a pair outside them all the same (an
     /// unchecked configuration) gets no latency rather than a panic.
