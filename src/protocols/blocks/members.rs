@@ -13,9 +13,10 @@
 //! **Sampling** ([`Members::sample`]). When at most `k` others are known it takes them all, in id
 //! order, without a draw. Otherwise it draws ids uniformly from the known universe (`0..size`
 //! and the joiners) and rejects this node, the gone and those already taken, for at most
-//! `max(32 k, 64)` draws; if that leaves it short (only when most known ids are gone: with half
-//! of them present, one wanted peer fails all its draws with probability 2^-32), it lists the
-//! eligible members and completes the choice from the list. Either way each peer taken is
+//! `max(32 k, 64)` draws; if that leaves it short (when few known ids are eligible: most are
+//! gone, or `k` is close to the number of others; with one id in two eligible, a single peer
+//! misses all 64 draws with probability 2^-64), it lists the eligible members and completes the
+//! choice from the list. Either way each peer taken is
 //! uniform over the members not yet taken (a rejected uniform draw is uniform on what it
 //! accepts), so the result is a uniform ordered sample without replacement; the cost is bounded
 //! by the draws plus one listing, O(size + joiners), on the rare slow path.
