@@ -162,7 +162,7 @@ fn anti_entropy_beneath_brings_the_residue_to_zero_within_a_few_periods() {
 fn a_connection_limit_refuses_pushes_without_discouraging_the_pusher() {
     // A refused push carries nothing over and draws no feedback, so it is no strike against the
     // rumor: the pusher stays hot longer. With limit 1 the residue comes out below Table 1's
-    // (push alone: measured 0.021 against 0.037 at k = 2), as the paper reports of push with a
+    // (push alone: measured 0.018 against 0.037 at k = 2), as the paper reports of push with a
     // connection limit (§1.4 item 3, recalled, unchecked).
     let limited = |connection_limit, hunt, seed| {
         let config = RumorConfig { k: 2, connection_limit, hunt, ..RumorConfig::default() };

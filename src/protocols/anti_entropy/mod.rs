@@ -10,10 +10,10 @@
 //! with what a node holds ([`store::IdSet`], 8 bytes per range of ids).
 //!
 //! Alone it is this family; under rumor mongering it is the backstop of §1.5 that brings the
-//! residue to zero (the `rumor` family runs the same [`exchange`] machine, [`store`] and
-//! [`peers`]).
+//! residue to zero (the `rumor` family runs the same [`exchange`] machine and [`store`]).
 //!
-//! Membership: a node picks from the members it knows ([`peers::Peers`]): the initial members,
+//! Membership: a node picks from the members it knows ([`crate::protocols::blocks::Members`],
+//! shared with the other epidemic families): the initial members,
 //! less those it learns are gone (a LEAVE, or the membership service), plus the joiners it
 //! learns of (a packet from one, or the service). A leaving node says goodbye to its contacts.
 
@@ -21,7 +21,6 @@ pub mod config;
 pub mod exchange;
 pub(crate) mod family;
 pub mod model;
-pub mod peers;
 pub mod store;
 #[cfg(test)]
 mod tests;
@@ -31,8 +30,8 @@ pub use exchange::{AeMsg, Direction, Exchange};
 pub use family::AntiEntropyFamily;
 
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocols::blocks::Members;
 use crate::time::SimDuration;
-use peers::Peers;
 use store::{Held, Store};
 
 /// Packets of anti-entropy.
@@ -81,7 +80,7 @@ pub struct AntiEntropy {
     me: NodeId,
     exchange: Exchange,
     period: SimDuration,
-    peers: Peers,
+    peers: Members,
     store: Store,
 }
 
@@ -92,7 +91,7 @@ impl AntiEntropy {
     }
 
     /// The members this node picks from.
-    pub fn peers(&self) -> &Peers {
+    pub fn peers(&self) -> &Members {
         &self.peers
     }
 
@@ -103,7 +102,7 @@ impl AntiEntropy {
 
     /// Opens an exchange with a random member, and sets the next one.
     fn on_exchange_timer(&mut self, cx: &mut Context<'_, Msg, Timer>) {
-        if let Some(peer) = self.peers.pick(cx.rng()) {
+        if let Some(peer) = self.peers.pick(cx.rng(), self.me) {
             cx.send(peer, Msg::Exchange(self.exchange.open(&self.store)));
         }
         cx.set_timer(self.period, Timer::Exchange);
@@ -131,7 +130,7 @@ impl Protocol for AntiEntropy {
             me,
             exchange: Exchange { direction: config.direction, header_bytes: config.header_bytes },
             period: SimDuration::from_ms_f64(config.period_ms),
-            peers: Peers::new(me, group),
+            peers: Members::initial(group.size),
             store: Store::new(),
         }
     }
@@ -144,12 +143,16 @@ impl Protocol for AntiEntropy {
                     cx.send(c, Msg::Leave { bytes: self.exchange.header_bytes });
                 }
             }
-            Input::Membership(change) => self.peers.apply(change),
+            Input::Membership(change) => {
+                self.peers.apply(change);
+            }
             Input::AppSend { id, bytes } => {
                 self.store.insert(Held { id, bytes });
             }
             Input::Recv { from, msg: Msg::Exchange(m) } => self.on_exchange(from, m, cx),
-            Input::Recv { from, msg: Msg::Leave { .. } } => self.peers.remove(from),
+            Input::Recv { from, msg: Msg::Leave { .. } } => {
+                self.peers.remove(from);
+            }
             Input::Timer(Timer::Exchange) => self.on_exchange_timer(cx),
         }
     }

@@ -1,15 +1,8 @@
-//! Peer sampling, the part of every epidemic protocol that answers "whom do I gossip with?":
-//! a uniform sampler over the membership a node knows ([`Members`]) and the Cyclon partial view
-//! ([`Cyclon`]), kept by periodic shuffles.
+//! The Cyclon partial view, kept by periodic shuffles: peer sampling for epidemic protocols
+//! that do not keep the whole membership (the whole-membership sampler is
+//! [`super::Members`]).
 //!
-//! **Uniform.** The epidemic analyses (Demers et al. 1987, Pittel 1987, Karp et al. 2000) let
-//! each node call a partner drawn uniformly from the whole group. A node knows the initial
-//! members `0..size` from its configuration ([`crate::protocol::GroupInfo`]); what it has learned
-//! since is kept as exceptions: members it knows are gone (left or crashed), and joiners it knows
-//! of. So a node of a group of 10^6 holds two empty vectors, not a 125 kB bitmap, and a draw is a
-//! `random_range` over `0..size + joiners`, rejecting itself, the gone and those already drawn.
-//!
-//! **Cyclon.** Voulgaris, Gavidia and van Steen, "CYCLON: Inexpensive Membership Management for
+//! Voulgaris, Gavidia and van Steen, "CYCLON: Inexpensive Membership Management for
 //! Unstructured P2P Overlays", J. Network and Systems Management 13(2), 2005, §3 (enhanced
 //! shuffling). Each node keeps a view of at most `c` entries (a neighbour and its age). Every
 //! shuffle period it ages its entries by one, removes the oldest entry Q, and sends Q a shuffle
@@ -20,118 +13,10 @@
 //! that is how a Cyclon view forgets crashed nodes without a failure detector. [`Cyclon`] is the
 //! state machine: it returns what to send and takes what arrives, and never sends by itself.
 
+use super::Members;
 use crate::protocol::NodeId;
 use crate::rng::SimRng;
 use rand::Rng;
-
-/// Draws per wanted peer before a sampler gives up on rejection sampling (a group mostly gone).
-const TRIES_PER_PEER: u32 = 32;
-
-/// The membership a node knows: the initial members `0..size`, minus those it learned are gone,
-/// plus the joiners it learned of. Both lists are sorted and usually empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Members {
-    size: u32,
-    /// Initial members (and recorded joiners never; see `joined`) known to be gone, sorted.
-    gone: Vec<NodeId>,
-    /// Joiners (ids `size..`) known to be members, sorted.
-    joined: Vec<NodeId>,
-}
-
-impl Members {
-    /// The initial members `0..size`, nothing learned yet. Allocates nothing.
-    pub const fn initial(size: u32) -> Members {
-        Members { size, gone: Vec::new(), joined: Vec::new() }
-    }
-
-    /// Whether `n` is a member as far as this node knows.
-    pub fn contains(&self, n: NodeId) -> bool {
-        if n < self.size {
-            self.gone.binary_search(&n).is_err()
-        } else {
-            self.joined.binary_search(&n).is_ok()
-        }
-    }
-
-    /// Records that `n` is a member (it joined, came back, or sent a packet); true if new.
-    pub fn add(&mut self, n: NodeId) -> bool {
-        if n < self.size {
-            match self.gone.binary_search(&n) {
-                Ok(i) => {
-                    self.gone.remove(i);
-                    true
-                }
-                Err(_) => false,
-            }
-        } else {
-            match self.joined.binary_search(&n) {
-                Ok(_) => false,
-                Err(i) => {
-                    self.joined.insert(i, n);
-                    true
-                }
-            }
-        }
-    }
-
-    /// Records that `n` is gone (it left or crashed); true if it was a member.
-    pub fn remove(&mut self, n: NodeId) -> bool {
-        if n < self.size {
-            match self.gone.binary_search(&n) {
-                Ok(_) => false,
-                Err(i) => {
-                    self.gone.insert(i, n);
-                    true
-                }
-            }
-        } else {
-            match self.joined.binary_search(&n) {
-                Ok(i) => {
-                    self.joined.remove(i);
-                    true
-                }
-                Err(_) => false,
-            }
-        }
-    }
-
-    /// How many members this node knows (itself included if it is one).
-    pub fn len(&self) -> u32 {
-        self.size.saturating_sub(self.gone.len() as u32).saturating_add(self.joined.len() as u32)
-    }
-
-    /// Whether it knows no member at all.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The members in ascending order.
-    pub fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
-        (0..self.size).filter(|n| self.gone.binary_search(n).is_err()).chain(self.joined.iter().copied())
-    }
-
-    /// Appends to `out` up to `k` distinct members other than `me`, drawn uniformly without
-    /// replacement (in the order drawn). When at most `k` others are known it takes them all.
-    pub fn sample(&self, rng: &mut SimRng, k: u32, me: NodeId, out: &mut Vec<NodeId>) {
-        let start = out.len();
-        let others = self.len() - u32::from(self.contains(me));
-        if others <= k {
-            out.extend(self.iter().filter(|&n| n != me));
-            return;
-        }
-        let total = self.size + self.joined.len() as u32;
-        let mut tries = k.saturating_mul(TRIES_PER_PEER).max(64);
-        while out.len() - start < k as usize && tries > 0 {
-            tries -= 1;
-            let i = rng.random_range(0..total);
-            let n = if i < self.size { Some(i) } else { self.joined.get((i - self.size) as usize).copied() };
-            let Some(n) = n else { continue };
-            if n != me && self.contains(n) && !out[start..].contains(&n) {
-                out.push(n);
-            }
-        }
-    }
-}
 
 /// One entry of a Cyclon view: a neighbour and how many shuffle periods ago it was put there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -281,39 +166,6 @@ mod tests {
 
     fn rng() -> SimRng {
         rng::stream(7, Stream::Node(0))
-    }
-
-    #[test]
-    fn members_are_the_initial_ones_with_exceptions() {
-        let mut m = Members::initial(5);
-        assert_eq!(m.len(), 5);
-        assert!(m.remove(2) && !m.remove(2) && m.add(9) && !m.add(9) && m.add(2) && m.remove(3));
-        assert!(!m.remove(11), "an unknown joiner");
-        assert_eq!(m.iter().collect::<Vec<_>>(), [0, 1, 2, 4, 9]);
-        assert!(m.contains(9) && !m.contains(3) && !m.contains(10));
-    }
-
-    #[test]
-    fn a_uniform_sample_is_distinct_known_and_never_me() {
-        let mut m = Members::initial(100);
-        for n in 10..95 {
-            m.remove(n);
-        }
-        m.add(120);
-        let mut r = rng();
-        for _ in 0..200 {
-            let mut out = vec![];
-            m.sample(&mut r, 4, 3, &mut out);
-            assert_eq!(out.len(), 4);
-            assert!(out.iter().all(|&n| n != 3 && m.contains(n)), "{out:?}");
-            let mut d = out.clone();
-            d.sort_unstable();
-            d.dedup();
-            assert_eq!(d.len(), 4, "{out:?}");
-        }
-        let mut out = vec![];
-        Members::initial(3).sample(&mut r, 4, 1, &mut out);
-        assert_eq!(out, [0, 2], "fewer others than wanted: all of them");
     }
 
     #[test]

@@ -26,7 +26,8 @@ impl Pbcast {
         }
         let ids: Arc<[MsgId]> = self.history.digest().into();
         let bytes = list_bytes(self.config.header_bytes, ids.len());
-        let peers = self.members.pick(self.me, self.config.fanout, cx.rng());
+        let mut peers = Vec::with_capacity(self.config.fanout as usize);
+        self.members.sample(cx.rng(), self.config.fanout, self.me, &mut peers);
         for to in peers {
             cx.send(to, Msg::Digest { round: self.round, ids: ids.clone(), bytes });
         }

@@ -32,7 +32,7 @@
 //! a later one from the same sender is delivered at once. A message is never delivered twice,
 //! even after it was garbage collected (each node remembers a bit per message id).
 //!
-//! Membership (see [`members`]): the initial members from [`GroupInfo`], joiners learned of from
+//! Membership ([`Members`], shared with the other epidemic families): the initial members from [`GroupInfo`], joiners learned of from
 //! their packets (a joiner announces itself with JOIN to its contacts; anyone it gossips to learns
 //! of it), departures from LEAVE (to the contacts) or the membership service's notices.
 
@@ -40,18 +40,17 @@ mod buffer;
 mod config;
 mod family;
 mod gossip;
-pub mod members;
 mod model;
 mod wire;
 
 pub use buffer::{Held, History};
 pub use config::{FirstPhase, PbcastConfig, PARAMS};
 pub use family::PbcastFamily;
-pub use members::Members;
 pub use model::informed_curve;
 pub use wire::{list_bytes, Msg, Timer, ENTRY_BYTES, ROUND_BYTES};
 
 use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
+use crate::protocols::blocks::Members;
 use crate::protocols::tree::heap_children;
 
 /// One member of bimodal multicast.
@@ -146,15 +145,12 @@ impl Pbcast {
     }
 
     fn on_membership(&mut self, change: MemberChange) {
-        match change {
-            MemberChange::Joined(n) | MemberChange::Recovered(n) => self.members.add(n),
-            MemberChange::Left(n) | MemberChange::Crashed(n) => self.members.remove(n),
-        }
+        self.members.apply(change);
     }
 
     /// A packet from `from`: a sender not heard of before is a member (a joiner).
     fn heard_from(&mut self, from: NodeId) {
-        if from != self.me && !self.members.contains(from) {
+        if from != self.me {
             self.members.add(from);
         }
     }
@@ -200,7 +196,9 @@ impl Protocol for Pbcast {
             Input::Recv { from, msg: Msg::Digest { round, ids, .. } } => self.on_digest(from, round, &ids, cx),
             Input::Recv { from, msg: Msg::Solicit { round, ids, .. } } => self.on_solicit(from, round, &ids, cx),
             Input::Recv { msg: Msg::Join { .. }, .. } => {}
-            Input::Recv { from, msg: Msg::Leave { .. } } => self.members.remove(from),
+            Input::Recv { from, msg: Msg::Leave { .. } } => {
+                self.members.remove(from);
+            }
             Input::Timer(Timer::Round) => self.on_round(cx),
         }
     }

@@ -42,9 +42,9 @@ pub use family::RumorFamily;
 pub use wire::{Msg, Timer};
 
 use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
-use crate::protocols::anti_entropy::peers::Peers;
 use crate::protocols::anti_entropy::store::{Held, IdSet, Store};
 use crate::protocols::anti_entropy::{AeMsg, Exchange};
+use crate::protocols::blocks::Members;
 use crate::time::SimDuration;
 use hot::HotList;
 
@@ -54,7 +54,7 @@ pub struct Rumor {
     me: NodeId,
     config: RumorConfig,
     period: SimDuration,
-    peers: Peers,
+    peers: Members,
     store: Store,
     hot: HotList,
     /// Whether a tick is set.
@@ -140,7 +140,7 @@ impl Rumor {
         self.pushed = None;
         self.contact_cycle = self.cycle_at(cx);
         if let Some(msg) = self.contact_packet(true, cx) {
-            if let Some(peer) = self.peers.pick(cx.rng()) {
+            if let Some(peer) = self.peers.pick(cx.rng(), self.me) {
                 self.send_contact(peer, msg, cx);
             }
         }
@@ -282,22 +282,18 @@ impl Rumor {
         }
         self.hunts_left -= 1;
         let Some(msg) = self.contact_packet(false, cx) else { return };
-        // Another member than the one that refused, if there is one.
-        for _ in 0..4 {
-            match self.peers.pick(cx.rng()) {
-                Some(peer) if peer != from || self.peers.len() == 1 => {
-                    self.send_contact(peer, msg, cx);
-                    return;
-                }
-                Some(_) => {}
-                None => return,
-            }
+        // Another member than the one that refused, uniformly, if there is one: of two distinct
+        // peers drawn uniformly, the first that is not `from` is uniform over the others.
+        let mut two = Vec::with_capacity(2);
+        self.peers.sample(cx.rng(), 2, self.me, &mut two);
+        if let Some(&peer) = two.iter().find(|&&p| p != from).or(two.first()) {
+            self.send_contact(peer, msg, cx);
         }
     }
 
     fn on_anti_entropy_timer(&mut self, cx: &mut Context<'_, Msg, Timer>) {
         let backstop = self.backstop();
-        if let Some(peer) = self.peers.pick(cx.rng()) {
+        if let Some(peer) = self.peers.pick(cx.rng(), self.me) {
             cx.send(peer, Msg::Exchange(backstop.open(&self.store)));
         }
         cx.set_timer(SimDuration::from_ms_f64(self.config.anti_entropy_period_ms), Timer::AntiEntropy);
@@ -329,7 +325,7 @@ impl Protocol for Rumor {
             me,
             config: config.clone(),
             period: SimDuration::from_ms_f64(config.period_ms),
-            peers: Peers::new(me, group),
+            peers: Members::initial(group.size),
             store: Store::new(),
             hot: HotList::default(),
             ticking: false,
@@ -352,7 +348,9 @@ impl Protocol for Rumor {
                     cx.send(c, Msg::Leave { bytes: self.config.header_bytes });
                 }
             }
-            Input::Membership(change) => self.peers.apply(change),
+            Input::Membership(change) => {
+                self.peers.apply(change);
+            }
             Input::AppSend { id, bytes } => {
                 let msg = Held { id, bytes };
                 if self.store.insert(msg) {
@@ -366,7 +364,9 @@ impl Protocol for Rumor {
             Input::Recv { from, msg: Msg::Reply { rumors, known, .. } } => self.on_reply(from, rumors, known, cx),
             Input::Recv { from, msg: Msg::Busy { .. } } => self.on_busy(from, cx),
             Input::Recv { from, msg: Msg::Exchange(m) } => self.on_exchange(from, m, cx),
-            Input::Recv { from, msg: Msg::Leave { .. } } => self.peers.remove(from),
+            Input::Recv { from, msg: Msg::Leave { .. } } => {
+                self.peers.remove(from);
+            }
             Input::Timer(Timer::Tick) => self.on_tick(cx),
             Input::Timer(Timer::Contact) => self.on_contact(cx),
             Input::Timer(Timer::AntiEntropy) => self.on_anti_entropy_timer(cx),

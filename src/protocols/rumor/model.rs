@@ -50,7 +50,7 @@ mod tests {
         // Measured over 20 seeds at n = 1000 (tests/rumor.rs's sweep with removal: coin); the
         // standard errors are 2-4 % of each, so 25 % covers three of them and the model's own
         // approximation (a mean field, without the early extinctions a run may have).
-        for (k, measured) in [(1, 0.171), (2, 0.0514), (3, 0.0193)] {
+        for (k, measured) in [(1, 0.174), (2, 0.0512), (3, 0.0165)] {
             let c = curve(&RumorConfig { k, ..RumorConfig::default() }, 1000);
             let residue = 1.0 - c.fractions.last().unwrap();
             assert!((residue - measured).abs() <= 0.25 * measured, "k={k}: model {residue}, measured {measured}");
