@@ -50,8 +50,14 @@ impl App {
     fn start(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
         let mut sim = engine::build_with(scenario, &Limits::BROWSER)?;
         sim.set_recording(true);
-        // For the chart: 1 ms buckets, widened to fit the run in 10,000.
-        sim.record_series(mcast::time::SimDuration::from_ms(1));
+        // For the chart: 1 ms buckets, widened to fit the run in 10,000; in rounds mode whole
+        // rounds, since every packet leaves at a round's start and finer buckets would show
+        // spikes between empty columns.
+        let bucket = match scenario.network.mode {
+            mcast::scenario::NetworkMode::Rounds { round_ms } => mcast::time::SimDuration::from_ms_f64(round_ms),
+            mcast::scenario::NetworkMode::Async => mcast::time::SimDuration::from_ms(1),
+        };
+        sim.record_series(bucket);
         Ok(sim)
     }
 
