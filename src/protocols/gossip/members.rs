@@ -6,7 +6,6 @@ use crate::protocol::{Context, MemberChange, NodeId};
 use crate::protocols::blocks::{Entry, Members};
 use crate::time::SimDuration;
 use rand::Rng;
-use std::sync::Arc;
 
 type Cx<'a> = Context<'a, Msg, Timer>;
 
@@ -89,9 +88,10 @@ impl Gossip {
     pub(super) fn on_join(&mut self, from: NodeId, cx: &mut Cx<'_>) {
         let (me, header) = (self.me, self.config().header_bytes);
         let Some(view) = self.side.as_mut().and_then(|s| s.cyclon.as_mut()) else { return };
-        let entries: Arc<[Entry]> = view.entries().iter().copied().filter(|e| e.node != from).collect();
+        let entries: Vec<Entry> = view.entries().iter().copied().filter(|e| e.node != from).collect();
         view.insert(from, me, cx.rng());
-        cx.send(from, Msg::Shuffle { bytes: shuffle_bytes(header, entries.len()), entries, answer: true });
+        let bytes = shuffle_bytes(header, entries.len());
+        cx.send(from, Msg::shuffle(entries, true, bytes));
     }
 
     /// A LEAVE from `from`: it is forgotten.
@@ -107,8 +107,9 @@ impl Gossip {
             view.on_answer(me, entries);
             return;
         }
-        let reply: Arc<[Entry]> = view.answer(me, from, entries, cx.rng()).into();
-        cx.send(from, Msg::Shuffle { bytes: shuffle_bytes(header, reply.len()), entries: reply, answer: true });
+        let reply = view.answer(me, from, entries, cx.rng());
+        let bytes = shuffle_bytes(header, reply.len());
+        cx.send(from, Msg::shuffle(reply, true, bytes));
     }
 
     /// The shuffle period: shuffle with the oldest neighbour, and re-arm.
@@ -117,7 +118,7 @@ impl Gossip {
         if let Some(view) = self.side.as_mut().and_then(|s| s.cyclon.as_mut()) {
             if let Some((to, send)) = view.start_shuffle(me, cx.rng()) {
                 let bytes = shuffle_bytes(header, send.len());
-                cx.send(to, Msg::Shuffle { entries: send.into(), answer: false, bytes });
+                cx.send(to, Msg::shuffle(send, false, bytes));
             }
         }
         cx.set_timer(SimDuration::from_ms_f64(self.config().shuffle_period_ms), Timer::Shuffle);

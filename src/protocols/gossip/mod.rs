@@ -68,7 +68,7 @@ mod wire;
 pub use config::{GossipConfig, Mode, Peers, Spread, PARAMS};
 pub use family::{reached_fraction, GossipFamily};
 pub use model::informed_curve;
-pub use wire::{Batch, Digest, Item, Msg, Timer};
+pub use wire::{Batch, Digest, Item, Msg, Shuffle, Timer};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, NodeId, Protocol};
@@ -184,11 +184,14 @@ impl Protocol for Gossip {
             Input::Recv { from, msg } => {
                 self.learn(from);
                 match msg {
-                    Msg::Gossip { batch, digest, .. } => self.on_gossip(from, &batch, digest.as_deref(), cx),
+                    Msg::One { id, payload, hops, .. } => {
+                        self.on_gossip(from, &[Item { id, bytes: payload, hops }], None, cx);
+                    }
+                    Msg::Gossip(batch) => self.on_gossip(from, &batch.items, batch.digest.as_ref(), cx),
                     Msg::Pull { digest, .. } => self.answer(from, &digest, cx),
                     Msg::Join { .. } => self.on_join(from, cx),
                     Msg::Leave { .. } => self.on_leave(from),
-                    Msg::Shuffle { entries, answer, .. } => self.on_shuffle(from, &entries, answer, cx),
+                    Msg::Shuffle(shuffle) => self.on_shuffle(from, &shuffle.entries, shuffle.answer, cx),
                 }
             }
             Input::Timer(Timer::Tick) => self.on_tick(cx),
@@ -204,4 +207,4 @@ impl Protocol for Gossip {
 // A receiver's state stays small: a million of them fit in 40 MB.
 const _: () = assert!(std::mem::size_of::<Gossip>() <= 40);
 // A packet in the kernel's queue stays small: millions may be in flight at once.
-const _: () = assert!(std::mem::size_of::<Msg>() <= 32);
+const _: () = assert!(std::mem::size_of::<Msg>() <= 16);
