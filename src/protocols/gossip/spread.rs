@@ -12,7 +12,7 @@ impl Gossip {
     /// The application sends message `id`: this node holds it and spreads it as if just received,
     /// with `ttl` hops.
     pub(super) fn on_app_send(&mut self, id: MsgId, bytes: u32, cx: &mut Cx<'_>) {
-        if !self.held.insert(id.0) {
+        if !self.take(id.0) {
             return;
         }
         let hops = u16::try_from(self.config().ttl).unwrap_or(u16::MAX);
@@ -24,13 +24,13 @@ impl Gossip {
     pub(super) fn on_gossip(&mut self, from: NodeId, items: &[Item], digest: Option<&Digest>, cx: &mut Cx<'_>) {
         match items {
             [one] => {
-                if self.held.insert(one.id.0) {
+                if self.take(one.id.0) {
                     cx.deliver(one.id);
                     self.spread_fresh(std::slice::from_ref(one), cx);
                 }
             }
             items => {
-                let fresh: Vec<Item> = items.iter().copied().filter(|i| self.held.insert(i.id.0)).collect();
+                let fresh: Vec<Item> = items.iter().copied().filter(|i| self.take(i.id.0)).collect();
                 for item in &fresh {
                     cx.deliver(item.id);
                 }
@@ -126,7 +126,7 @@ impl Gossip {
 
     /// What this node holds, as a PULL carries it.
     pub(super) fn digest(&self) -> Digest {
-        Digest { held: self.held.clone(), bits: self.side.as_ref().map_or(0, |s| s.bits) }
+        Digest { held: self.held(), bits: self.side.as_ref().map_or(0, |s| s.bits) }
     }
 
     /// The size of a GOSSIP packet of `items` with `digest`.

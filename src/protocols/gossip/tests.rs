@@ -184,3 +184,17 @@ fn a_joiner_announces_itself_and_a_cyclon_contact_answers_with_its_view() {
     assert_eq!(view.len(), 3);
     assert!(view.contains(&0) && before.iter().filter(|e| view.contains(&e.node)).count() == 2, "{view:?}");
 }
+
+#[test]
+fn ids_past_63_are_held_in_the_side_state_and_the_digest_has_them_all() {
+    let mut n = node(5, 50, push(Spread::Once, 1));
+    n.handle_at_ms(0, Input::Recv { from: 1, msg: gossip(&[item(3, 0)]) });
+    assert!(n.protocol.side.is_none() && n.protocol.holds(3) && !n.protocol.holds(70));
+    let out = n.handle_at_ms(1, Input::Recv { from: 1, msg: gossip(&[item(70, 0)]) });
+    assert_eq!(out[0], Out::Deliver { id: MsgId(70) });
+    assert!(n.protocol.holds(70) && n.protocol.holds(3) && !n.protocol.holds(4));
+    assert_eq!(n.handle_at_ms(2, Input::Recv { from: 2, msg: gossip(&[item(70, 0)]) }), [], "not new twice");
+    n.handle_at_ms(3, Input::Recv { from: 1, msg: gossip(&[item(9, 0)]) });
+    let held = n.protocol.digest().held;
+    assert!([3, 9, 70].iter().all(|&i| held.contains(i)) && held.len() == 3, "{held:?}");
+}
