@@ -10,6 +10,7 @@ pub mod budget;
 pub mod faults;
 pub mod network;
 pub mod queue;
+pub mod slots;
 pub mod trace;
 pub mod world;
 

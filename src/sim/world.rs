@@ -13,6 +13,7 @@ use super::budget::{Allowance, Budget, Stop};
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::network::{Fate, Network, Transmission};
 use super::queue::EventQueue;
+use super::slots::Slots;
 use super::trace::TraceHash;
 use crate::metrics::{Beliefs, Counters, Metrics, Report, Truth};
 use crate::prefetch::prefetch_at;
@@ -23,11 +24,13 @@ use crate::time::{SimDuration, SimTime};
 
 /// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
 /// after a crash it is stale. `Notify` is the membership service telling every other live member.
-/// A packet to a node with a finite downlink first reaches that downlink (`Downlink`), queues
-/// there, then arrives.
+/// A packet to a node with a finite downlink first reaches that downlink (`Downlink`, the packet
+/// parked in [`Slots`] under `slot`), queues there, then arrives. Only `Arrive` carries a packet,
+/// so the event keeps its variant in the packet's spare values where it has any: 24 bytes for
+/// a 16-byte packet.
 enum Event<M, T> {
     Arrive { to: NodeId, from: NodeId, msg: M },
-    Downlink { to: NodeId, from: NodeId, msg: M },
+    Downlink { to: NodeId, from: NodeId, slot: u32 },
     Timer { node: NodeId, timer: T, inc: u32 },
     App { node: NodeId, id: MsgId, bytes: u32 },
     Fault(Fault),
@@ -99,6 +102,8 @@ pub struct World<P: Protocol> {
     end: SimTime,
     seed: u64,
     queue: EventQueue<Event<P::Msg, P::Timer>>,
+    /// Packets on their way to a finite downlink ([`Event::Downlink`]).
+    parked: Slots<P::Msg>,
     nodes: Vec<P>,
     /// Whether each node is up (handles inputs).
     alive: Vec<bool>,
@@ -182,6 +187,7 @@ impl<P: Protocol> World<P> {
             end: setup.end,
             seed: setup.seed,
             queue: EventQueue::default(),
+            parked: Slots::default(),
             nodes: (0..capacity).map(|i| P::new(i, &group, config)).collect(),
             alive,
             crash_time,
@@ -307,7 +313,7 @@ impl<P: Protocol> World<P> {
     /// Prefetches what `ev` will touch, if it is a packet reaching its node.
     #[inline(always)]
     fn prefetch_event(&self, ev: &Event<P::Msg, P::Timer>) {
-        if let Event::Arrive { to, from, msg } | Event::Downlink { to, from, msg } = ev {
+        if let Event::Arrive { to, from, msg } = ev {
             let i = *to as usize;
             prefetch_at(&self.nodes, i);
             prefetch_at(&self.alive, i);
@@ -336,8 +342,9 @@ impl<P: Protocol> World<P> {
                     }
                 }
             }
-            Event::Downlink { to, from, msg } => {
+            Event::Downlink { to, from, slot } => {
                 self.trace.word(TAG_DOWNLINK | u64::from(to) << 8 | u64::from(from) << 32);
+                let Some(msg) = self.parked.take(slot) else { return };
                 if !self.alive[to as usize] {
                     match self.life.status(to) {
                         Status::Paused => self.metrics.on_to_paused(),
@@ -566,7 +573,8 @@ impl<P: Protocol> World<P> {
         }
         if tx.fate == Fate::Arrives {
             if self.net.downlink_limited(to) {
-                self.queue.push(tx.arrive, Event::Downlink { to, from, msg });
+                let slot = self.parked.park(msg);
+                self.queue.push(tx.arrive, Event::Downlink { to, from, slot });
             } else {
                 self.queue.push(tx.arrive, Event::Arrive { to, from, msg });
             }

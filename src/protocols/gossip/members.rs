@@ -6,7 +6,6 @@ use crate::protocol::{Context, MemberChange, NodeId};
 use crate::protocols::blocks::{Entry, Members};
 use crate::time::SimDuration;
 use rand::Rng;
-use std::sync::Arc;
 
 type Cx<'a> = Context<'a, Msg, Timer>;
 
@@ -18,7 +17,7 @@ impl Gossip {
             self.start_ticking_at_random(cx);
         }
         if self.config().peers == Peers::Cyclon {
-            let me = self.me;
+            let me = cx.me();
             let side = self.side();
             let members = side.members.clone();
             if let Some(view) = side.cyclon.as_mut() {
@@ -31,7 +30,7 @@ impl Gossip {
     /// This node joins (or comes back after a crash): JOIN to each contact; its Cyclon view
     /// starts with the contacts until one answers with its view.
     pub(super) fn join(&mut self, contacts: Vec<NodeId>, cx: &mut Cx<'_>) {
-        let (me, bytes) = (self.me, self.config().header_bytes);
+        let (me, bytes) = (cx.me(), self.config().header_bytes);
         let side = self.side();
         for &c in contacts.iter().filter(|&&c| c != me) {
             side.members.add(c);
@@ -58,8 +57,7 @@ impl Gossip {
 
     /// A membership notice: joined and recovered nodes become members, left and crashed ones
     /// are forgotten (and leave the Cyclon view).
-    pub(super) fn on_membership(&mut self, change: MemberChange) {
-        let me = self.me;
+    pub(super) fn on_membership(&mut self, change: MemberChange, me: NodeId) {
         if change.node() == me {
             return;
         }
@@ -78,8 +76,8 @@ impl Gossip {
     }
 
     /// A packet from `from` shows it is a member.
-    pub(super) fn learn(&mut self, from: NodeId) {
-        if from != self.me && !self.knows_member(from) {
+    pub(super) fn learn(&mut self, from: NodeId, me: NodeId) {
+        if from != me && !self.knows_member(from) {
             self.side().members.add(from);
         }
     }
@@ -87,37 +85,39 @@ impl Gossip {
     /// A JOIN from `from`: it is a member (already recorded by [`Gossip::learn`]); with Cyclon,
     /// it enters the view and gets the view as an answer.
     pub(super) fn on_join(&mut self, from: NodeId, cx: &mut Cx<'_>) {
-        let (me, header) = (self.me, self.config().header_bytes);
+        let (me, header) = (cx.me(), self.config().header_bytes);
         let Some(view) = self.side.as_mut().and_then(|s| s.cyclon.as_mut()) else { return };
-        let entries: Arc<[Entry]> = view.entries().iter().copied().filter(|e| e.node != from).collect();
+        let entries: Vec<Entry> = view.entries().iter().copied().filter(|e| e.node != from).collect();
         view.insert(from, me, cx.rng());
-        cx.send(from, Msg::Shuffle { bytes: shuffle_bytes(header, entries.len()), entries, answer: true });
+        let bytes = shuffle_bytes(header, entries.len());
+        cx.send(from, Msg::shuffle(entries, true, bytes));
     }
 
     /// A LEAVE from `from`: it is forgotten.
-    pub(super) fn on_leave(&mut self, from: NodeId) {
-        self.on_membership(MemberChange::Left(from));
+    pub(super) fn on_leave(&mut self, from: NodeId, me: NodeId) {
+        self.on_membership(MemberChange::Left(from), me);
     }
 
     /// A Cyclon shuffle from `from`, or the answer to this node's.
     pub(super) fn on_shuffle(&mut self, from: NodeId, entries: &[Entry], answer: bool, cx: &mut Cx<'_>) {
-        let (me, header) = (self.me, self.config().header_bytes);
+        let (me, header) = (cx.me(), self.config().header_bytes);
         let Some(view) = self.side.as_mut().and_then(|s| s.cyclon.as_mut()) else { return };
         if answer {
             view.on_answer(me, entries);
             return;
         }
-        let reply: Arc<[Entry]> = view.answer(me, from, entries, cx.rng()).into();
-        cx.send(from, Msg::Shuffle { bytes: shuffle_bytes(header, reply.len()), entries: reply, answer: true });
+        let reply = view.answer(me, from, entries, cx.rng());
+        let bytes = shuffle_bytes(header, reply.len());
+        cx.send(from, Msg::shuffle(reply, true, bytes));
     }
 
     /// The shuffle period: shuffle with the oldest neighbour, and re-arm.
     pub(super) fn on_shuffle_timer(&mut self, cx: &mut Cx<'_>) {
-        let (me, header) = (self.me, self.config().header_bytes);
+        let (me, header) = (cx.me(), self.config().header_bytes);
         if let Some(view) = self.side.as_mut().and_then(|s| s.cyclon.as_mut()) {
             if let Some((to, send)) = view.start_shuffle(me, cx.rng()) {
                 let bytes = shuffle_bytes(header, send.len());
-                cx.send(to, Msg::Shuffle { entries: send.into(), answer: false, bytes });
+                cx.send(to, Msg::shuffle(send, false, bytes));
             }
         }
         cx.set_timer(SimDuration::from_ms_f64(self.config().shuffle_period_ms), Timer::Shuffle);
@@ -132,7 +132,7 @@ impl Gossip {
 
     /// `fanout` distinct peers: drawn uniformly from the known membership, or from the view.
     pub(super) fn pick_peers(&mut self, cx: &mut Cx<'_>) -> Vec<NodeId> {
-        let (me, fanout) = (self.me, self.config().fanout);
+        let (me, fanout) = (cx.me(), self.config().fanout);
         let mut out = Vec::with_capacity(fanout as usize);
         match &self.side {
             Some(side) => match &side.cyclon {

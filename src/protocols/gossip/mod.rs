@@ -47,9 +47,12 @@
 //!   LEAVE to `fanout` peers, which forget it; the others keep drawing it (their packets to it are
 //!   lost) unless a membership service tells them.
 //!
-//! Memory. A node is 40 bytes: the shared configuration (one pointer), its id, the ids it holds
-//! (64 inline), and one pointer to what only some nodes need ([`Side`]: messages still spread,
-//! membership exceptions, the Cyclon view). A forward-once push receiver never makes a `Side`.
+//! Memory. A node is 24 bytes: the shared configuration (one pointer), the ids below 64 it
+//! holds (one word), and one pointer to what only some nodes need ([`Side`]: ids from 64 up,
+//! messages still spread, membership exceptions, the Cyclon view); its own id comes with each
+//! input. A forward-once push receiver of message ids below 64 never makes a `Side`. A packet is
+//! 16 bytes ([`Msg`]): the common GOSSIP (one message, no digest) inline, the rest behind one
+//! pointer.
 //!
 //! The code: `config.rs` (parameters), `wire.rs` (packets, timers), `spread.rs` (receiving,
 //! forwarding, periods, pulls), `members.rs` (peers, joins, leaves, shuffles), `family.rs`
@@ -68,7 +71,7 @@ mod wire;
 pub use config::{GossipConfig, Mode, Peers, Spread, PARAMS};
 pub use family::{reached_fraction, GossipFamily};
 pub use model::informed_curve;
-pub use wire::{Batch, Digest, Item, Msg, Timer};
+pub use wire::{Batch, Digest, Item, Msg, Shuffle, Timer};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, GroupInfo, Input, NodeId, Protocol};
@@ -105,6 +108,8 @@ struct Held {
 /// What only some nodes need, behind one pointer: a forward-once push receiver never makes it.
 #[derive(Debug)]
 struct Side {
+    /// Every message id this node holds (those below 64 copied in when the side was made).
+    held: InlineBits,
     /// One more than the highest message id held (the digest's length).
     bits: u32,
     /// Messages still spread, in the order they arrived.
@@ -117,20 +122,45 @@ struct Side {
     ticking: bool,
 }
 
-/// One gossip node.
+/// One gossip node: 24 bytes (its id comes with each input's [`Context`]).
 #[derive(Debug)]
 pub struct Gossip {
     setup: Arc<Setup>,
-    me: NodeId,
-    /// The message ids this node holds (delivered, or its own).
-    held: InlineBits,
+    /// Bit `i`: this node holds message `i` (delivered, or its own), for ids below 64; the
+    /// others are in the side state, made for the first of them.
+    low: u64,
     side: Option<Box<Side>>,
 }
 
 impl Gossip {
     /// Whether this node holds message `id`.
     pub fn holds(&self, id: u32) -> bool {
-        self.held.contains(id)
+        match (id < 64, &self.side) {
+            (true, _) => self.low >> id & 1 == 1,
+            (false, Some(side)) => side.held.contains(id),
+            (false, None) => false,
+        }
+    }
+
+    /// Records that this node holds message `id`; returns true if it did not before.
+    fn take(&mut self, id: u32) -> bool {
+        if id >= 64 {
+            return self.side().held.insert(id);
+        }
+        let fresh = self.low >> id & 1 == 0;
+        self.low |= 1 << id;
+        if let Some(side) = self.side.as_mut() {
+            side.held.insert(id);
+        }
+        fresh
+    }
+
+    /// Every message id this node holds.
+    fn held(&self) -> InlineBits {
+        match &self.side {
+            Some(side) => side.held.clone(),
+            None => low_bits(self.low),
+        }
     }
 
     /// How many messages this node still spreads.
@@ -157,12 +187,22 @@ impl Gossip {
 
     /// The side state, made on first need.
     fn side(&mut self) -> &mut Side {
-        let (size, config) = (self.setup.size, &self.setup.config);
+        let (size, config, low) = (self.setup.size, &self.setup.config, self.low);
         self.side.get_or_insert_with(|| {
             let cyclon = (config.peers == Peers::Cyclon).then(|| Cyclon::new(config.view_size, config.shuffle_length));
-            Box::new(Side { bits: 0, spreading: Vec::new(), members: Members::initial(size), cyclon, ticking: false })
+            let members = Members::initial(size);
+            Box::new(Side { held: low_bits(low), bits: 0, spreading: Vec::new(), members, cyclon, ticking: false })
         })
     }
+}
+
+/// The ids whose bits are set in `low`.
+fn low_bits(low: u64) -> InlineBits {
+    let mut bits = InlineBits::new();
+    for i in (0..64).filter(|i| low >> i & 1 == 1) {
+        bits.insert(i);
+    }
+    bits
 }
 
 impl Protocol for Gossip {
@@ -170,8 +210,8 @@ impl Protocol for Gossip {
     type Timer = Timer;
     type Config = Arc<Setup>;
 
-    fn new(me: NodeId, _group: &GroupInfo, setup: &Arc<Setup>) -> Self {
-        Gossip { setup: setup.clone(), me, held: InlineBits::new(), side: None }
+    fn new(_me: NodeId, _group: &GroupInfo, setup: &Arc<Setup>) -> Self {
+        Gossip { setup: setup.clone(), low: 0, side: None }
     }
 
     fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {
@@ -179,16 +219,19 @@ impl Protocol for Gossip {
             Input::Start => self.start(cx),
             Input::Join { contacts } | Input::Restart { contacts } => self.join(contacts, cx),
             Input::Leave { .. } => self.leave(cx),
-            Input::Membership(change) => self.on_membership(change),
+            Input::Membership(change) => self.on_membership(change, cx.me()),
             Input::AppSend { id, bytes } => self.on_app_send(id, bytes, cx),
             Input::Recv { from, msg } => {
-                self.learn(from);
+                self.learn(from, cx.me());
                 match msg {
-                    Msg::Gossip { batch, digest, .. } => self.on_gossip(from, &batch, digest.as_deref(), cx),
+                    Msg::One { id, payload, hops, .. } => {
+                        self.on_gossip(from, &[Item { id, bytes: payload, hops }], None, cx);
+                    }
+                    Msg::Gossip(batch) => self.on_gossip(from, &batch.items, batch.digest.as_ref(), cx),
                     Msg::Pull { digest, .. } => self.answer(from, &digest, cx),
                     Msg::Join { .. } => self.on_join(from, cx),
-                    Msg::Leave { .. } => self.on_leave(from),
-                    Msg::Shuffle { entries, answer, .. } => self.on_shuffle(from, &entries, answer, cx),
+                    Msg::Leave { .. } => self.on_leave(from, cx.me()),
+                    Msg::Shuffle(shuffle) => self.on_shuffle(from, &shuffle.entries, shuffle.answer, cx),
                 }
             }
             Input::Timer(Timer::Tick) => self.on_tick(cx),
@@ -201,7 +244,7 @@ impl Protocol for Gossip {
     }
 }
 
-// A receiver's state stays small: a million of them fit in 40 MB.
-const _: () = assert!(std::mem::size_of::<Gossip>() <= 40);
+// A receiver's state stays small: a million of them fit in 24 MB.
+const _: () = assert!(std::mem::size_of::<Gossip>() <= 24);
 // A packet in the kernel's queue stays small: millions may be in flight at once.
-const _: () = assert!(std::mem::size_of::<Msg>() <= 32);
+const _: () = assert!(std::mem::size_of::<Msg>() <= 16);

@@ -1,7 +1,7 @@
 //! Spreading: taking messages, forwarding them on receipt, the gossip period (push, pull,
 //! ageing) and answering pulls.
 
-use super::{Batch, Digest, Gossip, Held, Item, Msg, Spread, Timer};
+use super::{Digest, Gossip, Held, Item, Msg, Spread, Timer};
 use crate::protocol::{Context, MsgId, NodeId};
 use crate::time::SimDuration;
 use rand::Rng;
@@ -12,7 +12,7 @@ impl Gossip {
     /// The application sends message `id`: this node holds it and spreads it as if just received,
     /// with `ttl` hops.
     pub(super) fn on_app_send(&mut self, id: MsgId, bytes: u32, cx: &mut Cx<'_>) {
-        if !self.held.insert(id.0) {
+        if !self.take(id.0) {
             return;
         }
         let hops = u16::try_from(self.config().ttl).unwrap_or(u16::MAX);
@@ -21,16 +21,16 @@ impl Gossip {
 
     /// A GOSSIP packet: delivers what is new and spreads it; with a digest (push-pull), answers
     /// with what the sender lacks.
-    pub(super) fn on_gossip(&mut self, from: NodeId, batch: &Batch, digest: Option<&Digest>, cx: &mut Cx<'_>) {
-        match batch.items() {
+    pub(super) fn on_gossip(&mut self, from: NodeId, items: &[Item], digest: Option<&Digest>, cx: &mut Cx<'_>) {
+        match items {
             [one] => {
-                if self.held.insert(one.id.0) {
+                if self.take(one.id.0) {
                     cx.deliver(one.id);
                     self.spread_fresh(std::slice::from_ref(one), cx);
                 }
             }
             items => {
-                let fresh: Vec<Item> = items.iter().copied().filter(|i| self.held.insert(i.id.0)).collect();
+                let fresh: Vec<Item> = items.iter().copied().filter(|i| self.take(i.id.0)).collect();
                 for item in &fresh {
                     cx.deliver(item.id);
                 }
@@ -88,7 +88,7 @@ impl Gossip {
     fn push_now(&mut self, items: &[Item], cx: &mut Cx<'_>) {
         if !items.is_empty() {
             let bytes = self.gossip_bytes(items, None);
-            self.send_to_peers(Msg::Gossip { batch: Batch::of(items), digest: None, bytes }, cx);
+            self.send_to_peers(Msg::gossip(items, None, bytes), cx);
         }
     }
 
@@ -126,7 +126,7 @@ impl Gossip {
 
     /// What this node holds, as a PULL carries it.
     pub(super) fn digest(&self) -> Digest {
-        Digest { held: self.held.clone(), bits: self.side.as_ref().map_or(0, |s| s.bits) }
+        Digest { held: self.held(), bits: self.side.as_ref().map_or(0, |s| s.bits) }
     }
 
     /// The size of a GOSSIP packet of `items` with `digest`.
@@ -141,7 +141,7 @@ impl Gossip {
         let items = self.ready(cx.now(), Some(digest));
         if !items.is_empty() {
             let bytes = self.gossip_bytes(&items, None);
-            cx.send(from, Msg::Gossip { batch: Batch::of(&items), digest: None, bytes });
+            cx.send(from, Msg::gossip(&items, None, bytes));
         }
     }
 
@@ -150,15 +150,15 @@ impl Gossip {
     pub(super) fn on_tick(&mut self, cx: &mut Cx<'_>) {
         let mode = self.config().mode;
         let items = if mode.pushes() { self.ready(cx.now(), None) } else { Vec::new() };
-        let digest = mode.pulls().then(|| Box::new(self.digest()));
+        let digest = mode.pulls().then(|| self.digest());
         let msg = match (items.is_empty(), digest) {
             (false, digest) => {
-                let bytes = self.gossip_bytes(&items, digest.as_deref());
-                Some(Msg::Gossip { batch: Batch::of(&items), digest, bytes })
+                let bytes = self.gossip_bytes(&items, digest.as_ref());
+                Some(Msg::gossip(&items, digest, bytes))
             }
             (true, Some(digest)) => {
                 let bytes = self.config().header_bytes.saturating_add(digest.bytes());
-                Some(Msg::Pull { digest, bytes })
+                Some(Msg::Pull { digest: Box::new(digest), bytes })
             }
             (true, None) => None,
         };

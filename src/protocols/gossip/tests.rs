@@ -21,7 +21,7 @@ fn item(id: u32, hops: u16) -> Item {
 
 fn gossip(items: &[Item]) -> Msg {
     let bytes = 40 + items.iter().map(|i| i.bytes).sum::<u32>();
-    Msg::Gossip { batch: Batch::of(items), digest: None, bytes }
+    Msg::gossip(items, None, bytes)
 }
 
 /// The destinations of the sends in `out`, with their packets.
@@ -111,7 +111,7 @@ fn a_pulling_period_sends_a_pull_with_the_digest_to_fanout_peers() {
     n.handle_at_ms(120, Input::AppSend { id: MsgId(0), bytes: 1000 });
     let out = n.handle_at_ms(200, Input::Timer(Timer::Tick));
     let sent = sends(&out);
-    assert!(sent.iter().all(|(_, m)| matches!(m, Msg::Gossip { digest: Some(_), bytes: 1045, .. })), "{sent:?}");
+    assert!(sent.iter().all(|(_, m)| matches!(m, Msg::Gossip(b) if b.digest.is_some() && b.bytes == 1045)), "{sent:?}");
     let mut peer = node(4, 10, GossipConfig { mode: Mode::PushPull, ..GossipConfig::default() });
     peer.handle_at_ms(0, Input::Start);
     peer.handle_at_ms(50, Input::AppSend { id: MsgId(1), bytes: 500 });
@@ -141,14 +141,16 @@ fn a_cyclon_shuffle_goes_to_the_oldest_and_the_answer_is_merged() {
     let view = n.protocol.view();
     assert_eq!(view.len(), 4);
     let out = n.handle_at_ms(1000, Input::Timer(Timer::Shuffle));
-    let Output::Send { to, msg: Msg::Shuffle { entries, answer: false, bytes: 56 } } = &out[0] else { panic!("{out:?}") };
+    let Output::Send { to, msg: Msg::Shuffle(shuffle) } = &out[0] else { panic!("{out:?}") };
+    assert_eq!((shuffle.answer, shuffle.bytes), (false, 56));
+    let entries = &shuffle.entries;
     assert_eq!(*to, view[0].node, "all of age 1: the first");
     assert_eq!(entries[0], Entry { node: 0, age: 0 });
     assert!(view[1..].contains(&entries[1]) || view[1..].iter().any(|e| e.node == entries[1].node));
     assert_eq!(out[1], Out::SetTimer { after: SimDuration::from_ms(1000), timer: Timer::Shuffle });
     assert!(!n.protocol.view().iter().any(|e| e.node == *to), "the partner left the view");
-    let reply: Arc<[Entry]> = Arc::from([Entry { node: 70, age: 2 }, Entry { node: 0, age: 0 }]);
-    n.handle_at_ms(1010, Input::Recv { from: *to, msg: Msg::Shuffle { entries: reply, answer: true, bytes: 56 } });
+    let reply = vec![Entry { node: 70, age: 2 }, Entry { node: 0, age: 0 }];
+    n.handle_at_ms(1010, Input::Recv { from: *to, msg: Msg::shuffle(reply, true, 56) });
     let nodes: Vec<NodeId> = n.protocol.view().iter().map(|e| e.node).collect();
     assert_eq!(nodes.len(), 4);
     assert!(nodes.contains(&70) && !nodes.contains(&0), "{nodes:?}");
@@ -156,8 +158,10 @@ fn a_cyclon_shuffle_goes_to_the_oldest_and_the_answer_is_merged() {
     let mut p = node(7, 100, config);
     p.handle_at_ms(0, Input::Start);
     let mine = p.protocol.view();
-    let out = p.handle_at_ms(5, Input::Recv { from: 0, msg: Msg::Shuffle { entries: entries.clone(), answer: false, bytes: 56 } });
-    let Output::Send { to: 0, msg: Msg::Shuffle { entries: back, answer: true, .. } } = &out[0] else { panic!("{out:?}") };
+    let out = p.handle_at_ms(5, Input::Recv { from: 0, msg: Msg::shuffle(entries.clone(), false, 56) });
+    let Output::Send { to: 0, msg: Msg::Shuffle(back) } = &out[0] else { panic!("{out:?}") };
+    assert!(back.answer);
+    let back = &back.entries;
     assert_eq!(back.len(), 2);
     assert!(back.iter().all(|e| mine.contains(e)));
     assert!(p.protocol.view().iter().any(|e| e.node == 0), "the asker enters the view");
@@ -179,4 +183,18 @@ fn a_joiner_announces_itself_and_a_cyclon_contact_answers_with_its_view() {
     let view: Vec<NodeId> = joiner.protocol.view().iter().map(|e| e.node).collect();
     assert_eq!(view.len(), 3);
     assert!(view.contains(&0) && before.iter().filter(|e| view.contains(&e.node)).count() == 2, "{view:?}");
+}
+
+#[test]
+fn ids_past_63_are_held_in_the_side_state_and_the_digest_has_them_all() {
+    let mut n = node(5, 50, push(Spread::Once, 1));
+    n.handle_at_ms(0, Input::Recv { from: 1, msg: gossip(&[item(3, 0)]) });
+    assert!(n.protocol.side.is_none() && n.protocol.holds(3) && !n.protocol.holds(70));
+    let out = n.handle_at_ms(1, Input::Recv { from: 1, msg: gossip(&[item(70, 0)]) });
+    assert_eq!(out[0], Out::Deliver { id: MsgId(70) });
+    assert!(n.protocol.holds(70) && n.protocol.holds(3) && !n.protocol.holds(4));
+    assert_eq!(n.handle_at_ms(2, Input::Recv { from: 2, msg: gossip(&[item(70, 0)]) }), [], "not new twice");
+    n.handle_at_ms(3, Input::Recv { from: 1, msg: gossip(&[item(9, 0)]) });
+    let held = n.protocol.digest().held;
+    assert!([3, 9, 70].iter().all(|&i| held.contains(i)) && held.len() == 3, "{held:?}");
 }

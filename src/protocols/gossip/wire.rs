@@ -16,34 +16,27 @@ pub struct Item {
     pub hops: u16,
 }
 
-/// The messages one gossip packet carries: one inline (the usual case, no allocation), or many
-/// shared by every copy of the packet (behind a thin pointer, so that a packet stays 32 bytes in
-/// the kernel's queue).
+/// The messages of a GOSSIP packet other than the common one (several messages, or a digest),
+/// shared by every copy of the packet.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Batch {
-    /// One message.
-    One(Item),
-    /// Several, in the order the sender took them.
-    #[allow(clippy::rc_buffer)]
-    Many(Arc<Vec<Item>>),
+pub struct Batch {
+    /// The messages, in the order the sender took them.
+    pub items: Vec<Item>,
+    /// What the sender holds, if it wants an answer (push-pull).
+    pub digest: Option<Digest>,
+    /// Size on the wire: the header, the payloads and the digest.
+    pub bytes: u32,
 }
 
-impl Batch {
-    /// A batch of `items` (at least one expected; an empty list gives an empty `Many`).
-    pub fn of(items: &[Item]) -> Batch {
-        match items {
-            [one] => Batch::One(*one),
-            many => Batch::Many(Arc::new(many.to_vec())),
-        }
-    }
-
-    /// The messages, in order.
-    pub fn items(&self) -> &[Item] {
-        match self {
-            Batch::One(item) => std::slice::from_ref(item),
-            Batch::Many(items) => items,
-        }
-    }
+/// A Cyclon shuffle's body, shared by every copy of the packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shuffle {
+    /// The entries.
+    pub entries: Vec<Entry>,
+    /// Whether this answers a shuffle (or a join) rather than starting one.
+    pub answer: bool,
+    /// Size on the wire: the header and 8 bytes per entry.
+    pub bytes: u32,
 }
 
 /// What a node holds, as a pull or a push-pull contact sends it: one bit per message id. On the
@@ -63,19 +56,25 @@ impl Digest {
     }
 }
 
-/// Packets of the gossip protocol.
+/// Packets of the gossip protocol: 16 bytes in the kernel's queue, where millions may wait at
+/// once. The common packet (one message, no digest: every forward-once push) is inline; the
+/// rarer ones keep their bodies behind one pointer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
-    /// Messages pushed to a peer or sent in answer to a pull; with `digest` (push-pull), the
-    /// receiver answers with what the sender lacks.
-    Gossip {
-        /// The messages.
-        batch: Batch,
-        /// What the sender holds, if it wants an answer (boxed: most packets carry none).
-        digest: Option<Box<Digest>>,
-        /// Size on the wire: the header, the payloads and the digest.
+    /// A GOSSIP of one message without a digest: a push, or an answer to a pull.
+    One {
+        /// The message.
+        id: MsgId,
+        /// Its payload (bytes).
+        payload: u32,
+        /// Hops it may still travel (with `spread: "ttl"`; 0 otherwise).
+        hops: u16,
+        /// Size on the wire: the header and the payload.
         bytes: u32,
     },
+    /// Any other GOSSIP: several messages, or the sender's digest as well (push-pull), when the
+    /// receiver answers with what the sender lacks.
+    Gossip(Arc<Batch>),
     /// "Send me what you spread that I lack."
     Pull {
         /// What the asker holds.
@@ -94,38 +93,46 @@ pub enum Msg {
         bytes: u32,
     },
     /// A Cyclon shuffle, or its answer (also a contact's answer to a JOIN: its view).
-    Shuffle {
-        /// The entries.
-        entries: Arc<[Entry]>,
-        /// Whether this answers a shuffle (or a join) rather than starting one.
-        answer: bool,
-        /// Size on the wire: the header and 8 bytes per entry.
-        bytes: u32,
-    },
+    Shuffle(Arc<Shuffle>),
+}
+
+impl Msg {
+    /// A GOSSIP of `items` (at least one expected) with `digest`, `bytes` on the wire: inline
+    /// when it is one message without a digest.
+    pub fn gossip(items: &[Item], digest: Option<Digest>, bytes: u32) -> Msg {
+        match (items, digest) {
+            ([one], None) => Msg::One { id: one.id, payload: one.bytes, hops: one.hops, bytes },
+            (items, digest) => Msg::Gossip(Arc::new(Batch { items: items.to_vec(), digest, bytes })),
+        }
+    }
+
+    /// A SHUFFLE of `entries` (an answer if `answer`), `bytes` on the wire.
+    pub fn shuffle(entries: Vec<Entry>, answer: bool, bytes: u32) -> Msg {
+        Msg::Shuffle(Arc::new(Shuffle { entries, answer, bytes }))
+    }
 }
 
 impl Wire for Msg {
     fn kind(&self) -> PacketKind {
         match self {
-            Msg::Gossip { .. } => PacketKind::Gossip,
+            Msg::One { .. } | Msg::Gossip(_) => PacketKind::Gossip,
             Msg::Pull { .. } => PacketKind::Pull,
             Msg::Join { .. } => PacketKind::Join,
             Msg::Leave { .. } => PacketKind::Leave,
-            Msg::Shuffle { .. } => PacketKind::Shuffle,
+            Msg::Shuffle(_) => PacketKind::Shuffle,
         }
     }
     fn bytes(&self) -> u32 {
         match self {
-            Msg::Gossip { bytes, .. }
-            | Msg::Pull { bytes, .. }
-            | Msg::Join { bytes }
-            | Msg::Leave { bytes }
-            | Msg::Shuffle { bytes, .. } => *bytes,
+            Msg::One { bytes, .. } | Msg::Pull { bytes, .. } | Msg::Join { bytes } | Msg::Leave { bytes } => *bytes,
+            Msg::Gossip(batch) => batch.bytes,
+            Msg::Shuffle(shuffle) => shuffle.bytes,
         }
     }
     fn msg(&self) -> Option<MsgId> {
         match self {
-            Msg::Gossip { batch, .. } => batch.items().first().map(|i| i.id),
+            Msg::One { id, .. } => Some(*id),
+            Msg::Gossip(batch) => batch.items.first().map(|i| i.id),
             _ => None,
         }
     }
