@@ -452,11 +452,13 @@ test('the chart legend names what the line measures, and no model for a family w
   await page.close();
 });
 
-test('a preset replays the same run twice in the page, and the native CLI agrees', async () => {
+test('every epidemic preset replays the same run twice in the page, and the native CLI agrees', async () => {
   const cli = join(root, 'target', 'release', 'mcast');
   assert.ok(existsSync(cli), `build the CLI first: cargo build --release --bin mcast (${cli})`);
   const page = await openPage(browser, server.url);
-  for (const preset of ['rounds.json', 'gossip-vs-acks.json']) {
+  const presets = ['rounds.json', 'gossip-rounds.json', 'gossip.json', 'gossip-push.json', 'gossip-vs-acks.json',
+    'rumor.json', 'rumor-backstop.json', 'pbcast.json', 'pbcast-bimodal.json', 'swim-crash.json'];
+  for (const preset of presets) {
     const hashes = [];
     for (let i = 0; i < 2; i++) {
       await setControl(page, '#preset', 'partition.json');
