@@ -160,7 +160,7 @@ impl Swim {
             SwimMsg::Inner(m) => return run_inner(Input::Recv { from, msg: m }, inner, cx),
             SwimMsg::Ping { seq, updates } => (updates, Some((from, seq))),
             SwimMsg::Ack { seq, updates } => {
-                self.on_ack(from, seq, cx);
+                self.on_ack(seq, cx);
                 (updates, None)
             }
             SwimMsg::PingReq { seq, target, updates } => match self.probes.ping_req(from, seq, target) {
@@ -188,8 +188,7 @@ impl Swim {
 
     /// An ack: of this period's probe (direct or relayed), or of a ping sent for a ping-req,
     /// relayed to its requester.
-    fn on_ack<M, T>(&mut self, from: NodeId, seq: u32, cx: Cx<'_, '_, M, T>) {
-        let _ = from;
+    fn on_ack<M, T>(&mut self, seq: u32, cx: Cx<'_, '_, M, T>) {
         match self.probes.ack(seq) {
             // An answer from a member this one suspects: the suspicion is dropped here (§4.2);
             // others drop theirs when the suspect refutes it.
