@@ -22,16 +22,20 @@
 //! the death.
 //!
 //! **SWIM** (Das, Gupta & Motivala, "SWIM: Scalable Weakly-consistent Infection-style Process
-//! Group Membership Protocol", DSN 2002) is built in [`crate::protocols::swim`], not on this
-//! detector, because its probe cycle is a different one. Here every monitored peer is checked at
-//! every tick against the last time it was heard from, and probes go to the suspect itself: the
-//! heartbeat shape of a tree node watching its parent and a few children. SWIM instead pings one
-//! member per protocol period, round-robin over the whole group (§3.1, §4.3); without an ack it
-//! asks k other members to ping on its behalf (*ping-req*); a failed probe only suspects the
-//! target, which refutes the suspicion with a higher *incarnation number* (§4.2); and every
-//! verdict is disseminated to the group on the probes themselves (§4.1). The shared pieces are
-//! the packet kinds (`ping` for pings and acks, `ping_req`, `suspect`) and the idea of a
-//! suspicion that ends in a verdict unless the peer shows a sign of life ([`Verdict::Alive`]).
+//! Group Membership Protocol", DSN 2002) probes differently, so its probe cycle is the block's
+//! second state machine, [`super::ProbeCycle`] (in `probe.rs`), not this detector. Here every
+//! monitored peer is checked at every tick against the last time it was heard from, and probes
+//! go to the suspect itself: the heartbeat shape of a tree node watching its parent and a few
+//! children. The probe cycle instead pings one member per protocol period, round-robin over the
+//! whole group (§3.1, §4.3); without an ack within the ping timeout it asks k other members to
+//! ping on its behalf (*ping-req*) and relays acks for the ping-reqs it gets; its verdict is that
+//! the period's probe was acked or failed. Both return verdicts and requests and never touch a
+//! [`crate::protocol::Context`]. What a failed probe means stays with
+//! [`crate::protocols::swim`]: it only suspects the target, which refutes the suspicion with a
+//! higher *incarnation number* (§4.2), and every verdict is disseminated to the group on the
+//! probes themselves (§4.1). Shared besides: the packet kinds (`ping` for pings and acks,
+//! `ping_req`, `suspect`) and the idea of a suspicion that ends in a verdict unless the peer
+//! shows a sign of life ([`Verdict::Alive`]).
 //!
 //! Peers are kept in a list in the order their monitoring started, so that verdicts come in the
 //! same order on every run; lookups scan it, which suits a few neighbours (a tree node's parent

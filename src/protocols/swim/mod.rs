@@ -6,7 +6,10 @@
 //!   list, traversed round-robin over a random permutation (a new one per traversal; a member
 //!   learned mid-traversal goes in at a random place of the rest). Without an ack within the
 //!   ping timeout it sends a ping-req to k other members picked at random, which ping the target
-//!   and relay its ack.
+//!   and relay its ack. This cycle is the shared failure-detection block's
+//!   [`ProbeCycle`](crate::protocols::blocks::ProbeCycle): it asks the member list for targets and
+//!   helpers and gives the verdict (acked or failed); this layer sends its packets, sets its timers and acts
+//!   on its verdicts.
 //! - **Suspicion (§4.2).** A target that answered nothing by the end of the period is
 //!   *suspected*: the suspicion is disseminated, and unless the member refutes it (an Alive with
 //!   a higher incarnation number, which it sends when it hears it is suspected) it is
@@ -41,7 +44,7 @@ mod wire;
 
 pub use config::SwimConfig;
 pub use members::{Effect, Members, State, MAX_NODE};
-pub use node::{Probe, Swim};
+pub use node::Swim;
 pub use piggyback::Piggyback;
 pub use wire::{Claim, SwimMsg, SwimTimer, Update, HEADER_BYTES, UPDATE_BYTES};
 

@@ -1,33 +1,15 @@
-//! One member's SWIM layer: the probe cycle (§3.1, §4.3), suspicion (§4.2) and piggybacked
-//! dissemination (§4.1) around an inner protocol, which hears of confirmed failures, leaves
-//! and joins as [`Input::Membership`].
+//! One member's SWIM layer: suspicion (§4.2) and piggybacked dissemination (§4.1) around an
+//! inner protocol, which hears of confirmed failures, leaves and joins as [`Input::Membership`].
+//! The probe cycle (§3.1, §4.3) is the shared failure-detection block's [`ProbeCycle`]: this
+//! layer drives it (its timers, its packets) and acts on its verdicts.
 
 use super::config::SwimConfig;
 use super::members::{Effect, Members, State};
 use super::piggyback::Piggyback;
 use super::wire::{Claim, SwimMsg, SwimTimer, Update};
 use crate::protocol::{Belief, Context, GroupInfo, Inner, Input, Layer, MemberChange, NodeId, Protocol};
+use crate::protocols::blocks::{Probe, ProbeConfig, ProbeCycle, ProbeStep, ProbeTargets};
 use rand::Rng;
-
-/// The probe of the current protocol period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Probe {
-    /// The member probed.
-    pub target: NodeId,
-    /// The ping's sequence number.
-    pub seq: u32,
-    /// Whether an ack (direct or relayed) came.
-    pub acked: bool,
-}
-
-/// A ping sent for another member's ping-req: its ack is relayed to `requester` as `seq`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Relay {
-    /// This member's ping to the target.
-    ping_seq: u32,
-    requester: NodeId,
-    seq: u32,
-}
 
 /// One member's SWIM state. See the module docs of [`super`].
 #[derive(Clone, Debug)]
@@ -37,9 +19,7 @@ pub struct Swim {
     members: Members,
     gossip: Piggyback,
     incarnation: u32,
-    probe: Option<Probe>,
-    seq: u32,
-    relays: Vec<Relay>,
+    probes: ProbeCycle,
 }
 
 type Cx<'c, 'a, M, T> = &'c mut Context<'a, SwimMsg<M>, SwimTimer<T>>;
@@ -57,7 +37,7 @@ impl Swim {
 
     /// The current period's probe, if any.
     pub fn probe(&self) -> Option<Probe> {
-        self.probe
+        self.probes.probe()
     }
 
     /// The updates waiting to be piggybacked.
@@ -67,7 +47,7 @@ impl Swim {
 
     /// Bytes the layer holds beyond its struct (member list, probe order, updates, relays).
     pub fn heap_bytes(&self) -> usize {
-        self.members.bytes() + self.gossip.len() * 20 + self.relays.capacity() * 12
+        self.members.bytes() + self.gossip.len() * 20 + self.probes.heap_bytes()
     }
 
     /// Starts the probe cycle: the first period ends at a random phase (members' periods are
@@ -81,21 +61,14 @@ impl Swim {
     /// The end of a protocol period: the last probe unanswered suspects (or confirms) its
     /// target; then the next target is pinged.
     fn on_period<P: Protocol>(&mut self, inner: &mut Inner<'_, P>, cx: Cx<'_, '_, P::Msg, P::Timer>) {
-        if let Some(Probe { target, acked: false, .. }) = self.probe.take() {
+        if let Some(ProbeStep::Failed(target)) = self.probes.end_period() {
             self.fail_probe(target, inner, cx);
         }
         cx.set_timer(self.config.period, SwimTimer::Period);
-        let target = if self.config.round_robin {
-            self.members.next_target(cx.rng())
-        } else {
-            self.members.random_target(cx.rng())
-        };
-        let Some(target) = target else { return };
-        self.seq = self.seq.wrapping_add(1);
-        self.probe = Some(Probe { target, seq: self.seq, acked: false });
+        let Some(ProbeStep::Ping { target, seq }) = self.probes.next_probe(&mut self.members, cx.rng()) else { return };
         let updates = self.piggyback();
-        cx.send(target, SwimMsg::Ping { seq: self.seq, updates });
-        cx.set_timer(self.config.ping_timeout, SwimTimer::PingTimeout { seq: self.seq });
+        cx.send(target, SwimMsg::Ping { seq, updates });
+        cx.set_timer(self.config.ping_timeout, SwimTimer::PingTimeout { seq });
     }
 
     /// `target` answered neither the ping nor the ping-reqs within the period.
@@ -110,14 +83,11 @@ impl Swim {
 
     /// The direct ping went unanswered for the ping timeout: k members are asked to ping.
     fn on_ping_timeout<M, T>(&mut self, seq: u32, cx: Cx<'_, '_, M, T>) {
-        let Some(Probe { target, seq: s, acked: false }) = self.probe else { return };
-        if s != seq {
-            return;
-        }
-        let helpers = self.members.pick_helpers(self.config.k, target, cx.rng());
-        for h in helpers {
-            let updates = self.piggyback();
-            cx.send(h, SwimMsg::PingReq { seq, target, updates });
+        for step in self.probes.ping_timeout(seq, &self.members, cx.rng()) {
+            if let ProbeStep::PingReq { helper, target, seq } = step {
+                let updates = self.piggyback();
+                cx.send(helper, SwimMsg::PingReq { seq, target, updates });
+            }
         }
     }
 
@@ -190,14 +160,13 @@ impl Swim {
             SwimMsg::Inner(m) => return run_inner(Input::Recv { from, msg: m }, inner, cx),
             SwimMsg::Ping { seq, updates } => (updates, Some((from, seq))),
             SwimMsg::Ack { seq, updates } => {
-                self.on_ack(from, seq, cx);
+                self.on_ack(seq, cx);
                 (updates, None)
             }
-            SwimMsg::PingReq { seq, target, updates } => {
-                self.seq = self.seq.wrapping_add(1);
-                self.relays.push(Relay { ping_seq: self.seq, requester: from, seq });
-                (updates, Some((target, self.seq)))
-            }
+            SwimMsg::PingReq { seq, target, updates } => match self.probes.ping_req(from, seq, target) {
+                ProbeStep::RelayPing { target, seq } => (updates, Some((target, seq))),
+                _ => (updates, None),
+            },
             SwimMsg::Updates { updates } => (updates, None),
         };
         for u in updates {
@@ -219,22 +188,20 @@ impl Swim {
 
     /// An ack: of this period's probe (direct or relayed), or of a ping sent for a ping-req,
     /// relayed to its requester.
-    fn on_ack<M, T>(&mut self, from: NodeId, seq: u32, cx: Cx<'_, '_, M, T>) {
-        if let Some(p) = self.probe.as_mut().filter(|p| p.seq == seq) {
-            p.acked = true;
+    fn on_ack<M, T>(&mut self, seq: u32, cx: Cx<'_, '_, M, T>) {
+        match self.probes.ack(seq) {
             // An answer from a member this one suspects: the suspicion is dropped here (§4.2);
             // others drop theirs when the suspect refutes it.
-            if let (State::Suspect, inc) = self.members.get(p.target) {
-                let target = p.target;
-                self.members.set(target, State::Alive, inc, cx.rng());
+            Some(ProbeStep::Acked(target)) => {
+                if let (State::Suspect, inc) = self.members.get(target) {
+                    self.members.set(target, State::Alive, inc, cx.rng());
+                }
             }
-            return;
-        }
-        if let Some(i) = self.relays.iter().position(|r| r.ping_seq == seq) {
-            let r = self.relays.swap_remove(i);
-            let _ = from;
-            let updates = self.piggyback();
-            cx.send(r.requester, SwimMsg::Ack { seq: r.seq, updates });
+            Some(ProbeStep::RelayAck { requester, seq }) => {
+                let updates = self.piggyback();
+                cx.send(requester, SwimMsg::Ack { seq, updates });
+            }
+            _ => {}
         }
     }
 
@@ -266,9 +233,7 @@ impl<P: Protocol> Layer<P> for Swim {
             members: Members::new(me, group.size),
             gossip: Piggyback::default(),
             incarnation: 0,
-            probe: None,
-            seq: 0,
-            relays: Vec::new(),
+            probes: ProbeCycle::new(ProbeConfig { helpers: config.k, round_robin: config.round_robin }),
         }
     }
 
@@ -284,7 +249,7 @@ impl<P: Protocol> Layer<P> for Swim {
             Input::Timer(SwimTimer::Period) => self.on_period(inner, cx),
             Input::Timer(SwimTimer::PingTimeout { seq }) => self.on_ping_timeout(seq, cx),
             Input::Timer(SwimTimer::Suspicion { node, incarnation }) => self.on_suspicion(node, incarnation, inner, cx),
-            Input::Timer(SwimTimer::RelayExpire { seq }) => self.relays.retain(|r| r.ping_seq != seq),
+            Input::Timer(SwimTimer::RelayExpire { seq }) => self.probes.relay_expired(seq),
             Input::Start => {
                 self.start(cx);
                 run_inner(Input::Start, inner, cx);
@@ -318,5 +283,20 @@ impl<P: Protocol> Layer<P> for Swim {
             Input::Membership(change) => run_inner(Input::Membership(change), inner, cx),
             Input::AppSend { id, bytes } => run_inner(Input::AppSend { id, bytes }, inner, cx),
         }
+    }
+}
+
+/// SWIM's member list is what its probe cycle picks targets and helpers from.
+impl ProbeTargets for Members {
+    fn next_target(&mut self, rng: &mut impl rand::Rng) -> Option<NodeId> {
+        Members::next_target(self, rng)
+    }
+
+    fn random_target(&self, rng: &mut impl rand::Rng) -> Option<NodeId> {
+        Members::random_target(self, rng)
+    }
+
+    fn pick_helpers(&self, k: u32, target: NodeId, rng: &mut impl rand::Rng) -> Vec<NodeId> {
+        Members::pick_helpers(self, k, target, rng)
     }
 }
