@@ -13,6 +13,8 @@ step "clippy, native (all targets)"
 cargo clippy --offline --all-targets -- -D warnings
 step "clippy, wasm32 web app"
 cargo clippy --offline --target wasm32-unknown-unknown --bin multicast-playground -- -D warnings
+step "rustdoc: no broken or private links in the library's docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --offline --no-deps --lib
 step "native tests"
 cargo test --offline
 step "release CLI (the browser tests compare its trace hash with the page's)"

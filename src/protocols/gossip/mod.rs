@@ -48,7 +48,7 @@
 //!   lost) unless a membership service tells them.
 //!
 //! Memory. A node is 24 bytes: the shared configuration (one pointer), the ids below 64 it
-//! holds (one word), and one pointer to what only some nodes need ([`Side`]: ids from 64 up,
+//! holds (one word), and one pointer to what only some nodes need (`Side`: ids from 64 up,
 //! messages still spread, membership exceptions, the Cyclon view); its own id comes with each
 //! input. A forward-once push receiver of message ids below 64 never makes a `Side`. A packet is
 //! 16 bytes ([`Msg`]): the common GOSSIP (one message, no digest) inline, the rest behind one

@@ -94,7 +94,7 @@ impl Family for PbcastFamily {
         run.messages.div_ceil(8).saturating_add(held.saturating_mul(entry))
     }
 
-    /// The mean-field model of [`super::model`]: the first phase, then gossip rounds.
+    /// The mean-field model of `model.rs`: the first phase, then gossip rounds.
     fn informed_model(params: &PbcastConfig, run: &RunInfo) -> Option<InformedCurve> {
         informed_curve(params, run)
     }
