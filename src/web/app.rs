@@ -30,6 +30,9 @@ pub struct App {
     speed: f64,
     /// The error banner's text.
     error: Option<String>,
+    /// Refused control edits so far: the controls are rebuilt from the running scenario after
+    /// each, so no field keeps showing a value that does not run.
+    refused_edits: u32,
     share_link: String,
     /// What the counters show, as last rendered.
     shown: Shown,
@@ -110,6 +113,16 @@ impl App {
         }
     }
 
+    /// A control's edit: loaded, or refused with the controls put back to the running scenario
+    /// (the banner says why), so that no control shows a value that does not run.
+    fn edit_control(&mut self, edit: Result<Scenario, ScenarioError>) {
+        let before = Rc::clone(&self.scenario);
+        self.load_or_refuse("", edit);
+        if Rc::ptr_eq(&before, &self.scenario) {
+            self.refused_edits = self.refused_edits.wrapping_add(1);
+        }
+    }
+
     /// What the page shows.
     fn page(&self) -> Page<'_> {
         Page {
@@ -124,6 +137,7 @@ impl App {
             informed: self.stage.informed(),
             summary: self.summary.as_ref(),
             comparison: self.comparison.as_ref(),
+            refused_edits: self.refused_edits,
             send: &self.send,
         }
     }
@@ -252,6 +266,7 @@ impl Component for App {
             playing: true,
             speed: 0.1,
             error,
+            refused_edits: 0,
             share_link: String::new(),
             shown: Shown::default(),
             summary: None,
@@ -282,7 +297,7 @@ impl Component for App {
                 Ok(x) => self.speed = x,
                 Err(e) => self.error = Some(e),
             },
-            Msg::Set(field, v) => self.load_or_refuse("", form::edited(&self.scenario, field, &v)),
+            Msg::Set(field, v) => self.edit_control(form::edited(&self.scenario, field, &v)),
             Msg::NewSeed => self.load(form::reseeded(&self.scenario, dom::random_seed())),
             Msg::Share => self.share(),
             Msg::ApplyJson(text) => {

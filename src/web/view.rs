@@ -42,6 +42,9 @@ pub struct Page<'a> {
     pub summary: Option<&'a Summary>,
     /// The comparison of every protocol, while its table is open.
     pub comparison: Option<&'a Comparison>,
+    /// Refused control edits so far: the controls are keyed on it, so a refusal rebuilds them
+    /// from the running scenario.
+    pub refused_edits: u32,
     /// Where the page sends what the user did.
     pub send: &'a Callback<Msg>,
 }
@@ -468,6 +471,7 @@ pub fn view(p: &Page) -> Html {
             }
             <main>
                 <Controls
+                    key={p.refused_edits.to_string()}
                     scenario={p.scenario.clone()}
                     playing={p.playing}
                     done={p.shown.done}

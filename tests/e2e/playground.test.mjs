@@ -157,6 +157,26 @@ test('a bad value in a control names the field and keeps the scenario', async ()
   await page.close();
 });
 
+test('a refused edit puts the control back to what runs, and the banner says why', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#group-size', 20000);
+  await page.waitForFunction(() => document.querySelector('#group-size').value === '20000');
+  const before = await finish(page);
+  // SRM at 20,000 members over application-level multicast passes the page's budget.
+  await setControl(page, '#protocol', 'srm');
+  const text = await (await page.waitForSelector('#error-banner')).textContent();
+  assert.match(text, /unchanged/);
+  assert.equal(await page.inputValue('#protocol'), 'centralized', 'the picker shows the protocol that runs');
+  assert.equal(await page.inputValue('#group-size'), '20000');
+  assert.equal(await page.textContent('#trace-hash'), before, 'the running scenario is untouched');
+  // A refused number goes back too.
+  await setControl(page, '#group-size', 50000000);
+  await page.waitForFunction(() => document.querySelector('#error-banner')?.textContent.includes('group.size'));
+  assert.equal(await page.inputValue('#group-size'), '20000');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('clicking a node crashes it, and a share link replays the crash', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#speed', '0.02');
