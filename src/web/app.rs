@@ -47,6 +47,7 @@ pub struct App {
     last_ts: Option<f64>,
     last_render_ts: f64,
     _hash_listener: Option<dom::HashListener>,
+    _key_listener: Option<dom::KeyListener>,
 }
 
 impl App {
@@ -260,6 +261,7 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let (scenario, sim, error) = Self::opening();
         let link = ctx.link().clone();
+        let keys = ctx.link().clone();
         let mut app = App {
             scenario: Rc::new(scenario),
             sim,
@@ -277,6 +279,13 @@ impl Component for App {
             last_ts: None,
             last_render_ts: 0.0,
             _hash_listener: dom::HashListener::new(move || link.send_message(Msg::LoadFragment)),
+            _key_listener: dom::KeyListener::new(move |key| match shortcut(key) {
+                Some(msg) => {
+                    keys.send_message(msg);
+                    true
+                }
+                None => false,
+            }),
         };
         app.stage.restart(&app.scenario);
         app.shown = app.shown_now();
@@ -323,5 +332,15 @@ impl Component for App {
         if first_render {
             self.schedule(ctx);
         }
+    }
+}
+
+/// What a key does on the page, if anything: Space plays or pauses, R resets, End runs the rest.
+fn shortcut(key: &str) -> Option<Msg> {
+    match key {
+        " " => Some(Msg::TogglePlay),
+        "r" | "R" => Some(Msg::Reset),
+        "End" => Some(Msg::Finish),
+        _ => None,
     }
 }

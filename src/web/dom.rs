@@ -77,3 +77,41 @@ impl Drop for HashListener {
         }
     }
 }
+
+/// The page's keyboard shortcuts, as long as it lives: Space plays or pauses, R resets, End runs
+/// the rest at once. Keys typed into a field, or pressed with Ctrl, Alt or Meta, are left alone.
+pub struct KeyListener {
+    closure: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl KeyListener {
+    /// Starts listening; `f` gets each shortcut's key (`" "`, `"r"`, `"End"`) and says whether it
+    /// used it (then the browser's own action, such as scrolling on Space, is prevented).
+    pub fn new(mut f: impl FnMut(&str) -> bool + 'static) -> Option<Self> {
+        let closure = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+            if e.ctrl_key() || e.alt_key() || e.meta_key() || typing_in_a_field(&e) {
+                return;
+            }
+            if f(&e.key()) {
+                e.prevent_default();
+            }
+        });
+        let w = web_sys::window()?;
+        w.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref()).ok()?;
+        Some(KeyListener { closure })
+    }
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback("keydown", self.closure.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Whether the key went to a text field, a picker or a button, whose own keys win.
+fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    matches!(target.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY")
+}

@@ -177,6 +177,33 @@ test('a refused edit puts the control back to what runs, and the banner says why
   await page.close();
 });
 
+test('keyboard: Space pauses and resumes, End runs the rest, R resets; keys typed in a field stay there', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#speed', '0.02');
+  await page.evaluate(() => document.activeElement?.blur());
+  const label = () => page.textContent('#play');
+  assert.equal((await label()).trim(), 'Pause');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Pause');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Replay');
+  const done = Number.parseInt(await page.textContent('#count-data'), 10);
+  assert.ok(done > 0, 'the run went to its end');
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() !== 'Replay');
+  assert.ok(Number.parseInt(await page.textContent('#count-data'), 10) < done, 'R restarts from time zero');
+  // A space typed into the JSON editor is text, not a pause.
+  await page.click('details.json summary');
+  await page.focus('#scenario-json');
+  const before = (await label()).trim();
+  await page.keyboard.press('Space');
+  assert.equal((await label()).trim(), before);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('clicking a node crashes it, and a share link replays the crash', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#speed', '0.02');
