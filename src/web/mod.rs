@@ -35,8 +35,12 @@ mod stage;
 #[cfg(target_arch = "wasm32")]
 mod view;
 
-/// Mounts the playground into `<body>`.
+/// Mounts the playground into `<body>`, then takes away the line `index.html` shows while the
+/// WebAssembly loads.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     yew::Renderer::<app::App>::new().render();
+    if let Some(loading) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading")) {
+        loading.remove();
+    }
 }

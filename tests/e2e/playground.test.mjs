@@ -177,6 +177,16 @@ test('a refused edit puts the control back to what runs, and the banner says why
   await page.close();
 });
 
+test('a loading line shows until the WebAssembly runs, then goes', async () => {
+  const html = await (await fetch(server.url)).text();
+  assert.match(html, /id="loading"[^>]*>Loading the playground/, 'the page says it is loading before any script runs');
+  const page = await openPage(browser, server.url);
+  await page.waitForSelector('#play');
+  assert.equal(await page.$('#loading'), null, 'gone once the app is mounted');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('keyboard: Space pauses and resumes, End runs the rest, R resets; keys typed in a field stay there', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#speed', '0.02');
