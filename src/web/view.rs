@@ -42,8 +42,7 @@ pub struct Page<'a> {
     pub summary: Option<&'a Summary>,
     /// The comparison of every protocol, while its table is open.
     pub comparison: Option<&'a Comparison>,
-    /// Refused control edits so far: the controls are keyed on it, so a refusal rebuilds them
-    /// from the running scenario.
+    /// Refused control edits so far (see [`ControlsProps::refused_edits`]).
     pub refused_edits: u32,
     /// Where the page sends what the user did.
     pub send: &'a Callback<Msg>,
@@ -102,6 +101,9 @@ pub struct ControlsProps {
     pub speed: AttrValue,
     /// The last share link made, or empty.
     pub share_link: AttrValue,
+    /// Refused control edits so far: the scenario's controls are keyed on it, so a refusal
+    /// rebuilds them from the running scenario (the JSON editor keeps what was typed).
+    pub refused_edits: u32,
     /// Where the controls send what the user did.
     pub send: Callback<Msg>,
 }
@@ -124,8 +126,10 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let json_editor = use_node_ref();
     html! {
         <section class="panel controls" aria-label="Scenario">
-            { preset_controls(&p.scenario, &p.send) }
-            { scenario_controls(&p.scenario, &p.send) }
+            <div key={p.refused_edits.to_string()} style="display: contents">
+                { preset_controls(&p.scenario, &p.send) }
+                { scenario_controls(&p.scenario, &p.send) }
+            </div>
             { run_controls(p) }
             { share_controls(p, json_editor) }
         </section>
@@ -471,8 +475,8 @@ pub fn view(p: &Page) -> Html {
             }
             <main>
                 <Controls
-                    key={p.refused_edits.to_string()}
                     scenario={p.scenario.clone()}
+                    refused_edits={p.refused_edits}
                     playing={p.playing}
                     done={p.shown.done}
                     speed={AttrValue::from(format!("{}", p.speed))}
