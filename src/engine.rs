@@ -105,17 +105,21 @@ pub trait Simulation {
     /// designated receiver), written into `out` (cleared first); [`NO_UPSTREAM`] for none or for
     /// a node that is not up.
     fn upstreams(&self, out: &mut Vec<NodeId>);
+    /// A copy of the whole run as it stands: running the copy and this run on gives the same
+    /// trace and report. The page's timeline keeps such copies to seek back in time.
+    fn checkpoint(&self) -> Box<dyn Simulation>;
 }
 
 /// The value [`Simulation::upstreams`] gives a node without an upstream.
 pub const NO_UPSTREAM: NodeId = NodeId::MAX;
 
+#[derive(Clone)]
 struct Run<P: Protocol> {
     world: World<P>,
     senders: Vec<bool>,
 }
 
-impl<P: Protocol> Simulation for Run<P> {
+impl<P: Protocol + 'static> Simulation for Run<P> {
     fn now(&self) -> SimTime {
         self.world.now()
     }
@@ -217,6 +221,9 @@ impl<P: Protocol> Simulation for Run<P> {
                 NO_UPSTREAM
             }
         }));
+    }
+    fn checkpoint(&self) -> Box<dyn Simulation> {
+        Box::new(self.clone())
     }
 }
 

@@ -287,6 +287,7 @@ impl Wire for Pkt {
 }
 
 /// Forwards every message down a fixed chain or binary tree rooted at node 0.
+#[derive(Clone)]
 struct Relay {
     me: NodeId,
     size: u32,

@@ -12,6 +12,7 @@ use crate::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
 /// One message's deliveries.
+#[derive(Clone)]
 pub(super) struct MessageRecord {
     pub(super) sender: NodeId,
     pub(super) sent_at: Option<SimTime>,
@@ -31,6 +32,7 @@ impl MessageRecord {
 }
 
 /// Running totals, updated by the kernel.
+#[derive(Clone)]
 pub struct Metrics {
     pub(super) sent: [u64; PacketKind::COUNT],
     pub(super) bytes: [u64; PacketKind::COUNT],

@@ -28,6 +28,7 @@ use crate::time::{SimDuration, SimTime};
 /// parked in [`Slots`] under `slot`), queues there, then arrives. Only `Arrive` carries a packet,
 /// so the event keeps its variant in the packet's spare values where it has any: 24 bytes for
 /// a 16-byte packet.
+#[derive(Clone)]
 enum Event<M, T> {
     Arrive { to: NodeId, from: NodeId, msg: M },
     Downlink { to: NodeId, from: NodeId, slot: u32 },
@@ -97,6 +98,7 @@ impl Setup {
 }
 
 /// A running simulation of protocol `P`.
+#[derive(Clone)]
 pub struct World<P: Protocol> {
     now: SimTime,
     end: SimTime,
