@@ -67,6 +67,9 @@ pub trait Simulation {
     /// Calling it until [`Simulation::is_done`] gives exactly [`Simulation::run_to_end`]'s run, in
     /// chunks (for a progress bar).
     fn run_steps(&mut self, max_events: u64) -> u64;
+    /// [`Simulation::run_until`] in slices: at most `max_events` events; true once the run has
+    /// reached `t` (or its end, or its budget). Calling it until true gives `run_until(t)`'s run.
+    fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool;
     /// Starts recording the report's time series in buckets of `bucket` (call it before running);
     /// returns the width used, wider than asked if the run would need more than
     /// [`crate::metrics::MAX_BUCKETS`] buckets.
@@ -142,6 +145,9 @@ impl<P: Protocol + 'static> Simulation for Run<P> {
             done += 1;
         }
         done
+    }
+    fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool {
+        self.world.run_until_bounded(t, max_events)
     }
     fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
         self.world.record_series(bucket)

@@ -256,6 +256,29 @@ impl<P: Protocol> World<P> {
         }
     }
 
+    /// [`World::run_until`] in slices: processes at most `max_events` of the events up to `t`;
+    /// true once none is left before `t` (then the clock is at `t`, as after `run_until(t)`).
+    /// Calling it until it returns true gives exactly `run_until(t)`'s run.
+    pub fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool {
+        let t = t.min(self.end);
+        for _ in 0..max_events {
+            if self.stopped.is_some() {
+                return true;
+            }
+            let Some((time, ev)) = self.queue.pop_before(t) else { break };
+            self.prefetch_next();
+            self.process(time, ev);
+            self.spend();
+        }
+        if self.stopped.is_some() || self.queue.peek_time().is_none_or(|next| next > t) {
+            if self.stopped.is_none() {
+                self.now = self.now.max(t);
+            }
+            return true;
+        }
+        false
+    }
+
     /// Runs until nothing is left to happen, the end is reached or the budget is spent, and
     /// returns the final time.
     pub fn run_to_end(&mut self) -> SimTime {

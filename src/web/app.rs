@@ -4,9 +4,10 @@
 //! which reads what to show from [`App::page`] and nothing else.
 
 use super::compare::Comparison;
-use super::msg::{Field, Msg};
+use super::msg::{Field, Msg, StepKind, TimeMsg};
 use super::results::Summary;
 use super::stage::Stage;
+use super::timeline::{Target, Timeline};
 use super::view::{self, Page, Shown};
 use super::{dom, form};
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -48,6 +49,10 @@ pub struct App {
     last_render_ts: f64,
     _hash_listener: Option<dom::HashListener>,
     _key_listener: Option<dom::KeyListener>,
+    /// The run's checkpoints and the move in time in progress.
+    timeline: Timeline,
+    /// What a Step moves by.
+    step_kind: StepKind,
 }
 
 impl App {
@@ -97,6 +102,7 @@ impl App {
                 self.stage.restart(&scenario);
                 self.scenario = Rc::new(scenario);
                 self.sim = sim;
+                self.timeline = Timeline::new(self.sim.as_ref(), self.scenario.group.size);
                 self.error = None;
                 self.share_link.clear();
                 self.summary = None;
@@ -140,6 +146,7 @@ impl App {
             comparison: self.comparison.as_ref(),
             refused_edits: self.refused_edits,
             send: &self.send,
+            bar: self.bar(),
         }
     }
 
@@ -164,9 +171,13 @@ impl App {
         }
     }
 
-    /// Play or pause; a run that is over plays again from the start.
+    /// Play or pause; a run that is over plays again from the start; a move in time in progress
+    /// (End, a seek) stops where it is.
     fn toggle_play(&mut self) {
-        if self.sim.is_done() {
+        if self.timeline.job().is_some() {
+            self.timeline.cancel();
+            self.playing = false;
+        } else if self.sim.is_done() {
             self.load(Scenario::clone(&self.scenario));
             self.playing = true;
         } else {
@@ -212,10 +223,80 @@ impl App {
 
     /// Redraws the chart and, once the run is over, computes its results (once).
     fn after_progress(&mut self) {
-        if self.summary.is_none() && self.sim.is_done() {
+        if !self.sim.is_done() {
+            self.summary = None;
+        } else if self.summary.is_none() {
             self.summary = Some(Summary::of(&self.sim.report()));
         }
         self.stage.draw_chart(self.sim.as_ref(), self.shown.owed.1);
+    }
+
+    /// What the run toolbar shows.
+    fn bar(&self) -> super::toolbar::Bar<'_> {
+        let job = self.timeline.job().map(|j| {
+            let what = match j.target {
+                Target::End => "Running to the end",
+                Target::Delivered(_) => "Running until delivered",
+                _ => "Seeking",
+            };
+            (what, self.timeline.progress(self.sim.as_ref()))
+        });
+        super::toolbar::Bar {
+            playing: self.playing,
+            done: self.shown.done,
+            now_ms: self.shown.now_tenth_ms as f64 / 10.0,
+            end_ms: self.scenario.duration_ms,
+            furthest_ms: self.timeline.furthest().as_ms_f64(),
+            checkpoints: self.timeline.kept(),
+            progress: job,
+            step: self.step_kind,
+            round_ms: self.round_ms(),
+            speed: self.speed,
+            refused_edits: self.refused_edits,
+            send: &self.send,
+        }
+    }
+
+    /// The round length in the round-synchronous mode.
+    fn round_ms(&self) -> Option<f64> {
+        match self.scenario.network.mode {
+            mcast::scenario::NetworkMode::Rounds { round_ms } => Some(round_ms),
+            mcast::scenario::NetworkMode::Async => None,
+        }
+    }
+
+    /// A move in simulated time from the toolbar or its keys; the run pauses for it.
+    fn move_in_time(&mut self, m: TimeMsg) {
+        let round = mcast::time::SimDuration::from_ms_f64(self.round_ms().unwrap_or(super::msg::STEP_MS));
+        if m != TimeMsg::Cancel && !matches!(m, TimeMsg::StepBy(_)) {
+            self.playing = false;
+        }
+        match m {
+            TimeMsg::Step => self.timeline.step(&mut self.sim, self.step_kind, round),
+            TimeMsg::Back => self.timeline.back(&mut self.sim, self.step_kind, round),
+            TimeMsg::StepBy(kind) => self.step_kind = kind,
+            TimeMsg::Seek(ms) if ms.is_finite() && ms >= 0.0 => {
+                self.timeline.forget_steps();
+                let t = mcast::time::SimTime(mcast::time::SimDuration::from_ms_f64(ms).0);
+                self.timeline.go(&mut self.sim, Target::Time(t));
+            }
+            TimeMsg::Seek(_) => self.error = Some("Run until: not a time in milliseconds.".to_string()),
+            TimeMsg::UntilDelivered => {
+                self.timeline.forget_steps();
+                let last_send = self.last_send();
+                self.timeline.go(&mut self.sim, Target::Delivered(last_send));
+            }
+            TimeMsg::Cancel => self.timeline.cancel(),
+        }
+        // A short move arrives at once; a long one goes on in the frame loop.
+        self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
+        self.stage.moved();
+    }
+
+    /// When the workload's last message is sent.
+    fn last_send(&self) -> mcast::time::SimTime {
+        let plan = self.scenario.compile(&Limits::BROWSER).map(|p| p.into_setup());
+        plan.ok().and_then(|s| s.messages.iter().map(|m| m.0).max()).unwrap_or_default()
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
@@ -231,19 +312,25 @@ impl App {
         // A comparison in progress takes a slice of events per frame, so the page stays live.
         let compared =
             self.comparison.as_mut().filter(|c| !c.is_done()).is_some_and(|c| c.advance(COMPARE_EVENTS_PER_FRAME));
-        if self.playing {
+        let moved_in_time = self.timeline.job().is_some();
+        if moved_in_time {
+            self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
+            self.stage.moved();
+        } else if self.playing {
             if self.sim.is_done() {
                 self.playing = false;
             } else {
                 let advance = mcast::time::SimDuration::from_ms_f64(dt * self.speed);
                 self.sim.run_until(self.sim.now() + advance);
+                self.timeline.observe(self.sim.as_ref());
             }
             self.stage.moved();
         }
         self.stage.frame(self.sim.as_mut());
         self.schedule(ctx);
         let now = self.current();
-        if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
+        let arrived = moved_in_time && self.timeline.job().is_none();
+        if arrived || (now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing)) {
             self.shown = Shown { owed: self.sim.owed(), ..now };
             self.last_render_ts = ts;
             self.after_progress();
@@ -262,7 +349,10 @@ impl Component for App {
         let (scenario, sim, error) = Self::opening();
         let link = ctx.link().clone();
         let keys = ctx.link().clone();
+        let timeline = Timeline::new(sim.as_ref(), scenario.group.size);
         let mut app = App {
+            timeline,
+            step_kind: StepKind::Event,
             scenario: Rc::new(scenario),
             sim,
             playing: true,
@@ -298,10 +388,11 @@ impl Component for App {
             Msg::TogglePlay => self.toggle_play(),
             Msg::Reset => self.load(Scenario::clone(&self.scenario)),
             Msg::Finish => {
-                self.sim.run_to_end();
+                self.timeline.forget_steps();
+                self.timeline.go(&mut self.sim, Target::End);
                 self.playing = false;
-                self.stage.moved();
             }
+            Msg::Time(m) => self.move_in_time(m),
             Msg::Set(Field::Speed, v) => match form::speed(&v) {
                 Ok(x) => self.speed = x,
                 Err(e) => self.error = Some(e),
@@ -335,12 +426,16 @@ impl Component for App {
     }
 }
 
-/// What a key does on the page, if anything: Space plays or pauses, R resets, End runs the rest.
+/// What a key does on the page, if anything: Space plays or pauses, R resets, End runs the rest
+/// (in slices), → steps, ← steps back, Home seeks to time zero.
 fn shortcut(key: &str) -> Option<Msg> {
     match key {
         " " => Some(Msg::TogglePlay),
         "r" | "R" => Some(Msg::Reset),
         "End" => Some(Msg::Finish),
+        "ArrowRight" => Some(Msg::Time(TimeMsg::Step)),
+        "ArrowLeft" => Some(Msg::Time(TimeMsg::Back)),
+        "Home" => Some(Msg::Time(TimeMsg::Seek(0.0))),
         _ => None,
     }
 }

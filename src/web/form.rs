@@ -39,6 +39,7 @@ pub fn edited(s: &Scenario, field: Field, v: &str) -> Result<Scenario, ScenarioE
         Field::Multicast => s.network.native_multicast = multicast(v)?,
         Field::Messages => s.workload.messages = whole("workload.messages", v)?,
         Field::Seed => s.seed = whole("seed", v)?,
+        Field::Duration => s.duration_ms = real("duration_ms", v)?,
     }
     s.name.clear();
     s.validate(&Limits::BROWSER)?;

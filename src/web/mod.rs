@@ -32,6 +32,9 @@ mod pixels;
 mod results;
 #[cfg(target_arch = "wasm32")]
 mod stage;
+mod timeline;
+#[cfg(target_arch = "wasm32")]
+mod toolbar;
 #[cfg(target_arch = "wasm32")]
 mod view;
 

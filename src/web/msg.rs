@@ -28,6 +28,8 @@ pub enum Field {
     Layout,
     /// Animation speed (simulated time per real time); not part of the scenario.
     Speed,
+    /// The run's duration in milliseconds (`duration_ms`: when the run ends).
+    Duration,
 }
 
 /// What the component reacts to.
@@ -58,4 +60,38 @@ pub enum Msg {
     CloseCompare,
     /// The canvas was clicked at this point (CSS pixels from its top-left corner).
     CanvasClick(f64, f64),
+    /// A move in simulated time from the run toolbar or its keys (see `super::timeline`).
+    Time(TimeMsg),
+}
+
+/// What a Step moves the run by (the toolbar's step select).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StepKind {
+    /// One event: a packet arriving, a timer firing, a fault.
+    #[default]
+    Event,
+    /// Up to and including the next packet sent.
+    Packet,
+    /// One round: `round_ms` in the round-synchronous mode, else [`STEP_MS`] of simulated time.
+    Round,
+}
+
+/// What a [`StepKind::Round`] step moves an asynchronous run by, in milliseconds.
+pub const STEP_MS: f64 = 10.0;
+
+/// A move in simulated time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TimeMsg {
+    /// Step forward by the chosen [`StepKind`].
+    Step,
+    /// Go back to where the last step started (else one step of its kind back).
+    Back,
+    /// Choose what a step is.
+    StepBy(StepKind),
+    /// Seek to this simulated time (ms): back from a checkpoint, or forward by running.
+    Seek(f64),
+    /// Run on until every owed delivery is made (or the end).
+    UntilDelivered,
+    /// Stop a seek or End in progress where it is.
+    Cancel,
 }

@@ -46,6 +46,8 @@ pub struct Page<'a> {
     pub refused_edits: u32,
     /// Where the page sends what the user did.
     pub send: &'a Callback<Msg>,
+    /// The run toolbar above the canvas.
+    pub bar: super::toolbar::Bar<'a>,
 }
 
 /// What the counters show; the component re-renders only when it changes.
@@ -202,20 +204,8 @@ fn run_controls(p: &ControlsProps) -> Html {
     html! {
         <>
             <h2>{ "Run" }</h2>
-            <div class="row buttons">
-                <button id="play" class="primary" onclick={click(send, || Msg::TogglePlay)}>
-                    { if p.playing { "Pause" } else if p.done { "Replay" } else { "Play" } }
-                </button>
-                <button id="reset" onclick={click(send, || Msg::Reset)}>{ "Reset" }</button>
-                <button id="finish" title="Run the rest at once" onclick={click(send, || Msg::Finish)}>{ "End" }</button>
-            </div>
+            <p class="hint">{ "Play, Step, End, the time slider, the duration and the speed are in the toolbar above the group." }</p>
             <button id="compare-all" class="wide" title="Run this scenario to its end under every protocol and show the results side by side" onclick={click(send, || Msg::Compare)}>{ "Compare all protocols" }</button>
-            <label for="speed">{ "Speed (simulated time per real time)" }</label>
-            <select id="speed" onchange={on_select(send, Field::Speed)}>
-                { for ["0.02", "0.1", "0.25", "1", "4", "20"].into_iter().map(|v| html! {
-                    <option value={v} selected={v == p.speed.as_str()}>{ format!("{v}×") }</option>
-                }) }
-            </select>
         </>
     }
 }
@@ -437,6 +427,7 @@ fn stage_column(p: &Page) -> Html {
     let send = p.send;
     html! {
         <section class="stage">
+            { super::toolbar::view(&p.bar) }
             <div class="stage-view">
                 <canvas id="stage" ref={p.stage.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
                     onclick={send.reform(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
