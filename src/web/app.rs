@@ -242,7 +242,8 @@ impl App {
             (what, self.timeline.progress(self.sim.as_ref()))
         });
         super::toolbar::Bar {
-            playing: self.playing,
+            // A move in time is the run moving: its button pauses (stops) it.
+            playing: self.playing || job.is_some(),
             done: self.shown.done,
             now_ms: self.shown.now_tenth_ms as f64 / 10.0,
             end_ms: self.scenario.duration_ms,

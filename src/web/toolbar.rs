@@ -115,7 +115,7 @@ fn until(b: &Bar) -> Html {
     html! {
         <div class="group">
             <label for="until-ms">{ "Run until (ms)" }</label>
-            <input id="until-ms" type="number" min="0" placeholder="ms, Enter" title="Type a simulated time in ms and press Enter: the run goes there (back or forward)" onchange={go} />
+            <input id="until-ms" type="number" min="0" placeholder="ms" title="Type a simulated time in ms and press Enter: the run goes there (back or forward)" onchange={go} />
             <button id="run-delivered" title="Run on until every message has been sent and every delivery owed is made (Deliveries made = owed), or the end"
                 onclick={time(b.send, TimeMsg::UntilDelivered)}>{ "Until delivered" }</button>
         </div>
