@@ -11,6 +11,12 @@ let browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
+/** Loads a gallery preset and waits until the page runs it (the header names it). */
+async function preset(page, file, words) {
+  await setControl(page, '#preset', file);
+  await page.waitForFunction((w) => document.querySelector('header').textContent.toLowerCase().includes(w), words);
+}
+
 /** Pauses the run if it plays, and takes the focus off any control (so keys reach the page). */
 async function pause(page) {
   if ((await page.textContent('#play')).trim() === 'Pause') await page.click('#play');
@@ -44,7 +50,7 @@ async function slide(page, ms) {
 
 test('scrubbing back and forward shows the same counters and trace hash as a straight run to that time', async () => {
   const page = await openPage(browser, server.url);
-  await setControl(page, '#preset', 'gossip.json');
+  await preset(page, 'gossip.json', 'gossip');
   await pause(page);
   await setControl(page, '#until-ms', 3000);
   await at(page, 3000);
@@ -65,7 +71,7 @@ test('scrubbing back and forward shows the same counters and trace hash as a str
   assert.deepEqual(await state(page), back, 'the same moment twice');
 
   const straight = await openPage(browser, server.url);
-  await setControl(straight, '#preset', 'gossip.json');
+  await preset(straight, 'gossip.json', 'gossip');
   await pause(straight);
   await setControl(straight, '#until-ms', 1000);
   await at(straight, 1000);
@@ -81,7 +87,7 @@ test('scrubbing back and forward shows the same counters and trace hash as a str
 
 test('Step moves by exactly one event or one round, Back undoes it, and the arrow keys do the same', async () => {
   const page = await openPage(browser, server.url);
-  await setControl(page, '#preset', 'rounds.json');
+  await preset(page, 'rounds.json', 'round');
   await pause(page);
   await setControl(page, '#until-ms', 500);
   await at(page, 500);
@@ -118,8 +124,9 @@ test('Step moves by exactly one event or one round, Back undoes it, and the arro
 
 test('End on a 20,000-node tree shows its progress and a click on Pause stops it before the end', async () => {
   const page = await openPage(browser, server.url);
-  await setControl(page, '#preset', 'tree.json');
+  await preset(page, 'tree.json', 'tree');
   await setControl(page, '#group-size', 20000);
+  await page.waitForFunction(() => document.querySelector('header').textContent.includes('20000 nodes'));
   await pause(page);
   await page.keyboard.press('End');
   await page.waitForSelector('#progress', { timeout: 20000 });
