@@ -84,7 +84,7 @@ pub fn now_ms() -> f64 {
 }
 
 /// The page's keyboard shortcuts, as long as it lives: Space plays or pauses, R resets, End runs
-/// the rest at once. Keys typed into a field, or pressed with Ctrl, Alt or Meta, are left alone.
+/// the rest (in slices), the arrows step forward and back, Home seeks to time zero. Keys typed into a field, or pressed with Ctrl, Alt or Meta, are left alone.
 pub struct KeyListener {
     closure: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
 }

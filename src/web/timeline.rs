@@ -3,8 +3,9 @@
 //! checkpoint at or before it and simulates on to it; the run is deterministic, so what shows is
 //! exactly what a straight run to that time shows (same counters, same trace hash).
 //!
-//! Memory is bounded: past [`Timeline::max`] checkpoints every other one is dropped and the
-//! spacing doubles, so a run of any length keeps a few dozen at most, evenly spread.
+//! Memory is bounded: past `max` checkpoints, or past [`BUDGET_BYTES`] by their estimated size,
+//! every other one is dropped and the spacing doubles, so a run of any length keeps a few dozen
+//! at most, evenly spread.
 //!
 //! Long moves (a seek, End, Run until) are [`Job`]s, advanced in slices of about
 //! [`SLICE_MS`] per animation frame so the tab never freezes; they show their progress and can
@@ -23,6 +24,14 @@ const FIRST_EVERY: u64 = 20_000;
 /// About what the checkpoints may hold, in node-copies (a checkpoint costs roughly a kilobyte
 /// per node: 18 MB for 20,000 nodes part-way through a tree's run, measured natively).
 const NODE_COPIES: u64 = 256_000;
+/// What the checkpoints may hold by their estimated size ([`estimate`]), in bytes.
+const BUDGET_BYTES: u64 = 192 << 20;
+
+/// A checkpoint's size, estimated: a kilobyte per node, and 32 bytes per event that has waited
+/// at once at the most (the queue's peak, an upper bound on what it holds).
+fn estimate(sim: &dyn Simulation, nodes: u32) -> u64 {
+    u64::from(nodes) * 1024 + sim.queue_peak() as u64 * 32
+}
 
 /// Where a move in time goes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,6 +62,7 @@ pub struct Job {
 
 /// A kept copy of the run.
 struct Checkpoint {
+    bytes: u64,
     events: u64,
     now: SimTime,
     sim: Box<dyn Simulation>,
@@ -63,6 +73,7 @@ pub struct Timeline {
     checkpoints: Vec<Checkpoint>,
     every: u64,
     max: usize,
+    nodes: u32,
     furthest: SimTime,
     job: Option<Job>,
     /// Event counts each step started from, for Back.
@@ -77,11 +88,13 @@ impl Timeline {
     /// The timeline of a run that has not started yet: its first checkpoint is the start.
     pub fn new(sim: &dyn Simulation, nodes: u32) -> Timeline {
         let max = (NODE_COPIES / u64::from(nodes.max(1))).clamp(8, 48) as usize;
-        let first = Checkpoint { events: sim.counters().events, now: sim.now(), sim: sim.checkpoint() };
+        let (events, now) = (sim.counters().events, sim.now());
+        let first = Checkpoint { bytes: estimate(sim, nodes), events, now, sim: sim.checkpoint() };
         Timeline {
             checkpoints: vec![first],
             every: FIRST_EVERY,
             max,
+            nodes,
             furthest: sim.now(),
             job: None,
             history: Vec::new(),
@@ -112,8 +125,10 @@ impl Timeline {
         if events < last + self.every {
             return false;
         }
-        self.checkpoints.push(Checkpoint { events, now: sim.now(), sim: sim.checkpoint() });
-        if self.checkpoints.len() > self.max {
+        let bytes = estimate(sim, self.nodes);
+        self.checkpoints.push(Checkpoint { bytes, events, now: sim.now(), sim: sim.checkpoint() });
+        let held: u64 = self.checkpoints.iter().map(|c| c.bytes).sum();
+        if self.checkpoints.len() > self.max || (held > BUDGET_BYTES && self.checkpoints.len() > 2) {
             let mut i = 0;
             self.checkpoints.retain(|_| {
                 i += 1;
