@@ -4,7 +4,10 @@
 // in view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, counter, setControl } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveDist, launch, openPage, screenshot, counter, setControl, finish, root } from './harness.mjs';
 
 let server;
 let browser;
@@ -175,4 +178,19 @@ test('the toolbar stays in view after scrolling at 1280×800', async () => {
   assert.ok(await page.isVisible('#play') && await page.isVisible('#time-slider'));
   await screenshot(page, 'timeline-toolbar-1280');
   await context.close();
+});
+
+test('the results show control packets per delivery over the whole run and up to the last delivery, as the CLI reports', async () => {
+  const cli = join(root, 'target', 'release', 'mcast');
+  assert.ok(existsSync(cli), `build the CLI first: cargo build --release --bin mcast (${cli})`);
+  const report = JSON.parse(execFileSync(cli, ['run', join(root, 'scenarios', 'tree.json')], { encoding: 'utf8' }));
+  const page = await openPage(browser, server.url);
+  await preset(page, 'tree.json', 'tree');
+  assert.equal(await finish(page), report.trace_hash);
+  const per = (n) => (n / report.deliveries).toFixed(2);
+  assert.equal(await page.textContent('#result-control'), per(report.traffic.control_packets));
+  assert.equal(await page.textContent('#result-control_window'), per(report.traffic_to_last_delivery.control_packets));
+  assert.ok(report.traffic_to_last_delivery.control_packets < report.traffic.control_packets / 4,
+    'a tree\'s heartbeats after its last delivery are left out of the window');
+  await page.close();
 });
