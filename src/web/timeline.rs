@@ -20,7 +20,7 @@ pub const SLICE_MS: f64 = 12.0;
 /// Events run between two looks at the clock within a slice.
 const CHUNK: u64 = 4_000;
 /// The first spacing between checkpoints, in events; it doubles at each thinning.
-const FIRST_EVERY: u64 = 20_000;
+const FIRST_EVERY: u64 = 10_000;
 /// About what the checkpoints may hold, in node-copies (a checkpoint costs roughly a kilobyte
 /// per node: 18 MB for 20,000 nodes part-way through a tree's run, measured natively).
 const NODE_COPIES: u64 = 256_000;
@@ -87,7 +87,7 @@ fn sent(sim: &dyn Simulation) -> u64 {
 impl Timeline {
     /// The timeline of a run that has not started yet: its first checkpoint is the start.
     pub fn new(sim: &dyn Simulation, nodes: u32) -> Timeline {
-        let max = (NODE_COPIES / u64::from(nodes.max(1))).clamp(8, 48) as usize;
+        let max = (NODE_COPIES / u64::from(nodes.max(1))).clamp(8, 64) as usize;
         let (events, now) = (sim.counters().events, sim.now());
         let first = Checkpoint { bytes: estimate(sim, nodes), events, now, sim: sim.checkpoint() };
         Timeline {
