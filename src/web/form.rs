@@ -20,6 +20,15 @@ use serde_json::Value;
 /// browser's limits. A preset replaces the whole scenario; the speed is not part of it (`s` comes
 /// back as it was); any other edit clears the scenario's name, which described it before.
 pub fn edited(s: &Scenario, field: Field, v: &str) -> Result<Scenario, ScenarioError> {
+    let s = changed(s, field, v)?;
+    s.validate(&Limits::BROWSER)?;
+    Ok(s)
+}
+
+/// The scenario `s` with `field` set from `v`, before the checks of the whole scenario (a
+/// refused edit's scenario, for [`super::refusal`] to say what it would cost); an error if the
+/// text itself cannot be read.
+pub fn changed(s: &Scenario, field: Field, v: &str) -> Result<Scenario, ScenarioError> {
     let mut s = s.clone();
     match field {
         Field::Preset => return preset(v),
@@ -39,9 +48,9 @@ pub fn edited(s: &Scenario, field: Field, v: &str) -> Result<Scenario, ScenarioE
         Field::Multicast => s.network.native_multicast = multicast(v)?,
         Field::Messages => s.workload.messages = whole("workload.messages", v)?,
         Field::Seed => s.seed = whole("seed", v)?,
+        Field::Stream(name) => super::stream::set(&mut s, name, v)?,
     }
     s.name.clear();
-    s.validate(&Limits::BROWSER)?;
     Ok(s)
 }
 

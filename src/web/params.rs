@@ -86,7 +86,11 @@ fn control(doc: &'static ParamDoc, value: &str, default: &str, send: &Callback<M
         <div class="param">
             <label for={id}>{ label }</label>
             { input }
-            <p class="param-doc">{ format!("default {default} · {}", doc.source) }</p>
+            <p class="param-doc">
+                if let Some(t) = super::explain::term(doc.field) { <span class="term">{ t }</span>{ " " } }
+                { format!("{}{}. ", doc.help.get(..1).unwrap_or_default().to_uppercase(), doc.help.get(1..).unwrap_or_default()) }
+                <span class="cite">{ format!("Default {default} · {}", doc.source) }</span>
+            </p>
         </div>
     }
 }

@@ -3,7 +3,8 @@
 //! saying what it is, and, for a run of several messages, the histogram of their delivery
 //! fractions as a tiny bar chart.
 
-use mcast::metrics::{Report, DELIVERY_BINS};
+use super::notes::{self, Note};
+use mcast::metrics::{Report, StreamReport, DELIVERY_BINS};
 use yew::{html, Html};
 
 /// One figure: its id, its label, and what it means (the tooltip; docs/metrics.md says more).
@@ -50,6 +51,10 @@ const HISTOGRAM_MEANS: &str = "Messages by the fraction of their owed receivers 
 pub struct Summary {
     values: Vec<(&'static str, String)>,
     histogram: Option<[u32; DELIVERY_BINS]>,
+    /// How a live stream played out, per viewer.
+    stream: Option<StreamReport>,
+    /// Lines that keep the figures from misleading (see [`notes::after_run`]).
+    notes: Vec<Note>,
 }
 
 fn ms(v: Option<f64>) -> String {
@@ -82,7 +87,7 @@ impl Summary {
             None => "–".to_string(),
         };
         let values = [
-            format!("{:.1} % of {}", r.delivered_ratio * 100.0, r.expected_deliveries),
+            notes::delivered(r),
             format!("{} of {}", c.complete, c.complete + c.incomplete),
             format!("{} / {}", ms(c.p50), ms(c.max)),
             format!("{} / {}", ms(Some(r.latency_ms.p50)), ms(Some(r.latency_ms.p99))),
@@ -100,7 +105,15 @@ impl Summary {
         Summary {
             values: FIGURES.iter().zip(values).map(|(f, v)| (f.id, v)).collect(),
             histogram: several.then_some(e.delivery_histogram),
+            stream: r.stream.clone(),
+            notes: Vec::new(),
         }
+    }
+
+    /// The summary with `notes` shown under the figures.
+    pub fn with_notes(mut self, notes: Vec<Note>) -> Summary {
+        self.notes = notes;
+        self
     }
 
     /// Every figure, in the order shown.
@@ -157,6 +170,8 @@ pub fn view(summary: Option<&Summary>) -> Html {
         <div class="results" id="results" aria-label="Results">
             <h2>{ "Results" }</h2>
             <dl>{ shown(&FIGURES[..EPIDEMIC_FROM]) }</dl>
+            { for s.notes.iter().map(|n| html! { <p class="hint result-note" id={format!("note-{}", n.id)}>{ n.text.clone() }</p> }) }
+            if let Some(st) = &s.stream { { super::stream_view::results(st) } }
             <h2 class="sub" title="Demers et al., Epidemic Algorithms for Replicated Database Maintenance, PODC 1987, §1.4; for every protocol">{ "Epidemic measures" }</h2>
             <dl id="results-epidemic">
                 { shown(&FIGURES[EPIDEMIC_FROM..]) }
