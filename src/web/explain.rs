@@ -114,6 +114,42 @@ pub fn counter_means(id: &str) -> String {
     .to_string()
 }
 
+/// Why preset `file` matters, in a sentence (what it shows is the gallery's own line).
+pub fn preset_why(file: &str) -> Option<&'static str> {
+    Some(match file {
+        "centralized-latency.json" => "One sender sending every copy itself is the simplest reliable multicast; its latency grows with the group because the copies queue in one uplink.",
+        "ack-implosion.json" => "This is the ACK implosion that motivates every scalable design: the sender cannot listen to everyone at once.",
+        "centralized-acks.json" => "ACKs make delivery complete, at the price of one answer per member per message at the sender; the scenario also crashes one member early (listed below).",
+        "tree-root-crash.json" => "A tree spreads the load but makes nodes depend on their parents: failure detection and re-attachment decide how long the orphans wait.",
+        "tree.json" => "Hop-by-hop repair keeps each NAK and repair local to one tree edge, so no node hears from more than its k children.",
+        "tree-aware.json" => "Where a joiner attaches decides the tree's depth and its links' lengths, and so every message's latency.",
+        "nak-implosion.json" => "Negative ACKs alone do not scale: when everyone misses the same packet, everyone asks at once.",
+        "srm-suppression.json" => "Suppression is SRM's answer to the NAK implosion: randomised waits let one request speak for many.",
+        "srm.json" => "SRM needs no sender-side state per receiver; the cost is that every request and repair reaches the whole group.",
+        "srm-native.json" => "SRM was designed for IP multicast; sending each multicast once changes both its speed and its suppression.",
+        "pbcast-bimodal.json" => "Bimodal multicast promises 'almost all or almost none', a guarantee applications can reason about.",
+        "pbcast.json" => "Gossip repairs what the unreliable multicast lost, with a load per member that stays constant as the group grows.",
+        "rmtp-dr-load.json" => "Hierarchy moves the implosion from the sender to the designated receivers: the load is shifted, not removed.",
+        "rmtp.json" => "Local recovery by a nearby DR repairs losses faster and keeps repair traffic inside the region.",
+        "gossip-rounds.json" => "The S-curve and its log n rounds are why gossip scales: each informed node recruits others.",
+        "gossip.json" => "Pulling finds the last uninformed members, which pushing alone reaches only by chance.",
+        "gossip-push.json" => "Push alone shows the epidemic's slow tail: the last few members wait for a random contact.",
+        "gossip-vs-acks.json" => "The same network, two philosophies: central control implodes, gossip spreads the work evenly.",
+        "rumor.json" => "Rumor mongering trades completeness for cost: the residue is the price of stopping early.",
+        "rumor-backstop.json" => "Combining a fast rumor with slow anti-entropy gets speed and completeness together.",
+        "congested-sender.json" => "Finite queues turn a burst into loss: congestion, not the link's loss rate, is what drops these packets.",
+        "partition.json" => "A partition cuts members off whole: protocols must catch them up when it heals.",
+        "bursty-loss.json" => "Real losses come in bursts, which defeat schemes that assume each packet is lost independently.",
+        "regions.json" => "Latency between regions dominates: protocols that repair locally win on such networks.",
+        "churn.json" => "Members come and go during the run; the results count only deliveries owed to those present.",
+        "crash-recover.json" => "A node that comes back has lost its state: recovery must resend what it missed.",
+        "swim-crash.json" => "Failure detection takes time: until SWIM confirms the crash, the sender keeps waiting for a dead member.",
+        "live-stream.json" => "For live media a late frame is as bad as a lost one: what counts is the playout deadline, not eventual delivery.",
+        "rounds.json" => "Rounds make runs comparable with the epidemic papers' analyses, which count time in rounds.",
+        _ => return None,
+    })
+}
+
 /// Where a preset starts on the page: simulated time to skip to and the speed to play at, for
 /// presets whose first packets come late (page state, not part of the scenario).
 pub fn opening(file: &str) -> Option<(f64, f64)> {
@@ -136,6 +172,9 @@ mod tests {
         }
         for k in PacketKind::ALL {
             assert!(!counter_means(&format!("count-{}", k.name())).is_empty(), "{k:?}");
+        }
+        for file in super::super::gallery::groups().iter().flat_map(|(_, ps)| ps.iter().map(|p| p.file)) {
+            assert!(preset_why(file).is_some(), "no why for {file}");
         }
         for id in ["count-lost", "count-deliveries", "sim-time", "events"] {
             assert!(!counter_means(id).is_empty(), "{id}");

@@ -169,9 +169,9 @@ pub fn view(summary: Option<&Summary>) -> Html {
     html! {
         <div class="results" id="results" aria-label="Results">
             <h2>{ "Results" }</h2>
+            if let Some(st) = &s.stream { { super::stream_view::results(st) } }
             <dl>{ shown(&FIGURES[..EPIDEMIC_FROM]) }</dl>
             { for s.notes.iter().map(|n| html! { <p class="hint result-note" id={format!("note-{}", n.id)}>{ n.text.clone() }</p> }) }
-            if let Some(st) = &s.stream { { super::stream_view::results(st) } }
             <h2 class="sub" title="Demers et al., Epidemic Algorithms for Replicated Database Maintenance, PODC 1987, §1.4; for every protocol">{ "Epidemic measures" }</h2>
             <dl id="results-epidemic">
                 { shown(&FIGURES[EPIDEMIC_FROM..]) }

@@ -151,7 +151,10 @@ fn preset_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
                     </optgroup>
                 }) }
             </select>
-            if let Some(p) = preset { <p class="hint" id="preset-shows">{ p.shows }</p> }
+            if let Some(p) = preset {
+                <p class="hint" id="preset-shows">{ p.shows }</p>
+                if let Some(why) = super::explain::preset_why(p.file) { <p class="hint" id="preset-why"><b>{ "Why it matters: " }</b>{ why }</p> }
+            }
             { super::about::view(s) }
         </>
     }
