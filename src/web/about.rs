@@ -16,7 +16,7 @@ pub fn view(s: &Scenario) -> Html {
                 <details class="about" id="about-family" open=true>
                     <summary>{ format!("About {}", s.protocol.info().title()) }</summary>
                     <p class="hint" id="about-what">{ f.what }</p>
-                    <p class="hint" id="about-watch"><b>{ "Watch: " }</b>{ f.watch }</p>
+                    <p class="hint" id="about-watch">{ f.watch }</p>
                     <p class="hint" id="about-why"><b>{ "Why: " }</b>{ f.why }</p>
                     <p class="hint"><a id="about-paper" href={f.paper.1} target="_blank" rel="noopener">{ f.paper.0 }</a></p>
                 </details>

@@ -8,7 +8,7 @@ use mcast::engine::NO_UPSTREAM;
 use mcast::metrics::Report;
 use mcast::protocol::NodeId;
 use mcast::protocols::Structure;
-use mcast::scenario::{FaultSpec, Scenario};
+use mcast::scenario::{FaultSpec, PartitionSpec, Scenario};
 
 /// Faults listed by name before "and N more".
 const LISTED_FAULTS: usize = 4;
@@ -49,14 +49,26 @@ fn fault(f: &FaultSpec) -> String {
     }
 }
 
-/// The faults `s` schedules, in one line, or `None` if it schedules none.
+/// A partition, in words.
+fn partition(p: &PartitionSpec) -> String {
+    let side = |nodes: &[u32]| match nodes {
+        [one] => format!("node {one}"),
+        _ => format!("{} nodes", nodes.len()),
+    };
+    let other = p.b.as_deref().map_or_else(|| "the rest".to_string(), side);
+    let how = if p.one_way { "cannot reach" } else { "is cut off from" };
+    format!("{} {how} {other} from {} to {} ms", side(&p.a), p.from_ms, p.to_ms)
+}
+
+/// The faults and partitions `s` schedules, in one line, or `None` if it schedules none.
 pub fn scheduled_faults(s: &Scenario) -> Option<String> {
-    if s.faults.is_empty() {
+    let all: Vec<String> = s.faults.iter().map(fault).chain(s.network.partitions.iter().map(partition)).collect();
+    if all.is_empty() {
         return None;
     }
-    let mut listed: Vec<String> = s.faults.iter().take(LISTED_FAULTS).map(fault).collect();
-    if s.faults.len() > LISTED_FAULTS {
-        listed.push(format!("{} more", s.faults.len() - LISTED_FAULTS));
+    let mut listed: Vec<String> = all.iter().take(LISTED_FAULTS).cloned().collect();
+    if all.len() > LISTED_FAULTS {
+        listed.push(format!("{} more", all.len() - LISTED_FAULTS));
     }
     Some(format!("Scheduled faults: {}.", listed.join("; ")))
 }
@@ -170,5 +182,10 @@ mod tests {
         let s = super::super::gallery::load("centralized-acks.json").expect("the preset loads");
         assert_eq!(scheduled_faults(&s).as_deref(), Some("Scheduled faults: node 42 crashes at 20 ms."));
         assert_eq!(scheduled_faults(&Scenario::default_playground()), None);
+        let s = super::super::gallery::load("nak-implosion.json").expect("the preset loads");
+        assert_eq!(
+            scheduled_faults(&s).as_deref(),
+            Some("Scheduled faults: node 0 cannot reach the rest from 2500 to 2599 ms.")
+        );
     }
 }

@@ -154,6 +154,23 @@ fn histogram(bins: &[u32; DELIVERY_BINS]) -> Html {
     }
 }
 
+/// What the run's end adds beside the counters: the stream per viewer, and the notes that keep
+/// the figures from misleading (nothing while the run goes on).
+pub fn beside_counters(summary: Option<&Summary>) -> Html {
+    let Some(s) = summary else { return html! {} };
+    html! {
+        <>
+            if let Some(st) = &s.stream { { super::stream_view::results(st) } }
+            if !s.notes.is_empty() {
+                <div class="run-notes" id="run-notes">
+                    <h2>{ "About these results" }</h2>
+                    { for s.notes.iter().map(|n| html! { <p class="hint result-note" id={format!("note-{}", n.id)}>{ n.text.clone() }</p> }) }
+                </div>
+            }
+        </>
+    }
+}
+
 /// The results panel: the figures, or a line saying they come at the end.
 pub fn view(summary: Option<&Summary>) -> Html {
     let Some(s) = summary else {
@@ -169,9 +186,7 @@ pub fn view(summary: Option<&Summary>) -> Html {
     html! {
         <div class="results" id="results" aria-label="Results">
             <h2>{ "Results" }</h2>
-            if let Some(st) = &s.stream { { super::stream_view::results(st) } }
             <dl>{ shown(&FIGURES[..EPIDEMIC_FROM]) }</dl>
-            { for s.notes.iter().map(|n| html! { <p class="hint result-note" id={format!("note-{}", n.id)}>{ n.text.clone() }</p> }) }
             <h2 class="sub" title="Demers et al., Epidemic Algorithms for Replicated Database Maintenance, PODC 1987, §1.4; for every protocol">{ "Epidemic measures" }</h2>
             <dl id="results-epidemic">
                 { shown(&FIGURES[EPIDEMIC_FROM..]) }

@@ -51,7 +51,7 @@ fn row(v: &Viewer) -> Html {
     let pct = |n: u32| format!("width:{:.1}%", 100.0 * f64::from(n) / owed);
     html! {
         <tr>
-            <th scope="row">{ format!("node {}", v.node) }</th>
+            <th scope="row">{ v.node }</th>
             <td>{ v.on_time() }</td><td>{ v.late }</td><td>{ v.missing }</td>
             <td class="stream-bar" title={format!("{} on time, {} late, {} missing of {}", v.on_time(), v.late, v.missing, v.owed)}>
                 <span class="on-time" style={pct(v.on_time())}></span>
@@ -82,7 +82,7 @@ pub fn results(st: &StreamReport) -> Html {
             </p>
             <table class="stream-table" id="stream-viewers">
                 <thead><tr>
-                    <th scope="col" title="The viewer (a receiving node)">{ "Viewer" }</th>
+                    <th scope="col" title="The viewer: a receiving node, by id">{ "Node" }</th>
                     <th scope="col" title="Frames delivered within the playout deadline">{ "On time" }</th>
                     <th scope="col" title="Frames delivered after the playout deadline">{ "Late" }</th>
                     <th scope="col" title="Frames owed and never delivered">{ "Missing" }</th>

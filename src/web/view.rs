@@ -485,6 +485,7 @@ pub fn view(p: &Page) -> Html {
                 { stage_column(p) }
                 <section class="panel stats" aria-label="Counters">
                     { counters(p.scenario, p.shown, p.playing) }
+                    { super::results::beside_counters(p.summary) }
                     { legend(p.scenario, p.shown) }
                 </section>
             </main>
