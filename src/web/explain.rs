@@ -81,14 +81,24 @@ pub fn family(kind: &str) -> Option<FamilyText> {
     })
 }
 
-/// Plain words for the terms a parameter leans on, before its own help.
-pub fn term(field: &str) -> Option<&'static str> {
+/// Plain words for the terms parameter `field` of protocol `kind` leans on, before its own help.
+pub fn term(kind: &str, field: &str) -> Option<&'static str> {
     Some(match field {
+        "k" => "k sets how soon a member loses interest in a rumor it spreads: after k contacts that did not need it, or with odds 1/k at each.",
         "suppression" => "Suppression: a member that hears another's request or repair for the same loss holds back its own.",
         "dr_count" | "dr_nodes" => "A designated receiver (DR) is a member that collects its region's status reports and repairs its losses, so the sender need not.",
+        "fanout" if kind == "tree" => "Fanout: how many children each tree node forwards every message to.",
         "fanout" => "Fanout: how many random peers a member contacts each time it gossips.",
-        "k" => "A tree's k is each node's most children; for rumors, k is how soon a member loses interest.",
         "window" => "The window: how far ahead of the slowest DR the sender may run.",
+        "c1" | "c2" => "The request timer: a member that misses a packet waits a random time, longer the farther it is from the source, before asking; hearing a request meanwhile holds its own back.",
+        "d1" | "d2" => "The repair timer: a member that can repair waits a random time, longer the farther it is from the requester; hearing a repair meanwhile cancels its own.",
+        "session_interval_ms" | "session_bandwidth_bytes_per_sec" => "Session messages: each member periodically tells the group the highest packet it has seen, which reveals losses at the tail and measures distances.",
+        "heartbeat_interval_ms" | "heartbeat_misses" => "A heartbeat is a small 'still here' packet on each tree edge; silence means the neighbour may have crashed.",
+        "reliability" => "ACKs: each child confirms what it got. NAKs: a child speaks only when it sees a gap, which is cheaper when losses are rare.",
+        "feedback" | "counter_reset" | "removal" => "A rumor spreads until members lose interest in it; these settings decide when a member stops spreading.",
+        "first_phase" => "Bimodal multicast starts with a fast, unreliable spread; gossip rounds then repair what it lost.",
+        "peers" | "view_size" | "shuffle_length" | "shuffle_period_ms" => "A partial view: each member knows only a few others, refreshed by swapping entries (Cyclon), instead of the whole group.",
+        "tree_arity" => "The tree's arity: how many children each node forwards to.",
         "multicast_threshold" => "Above this share of a region missing a packet, the DR multicasts the repair to the region instead of unicasting it.",
         _ => return None,
     })
