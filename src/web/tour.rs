@@ -79,7 +79,7 @@ pub fn Tour() -> Html {
         <>
             if !*seen {
                 <div class="welcome" id="welcome" role="note">
-                    <span>{ "New here? This page simulates a group of computers sharing messages over a lossy network, so you can watch reliable-multicast protocols at work. " }</span>
+                    <span>{ "New here? Watch reliable-multicast protocols deliver messages to a group over a lossy network." }</span>
                     <button id="tour-start" class="primary" onclick={go(Some(0))}>{ "Take the 20-second tour" }</button>
                     <button id="welcome-dismiss" class="close" aria-label="Dismiss" onclick={go(None)}>{ "×" }</button>
                 </div>
