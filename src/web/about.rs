@@ -3,12 +3,36 @@
 //! preset comes as a surprise.
 
 use super::explain::family;
+use super::msg::{Field, Msg};
 use super::notes::scheduled_faults;
+use super::refusal::grouped;
 use mcast::scenario::Scenario;
-use yew::{html, Html};
+use yew::{html, Callback, Html};
 
-/// The family's words and the scheduled faults for `s`.
-pub fn view(s: &Scenario) -> Html {
+/// Group size from which the page points a multicasting protocol at native multicast.
+const LARGE_GROUP: u32 = 1_000;
+
+/// For SRM or RMTP over application-level multicast in a large group: what each multicast costs,
+/// and a button for native multicast.
+fn multicast_hint(s: &Scenario, send: &Callback<Msg>) -> Html {
+    let kind = s.protocol.kind();
+    if s.network.native_multicast || s.group.size < LARGE_GROUP || !matches!(kind, "srm" | "rmtp") {
+        return html! {};
+    }
+    let copies = grouped(u64::from(s.group.size.saturating_sub(1)));
+    html! {
+        <p class="hint multicast-hint" id="multicast-hint">
+            { format!(
+                "Over application-level multicast each of {}'s multicasts (data, requests, repairs) is {copies} copies through one uplink; native multicast sends it once. ",
+                s.protocol.label()
+            ) }
+            <button id="use-native" onclick={send.reform(|_| Msg::Set(Field::Multicast, "native".into()))}>{ "Use native multicast" }</button>
+        </p>
+    }
+}
+
+/// The family's words, the scheduled faults and the multicast hint for `s`.
+pub fn view(s: &Scenario, send: &Callback<Msg>) -> Html {
     let faults = scheduled_faults(s);
     html! {
         <>
@@ -22,6 +46,7 @@ pub fn view(s: &Scenario) -> Html {
                 </details>
             }
             if let Some(line) = faults { <p class="hint faults-note" id="scheduled-faults">{ line }</p> }
+            { multicast_hint(s, send) }
         </>
     }
 }

@@ -155,7 +155,7 @@ fn preset_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
                 <p class="hint" id="preset-shows">{ p.shows }</p>
                 if let Some(why) = super::explain::preset_why(p.file) { <p class="hint" id="preset-why"><b>{ "Why it matters: " }</b>{ why }</p> }
             }
-            { super::about::view(s) }
+            { super::about::view(s, send) }
         </>
     }
 }

@@ -124,6 +124,24 @@ test("the way out of an SRM refusal loads a scenario that runs", async () => {
   await page.close();
 });
 
+test('SRM over application-level multicast in a large group says what a multicast costs and offers native', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#speed', '0.02');
+  await setControl(page, '#group-size', 2000);
+  await page.waitForFunction(() => document.querySelector('#group-size').value === '2000');
+  await setControl(page, '#protocol', 'srm');
+  await page.waitForSelector('#multicast-hint');
+  assert.match(await page.textContent('#multicast-hint'), /each of SRM's multicasts \(data, requests, repairs\) is 1,999 copies through one uplink/);
+  await page.click('#use-native');
+  await page.waitForFunction(() => document.querySelector('#multicast').value === 'native');
+  assert.equal(await page.$('#multicast-hint'), null);
+  assert.equal(await page.inputValue('#protocol'), 'srm');
+  assert.equal(await page.inputValue('#group-size'), '2000');
+  assert.equal(JSON.parse(await page.inputValue('#scenario-json')).network.native_multicast, true);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('the first-visit line shows once, and the guided start steps through and closes', async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
