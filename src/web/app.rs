@@ -153,6 +153,15 @@ impl App {
         }
     }
 
+    /// After a restart of a preset with an opening of its own: skip to it again (the speed
+    /// stays the user's).
+    fn reopen(&mut self) {
+        let preset = super::gallery::matching(&self.scenario);
+        if let Some((at_ms, _)) = preset.and_then(|p| super::explain::opening(p.file)) {
+            self.opening = Some(Opening::to(at_ms));
+        }
+    }
+
     /// What the page shows.
     fn page(&self) -> Page<'_> {
         Page {
@@ -337,7 +346,10 @@ impl Component for App {
         match msg {
             Msg::Frame(ts) => return self.on_frame(ctx, ts),
             Msg::TogglePlay => self.toggle_play(),
-            Msg::Reset => self.load(Scenario::clone(&self.scenario)),
+            Msg::Reset => {
+                self.load(Scenario::clone(&self.scenario));
+                self.reopen();
+            }
             Msg::Finish => {
                 self.sim.run_to_end();
                 self.playing = false;

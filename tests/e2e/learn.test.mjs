@@ -92,6 +92,7 @@ test('JSON typed but not applied survives play, pause, the end and a refused edi
   await page.waitForSelector('#error-banner');
   assert.equal(await page.inputValue('#scenario-json'), typed, 'what was typed is still there');
   assert.ok(await page.$('#json-edited'), 'and marked as not applied');
+  await page.locator('#scenario-json').scrollIntoViewIfNeeded();
   await screenshot(page, 'learn-json-edited');
   // Applying it runs it, and the editor then shows what runs.
   await page.click('#apply-json');
@@ -199,6 +200,11 @@ test('a preset with a start of its own shows DATA within a second of page time',
   assert.ok(simMs >= 2450 && simMs <= 2560, `first DATA shown at ${simMs} ms of simulated time`);
   assert.ok(waited < 5000, `shown after ${waited} ms of page time`);
   await screenshot(page, 'learn-preset-opening');
+  // Reset goes back to the preset's opening, not to the 2.5 s before it.
+  await page.click('#reset');
+  await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-data').textContent, 10) > 0, null, { timeout: 10000 });
+  const again = Number.parseFloat(await page.textContent('#sim-time'));
+  assert.ok(again >= 2450 && again <= 2560, `after Reset, first DATA at ${again} ms`);
   // The skip is the same run: its end has the CLI's hash.
   const hash = await finish(page);
   assert.equal(hash, (await cliReport(page)).trace_hash);
