@@ -69,7 +69,7 @@ pub fn refusal(what: &str, attempted: Option<&Scenario>, e: &ScenarioError) -> R
     let budget = reason.contains("this run is expected to");
     let over = attempted.filter(|_| budget).and_then(|s| over_budget(s).map(|est| (s, est)));
     let Some((s, est)) = over else {
-        return Refusal { headline: format!("{reason}.{UNCHANGED}"), details: String::new(), ways_out: Vec::new() };
+        return plain(what, e);
     };
     let mut terms: Vec<_> = est.loads.iter().filter(|l| l.packets.saturating_add(l.timers) > 0).collect();
     terms.sort_by_key(|l| std::cmp::Reverse(l.packets.saturating_add(l.timers)));
@@ -88,6 +88,37 @@ pub fn refusal(what: &str, attempted: Option<&Scenario>, e: &ScenarioError) -> R
             Limits::BROWSER.max_memory_bytes >> 20
         ),
         ways_out: ways_out(s),
+    }
+}
+
+/// The control that edits scenario field `path`, by its label on the page.
+fn control_label(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "group.size" => "Group size",
+        "network.loss" => "Packet loss",
+        "network.uplink_bytes_per_sec" => "Uplink per node",
+        "workload.messages" => "Messages",
+        "seed" => "Seed",
+        "group.layout" => "Layout",
+        _ => return None,
+    })
+}
+
+/// A refusal that is not about the run's size: from a control, its label leads (the field's
+/// path stays in the details); from JSON or a link, the engine's words as they are.
+fn plain(what: &str, e: &ScenarioError) -> Refusal {
+    let reason = format!("{what}{e}");
+    let labelled = match e {
+        ScenarioError::Invalid { field, reason: why } if what.is_empty() => {
+            control_label(field).map(|l| format!("{l}: {why}"))
+        }
+        _ => None,
+    };
+    match labelled {
+        Some(headline) => {
+            Refusal { headline: format!("{headline}.{UNCHANGED}"), details: reason, ways_out: Vec::new() }
+        }
+        None => Refusal { headline: format!("{reason}.{UNCHANGED}"), details: String::new(), ways_out: Vec::new() },
     }
 }
 
@@ -221,7 +252,12 @@ mod tests {
         let s = Scenario::default_playground();
         let e = form::edited(&s, Field::Size, "50000000").expect_err("too big for the page");
         let r = refusal("", form::changed(&s, Field::Size, "50000000").ok().as_ref(), &e);
-        assert!(r.headline.contains("group.size") && r.headline.ends_with(UNCHANGED), "{}", r.headline);
+        assert!(
+            r.headline.starts_with("Group size: must be from 2 to 20000") && r.headline.ends_with(UNCHANGED),
+            "{}",
+            r.headline
+        );
+        assert!(r.details.starts_with("group.size: "), "{}", r.details);
         assert!(r.ways_out.is_empty());
     }
 }

@@ -40,9 +40,9 @@ test('after every refused edit the controls show what runs, and the banner stays
   const hash = await finish(page);
   const refusals = [
     ['#protocol', 'srm', /^SRM over 20,000 members would take about [\d.]+ million events .*budget of 30 million/],
-    ['#group-size', 50000000, /group\.size/],
-    ['#loss', 500, /network\.loss/],
-    ['#uplink', -1, /uplink/],
+    ['#group-size', 50000000, /^Group size: must be from 2 to 20000, got 50000000; larger groups run in the native CLI/],
+    ['#loss', 500, /^Packet loss: must be from 0 to 100 %, got 500 %\. Your current scenario is unchanged\.$/],
+    ['#uplink', -1, /^Uplink per node: must be from 0 to/],
   ];
   for (const [control, value, words] of refusals) {
     await setControl(page, control, value);
