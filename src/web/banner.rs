@@ -22,7 +22,7 @@ pub fn view(error: &str, refusal: Option<&Refusal>, send: &Callback<Msg>) -> Htm
                 }
                 if let Some(r) = details {
                     <details class="banner-details" id="error-details">
-                        <summary>{ "Why: the estimate and its terms" }</summary>
+                        <summary>{ r.details_label }</summary>
                         <pre>{ r.details.clone() }</pre>
                     </details>
                 }

@@ -31,6 +31,8 @@ pub struct Refusal {
     pub headline: String,
     /// The engine's reason (the field, the formula) and, for a run too big, its estimate's terms.
     pub details: String,
+    /// What the details toggle says.
+    pub details_label: &'static str,
     /// Scenarios close to the refused one that run, at most two.
     pub ways_out: Vec<WayOut>,
 }
@@ -87,6 +89,7 @@ pub fn refusal(what: &str, attempted: Option<&Scenario>, e: &ScenarioError) -> R
             grouped(Limits::BROWSER.max_events),
             Limits::BROWSER.max_memory_bytes >> 20
         ),
+        details_label: "Why: the estimate and its terms",
         ways_out: ways_out(s),
     }
 }
@@ -114,12 +117,11 @@ fn plain(what: &str, e: &ScenarioError) -> Refusal {
         }
         _ => None,
     };
-    match labelled {
-        Some(headline) => {
-            Refusal { headline: format!("{headline}.{UNCHANGED}"), details: reason, ways_out: Vec::new() }
-        }
-        None => Refusal { headline: format!("{reason}.{UNCHANGED}"), details: String::new(), ways_out: Vec::new() },
-    }
+    let (headline, details, details_label) = match labelled {
+        Some(headline) => (headline, reason, "The scenario field"),
+        None => (reason, String::new(), ""),
+    };
+    Refusal { headline: format!("{headline}.{UNCHANGED}"), details, details_label, ways_out: Vec::new() }
 }
 
 /// `s`'s estimate if it passes the page's budget (without the churn's joiners, which only the
