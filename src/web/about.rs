@@ -37,9 +37,9 @@ pub fn view(s: &Scenario, send: &Callback<Msg>) -> Html {
     html! {
         <>
             if let Some(f) = family(s.protocol.kind()) {
-                <details class="about" id="about-family" open=true>
-                    <summary>{ format!("About {}", s.protocol.info().title()) }</summary>
-                    <p class="hint" id="about-what">{ f.what }</p>
+                <p class="hint" id="about-what"><b>{ format!("{}: ", s.protocol.info().title()) }</b>{ f.what }</p>
+                <details class="about" id="about-family">
+                    <summary>{ "What to watch, and why" }</summary>
                     <p class="hint" id="about-watch">{ f.watch }</p>
                     <p class="hint" id="about-why"><b>{ "Why: " }</b>{ f.why }</p>
                     <p class="hint"><a id="about-paper" href={f.paper.1} target="_blank" rel="noopener">{ f.paper.0 }</a></p>
