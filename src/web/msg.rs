@@ -30,6 +30,9 @@ pub enum Field {
     Speed,
     /// The run's duration in milliseconds (`duration_ms`: when the run ends).
     Duration,
+    /// One of a live stream's settings, by field name under `workload.stream`
+    /// (`rate_per_sec`, `packet_bytes`, `duration_ms`, `playout_delay_ms`).
+    Stream(&'static str),
 }
 
 /// What the component reacts to.
@@ -62,6 +65,8 @@ pub enum Msg {
     CanvasClick(f64, f64),
     /// A move in simulated time from the run toolbar or its keys (see `super::timeline`).
     Time(TimeMsg),
+    /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
+    WayOut(usize),
 }
 
 /// What a Step moves the run by (the toolbar's step select).
