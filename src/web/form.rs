@@ -218,6 +218,14 @@ mod tests {
     }
 
     #[test]
+    fn the_duration_sets_the_run_end_and_a_bad_one_names_the_field() {
+        let s = Scenario::default_playground();
+        assert_eq!(edited(&s, Field::Duration, "5000").unwrap().duration_ms, 5000.0);
+        assert!(edited(&s, Field::Duration, "-3").unwrap_err().to_string().starts_with("duration_ms"));
+        assert!(edited(&s, Field::Duration, "soon").unwrap_err().to_string().starts_with("duration_ms"));
+    }
+
+    #[test]
     fn group_size_errors_name_the_field_and_point_large_groups_at_the_cli() {
         assert_eq!(error(Field::Size, "abc"), "group.size: not a whole number in range: `abc`");
         assert_eq!(error(Field::Size, "-5"), "group.size: not a whole number in range: `-5`");

@@ -6,7 +6,7 @@
 
 use super::msg::{Field, Msg, StepKind, TimeMsg, STEP_MS};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::{html, Callback, Event, Html, InputEvent, MouseEvent, TargetCast};
+use yew::{component, html, Callback, Event, Html, InputEvent, MouseEvent, Properties, TargetCast};
 
 /// What the toolbar shows.
 pub struct Bar<'a> {
@@ -125,15 +125,11 @@ fn until(b: &Bar) -> Html {
 /// The run's duration (part of the scenario) and the animation speed.
 fn settings(b: &Bar) -> Html {
     let send = b.send;
-    let duration =
-        send.reform(|e: Event| Msg::Set(Field::Duration, e.target_unchecked_into::<HtmlInputElement>().value()));
     let speed = send.reform(|e: Event| Msg::Set(Field::Speed, e.target_unchecked_into::<HtmlSelectElement>().value()));
     let current = format!("{}", b.speed);
     html! {
         <div class="group">
-            <label for="duration">{ "Duration (ms)" }</label>
-            <input key={b.refused_edits.to_string()} id="duration" type="number" min="1" value={b.end_ms.to_string()}
-                title="When the run ends (the scenario's duration_ms; a share link carries it)" onchange={duration} />
+            <DurationField end_ms={b.end_ms} refused_edits={b.refused_edits} send={send.clone()} />
             <label for="speed">{ "Speed" }</label>
             <select id="speed" title="Simulated time per real time while playing" onchange={speed}>
                 { for ["0.02", "0.1", "0.25", "1", "4", "20"].into_iter().map(|v| html! {
@@ -155,5 +151,31 @@ fn progress(b: &Bar) -> Html {
             <span id="progress-percent">{ format!("{percent} %") }</span>
             <button id="cancel" title="Stop here" onclick={time(b.send, TimeMsg::Cancel)}>{ "Cancel" }</button>
         </div>
+    }
+}
+
+/// What the duration field shows; it re-renders only when these change, so the toolbar's
+/// updates while the run plays never reset a value the user is typing.
+#[derive(Properties, PartialEq)]
+struct DurationProps {
+    /// The scenario's `duration_ms`.
+    end_ms: f64,
+    /// Refused edits so far: the field is keyed on it, so a refusal puts it back.
+    refused_edits: u32,
+    /// Where the field sends an edit.
+    send: Callback<Msg>,
+}
+
+/// The run's duration, part of the scenario (a share link carries it).
+#[component]
+fn DurationField(p: &DurationProps) -> Html {
+    let duration =
+        p.send.reform(|e: Event| Msg::Set(Field::Duration, e.target_unchecked_into::<HtmlInputElement>().value()));
+    html! {
+        <>
+            <label for="duration">{ "Duration (ms)" }</label>
+            <input key={p.refused_edits.to_string()} id="duration" type="number" min="1" value={p.end_ms.to_string()}
+                title="When the run ends (the scenario's duration_ms; a share link carries it)" onchange={duration} />
+        </>
     }
 }
