@@ -6,8 +6,10 @@
 //! [`app`] (the component: its state, its messages, the frame loop), [`view`] (the markup, from a
 //! read-only [`view::Page`]), [`stage`] (the canvases and what drawing them keeps between frames),
 //! with the drawing itself in [`canvas`], [`pixels`] and [`chart`] (whose lines [`informed`]
-//! computes) in the colours of [`palette`]. Natively only the rooms free
-//! of the browser compile, for their unit tests.
+//! computes) in the colours of [`palette`]. Faults as objects are [`faults`]'s; zoom and pan
+//! [`zoom`]'s and [`gesture`]'s; the keys [`shortcuts`]' (listed by [`help`]); the screen
+//! reader's summary [`live`]'s. Natively only the rooms free of the browser compile, for their
+//! unit tests.
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -19,9 +21,15 @@ mod chart;
 mod compare;
 #[cfg(target_arch = "wasm32")]
 mod dom;
+mod faults;
 mod form;
 mod gallery;
+mod gesture;
+#[cfg(target_arch = "wasm32")]
+mod help;
 mod informed;
+#[cfg(target_arch = "wasm32")]
+mod live;
 mod msg;
 mod palette;
 #[cfg(target_arch = "wasm32")]
@@ -30,10 +38,14 @@ mod params;
 mod pixels;
 #[cfg(target_arch = "wasm32")]
 mod results;
+mod shortcuts;
 #[cfg(target_arch = "wasm32")]
 mod stage;
 #[cfg(target_arch = "wasm32")]
+mod stage_tools;
+#[cfg(target_arch = "wasm32")]
 mod view;
+mod zoom;
 
 /// Mounts the playground into `<body>`, then takes away the line `index.html` shows while the
 /// WebAssembly loads.
