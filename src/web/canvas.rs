@@ -173,6 +173,11 @@ fn draw_paths(
     let r = (spacing * 0.28).clamp(0.8, max_r);
 
     for state in NODE_STATES {
+        let marked = matches!(state, NodeState::Crashed | NodeState::Paused);
+        if marked && r >= 2.0 {
+            draw_marked(ctx, frame, positions, states, state, r);
+            continue;
+        }
         ctx.set_fill_style_str(node_colour(state));
         ctx.begin_path();
         let big = if state == NodeState::Sender { 2.2 } else { 1.0 };
@@ -205,6 +210,35 @@ fn draw_paths(
         flight_dot(ctx, frame, positions, f, dot);
     }
     ctx.fill();
+}
+
+/// Nodes whose state colour alone could be mistaken (by a colour-blind reader, or for a packet)
+/// drawn with a shape of their own: a crashed node as a cross, a paused node as a ring.
+fn draw_marked(
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame,
+    positions: &[[f64; 2]],
+    states: &[NodeState],
+    state: NodeState,
+    r: f64,
+) {
+    ctx.set_stroke_style_str(node_colour(state));
+    ctx.set_line_width((r * 0.45).clamp(1.5, 4.0));
+    ctx.begin_path();
+    for (p, _) in positions.iter().zip(states).filter(|(_, s)| **s == state) {
+        let (x, y) = frame.at(*p);
+        if state == NodeState::Crashed {
+            let a = r * 1.1;
+            ctx.move_to(x - a, y - a);
+            ctx.line_to(x + a, y + a);
+            ctx.move_to(x + a, y - a);
+            ctx.line_to(x - a, y + a);
+        } else {
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, TAU);
+        }
+    }
+    ctx.stroke();
 }
 
 fn flight_dot(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 2]], f: &FlightView, dot: f64) {

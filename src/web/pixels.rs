@@ -146,6 +146,26 @@ impl Pixels {
         }
     }
 
+    /// A crashed node: a cross, two pixels thick, `half` from its centre to each arm's end.
+    fn cross(&mut self, (x, y): (f64, f64), half: f64, colour: [u8; 4]) {
+        for (ox, oy) in [(0.0, 0.0), (1.0, 0.0)] {
+            self.line((x - half + ox, y - half + oy), (x + half + ox, y + half + oy), colour);
+            self.line((x + half + ox, y - half + oy), (x - half + ox, y + half + oy), colour);
+        }
+    }
+
+    /// A paused node: a square outline, two pixels thick.
+    fn ring(&mut self, (x, y): (f64, f64), half: f64, colour: [u8; 4]) {
+        for inset in [0.0, 1.0] {
+            let h = half - inset;
+            let (a, b, c, d) = ((x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h));
+            self.line(a, b, colour);
+            self.line(b, c, colour);
+            self.line(c, d, colour);
+            self.line(d, a, colour);
+        }
+    }
+
     /// A one-pixel line from `a` to `b` (a DDA: one pixel per step along the longer axis).
     fn line(&mut self, a: (f64, f64), b: (f64, f64), colour: [u8; 4]) {
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -215,8 +235,12 @@ impl Pixels {
         let colours = node_table();
         for (p, s) in positions.iter().zip(states) {
             let colour = colours.get(*s as usize).copied().unwrap_or(BACKGROUND);
-            let big = if *s == NodeState::Sender { 3.0 } else { 1.0 };
-            self.square(frame.at(*p), half * big, colour);
+            match s {
+                NodeState::Crashed if half >= 2.0 => self.cross(frame.at(*p), half * 1.2, colour),
+                NodeState::Paused if half >= 2.0 => self.ring(frame.at(*p), half, colour),
+                NodeState::Sender => self.square(frame.at(*p), half * 3.0, colour),
+                _ => self.square(frame.at(*p), half, colour),
+            }
         }
         let dot = (half * 0.8).clamp(1.0, 4.0);
         let stride = flights.len().div_ceil(MAX_DRAWN_FLIGHTS).max(1);

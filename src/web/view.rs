@@ -99,6 +99,11 @@ fn legend_item(colour: &'static str, label: &str, round: bool) -> Html {
     html! { <li><span class={class} style={format!("background:{colour}")}></span>{ label }</li> }
 }
 
+/// A legend entry for a node state drawn with a shape of its own (`cross`, `ring`).
+fn shaped_item(colour: &'static str, label: &str, shape: &str) -> Html {
+    html! { <li><span class={format!("swatch {shape}")} style={format!("color:{colour}")}></span>{ label }</li> }
+}
+
 /// What the controls panel shows; it re-renders only when these change, so the counters'
 /// updates never reset a value the user is typing.
 #[derive(Properties, PartialEq)]
@@ -379,8 +384,8 @@ fn legend(s: &Scenario, shown: &Shown) -> Html {
             <ul class="legend" id="legend">
                 { legend_item(node_colour(NodeState::Sender), "sender", true) }
                 { delivery_states(shown.epidemic) }
-                { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
-                { legend_item(node_colour(NodeState::Paused), "paused", true) }
+                { shaped_item(node_colour(NodeState::Crashed), "crashed (a cross)", "cross") }
+                { shaped_item(node_colour(NodeState::Paused), "paused (a ring)", "ring") }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
                 { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| legend_item(packet_colour(*k), k.label(), false)) }
                 { structure_item(info.structure()) }

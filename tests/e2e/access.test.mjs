@@ -235,7 +235,7 @@ test('zoom makes nodes bigger, a click hits the zoomed node, reset view goes bac
   const json = JSON.parse(await page.inputValue('#scenario-json'));
   assert.notEqual(json.faults[0].node, 0, 'not the sender');
   await screenshot(page, 'access-zoomed-crash');
-  assert.deepEqual(crashed, [0xff, 0x45, 0x3a], 'the node under the click is drawn crashed');
+  assert.ok(crashed[0] > 200 && crashed[1] < 120 && crashed[2] < 120, `the node under the click is drawn crashed (a red cross): ${crashed}`);
   // A drag pans and crashes nothing; the wheel zooms; reset view goes back.
   await page.mouse.move(box.x + 100, box.y + 100);
   await page.mouse.down();
