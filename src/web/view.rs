@@ -461,7 +461,11 @@ fn stage_column(p: &Page) -> Html {
                     onpointerup={pointer(send, PointerPhase::Up)} onpointercancel={pointer(send, PointerPhase::Up)}
                     onclick={send.reform(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
                 { super::stage_tools::view(p.scale, send) }
-                <p class="stage-hint">{ "Click a node to crash it" }</p>
+                <p class="stage-hint">{ if p.faults.tool {
+                    "Drag a rectangle: the nodes inside are cut off from the rest (Esc: cancel)"
+                } else {
+                    "Click a node to crash it · wheel or +/− to zoom, drag to pan · ? for keys"
+                } }</p>
                 if let NetworkMode::Rounds { round_ms } = p.scenario.network.mode {
                     <p class="stage-round" id="stage-round" title="Round-synchronous network: simulated time over the round length">
                         { format!("round {}", round(p.shown, round_ms)) }
