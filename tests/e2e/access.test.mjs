@@ -164,6 +164,7 @@ for (const [w, h] of [[390, 844], [844, 390]]) {
       if (id === '#stage') assert.ok(b.width >= 200 && b.height >= 200, `the canvas is usable: ${JSON.stringify(b)}`);
     }
     await screenshot(page, `access-phone-${w}x${h}`);
+    assert.deepEqual(await audit(page), [], 'the phone layout passes the audit');
     const json = JSON.parse(await page.inputValue('#scenario-json'));
     json.name = 'A very long name '.repeat(600);
     await page.click('details.json summary');
