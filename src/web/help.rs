@@ -1,16 +1,18 @@
 //! The help dialog (`?`): every keyboard shortcut, read from [`super::shortcuts::SHORTCUTS`], and
-//! what the canvas does with a pointer. Esc or the close button shuts it.
+//! what the canvas does with a pointer. Esc or the close button shuts it; while it is open the
+//! keyboard focus stays on its close button (Tab does not leave the dialog).
 
 use super::msg::Msg;
 use super::shortcuts::{GESTURES, SHORTCUTS};
-use yew::{html, Callback, Html, MouseEvent};
+use yew::{html, Callback, Html, KeyboardEvent, MouseEvent};
 
 /// The dialog.
 pub fn view(send: &Callback<Msg>) -> Html {
     html! {
         <div class="help-backdrop" onclick={send.reform(|_: MouseEvent| Msg::ToggleHelp)}>
             <div id="help" class="help" role="dialog" aria-modal="true" aria-labelledby="help-title"
-                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}
+                onkeydown={Callback::from(|e: KeyboardEvent| if e.key() == "Tab" { e.prevent_default() })}>
                 <div class="help-head">
                     <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
                     <button id="help-close" aria-label="Close the help" onclick={send.reform(|_: MouseEvent| Msg::ToggleHelp)}>{ "×" }</button>

@@ -120,6 +120,8 @@ test('? opens the help listing every shortcut, Esc closes it', async () => {
   const keys = await page.$$eval('#help kbd', (ks) => ks.map((k) => k.textContent));
   for (const k of ['Space', 'R', 'End', '?', 'Esc', '+']) assert.ok(keys.includes(k), `${k} in ${keys}`);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'help-close', 'focus moves into the dialog');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'help-close', 'and stays there');
   await screenshot(page, 'access-help');
   assert.deepEqual(await audit(page), [], 'the help dialog passes the audit');
   await page.keyboard.press('Escape');
