@@ -12,7 +12,11 @@
 //! unit tests.
 
 #[cfg(target_arch = "wasm32")]
+mod about;
+#[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
+mod banner;
 #[cfg(target_arch = "wasm32")]
 mod canvas;
 #[cfg(target_arch = "wasm32")]
@@ -21,6 +25,7 @@ mod chart;
 mod compare;
 #[cfg(target_arch = "wasm32")]
 mod dom;
+mod explain;
 mod faults;
 mod form;
 mod gallery;
@@ -29,13 +34,19 @@ mod gesture;
 mod help;
 mod informed;
 #[cfg(target_arch = "wasm32")]
+mod json_editor;
+#[cfg(target_arch = "wasm32")]
 mod live;
 mod msg;
+mod notes;
+#[cfg(target_arch = "wasm32")]
+mod opening;
 mod palette;
 #[cfg(target_arch = "wasm32")]
 mod params;
 #[cfg(target_arch = "wasm32")]
 mod pixels;
+mod refusal;
 #[cfg(target_arch = "wasm32")]
 mod results;
 mod shortcuts;
@@ -43,6 +54,11 @@ mod shortcuts;
 mod stage;
 #[cfg(target_arch = "wasm32")]
 mod stage_tools;
+mod stream;
+#[cfg(target_arch = "wasm32")]
+mod stream_view;
+#[cfg(target_arch = "wasm32")]
+mod tour;
 #[cfg(target_arch = "wasm32")]
 mod view;
 mod zoom;

@@ -28,6 +28,9 @@ pub enum Field {
     Layout,
     /// Animation speed (simulated time per real time); not part of the scenario.
     Speed,
+    /// One of a live stream's settings, by field name under `workload.stream`
+    /// (`rate_per_sec`, `packet_bytes`, `duration_ms`, `playout_delay_ms`).
+    Stream(&'static str),
 }
 
 /// What the component reacts to.
@@ -66,4 +69,6 @@ pub enum Msg {
     ToggleHelp,
     /// Esc: close the help, or stop drawing a partition.
     Escape,
+    /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
+    WayOut(usize),
 }
