@@ -62,10 +62,11 @@ pub fn reseeded(s: &Scenario, seed: u64) -> Scenario {
     s
 }
 
-/// `s` with node `node` crashing at `at` (a click on the canvas), so a share link replays it.
+/// `s` with node `node` crashing at `at`, rounded down to a whole millisecond (the inspector's
+/// crash button), so a share link replays it and reads as a person would write it.
 pub fn with_crash(s: &Scenario, node: u32, at: SimTime) -> Scenario {
     let mut s = s.clone();
-    s.faults.push(FaultSpec::Crash { at_ms: at.0 as f64 / 1000.0, node });
+    s.faults.push(FaultSpec::Crash { at_ms: (at.0 / 1000) as f64, node });
     s.name.clear();
     s
 }
@@ -268,7 +269,7 @@ mod tests {
         let mut named = Scenario::default_playground();
         named.name = "from a preset".to_string();
         let s = with_crash(&named, 7, SimTime(12_345));
-        assert_eq!(s.faults, vec![FaultSpec::Crash { at_ms: 12.345, node: 7 }]);
+        assert_eq!(s.faults, vec![FaultSpec::Crash { at_ms: 12.0, node: 7 }]);
         assert_eq!(s.name, "");
         let s = reseeded(&named, 99);
         assert_eq!((s.seed, s.name.as_str()), (99, ""));

@@ -22,6 +22,8 @@ mod dom;
 mod form;
 mod gallery;
 mod informed;
+#[cfg(target_arch = "wasm32")]
+mod inspector;
 mod msg;
 mod palette;
 #[cfg(target_arch = "wasm32")]
@@ -30,6 +32,8 @@ mod params;
 mod pixels;
 #[cfg(target_arch = "wasm32")]
 mod results;
+mod selection;
+mod sequence;
 #[cfg(target_arch = "wasm32")]
 mod stage;
 #[cfg(target_arch = "wasm32")]
