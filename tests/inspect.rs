@@ -45,7 +45,7 @@ fn centralized_sender_waits_for_acks_then_everyone_holds_the_message() {
     assert_eq!(sender.holds, ids(&[0]));
     assert_eq!(sender.timers.len(), 1, "{:?}", sender.timers);
     assert_eq!(sender.timers[0].due, SimTime::from_ms(250));
-    assert!(sender.timers[0].what.contains("Retransmit"), "{:?}", sender.timers);
+    assert_eq!(sender.timers[0].what, "retransmit m0 to the silent members (round 1)");
     assert_eq!(sender.sent[PacketKind::Data as usize], 2);
     assert_eq!(sender.last_out.iter().map(|r| r.to).collect::<Vec<_>>(), [1, 2]);
     let receiver = view(&*sim, 1);
@@ -158,4 +158,9 @@ fn swim_layer_adds_its_membership_to_the_inner_protocol() {
     assert!(v.description.state.starts_with("receiver; SWIM: 3 other member(s)"), "{:?}", v.description);
     assert_eq!(v.description.linked("confirmed failed"), Some(&[4][..]));
     assert_eq!(view(&*sim, 4).status, Status::Crashed);
+    let mut sim = started(&scenario(5, r#"{"kind": "centralized", "reliable": true}"#, 1, swim));
+    sim.run_until(SimTime::from_ms(1));
+    let timers: Vec<String> = view(&*sim, 0).timers.into_iter().map(|t| t.what).collect();
+    assert!(timers.contains(&"SWIM: end of the protocol period".to_string()), "{timers:?}");
+    assert!(timers.iter().any(|t| t.starts_with("retransmit m0")), "the inner protocol's own: {timers:?}");
 }

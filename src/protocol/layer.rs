@@ -42,6 +42,12 @@ pub trait Layer<P: Protocol>: Sized {
     fn describe(&self, out: &mut Description) {
         let _ = out;
     }
+
+    /// A pending timer of the stack in plain words (the inner protocol's through
+    /// [`Protocol::describe_timer`]); its debug form by default.
+    fn describe_timer(timer: &Self::Timer) -> String {
+        format!("{timer:?}")
+    }
 }
 
 /// The wrapped protocol as its layer sees it while handling one input.
@@ -127,6 +133,10 @@ impl<L: Layer<P>, P: Protocol> Protocol for Stack<L, P> {
     fn describe(&self, out: &mut Description) {
         self.inner.describe(out);
         self.layer.describe(out);
+    }
+
+    fn describe_timer(timer: &L::Timer) -> String {
+        L::describe_timer(timer)
     }
 }
 

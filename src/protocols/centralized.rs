@@ -471,6 +471,13 @@ impl Protocol for Centralized {
         }
     }
 
+    fn describe_timer(timer: &Timer) -> String {
+        match timer {
+            Timer::Retransmit { id, round } => format!("retransmit m{} to the silent members (round {round})", id.0),
+            Timer::Join { gen } => format!("send JOIN again if unanswered (try {gen})"),
+        }
+    }
+
     /// The sender's role and the members it waits for ACKs from, message by message; a
     /// joiner's contacts that have not answered.
     fn describe(&self, out: &mut Description) {

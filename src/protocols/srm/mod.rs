@@ -273,6 +273,15 @@ impl Protocol for Srm {
         }
     }
 
+    fn describe_timer(timer: &Timer) -> String {
+        match timer {
+            Timer::Session => "send a session message".to_string(),
+            Timer::Request { src, seq, .. } => format!("request a repair of node {src}'s seq {seq} (unless suppressed)"),
+            Timer::Repair { src, seq, .. } => format!("multicast a repair of node {src}'s seq {seq} (unless suppressed)"),
+            Timer::RepairRound { src, seq } => format!("end the repair hold-down of node {src}'s seq {seq}"),
+        }
+    }
+
     /// Per source: the sequence numbers it holds, those it knows it misses, and the requests
     /// and repairs it has pending.
     fn describe(&self, out: &mut Description) {

@@ -241,6 +241,19 @@ impl<P: Protocol> Layer<P> for Swim {
         }
     }
 
+    /// SWIM's own timers in words; the inner protocol's as it says them.
+    fn describe_timer(timer: &Self::Timer) -> String {
+        match timer {
+            SwimTimer::Inner(t) => P::describe_timer(t),
+            SwimTimer::Period => "SWIM: end of the protocol period".to_string(),
+            SwimTimer::PingTimeout { seq } => format!("SWIM: ping {seq} times out"),
+            SwimTimer::Suspicion { node, incarnation } => {
+                format!("SWIM: confirm node {node} failed if still suspected (incarnation {incarnation})")
+            }
+            SwimTimer::RelayExpire { seq } => format!("SWIM: forget relayed ping {seq}"),
+        }
+    }
+
     fn new(me: NodeId, group: &GroupInfo, config: &SwimConfig) -> Swim {
         Swim {
             me,

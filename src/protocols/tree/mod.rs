@@ -406,6 +406,19 @@ impl Protocol for Tree {
         self.parent
     }
 
+    fn describe_timer(timer: &Timer) -> String {
+        match timer {
+            Timer::Tick => "heartbeat tick: check parent and children".to_string(),
+            Timer::Retransmit { seq, round } => format!("retransmit seq {seq} to children that have not ACKed (round {round})"),
+            Timer::Nak { .. } => "NAK the gaps to the parent".to_string(),
+            Timer::Join { .. } => "send JOIN again if unanswered".to_string(),
+            Timer::Probe { node, parent, .. } => {
+                format!("probe {} {node} again", if *parent { "parent" } else { "child" })
+            }
+            Timer::Up { id, round } => format!("resend m{} upwards if not ACKed (round {round})", id.0),
+        }
+    }
+
     /// Its place in the tree (parent, children, path to the root), the sequence number it waits
     /// for and how many it knows exist.
     fn describe(&self, out: &mut Description) {
