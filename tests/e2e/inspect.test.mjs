@@ -179,6 +179,7 @@ test('keyboard: with the canvas focused, Enter inspects the sender and arrows mo
     assert.match(await text(page, '#selection-announce'), new RegExp(`^Node ${want} selected`), key);
   }
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'stage', 'focus stays on the canvas');
+  await screenshot(page, 'inspect-keyboard');
   await page.keyboard.press('Escape');
   await page.waitForSelector('#inspect-empty');
   assert.equal(await text(page, '#selection-announce'), 'Selection cleared.');
