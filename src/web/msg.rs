@@ -28,6 +28,9 @@ pub enum Field {
     Layout,
     /// Animation speed (simulated time per real time); not part of the scenario.
     Speed,
+    /// One of a live stream's settings, by field name under `workload.stream`
+    /// (`rate_per_sec`, `packet_bytes`, `duration_ms`, `playout_delay_ms`).
+    Stream(&'static str),
 }
 
 /// What the component reacts to.
@@ -75,4 +78,6 @@ pub enum Msg {
     Deselect,
     /// The sequence diagram follows this message (its id, as text).
     SequenceMessage(String),
+    /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
+    WayOut(usize),
 }
