@@ -168,6 +168,11 @@ test('keyboard: with the canvas focused, Enter inspects the sender and arrows mo
   const s = scenario(4, { kind: 'centralized' },
     { group: { size: 4, sender: 0, layout: 'disk', positions: [[0.5, 0.5], [0.8, 0.5], [0.5, 0.8], [0.2, 0.5]] } });
   await load(page, s);
+  // The page's own shortcuts listen on the window: the canvas's keys must not reach them.
+  await page.evaluate(() => {
+    window.keysSeen = [];
+    window.addEventListener('keydown', (e) => window.keysSeen.push(e.key));
+  });
   await page.focus('#stage');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#inspector')?.dataset.node === '0');
@@ -179,6 +184,7 @@ test('keyboard: with the canvas focused, Enter inspects the sender and arrows mo
     assert.match(await text(page, '#selection-announce'), new RegExp(`^Node ${want} selected`), key);
   }
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'stage', 'focus stays on the canvas');
+  assert.deepEqual(await page.evaluate(() => window.keysSeen), [], 'arrows and Enter stop at the canvas');
   await screenshot(page, 'inspect-keyboard');
   await page.keyboard.press('Escape');
   await page.waitForSelector('#inspect-empty');
