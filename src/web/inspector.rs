@@ -8,6 +8,7 @@ use super::canvas::Frame;
 use super::msg::Msg;
 use super::palette::packet_colour;
 use super::selection::Selection;
+use super::zoom::Zoom;
 use mcast::engine::{NodeState, NodeView};
 use mcast::protocol::{MsgId, PacketKind};
 use mcast::sim::faults::Status;
@@ -27,12 +28,20 @@ const PICKER_MAX: u32 = 500;
 const RING_COLOUR: &str = "#ffffff";
 const LANE_RING_COLOUR: &str = "rgba(255, 255, 255, 0.55)";
 
-/// Rings the picked nodes on the group's canvas (size `size` in device pixels): the inspected
-/// one solid, the sequence diagram's other lanes fainter.
-pub fn draw_rings(ctx: &CanvasRenderingContext2d, size: (f64, f64), positions: &[[f64; 2]], s: &Selection, dpr: f64) {
-    let frame = Frame::of(size);
+/// Rings the picked nodes on the group's canvas (size `size` in device pixels, seen through
+/// `zoom` as the canvas draws it): the inspected one solid, the sequence diagram's other lanes
+/// fainter.
+pub fn draw_rings(
+    ctx: &CanvasRenderingContext2d,
+    size: (f64, f64),
+    zoom: &Zoom,
+    positions: &[[f64; 2]],
+    s: &Selection,
+    dpr: f64,
+) {
+    let frame = Frame::zoomed(size, zoom);
     let spacing = frame.side / (positions.len().max(1) as f64).sqrt();
-    let r = (spacing * 0.28).clamp(0.8, 7.0) * 2.2 + 4.0 * dpr;
+    let r = (spacing * 0.28).clamp(0.8, Frame::max_radius(zoom)) * 2.2 + 4.0 * dpr;
     for &n in &s.lanes {
         let Some(p) = positions.get(n as usize) else { continue };
         let (x, y) = frame.at(*p);
@@ -175,7 +184,7 @@ fn timers(v: &NodeView) -> Html {
 }
 
 /// The inspector panel for `view`, with the crash button.
-pub fn panel(view: Option<&NodeView>, send: &Callback<Msg>) -> Html {
+pub fn panel(view: Option<&NodeView>, sequence_open: bool, send: &Callback<Msg>) -> Html {
     let Some(v) = view else {
         return html! {
             <p class="hint" id="inspect-empty">{ "Click a node (or focus the canvas and press Enter) to inspect it; shift-click adds nodes to the sequence diagram." }</p>
@@ -207,6 +216,11 @@ pub fn panel(view: Option<&NodeView>, send: &Callback<Msg>) -> Html {
             <ul class="inspect-list" id="inspect-last-out">
                 { for v.last_out.iter().map(|r| packet_line(r, node)) }
             </ul>
+            <button id="inspect-sequence" class="wide" aria-pressed={sequence_open.to_string()}
+                title="A space-time diagram of one message's packets between the picked nodes (shift-click a node to add it)"
+                onclick={send.reform(|_: MouseEvent| Msg::ToggleSequence)}>
+                { if sequence_open { "Close the sequence diagram" } else { "Sequence diagram" } }
+            </button>
             <button id="inspect-crash" class="wide danger" disabled={v.status != Status::Up}
                 title="Adds a crash of this node at the current time (whole milliseconds) to the scenario and replays it to here"
                 onclick={send.reform(move |_: MouseEvent| Msg::CrashNode(node))}>{ "Crash this node now" }</button>
@@ -215,9 +229,9 @@ pub fn panel(view: Option<&NodeView>, send: &Callback<Msg>) -> Html {
 }
 
 /// The sequence diagram's strip: the message picker and the canvas (shown while a node is
-/// picked).
+/// picked and the diagram is open).
 pub fn sequence_strip(s: &Selection, messages: u32, canvas: &NodeRef, send: &Callback<Msg>) -> Html {
-    if s.node.is_none() {
+    if s.node.is_none() || !s.sequence {
         return html! {};
     }
     let pick = send.reform(|e: Event| Msg::SequenceMessage(e.target_unchecked_into::<HtmlSelectElement>().value()));
@@ -231,6 +245,8 @@ pub fn sequence_strip(s: &Selection, messages: u32, canvas: &NodeRef, send: &Cal
                     }) }
                 </select>
                 <span class="hint">{ "lanes: its sender (▸) and the picked nodes; shift-click a node to add or remove it (up to 8); × = lost" }</span>
+                <button class="close" id="sequence-close" aria-label="Close the sequence diagram"
+                    onclick={send.reform(|_: MouseEvent| Msg::ToggleSequence)}>{ "×" }</button>
             </div>
             <canvas id="sequence" ref={canvas.clone()} aria-label="Sequence diagram: the picked nodes' packets about the chosen message, time to the right"></canvas>
         </div>

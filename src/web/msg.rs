@@ -78,6 +78,16 @@ pub enum Msg {
     Deselect,
     /// The sequence diagram follows this message (its id, as text).
     SequenceMessage(String),
+    /// Open or close the sequence diagram.
+    ToggleSequence,
+    /// An edit in the fault panel (see [`super::faults`]).
+    Fault(super::faults::FaultMsg),
+    /// Zoom or pan of the group canvas (see [`super::zoom`]).
+    View(super::zoom::ViewMsg),
+    /// Open or close the help dialog (`?`).
+    ToggleHelp,
+    /// Esc: close the help, or stop drawing a partition.
+    Escape,
     /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
     WayOut(usize),
 }

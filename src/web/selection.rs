@@ -15,6 +15,9 @@ pub struct Selection {
     pub lanes: Vec<u32>,
     /// The message the sequence diagram follows (its id).
     pub message: u32,
+    /// Whether the sequence diagram is open (a shift-click or its button opens it; it takes
+    /// room from the canvas, so a plain click never does).
+    pub sequence: bool,
     /// The node under the pointer, with the pointer's place (CSS pixels in the canvas).
     pub hover: Option<(u32, f64, f64)>,
 }
@@ -37,6 +40,7 @@ impl Selection {
         } else if self.lanes.len() < MAX_LANES {
             self.lanes.push(node);
             self.node = Some(node);
+            self.sequence = true;
         }
     }
 
@@ -54,6 +58,7 @@ impl Selection {
     pub fn clear(&mut self) {
         self.node = None;
         self.lanes.clear();
+        self.sequence = false;
     }
 
     /// Keeps only what a run of `nodes` nodes and `messages` messages has (after a new scenario
@@ -154,8 +159,9 @@ mod tests {
     fn shift_click_adds_and_removes_lanes_up_to_the_cap() {
         let mut s = Selection::default();
         s.select(3);
+        assert!(!s.sequence, "a plain click leaves the diagram closed");
         s.toggle(5);
-        assert_eq!((s.node, s.lanes.clone()), (Some(5), vec![3, 5]));
+        assert_eq!((s.node, s.lanes.clone(), s.sequence), (Some(5), vec![3, 5], true));
         s.toggle(5);
         assert_eq!((s.node, s.lanes.clone()), (Some(3), vec![3]));
         for n in 10..20 {

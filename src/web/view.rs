@@ -7,6 +7,7 @@ use super::compare::Comparison;
 use super::msg::{Field, Msg};
 use super::results::Summary;
 use super::selection::Selection;
+use super::zoom::{PointerPhase, ViewMsg};
 use mcast::engine::{NodeState, NodeView};
 use mcast::metrics::Counters;
 use mcast::protocol::PacketKind;
@@ -14,7 +15,9 @@ use mcast::protocols::Structure;
 use mcast::scenario::{Layout, NetworkMode, Scenario};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::{component, html, AttrValue, Callback, Event, Html, MouseEvent, NodeRef, Properties, TargetCast};
+use yew::{
+    component, html, AttrValue, Callback, Event, Html, MouseEvent, NodeRef, PointerEvent, Properties, TargetCast,
+};
 
 /// What the page shows, read from the component: the view sees nothing else of it, and
 /// everything the user does goes back through `send`.
@@ -59,6 +62,16 @@ pub struct Page<'a> {
     pub announced: &'a str,
     /// Where the page sends what the user did.
     pub send: &'a Callback<Msg>,
+    /// The fault panel's state (history, partition tool).
+    pub faults: &'a super::faults::Panel,
+    /// Whether the help dialog is open.
+    pub help: bool,
+    /// The screen reader's live region.
+    pub live: &'a super::live::Live,
+    /// The group canvas's zoom (1 = the whole group).
+    pub scale: f64,
+    /// Whether the user asked for reduced motion.
+    pub reduced_motion: bool,
 }
 
 /// What the counters show; the component re-renders only when it changes.
@@ -98,6 +111,11 @@ fn counter(id: &str, label: &str, value: String, colour: Option<&'static str>) -
 fn legend_item(colour: &'static str, label: &str, round: bool) -> Html {
     let class = if round { "swatch round" } else { "swatch" };
     html! { <li><span class={class} style={format!("background:{colour}")}></span>{ label }</li> }
+}
+
+/// A legend entry for a node state drawn with a shape of its own (`cross`, `ring`).
+fn shaped_item(colour: &'static str, label: &str, shape: &str) -> Html {
+    html! { <li><span class={format!("swatch {shape}")} style={format!("color:{colour}")}></span>{ label }</li> }
 }
 
 /// What the controls panel shows; it re-renders only when these change, so the counters'
@@ -381,8 +399,8 @@ fn legend(s: &Scenario, shown: &Shown) -> Html {
             <ul class="legend" id="legend">
                 { legend_item(node_colour(NodeState::Sender), "sender", true) }
                 { delivery_states(shown.epidemic) }
-                { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
-                { legend_item(node_colour(NodeState::Paused), "paused", true) }
+                { shaped_item(node_colour(NodeState::Crashed), "crashed (a cross)", "cross") }
+                { shaped_item(node_colour(NodeState::Paused), "paused (a ring)", "ring") }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
                 { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| legend_item(packet_colour(*k), k.label(), false)) }
                 { structure_item(info.structure()) }
@@ -398,7 +416,7 @@ fn header(s: &Scenario) -> Html {
         <header>
             <h1>{ "Multicast Playground" }</h1>
             <p class="subtitle" id="subtitle">
-                if !s.name.is_empty() { <span class="name">{ s.name.clone() }</span>{ " · " } }
+                if !s.name.is_empty() { <span class="name" title={s.name.clone()}>{ s.name.clone() }</span>{ " · " } }
                 { format!(
                     "{} · {} nodes · {} % loss · seed {}",
                     s.protocol.label(),
@@ -454,16 +472,24 @@ fn stage_column(p: &Page) -> Html {
             <div class="stage-view">
                 <canvas id="stage" ref={p.stage.clone()} tabindex="0"
                     aria-label="The group: nodes and packets in flight. Click a node to inspect it; with focus here, arrow keys move the selection, Enter inspects, Escape clears"
+                    class={if p.faults.tool { "drawing" } else { "" }}
+                    onpointerdown={pointer(send, PointerPhase::Down)} onpointermove={pointer(send, PointerPhase::Move)}
+                    onpointerup={pointer(send, PointerPhase::Up)} onpointercancel={pointer(send, PointerPhase::Up)}
                     onclick={send.reform(|e: MouseEvent| {
                         let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
                         if e.shift_key() { Msg::CanvasShiftClick(x, y) } else { Msg::CanvasClick(x, y) }
                     })}
                     onmousemove={send.reform(|e: MouseEvent| Msg::CanvasHover(f64::from(e.offset_x()), f64::from(e.offset_y())))}
                     onmouseleave={send.reform(|_: MouseEvent| Msg::CanvasLeave)}
-                    onkeydown={canvas_keys(send)}></canvas>
+                    onkeydown={canvas_keys(send, p.selection.node.is_some())}></canvas>
+                { super::stage_tools::view(p.scale, send) }
                 { super::inspector::tooltip(p.selection.hover, p.hover_state) }
                 <p class="sr-only" id="selection-announce" aria-live="polite">{ p.announced.to_string() }</p>
-                <p class="stage-hint">{ "Click a node to inspect it; shift-click to add it to the sequence diagram" }</p>
+                <p class="stage-hint">{ if p.faults.tool {
+                    "Drag a rectangle: the nodes inside are cut off from the rest (Esc: cancel)"
+                } else {
+                    "Click a node to inspect it, shift-click for the sequence diagram · wheel or +/− to zoom, drag to pan · ? for keys"
+                } }</p>
                 if let NetworkMode::Rounds { round_ms } = p.scenario.network.mode {
                     <p class="stage-round" id="stage-round" title="Round-synchronous network: simulated time over the round length">
                         { format!("round {}", round(p.shown, round_ms)) }
@@ -486,10 +512,23 @@ fn stage_column(p: &Page) -> Html {
     }
 }
 
+/// A pointer event on the group canvas, as a [`ViewMsg`]; a press captures the pointer so a drag
+/// that leaves the canvas still ends.
+fn pointer(send: &Callback<Msg>, phase: PointerPhase) -> Callback<PointerEvent> {
+    send.reform(move |e: PointerEvent| {
+        if phase == PointerPhase::Down {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                let _ = el.set_pointer_capture(e.pointer_id());
+            }
+        }
+        Msg::View(ViewMsg::Pointer(phase, e.pointer_id(), f64::from(e.offset_x()), f64::from(e.offset_y())))
+    })
+}
+
 /// The whole page.
 pub fn view(p: &Page) -> Html {
     html! {
-        <div class="app">
+        <div class="app" data-reduced-motion={p.reduced_motion.to_string()}>
             { header(p.scenario) }
             <super::tour::Tour />
             if let Some(err) = p.error {
@@ -508,23 +547,28 @@ pub fn view(p: &Page) -> Html {
                 { stage_column(p) }
                 <section class="panel stats" aria-label="Counters">
                     <h2>{ "Inspector" }</h2>
-                    { super::inspector::panel(p.inspected, p.send) }
+                    { super::inspector::panel(p.inspected, p.selection.sequence, p.send) }
                     { counters(p.scenario, p.shown, p.playing) }
                     { super::results::beside_counters(p.summary) }
+                    { super::faults::view(p.scenario, p.faults, p.send) }
                     { legend(p.scenario, p.shown) }
                 </section>
             </main>
+            { p.live.view() }
+            if p.help { { super::help::view(p.send) } }
         </div>
     }
 }
 
-/// The focused canvas's keys: arrows, Enter and Escape go to the selection and no further (the
-/// page's own shortcuts, on the window, do not see them); other keys pass on.
-fn canvas_keys(send: &Callback<Msg>) -> Callback<yew::KeyboardEvent> {
+/// The focused canvas's keys: arrows and Enter, and Escape while a node is `selected`, go to the
+/// selection and no further (the page's own shortcuts, on the window, do not see them); other
+/// keys pass on.
+fn canvas_keys(send: &Callback<Msg>, selected: bool) -> Callback<yew::KeyboardEvent> {
     let send = send.clone();
     Callback::from(move |e: yew::KeyboardEvent| {
         let key = e.key();
-        if matches!(key.as_str(), "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Enter" | "Escape") {
+        let ours = matches!(key.as_str(), "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Enter");
+        if ours || (selected && key == "Escape") {
             e.prevent_default();
             e.stop_propagation();
             send.emit(Msg::CanvasKey(key));
