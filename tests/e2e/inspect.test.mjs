@@ -2,7 +2,10 @@
 // page: values checked against the engine's JS API, a crash replayed from its share link.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, counter, setControl, finish } from './harness.mjs';
+import { join } from 'node:path';
+import { serveDist, launch, openPage, screenshot, setControl, finish, root } from './harness.mjs';
+
+const AXE = join(root, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
 
 let server;
 let browser;
@@ -155,6 +158,11 @@ test('the sequence diagram draws one arrow per packet about the message between 
   assert.equal(await page.getAttribute('#sequence', 'data-arrows'), '4');
   assert.equal(await page.getAttribute('#sequence', 'data-lost'), '0');
   await screenshot(page, 'inspect-sequence');
+  // The accessibility audit finds nothing with the inspector and the diagram open.
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  assert.deepEqual(violations, []);
   // Shift-click takes a lane out again.
   await clickNode(page, pos, 1, true, 2);
   await page.waitForFunction(() => document.querySelector('#sequence')?.dataset.lanes === '2');
