@@ -69,6 +69,9 @@ pub trait Simulation {
     /// Calling it until [`Simulation::is_done`] gives exactly [`Simulation::run_to_end`]'s run, in
     /// chunks (for a progress bar).
     fn run_steps(&mut self, max_events: u64) -> u64;
+    /// [`Simulation::run_until`] in slices: at most `max_events` events; true once the run has
+    /// reached `t` (or its end, or its budget). Calling it until true gives `run_until(t)`'s run.
+    fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool;
     /// Starts recording the report's time series in buckets of `bucket` (call it before running);
     /// returns the width used, wider than asked if the run would need more than
     /// [`crate::metrics::MAX_BUCKETS`] buckets.
@@ -107,6 +110,9 @@ pub trait Simulation {
     /// designated receiver), written into `out` (cleared first); [`NO_UPSTREAM`] for none or for
     /// a node that is not up.
     fn upstreams(&self, out: &mut Vec<NodeId>);
+    /// A copy of the whole run as it stands: running the copy and this run on gives the same
+    /// trace and report. The page's timeline keeps such copies to seek back in time.
+    fn checkpoint(&self) -> Box<dyn Simulation>;
     /// Turns the packet log on or off ([`crate::sim::log`]): off by default, it changes nothing
     /// in the run (trace hash included); turn it on before running to log every packet. Turning
     /// it off drops what it holds.
@@ -128,12 +134,13 @@ pub trait Simulation {
 /// The value [`Simulation::upstreams`] gives a node without an upstream.
 pub const NO_UPSTREAM: NodeId = NodeId::MAX;
 
+#[derive(Clone)]
 struct Run<P: Protocol> {
     world: World<P>,
     senders: Vec<bool>,
 }
 
-impl<P: Protocol> Simulation for Run<P> {
+impl<P: Protocol + 'static> Simulation for Run<P> {
     fn now(&self) -> SimTime {
         self.world.now()
     }
@@ -156,6 +163,9 @@ impl<P: Protocol> Simulation for Run<P> {
             done += 1;
         }
         done
+    }
+    fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool {
+        self.world.run_until_bounded(t, max_events)
     }
     fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
         self.world.record_series(bucket)
@@ -235,6 +245,9 @@ impl<P: Protocol> Simulation for Run<P> {
                 NO_UPSTREAM
             }
         }));
+    }
+    fn checkpoint(&self) -> Box<dyn Simulation> {
+        Box::new(self.clone())
     }
     fn set_packet_log(&mut self, on: bool) {
         self.world.set_packet_log(on);

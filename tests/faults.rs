@@ -122,6 +122,7 @@ struct ProbeConfig {
     timers: Vec<(NodeId, u64, u32)>,
 }
 
+#[derive(Clone)]
 struct Probe {
     me: NodeId,
     size: u32,

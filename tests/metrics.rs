@@ -287,6 +287,7 @@ impl Wire for Pkt {
 }
 
 /// Forwards every message down a fixed chain or binary tree rooted at node 0.
+#[derive(Clone)]
 struct Relay {
     me: NodeId,
     size: u32,
@@ -477,4 +478,26 @@ fn epidemic_measures_count_rounds_in_rounds_mode_and_milliseconds_otherwise() {
     s.network.mode = mcast::scenario::NetworkMode::Async;
     let (r, _) = common::run(&s);
     assert_eq!((r.epidemic.unit, r.epidemic.t_last), ("ms", r.latency_ms.max));
+}
+
+/// The delivery window's traffic counts what was sent up to the last first delivery: a tree's
+/// heartbeats after it are in the whole run's count only.
+#[test]
+fn traffic_to_last_delivery_stops_at_the_last_delivery() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tree.json")).expect("tree.json");
+    let s = mcast::scenario::Scenario::from_json(&text).expect("a valid scenario");
+    let mut sim = mcast::engine::build(&s).expect("a valid scenario");
+    sim.run_to_end();
+    let r = sim.report();
+    let (whole, window) = (&r.traffic, &r.traffic_to_last_delivery);
+    assert!(
+        window.control_packets > 0 && window.control_packets * 4 < whole.control_packets,
+        "{window:?} vs {whole:?}"
+    );
+    assert!(window.payload_packets <= whole.payload_packets);
+    // Re-run to the last delivery: what had been sent then is the window's count.
+    let mut again = mcast::engine::build(&s).expect("a valid scenario");
+    again.run_until(mcast::time::SimTime((r.completion_ms * 1000.0).round() as u64));
+    let sent_then: u64 = again.counters().sent.iter().sum();
+    assert!(sent_then >= window.control_packets + window.payload_packets);
 }

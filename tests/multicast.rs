@@ -28,6 +28,7 @@ impl Wire for Packet {
 
 /// Multicasts every application message to every other initial member as one packet and logs
 /// when each message arrives.
+#[derive(Clone)]
 struct Blaster {
     me: NodeId,
     size: u32,

@@ -11,7 +11,7 @@ use mcast::protocols::swim::{Claim, Piggyback, State, Swim, SwimConfig, SwimMsg,
 use mcast::time::SimDuration;
 
 /// An inner protocol that only records the membership changes it hears of.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Recorder {
     heard: Vec<MemberChange>,
 }

@@ -126,6 +126,7 @@ const FRESH: NodeLoad = NodeLoad {
 };
 
 /// The per-node records and the maxima found so far.
+#[derive(Clone)]
 pub(super) struct Load {
     nodes: Vec<NodeLoad>,
     /// (packets, node, bucket) of the worst implosion.

@@ -12,6 +12,7 @@ use crate::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
 /// One message's deliveries.
+#[derive(Clone)]
 pub(super) struct MessageRecord {
     pub(super) sender: NodeId,
     pub(super) sent_at: Option<SimTime>,
@@ -31,6 +32,7 @@ impl MessageRecord {
 }
 
 /// Running totals, updated by the kernel.
+#[derive(Clone)]
 pub struct Metrics {
     pub(super) sent: [u64; PacketKind::COUNT],
     pub(super) bytes: [u64; PacketKind::COUNT],
@@ -46,6 +48,8 @@ pub struct Metrics {
     pub(super) messages: Vec<MessageRecord>,
     pub(super) latencies_us: Vec<u64>,
     pub(super) last_delivery: SimTime,
+    /// Packets and bytes sent by kind, as they stood at the latest first delivery.
+    pub(super) at_last_delivery: ([u64; PacketKind::COUNT], [u64; PacketKind::COUNT]),
     pub(super) to_paused: u64,
     pub(super) to_absent: u64,
     /// When each joiner joined; nodes not in it are initial members.
@@ -87,6 +91,7 @@ impl Metrics {
                 .collect(),
             latencies_us: Vec::new(),
             last_delivery: SimTime::ZERO,
+            at_last_delivery: ([0; PacketKind::COUNT], [0; PacketKind::COUNT]),
             to_paused: 0,
             to_absent: 0,
             join_at: BTreeMap::new(),
@@ -265,6 +270,7 @@ impl Metrics {
         }
         self.latencies_us.push(now.since(sent).0);
         self.last_delivery = self.last_delivery.max(now);
+        self.at_last_delivery = (self.sent, self.bytes);
         m.last_delivery = Some(now);
         let origin = m.sender;
         self.load.on_first_delivery(node, id, origin, from);

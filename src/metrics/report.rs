@@ -107,6 +107,9 @@ pub struct Report {
     pub message_completion_ms: MessageCompletion,
     /// Payload vs control traffic.
     pub traffic: Traffic,
+    /// The same, counting only the packets sent before the last first delivery (`completion_ms`):
+    /// the overhead of delivering, without the heartbeats and sessions of the idle time after.
+    pub traffic_to_last_delivery: Traffic,
     /// Payload packets that reached a live node already holding their message.
     pub duplicates_received: u64,
     /// Relative message redundancy, m / (n − 1) − 1 per message, averaged over the messages that
@@ -343,7 +346,7 @@ impl Metrics {
         let owed = Owed::new(&self.join_at, alive, now);
         let tally = Tally::of(&self.messages, &owed);
         let latency_ms = LatencyMs::of(&self.latencies_us);
-        let traffic = self.traffic();
+        let traffic = Self::traffic(&self.sent, &self.bytes);
         let sums = Sums {
             delivered: tally.delivered,
             expected: tally.expected,
@@ -364,6 +367,7 @@ impl Metrics {
             completion_ms: self.last_delivery.as_ms_f64(),
             message_completion_ms: tally.completion,
             traffic,
+            traffic_to_last_delivery: Self::traffic(&self.at_last_delivery.0, &self.at_last_delivery.1),
             duplicates_received: self.duplicates_received,
             rmr: tally.rmr,
             implosion: self.load.implosion(),
@@ -397,10 +401,10 @@ impl Metrics {
     }
 
     /// Packets and bytes sent, summed into payload and control.
-    fn traffic(&self) -> Traffic {
+    fn traffic(sent: &[u64; PacketKind::COUNT], bytes: &[u64; PacketKind::COUNT]) -> Traffic {
         let mut t = Traffic::default();
         for k in PacketKind::ALL {
-            let (p, b) = (self.sent[k as usize], self.bytes[k as usize]);
+            let (p, b) = (sent[k as usize], bytes[k as usize]);
             if k.is_payload() {
                 (t.payload_packets, t.payload_bytes) = (t.payload_packets + p, t.payload_bytes + b);
             } else {

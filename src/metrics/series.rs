@@ -57,6 +57,7 @@ struct Row {
 }
 
 /// The series being recorded.
+#[derive(Clone)]
 pub(super) struct Recorder {
     bucket_us: u64,
     requested_us: u64,

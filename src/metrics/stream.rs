@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Per-node counters of a live stream, kept while it runs.
+#[derive(Clone)]
 pub(super) struct StreamTrack {
     playout: SimDuration,
     /// First deliveries of owed packets, per node.

@@ -18,7 +18,7 @@ use super::{Context, Description, GroupInfo, Input, MsgId, NodeId, Output, Packe
 use std::fmt::Debug;
 
 /// A protocol that wraps another (`P`): see the module docs.
-pub trait Layer<P: Protocol>: Sized {
+pub trait Layer<P: Protocol>: Sized + Clone {
     /// The stack's packets: the inner protocol's, wrapped, and the layer's own.
     type Msg: Wire;
     /// The stack's timers: the inner protocol's, wrapped, and the layer's own.
@@ -88,7 +88,7 @@ pub struct StackConfig<L, P> {
 }
 
 /// Layer `L` over protocol `P`, run as one protocol.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Stack<L, P: Protocol> {
     layer: L,
     inner: P,

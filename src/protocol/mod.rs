@@ -232,7 +232,7 @@ impl<M, T> Output<M, T> {
 }
 
 /// A multicast protocol: one instance per node.
-pub trait Protocol: Sized {
+pub trait Protocol: Sized + Clone {
     /// The protocol's packets.
     type Msg: Wire;
     /// The protocol's timers, carrying what the node needs when they fire.

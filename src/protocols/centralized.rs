@@ -248,7 +248,7 @@ pub enum Timer {
 }
 
 /// A message the sender is still retransmitting.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Pending {
     bytes: u32,
     /// The members that have not ACKed.
@@ -257,7 +257,7 @@ struct Pending {
 
 /// What only a sender or a joiner keeps: most nodes never need it, so it sits behind one pointer
 /// (made on first need) and a receiver's whole state fits in one cache line.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Side {
     /// Sender side: unacknowledged messages.
     pending: BTreeMap<MsgId, Pending>,
@@ -275,7 +275,7 @@ struct Side {
 /// 64 bytes, aligned to a cache line: a receiver handling a copy touches one line (a packet
 /// arrival is one miss at 100,000 nodes and more, instead of three for the 136 bytes it took with
 /// the sender's fields inline).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[repr(align(64))]
 pub struct Centralized {
     me: NodeId,

@@ -115,6 +115,7 @@ impl Status {
 ///
 /// The incarnation (`epoch`) grows at each crash: a timer carries the epoch it was set in, so a
 /// timer of a crashed incarnation never fires into the recovered one.
+#[derive(Clone)]
 pub(crate) struct Lifecycle<I> {
     status: Vec<Status>,
     epoch: Vec<u32>,

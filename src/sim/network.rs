@@ -89,6 +89,7 @@ impl Transmission {
 }
 
 /// Latency, loss, bandwidth and partition state for the whole group.
+#[derive(Clone)]
 pub struct Network {
     positions: Vec<[f64; 2]>,
     base_us: f64,

@@ -70,6 +70,7 @@ type Blocks<T> = Vec<Vec<T>>;
 /// that separates it from the front. Every bucket, and `due`, holds its events in scheduling
 /// order (see the module docs), so ties need no sequence number: anything scheduled for the
 /// front time later joins the back of `due`.
+#[derive(Clone)]
 pub struct EventQueue<E> {
     /// [`BUCKETS`] buckets: bucket `256 d + v` holds the events whose time's highest byte
     /// differing from `last` is byte `d`, of value `v`.

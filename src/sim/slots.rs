@@ -7,7 +7,7 @@
 //! only a slot number here, and only networks with finite downlinks use it.
 
 /// Values kept under slot numbers, free slots reused first.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Slots<T> {
     slots: Vec<Option<T>>,
     free: Vec<u32>,

@@ -32,6 +32,7 @@ pub use inspect::{NodeView, PendingTimer, LAST_PACKETS};
 /// parked in [`Slots`] under `slot`), queues there, then arrives. Only `Arrive` carries a packet,
 /// so the event keeps its variant in the packet's spare values where it has any: 24 bytes for
 /// a 16-byte packet.
+#[derive(Clone)]
 enum Event<M, T> {
     Arrive { to: NodeId, from: NodeId, msg: M },
     Downlink { to: NodeId, from: NodeId, slot: u32 },
@@ -101,6 +102,7 @@ impl Setup {
 }
 
 /// A running simulation of protocol `P`.
+#[derive(Clone)]
 pub struct World<P: Protocol> {
     now: SimTime,
     end: SimTime,
@@ -259,6 +261,29 @@ impl<P: Protocol> World<P> {
         if self.stopped.is_none() {
             self.now = self.now.max(t);
         }
+    }
+
+    /// [`World::run_until`] in slices: processes at most `max_events` of the events up to `t`;
+    /// true once none is left before `t` (then the clock is at `t`, as after `run_until(t)`).
+    /// Calling it until it returns true gives exactly `run_until(t)`'s run.
+    pub fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool {
+        let t = t.min(self.end);
+        for _ in 0..max_events {
+            if self.stopped.is_some() {
+                return true;
+            }
+            let Some((time, ev)) = self.queue.pop_before(t) else { break };
+            self.prefetch_next();
+            self.process(time, ev);
+            self.spend();
+        }
+        if self.stopped.is_some() || self.queue.peek_time().is_none_or(|next| next > t) {
+            if self.stopped.is_none() {
+                self.now = self.now.max(t);
+            }
+            return true;
+        }
+        false
     }
 
     /// Runs until nothing is left to happen, the end is reached or the budget is spent, and

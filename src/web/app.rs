@@ -7,13 +7,14 @@ use super::compare::Comparison;
 use super::faults::{self, FaultMsg, FaultSet};
 use super::gesture::{Action, Gesture};
 use super::live::Live;
-use super::msg::{Field, Msg};
+use super::msg::{Field, Msg, StepKind, TimeMsg};
 use super::opening::Opening;
 use super::refusal::{refusal, Refusal};
 use super::results::Summary;
 use super::selection::{nearest_in_direction, Direction, Selection};
 use super::sequence::Sequence;
 use super::stage::Stage;
+use super::timeline::{Target, Timeline};
 use super::view::{self, Page, Shown};
 use super::zoom::{wheel_factor, PointerPhase, ViewMsg};
 use super::{dom, form};
@@ -67,6 +68,10 @@ pub struct App {
     last_render_ts: f64,
     _hash_listener: Option<dom::HashListener>,
     _key_listener: Option<dom::KeyListener>,
+    /// The run's checkpoints and the move in time in progress.
+    timeline: Timeline,
+    /// What a Step moves by.
+    step_kind: StepKind,
     /// The fault panel (history, partition tool), the canvas's gestures, the help dialog, the
     /// screen reader's live region, and whether the user asked for reduced motion.
     faults: faults::Panel,
@@ -126,6 +131,7 @@ impl App {
                 self.stage.restart(&scenario);
                 self.scenario = Rc::new(scenario);
                 self.sim = sim;
+                self.timeline = Timeline::new(self.sim.as_ref(), self.scenario.group.size);
                 self.share_link.clear();
                 self.summary = None;
                 self.comparison = None;
@@ -209,6 +215,7 @@ impl App {
             announced: &self.announced,
             refused_edits: self.refused_edits,
             send: &self.send,
+            bar: self.bar(),
             faults: &self.faults,
             help: self.help,
             live: &self.live,
@@ -238,9 +245,13 @@ impl App {
         }
     }
 
-    /// Play or pause; a run that is over plays again from the start.
+    /// Play or pause; a run that is over plays again from the start; a move in time in progress
+    /// (End, a seek) stops where it is.
     fn toggle_play(&mut self) {
-        if self.sim.is_done() {
+        if self.timeline.job().is_some() {
+            self.timeline.cancel();
+            self.playing = false;
+        } else if self.sim.is_done() {
             self.load(Scenario::clone(&self.scenario));
             self.playing = true;
         } else {
@@ -378,7 +389,9 @@ impl App {
 
     /// Redraws the chart and, once the run is over, computes its results (once).
     fn after_progress(&mut self) {
-        if self.summary.is_none() && self.sim.is_done() {
+        if !self.sim.is_done() {
+            self.summary = None;
+        } else if self.summary.is_none() {
             let report = self.sim.report();
             let mut upstreams = Vec::new();
             self.sim.upstreams(&mut upstreams);
@@ -386,6 +399,76 @@ impl App {
             self.summary = Some(Summary::of(&report).with_notes(notes));
         }
         self.stage.draw_chart(self.sim.as_ref(), self.shown.owed.1);
+    }
+
+    /// What the run toolbar shows.
+    fn bar(&self) -> super::toolbar::Bar<'_> {
+        let job = self.timeline.job().map(|j| {
+            let what = match j.target {
+                Target::End => "Running to the end",
+                Target::Delivered(_) => "Running until delivered",
+                _ => "Seeking",
+            };
+            (what, self.timeline.progress(self.sim.as_ref()))
+        });
+        super::toolbar::Bar {
+            // A move in time is the run moving: its button pauses (stops) it.
+            playing: self.playing || job.is_some(),
+            done: self.shown.done,
+            now_ms: self.shown.now_tenth_ms as f64 / 10.0,
+            end_ms: self.scenario.duration_ms,
+            furthest_ms: self.timeline.furthest().as_ms_f64(),
+            checkpoints: self.timeline.kept(),
+            progress: job,
+            step: self.step_kind,
+            round_ms: self.round_ms(),
+            speed: self.speed,
+            refused_edits: self.refused_edits,
+            send: &self.send,
+        }
+    }
+
+    /// The round length in the round-synchronous mode.
+    fn round_ms(&self) -> Option<f64> {
+        match self.scenario.network.mode {
+            mcast::scenario::NetworkMode::Rounds { round_ms } => Some(round_ms),
+            mcast::scenario::NetworkMode::Async => None,
+        }
+    }
+
+    /// A move in simulated time from the toolbar or its keys; the run pauses for it.
+    fn move_in_time(&mut self, m: TimeMsg) {
+        let round = mcast::time::SimDuration::from_ms_f64(self.round_ms().unwrap_or(super::msg::STEP_MS));
+        if m != TimeMsg::Cancel && !matches!(m, TimeMsg::StepBy(_)) {
+            self.playing = false;
+            self.opening = None;
+        }
+        match m {
+            TimeMsg::Step => self.timeline.step(&mut self.sim, self.step_kind, round),
+            TimeMsg::Back => self.timeline.back(&mut self.sim, self.step_kind, round),
+            TimeMsg::StepBy(kind) => self.step_kind = kind,
+            TimeMsg::Seek(ms) if ms.is_finite() && ms >= 0.0 => {
+                self.timeline.forget_steps();
+                let t = mcast::time::SimTime(mcast::time::SimDuration::from_ms_f64(ms).0);
+                self.timeline.go(&mut self.sim, Target::Time(t));
+            }
+            TimeMsg::Seek(_) => self.error = Some("Run until: not a time in milliseconds.".to_string()),
+            TimeMsg::UntilDelivered => {
+                self.timeline.forget_steps();
+                let last_send = self.last_send();
+                self.timeline.go(&mut self.sim, Target::Delivered(last_send));
+            }
+            TimeMsg::Cancel => self.timeline.cancel(),
+        }
+        // A short move arrives at once; a long one goes on in the frame loop.
+        self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
+        self.stage.moved();
+    }
+
+    /// When the workload's last message is sent.
+    fn last_send(&self) -> mcast::time::SimTime {
+        let plan = self.scenario.compile(&Limits::BROWSER).map(|p| p.into_setup());
+        plan.ok().and_then(|s| s.messages.iter().map(|m| m.0).max()).unwrap_or_default()
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
@@ -401,10 +484,15 @@ impl App {
         // A comparison in progress takes a slice of events per frame, so the page stays live.
         let compared =
             self.comparison.as_mut().filter(|c| !c.is_done()).is_some_and(|c| c.advance(COMPARE_EVENTS_PER_FRAME));
+        let moved_in_time = self.timeline.job().is_some();
         if let Some(o) = &self.opening {
             if o.advance(self.sim.as_mut()) {
                 self.opening = None;
             }
+            self.timeline.observe(self.sim.as_ref());
+            self.stage.moved();
+        } else if moved_in_time {
+            self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
             self.stage.moved();
         } else if self.playing {
             if self.sim.is_done() {
@@ -412,13 +500,15 @@ impl App {
             } else {
                 let advance = mcast::time::SimDuration::from_ms_f64(dt * self.speed);
                 self.sim.run_until(self.sim.now() + advance);
+                self.timeline.observe(self.sim.as_ref());
             }
             self.stage.moved();
         }
         self.stage.frame(self.sim.as_mut());
         self.schedule(ctx);
         let now = self.current();
-        if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
+        let arrived = moved_in_time && self.timeline.job().is_none();
+        if arrived || (now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing)) {
             self.shown = Shown { owed: self.sim.owed(), ..now };
             self.last_render_ts = ts;
             self.live.update(ts, &self.shown, self.playing);
@@ -439,9 +529,12 @@ impl Component for App {
         let (scenario, sim, error) = Self::opening();
         let link = ctx.link().clone();
         let keys = ctx.link().clone();
+        let timeline = Timeline::new(sim.as_ref(), scenario.group.size);
         let wheel = ctx.link().clone();
         let reduced_motion = dom::prefers_reduced_motion();
         let mut app = App {
+            timeline,
+            step_kind: StepKind::Event,
             scenario: Rc::new(scenario),
             sim,
             playing: !reduced_motion,
@@ -495,10 +588,12 @@ impl Component for App {
                 self.reopen();
             }
             Msg::Finish => {
-                self.sim.run_to_end();
+                self.opening = None;
+                self.timeline.forget_steps();
+                self.timeline.go(&mut self.sim, Target::End);
                 self.playing = false;
-                self.stage.moved();
             }
+            Msg::Time(m) => self.move_in_time(m),
             Msg::Set(Field::Speed, v) => match form::speed(&v) {
                 Ok(x) => self.speed = x,
                 Err(e) => self.error = Some(e),

@@ -78,8 +78,13 @@ impl Drop for HashListener {
     }
 }
 
+/// The page's clock in milliseconds (`performance.now()`), 0 if there is none.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
 /// The page's keyboard shortcuts, as long as it lives: Space plays or pauses, R resets, End runs
-/// the rest at once. Keys typed into a field, or pressed with Ctrl, Alt or Meta, are left alone.
+/// the rest (in slices), the arrows step forward and back, Home seeks to time zero. Keys typed into a field, or pressed with Ctrl, Alt or Meta, are left alone.
 pub struct KeyListener {
     closure: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
 }

@@ -48,6 +48,7 @@ pub fn changed(s: &Scenario, field: Field, v: &str) -> Result<Scenario, Scenario
         Field::Multicast => s.network.native_multicast = multicast(v)?,
         Field::Messages => s.workload.messages = whole("workload.messages", v)?,
         Field::Seed => s.seed = whole("seed", v)?,
+        Field::Duration => s.duration_ms = real("duration_ms", v)?,
         Field::Stream(name) => super::stream::set(&mut s, name, v)?,
     }
     s.name.clear();
@@ -213,6 +214,14 @@ mod tests {
 
     fn error(field: Field, v: &str) -> String {
         edit(field, v).err().unwrap_or_else(|| panic!("{field:?} = `{v}` was accepted"))
+    }
+
+    #[test]
+    fn the_duration_sets_the_run_end_and_a_bad_one_names_the_field() {
+        let s = Scenario::default_playground();
+        assert_eq!(edited(&s, Field::Duration, "5000").unwrap().duration_ms, 5000.0);
+        assert!(edited(&s, Field::Duration, "-3").unwrap_err().to_string().starts_with("duration_ms"));
+        assert!(edited(&s, Field::Duration, "soon").unwrap_err().to_string().starts_with("duration_ms"));
     }
 
     #[test]

@@ -61,6 +61,9 @@ mod stage_tools;
 mod stream;
 #[cfg(target_arch = "wasm32")]
 mod stream_view;
+mod timeline;
+#[cfg(target_arch = "wasm32")]
+mod toolbar;
 #[cfg(target_arch = "wasm32")]
 mod tour;
 #[cfg(target_arch = "wasm32")]

@@ -28,6 +28,8 @@ pub enum Field {
     Layout,
     /// Animation speed (simulated time per real time); not part of the scenario.
     Speed,
+    /// The run's duration in milliseconds (`duration_ms`: when the run ends).
+    Duration,
     /// One of a live stream's settings, by field name under `workload.stream`
     /// (`rate_per_sec`, `packet_bytes`, `duration_ms`, `playout_delay_ms`).
     Stream(&'static str),
@@ -62,6 +64,8 @@ pub enum Msg {
     /// The canvas was clicked at this point (CSS pixels from its top-left corner): inspect the
     /// node there.
     CanvasClick(f64, f64),
+    /// A move in simulated time from the run toolbar or its keys (see `super::timeline`).
+    Time(TimeMsg),
     /// The canvas was shift-clicked here: add the node there to the sequence diagram, or take
     /// it out.
     CanvasShiftClick(f64, f64),
@@ -90,4 +94,36 @@ pub enum Msg {
     Escape,
     /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
     WayOut(usize),
+}
+
+/// What a Step moves the run by (the toolbar's step select).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StepKind {
+    /// One event: a packet arriving, a timer firing, a fault.
+    #[default]
+    Event,
+    /// Up to and including the next packet sent.
+    Packet,
+    /// One round: `round_ms` in the round-synchronous mode, else [`STEP_MS`] of simulated time.
+    Round,
+}
+
+/// What a [`StepKind::Round`] step moves an asynchronous run by, in milliseconds.
+pub const STEP_MS: f64 = 10.0;
+
+/// A move in simulated time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TimeMsg {
+    /// Step forward by the chosen [`StepKind`].
+    Step,
+    /// Go back to where the last step started (else one step of its kind back).
+    Back,
+    /// Choose what a step is.
+    StepBy(StepKind),
+    /// Seek to this simulated time (ms): back from a checkpoint, or forward by running.
+    Seek(f64),
+    /// Run on until every owed delivery is made (or the end).
+    UntilDelivered,
+    /// Stop a seek or End in progress where it is.
+    Cancel,
 }

@@ -23,13 +23,14 @@ const fn figure(id: &'static str, label: &'static str, means: &'static str) -> F
 
 /// The figures, in the order shown: the headline figures, then the epidemic measures (from
 /// [`EPIDEMIC_FROM`] on).
-const FIGURES: [Figure; 13] = [
+const FIGURES: [Figure; 14] = [
     figure("delivered", "Delivered", "Deliveries made over deliveries owed: each message to every receiver that was a member when it was sent and is still up."),
     figure("complete", "Messages complete", "Messages that every receiver owed them delivered."),
     figure("completion", "Completion p50 / max", "Per complete message, the time from its send to its last first delivery: the median and the largest."),
     figure("latency", "Latency p50 / p99", "Per delivery, the time from the message's send to the receiver's first delivery: the median and the 99th percentile."),
     figure("payload", "Payload pkts / delivery", "Payload packets sent (data, retransmissions, repairs, gossip) per delivery made."),
-    figure("control", "Control pkts / delivery", "Every other packet sent (ACKs, NAKs, sessions, status, digests, pulls, probes, membership) per delivery made."),
+    figure("control", "Control pkts / delivery (whole run)", "Every other packet sent (ACKs, NAKs, sessions, status, digests, pulls, probes, membership) per delivery made, over the whole run: heartbeats and sessions after the last delivery included."),
+    figure("control_window", "Control pkts / delivery (to last delivery)", "The same, counting only the control packets sent before the last delivery: the overhead of delivering, without the idle time after it."),
     figure("rmr", "RMR (redundancy)", "Relative message redundancy (Leitão et al., Plumtree): payload packets that arrived per message over the nodes it reached, minus one; 0 is exactly one copy per receiver."),
     figure("duplicates", "Duplicates received", "Payload packets that arrived at a node already holding their message."),
     figure("implosion", "Peak in per 100 ms", "The most packets of any kind that arrived at one node within one 100 ms interval, and that node."),
@@ -40,7 +41,7 @@ const FIGURES: [Figure; 13] = [
 ];
 
 /// Where the epidemic measures start in [`FIGURES`].
-const EPIDEMIC_FROM: usize = 9;
+const EPIDEMIC_FROM: usize = 10;
 
 /// What the delivery histogram is, its tooltip.
 const HISTOGRAM_MEANS: &str = "Messages by the fraction of their owed receivers that delivered them, in tenths: 0–10 % on the left, 90–100 % on the right. Bimodal multicast puts its weight at both ends.";
@@ -93,6 +94,7 @@ impl Summary {
             format!("{} / {}", ms(Some(r.latency_ms.p50)), ms(Some(r.latency_ms.p99))),
             per_delivery(t.payload_packets),
             per_delivery(t.control_packets),
+            per_delivery(r.traffic_to_last_delivery.control_packets),
             r.rmr.map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
             r.duplicates_received.to_string(),
             implosion,

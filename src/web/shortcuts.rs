@@ -1,7 +1,7 @@
 //! The page's keyboard shortcuts, in one table: the key listener looks keys up in it and the help
 //! dialog (`?`) lists it, so the two cannot drift apart. Free of the browser: tested natively.
 
-use super::msg::Msg;
+use super::msg::{Msg, TimeMsg};
 use super::zoom::ViewMsg;
 
 /// One shortcut: the `KeyboardEvent.key` values that press it, how the help names them, what it
@@ -26,6 +26,15 @@ fn reset() -> Msg {
 fn finish() -> Msg {
     Msg::Finish
 }
+fn step() -> Msg {
+    Msg::Time(TimeMsg::Step)
+}
+fn back() -> Msg {
+    Msg::Time(TimeMsg::Back)
+}
+fn start() -> Msg {
+    Msg::Time(TimeMsg::Seek(0.0))
+}
 fn help() -> Msg {
     Msg::ToggleHelp
 }
@@ -46,7 +55,10 @@ fn whole_view() -> Msg {
 pub const SHORTCUTS: &[Shortcut] = &[
     Shortcut { keys: &[" "], label: "Space", does: "play or pause", msg: play },
     Shortcut { keys: &["r", "R"], label: "R", does: "reset the run to time 0", msg: reset },
-    Shortcut { keys: &["End"], label: "End", does: "run the rest at once", msg: finish },
+    Shortcut { keys: &["End"], label: "End", does: "run the rest (in slices, with its progress)", msg: finish },
+    Shortcut { keys: &["ArrowRight"], label: "→", does: "step forward (by what the step select says)", msg: step },
+    Shortcut { keys: &["ArrowLeft"], label: "←", does: "step back", msg: back },
+    Shortcut { keys: &["Home"], label: "Home", does: "seek to time 0", msg: start },
     Shortcut { keys: &["+", "="], label: "+", does: "zoom the group in", msg: zoom_in },
     Shortcut { keys: &["-", "_"], label: "−", does: "zoom the group out", msg: zoom_out },
     Shortcut { keys: &["0"], label: "0", does: "show the whole group again", msg: whole_view },

@@ -62,6 +62,8 @@ pub struct Page<'a> {
     pub announced: &'a str,
     /// Where the page sends what the user did.
     pub send: &'a Callback<Msg>,
+    /// The run toolbar above the canvas.
+    pub bar: super::toolbar::Bar<'a>,
     /// The fault panel's state (history, partition tool).
     pub faults: &'a super::faults::Panel,
     /// Whether the help dialog is open.
@@ -240,20 +242,8 @@ fn run_controls(p: &ControlsProps) -> Html {
     html! {
         <>
             <h2>{ "Run" }</h2>
-            <div class="row buttons">
-                <button id="play" class="primary" onclick={click(send, || Msg::TogglePlay)}>
-                    { if p.playing { "Pause" } else if p.done { "Replay" } else { "Play" } }
-                </button>
-                <button id="reset" onclick={click(send, || Msg::Reset)}>{ "Reset" }</button>
-                <button id="finish" title="Run the rest at once" onclick={click(send, || Msg::Finish)}>{ "End" }</button>
-            </div>
+            <p class="hint">{ "Play, Step, End, the time slider, the duration and the speed are in the toolbar above the group." }</p>
             <button id="compare-all" class="wide" title="Run this scenario to its end under every protocol and show the results side by side" onclick={click(send, || Msg::Compare)}>{ "Compare all protocols" }</button>
-            <label for="speed">{ "Speed (simulated time per real time)" }</label>
-            <select id="speed" onchange={on_select(send, Field::Speed)}>
-                { for ["0.02", "0.1", "0.25", "1", "4", "20"].into_iter().map(|v| html! {
-                    <option value={v} selected={v == p.speed.as_str()}>{ format!("{v}×") }</option>
-                }) }
-            </select>
         </>
     }
 }
@@ -469,6 +459,7 @@ fn stage_column(p: &Page) -> Html {
     let send = p.send;
     html! {
         <section class="stage">
+            { super::toolbar::view(&p.bar) }
             <div class="stage-view">
                 <canvas id="stage" ref={p.stage.clone()} tabindex="0"
                     aria-label="The group: nodes and packets in flight. Click a node to inspect it; with focus here, arrow keys move the selection, Enter inspects, Escape clears"

@@ -75,7 +75,7 @@ pub enum Timer {
 }
 
 /// One node of anti-entropy.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AntiEntropy {
     me: NodeId,
     exchange: Exchange,

@@ -106,7 +106,7 @@ struct Held {
 }
 
 /// What only some nodes need, behind one pointer: a forward-once push receiver never makes it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Side {
     /// Every message id this node holds (those below 64 copied in when the side was made).
     held: InlineBits,
@@ -123,7 +123,7 @@ struct Side {
 }
 
 /// One gossip node: 24 bytes (its id comes with each input's [`Context`]).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Gossip {
     setup: Arc<Setup>,
     /// Bit `i`: this node holds message `i` (delivered, or its own), for ids below 64; the

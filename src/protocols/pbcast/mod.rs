@@ -54,7 +54,7 @@ use crate::protocols::blocks::Members;
 use crate::protocols::tree::heap_children;
 
 /// One member of bimodal multicast.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Pbcast {
     me: NodeId,
     /// The initial members are `0..size` (the first phase's tree spans them).

@@ -65,7 +65,7 @@ struct Due {
 }
 
 /// The state of a node that serves a region: a DR, or the sender serving the DRs.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Hub {
     /// Packets held, by sequence number.
     cache: Vec<Option<Cached>>,

@@ -100,7 +100,7 @@ pub struct RmtpStats {
 }
 
 /// The round timer: whether one is pending, and the generation that tells a stale one apart.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Ticker {
     pending: bool,
     gen: u32,
@@ -124,7 +124,7 @@ impl Ticker {
 
 /// One node of RMTP: a receiver, a DR (a receiver serving a region) or the sender (serving the
 /// DRs, with a window and data of its own).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Rmtp {
     setup: RmtpSetup,
     /// What it does as a receiver (idle at the sender).

@@ -28,7 +28,7 @@ use crate::time::{SimDuration, SimTime};
 const JOIN_MAX_DOUBLINGS: u32 = 10;
 
 /// A joiner's state until the sender answers its JOIN.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Joining {
     /// When it joined.
     since: SimTime,
@@ -39,7 +39,7 @@ struct Joining {
 }
 
 /// What a receiver (or a DR, as a receiver of the sender) knows for itself.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Receiver {
     /// What this node holds.
     window: Window,

@@ -27,7 +27,7 @@ use crate::time::SimDuration;
 use std::collections::VecDeque;
 
 /// The sender's own state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Source {
     /// The nodes that get the data.
     recipients: NodeSet,

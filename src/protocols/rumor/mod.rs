@@ -49,7 +49,7 @@ use crate::time::SimDuration;
 use hot::HotList;
 
 /// One node of rumor mongering.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Rumor {
     me: NodeId,
     config: RumorConfig,

@@ -85,7 +85,7 @@ struct Held {
 }
 
 /// What this node knows of one source.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Source {
     /// Lowest sequence number this node is owed (a joiner's start).
     base: u32,
@@ -97,7 +97,7 @@ struct Source {
 }
 
 /// One SRM member.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Srm {
     me: NodeId,
     config: SrmConfig,

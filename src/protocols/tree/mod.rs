@@ -159,7 +159,7 @@ struct Joining {
 }
 
 /// One node of the tree protocol.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Tree {
     me: NodeId,
     size: u32,

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 pub const NAK_CAP: usize = 64;
 
 /// The latest `cap` messages a node received, by sequence number.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Buffer {
     /// The sequence number of `slots[0]`.
     base: u32,
@@ -64,7 +64,7 @@ impl Buffer {
 }
 
 /// A message some children have not ACKed yet (ACK mode).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Pending {
     pub(super) id: MsgId,
     pub(super) bytes: u32,

@@ -118,6 +118,7 @@ fn row(path: &str) -> Option<&'static FieldDoc> {
 }
 
 /// A row set up for probing: the minimal scenario with the parts around the field filled in.
+#[derive(Clone)]
 struct Probe {
     /// The scenario, the field itself as in [`MINIMAL`] (usually absent).
     doc: Value,

@@ -16,6 +16,7 @@ const GOOD: u8 = 1;
 const BAD: u8 = 2;
 
 /// Every receiver's Gilbert–Elliott chain.
+#[derive(Clone)]
 pub(super) struct Burst {
     to_bad: u64,
     to_good: u64,

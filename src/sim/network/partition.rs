@@ -8,6 +8,7 @@ use super::PartitionConfig;
 use crate::time::SimTime;
 
 /// One partition, ready to answer "does it block this packet?".
+#[derive(Clone)]
 pub(super) struct Partition {
     from: SimTime,
     to: SimTime,

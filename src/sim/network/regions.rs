@@ -5,6 +5,7 @@ use super::RegionsConfig;
 use crate::time::SimDuration;
 
 /// Which region each node is in, and the one-way latency between any two regions.
+#[derive(Clone)]
 pub(super) struct Regions {
     of: Vec<u16>,
     count: usize,
