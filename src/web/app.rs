@@ -15,8 +15,6 @@ use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use std::rc::Rc;
 use yew::{Callback, Component, Context, Html};
 
-/// Events a comparison of every protocol runs per animation frame (a few tens of milliseconds).
-const COMPARE_EVENTS_PER_FRAME: u64 = 60_000;
 /// What every refused scenario's message ends with.
 const UNCHANGED: &str = ". Your current scenario is unchanged.";
 
@@ -229,8 +227,7 @@ impl App {
         let dt = self.last_ts.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
         // A comparison in progress takes a slice of events per frame, so the page stays live.
-        let compared =
-            self.comparison.as_mut().filter(|c| !c.is_done()).is_some_and(|c| c.advance(COMPARE_EVENTS_PER_FRAME));
+        let compared = self.comparison.as_mut().is_some_and(|c| c.frame(dt * self.speed));
         if self.playing {
             if self.sim.is_done() {
                 self.playing = false;
@@ -249,8 +246,13 @@ impl App {
             self.after_progress();
             return true;
         }
-        // The table is drawn again when a column has its results.
-        compared
+        // The comparison's lanes and charts are redrawn a few times a second.
+        let over = self.comparison.as_ref().is_some_and(Comparison::is_done);
+        if compared && (ts - self.last_render_ts >= 100.0 || over) {
+            self.last_render_ts = ts;
+            return true;
+        }
+        false
     }
 }
 
@@ -314,8 +316,20 @@ impl Component for App {
             }
             Msg::LoadFragment => self.load_fragment(),
             Msg::Dismiss => self.error = None,
-            Msg::Compare => self.comparison = Some(Comparison::start(&self.scenario)),
+            Msg::Compare => {
+                // The lanes take the frames' time: the run under the table waits.
+                self.playing = false;
+                self.comparison = Some(Comparison::start(&self.scenario));
+            }
             Msg::CloseCompare => self.comparison = None,
+            Msg::CompareDo(action) => {
+                if let Some(c) = self.comparison.as_mut() {
+                    c.act(action);
+                }
+            }
+            Msg::Export(d) => {
+                super::export::save(d, &self.scenario, self.sim.as_ref(), &self.stage, self.comparison.as_ref())
+            }
             Msg::CanvasClick(x, y) => self.crash_at((x, y)),
         }
         self.stage.draw(self.sim.as_mut());
@@ -329,6 +343,9 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if let Some(c) = &mut self.comparison {
+            c.draw_charts();
+        }
         if first_render {
             self.schedule(ctx);
         }

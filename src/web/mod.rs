@@ -18,7 +18,13 @@ mod chart;
 #[cfg(target_arch = "wasm32")]
 mod compare;
 #[cfg(target_arch = "wasm32")]
+mod compare_chart;
+#[cfg(target_arch = "wasm32")]
+mod compare_lane;
+#[cfg(target_arch = "wasm32")]
 mod dom;
+#[cfg(target_arch = "wasm32")]
+mod export;
 mod form;
 mod gallery;
 mod informed;

@@ -209,7 +209,7 @@ fn run_controls(p: &ControlsProps) -> Html {
                 <button id="reset" onclick={click(send, || Msg::Reset)}>{ "Reset" }</button>
                 <button id="finish" title="Run the rest at once" onclick={click(send, || Msg::Finish)}>{ "End" }</button>
             </div>
-            <button id="compare-all" class="wide" title="Run this scenario to its end under every protocol and show the results side by side" onclick={click(send, || Msg::Compare)}>{ "Compare all protocols" }</button>
+            <button id="compare-all" class="wide" title="Animate this scenario under two to six protocols side by side, then compare their results" onclick={click(send, || Msg::Compare)}>{ "Compare protocols" }</button>
             <label for="speed">{ "Speed (simulated time per real time)" }</label>
             <select id="speed" onchange={on_select(send, Field::Speed)}>
                 { for ["0.02", "0.1", "0.25", "1", "4", "20"].into_iter().map(|v| html! {
@@ -447,7 +447,7 @@ fn stage_column(p: &Page) -> Html {
                     </p>
                 }
                 if let Some(c) = p.comparison {
-                    { super::compare::view(c, send.reform(|_| Msg::CloseCompare)) }
+                    { super::compare::view(c, send) }
                 }
             </div>
             <div class="chart-strip">
@@ -487,6 +487,7 @@ pub fn view(p: &Page) -> Html {
                 <section class="panel stats" aria-label="Counters">
                     { counters(p.scenario, p.shown, p.playing) }
                     { legend(p.scenario, p.shown) }
+                    { super::export::view(p.send) }
                 </section>
             </main>
         </div>
