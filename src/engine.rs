@@ -10,6 +10,7 @@ use crate::protocols::{Family, Visit};
 use crate::scenario::{Limits, Scenario, ScenarioError};
 use crate::sim::budget::Stop;
 use crate::sim::faults::Status;
+use crate::sim::log::PacketRecord;
 use crate::sim::world::{Setup, World};
 use crate::time::{SimDuration, SimTime};
 
@@ -113,6 +114,15 @@ pub trait Simulation {
     /// designated receiver), written into `out` (cleared first); [`NO_UPSTREAM`] for none or for
     /// a node that is not up.
     fn upstreams(&self, out: &mut Vec<NodeId>);
+    /// Turns the packet log on or off ([`crate::sim::log`]): off by default, it changes nothing
+    /// in the run (trace hash included); turn it on before running to log every packet. Turning
+    /// it off drops what it holds.
+    fn set_packet_log(&mut self, on: bool);
+    /// The packets logged so far, in send order (empty while the log is off): the first
+    /// [`crate::sim::log::PacketLog::CAPACITY`] of the run.
+    fn packet_log(&self) -> &[PacketRecord];
+    /// How many packets were sent after the log was full, and so are not in it.
+    fn packet_log_overflow(&self) -> u64;
 }
 
 /// The value [`Simulation::upstreams`] gives a node without an upstream.
@@ -246,6 +256,15 @@ impl<P: Protocol> Simulation for Run<P> {
                 NO_UPSTREAM
             }
         }));
+    }
+    fn set_packet_log(&mut self, on: bool) {
+        self.world.set_packet_log(on);
+    }
+    fn packet_log(&self) -> &[PacketRecord] {
+        self.world.packet_log().map_or(&[], |log| log.records())
+    }
+    fn packet_log_overflow(&self) -> u64 {
+        self.world.packet_log().map_or(0, |log| log.overflow())
     }
 }
 

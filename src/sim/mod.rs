@@ -8,6 +8,7 @@
 
 pub mod budget;
 pub mod faults;
+pub mod log;
 pub mod network;
 pub mod queue;
 pub mod slots;

@@ -11,6 +11,7 @@
 
 use super::budget::{Allowance, Budget, Stop};
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
+use super::log::{PacketFate, PacketLog, PacketRecord};
 use super::network::{Fate, Network, Transmission};
 use super::queue::EventQueue;
 use super::slots::Slots;
@@ -125,6 +126,8 @@ pub struct World<P: Protocol> {
     trace: TraceHash,
     out: Vec<Output<P::Msg, P::Timer>>,
     flights: Option<Vec<Flight>>,
+    /// The packet log, while it is on ([`World::set_packet_log`]).
+    packets: Option<Box<PacketLog>>,
     allowance: Allowance,
     stopped: Option<Stop>,
 }
@@ -203,6 +206,7 @@ impl<P: Protocol> World<P> {
             trace: TraceHash::default(),
             out: Vec::new(),
             flights: None,
+            packets: None,
             allowance: Allowance::new(setup.budget, std::mem::size_of::<(SimTime, Event<P::Msg, P::Timer>)>()),
             stopped: None,
         };
@@ -336,6 +340,8 @@ impl<P: Protocol> World<P> {
         match ev {
             Event::Arrive { to, from, msg } => {
                 self.trace.word(TAG_ARRIVE | u64::from(to) << 8 | u64::from(from) << 32);
+                let fate = if self.alive[to as usize] { PacketFate::Arrived } else { PacketFate::ReceiverDown };
+                self.settle(t, to, from, fate);
                 if self.alive[to as usize] {
                     self.metrics.on_arrive(to, msg.kind(), msg.msg(), t);
                     self.handle(to, Input::Recv { from, msg });
@@ -351,6 +357,7 @@ impl<P: Protocol> World<P> {
                 self.trace.word(TAG_DOWNLINK | u64::from(to) << 8 | u64::from(from) << 32);
                 let Some(msg) = self.parked.take(slot) else { return };
                 if !self.alive[to as usize] {
+                    self.settle(t, to, from, PacketFate::ReceiverDown);
                     match self.life.status(to) {
                         Status::Paused => self.metrics.on_to_paused(),
                         Status::Crashed => self.metrics.on_to_crashed(),
@@ -358,8 +365,12 @@ impl<P: Protocol> World<P> {
                     }
                 } else if let Some(at) = self.net.downlink(t, to, msg.bytes()) {
                     self.trace.word(at.0);
+                    if let Some(log) = &mut self.packets {
+                        log.requeue(t, to, from, at);
+                    }
                     self.queue.push(at, Event::Arrive { to, from, msg });
                 } else {
+                    self.settle(t, to, from, PacketFate::DownlinkFull);
                     self.trace.word(u64::MAX);
                     self.metrics.on_dropped_downlink();
                 }
@@ -544,6 +555,7 @@ impl<P: Protocol> World<P> {
         if to as usize >= self.nodes.len() {
             // A protocol bug, not a crash of the simulator: count it as lost.
             self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, true);
+            self.log_send(from, to, &msg, None, PacketFate::NoSuchNode);
             return None;
         }
         let tx = match first {
@@ -556,12 +568,14 @@ impl<P: Protocol> World<P> {
             self.trace.word(TAG_SEND | (kind as u64) << 8 | 3 << 16 | m << 32);
             self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, false);
             self.metrics.on_dropped_uplink();
+            self.log_send(from, to, &msg, None, PacketFate::UplinkFull);
             return Some(tx);
         }
         if tx.depart > self.crash_time[from as usize] {
             // Still queued in the uplink when its node crashes: it never leaves.
             self.trace.word(TAG_SEND | (kind as u64) << 8 | 2 << 16);
             self.metrics.on_lost_in_crash();
+            self.log_send(from, to, &msg, None, PacketFate::SenderCrashed);
             return Some(tx);
         }
         let (lost, partitioned) = (tx.fate == Fate::Lost, tx.fate == Fate::Partitioned);
@@ -576,6 +590,14 @@ impl<P: Protocol> World<P> {
             let lost = lost || partitioned;
             f.push(Flight { from, to, depart: tx.depart, arrive: tx.arrive, kind, lost, partitioned });
         }
+        if self.packets.is_some() {
+            let fate = match tx.fate {
+                Fate::Arrives => PacketFate::InFlight,
+                Fate::Partitioned => PacketFate::Partitioned,
+                _ => PacketFate::Lost,
+            };
+            self.log_send(from, to, &msg, Some(&tx), fate);
+        }
         if tx.fate == Fate::Arrives {
             if self.net.downlink_limited(to) {
                 let slot = self.parked.park(msg);
@@ -585,6 +607,35 @@ impl<P: Protocol> World<P> {
             }
         }
         Some(tx)
+    }
+
+    /// Writes one packet to the log, if it is on: `tx` is how it went out, `None` if it never
+    /// left the sender.
+    fn log_send(&mut self, from: NodeId, to: NodeId, msg: &P::Msg, tx: Option<&Transmission>, fate: PacketFate) {
+        let Some(log) = &mut self.packets else { return };
+        let (depart, arrive) = tx.map_or((self.now, self.now), |tx| (tx.depart, tx.arrive));
+        let (kind, bytes, msg) = (msg.kind(), msg.bytes(), msg.msg());
+        log.push(PacketRecord { sent: self.now, depart, arrive, from, to, kind, bytes, msg, fate });
+    }
+
+    /// Settles in the log, if it is on, the packet from `from` whose event for `to` came due at
+    /// `t`.
+    #[inline(always)]
+    fn settle(&mut self, t: SimTime, to: NodeId, from: NodeId, fate: PacketFate) {
+        if let Some(log) = &mut self.packets {
+            log.settle(t, to, from, fate);
+        }
+    }
+
+    /// Turns the packet log on or off ([`PacketLog`]): off by default; turning it off drops
+    /// what it holds. It changes nothing in the run, its trace hash included.
+    pub fn set_packet_log(&mut self, on: bool) {
+        self.packets = if on { Some(self.packets.take().unwrap_or_default()) } else { None };
+    }
+
+    /// The packet log, if it is on.
+    pub fn packet_log(&self) -> Option<&PacketLog> {
+        self.packets.as_deref()
     }
 
     /// Turns recording of packets in flight (for the view) on or off.
