@@ -2,7 +2,9 @@
 //! header and one row, nested fields joined with dots), its time series as JSON and CSV (one row
 //! per bucket), and a comparison of several protocols on one scenario as JSON and CSV (one row
 //! per protocol). The CLI and the page both write these, so a file saved from the page equals
-//! the CLI's for the same scenario.
+//! the CLI's for the same scenario. [`perfetto`] writes the run's packet log as a trace.
+
+pub mod perfetto;
 
 use crate::metrics::{Report, Series};
 use serde::Serialize;

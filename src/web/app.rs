@@ -52,6 +52,8 @@ impl App {
     fn start(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
         let mut sim = engine::build_with(scenario, &Limits::BROWSER)?;
         sim.set_recording(true);
+        // For the trace export (and the inspector): it never changes the run.
+        sim.set_packet_log(true);
         // For the chart: 1 ms buckets, widened to fit the run in 10,000; in rounds mode whole
         // rounds, since every packet leaves at a round's start and finer buckets would show
         // spikes between empty columns.

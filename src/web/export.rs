@@ -1,6 +1,6 @@
 //! Saving what the page shows as files: the run's report (JSON exactly as `mcast run` prints it,
-//! CSV as `mcast run --csv`), its time series (JSON and CSV), the comparison (JSON and CSV), and
-//! the canvases as PNG. The text comes from [`mcast::export`], shared with the CLI; a file is
+//! CSV as `mcast run --csv`), its time series (JSON and CSV), its packets as a Chrome / Perfetto
+//! trace (as `mcast run --perfetto`), the comparison (JSON and CSV), and the canvases as PNG. The text comes from [`mcast::export`], shared with the CLI; a file is
 //! handed to the browser through an `<a download>` link.
 
 use super::compare::Comparison;
@@ -68,6 +68,15 @@ pub fn save(d: Download, s: &Scenario, sim: &dyn Simulation, stage: &Stage, comp
                 save_text(&file_name(s, "series.csv"), CSV, &export::series_csv(&series));
             }
         }
+        Download::Trace => {
+            let name = if s.name.is_empty() { s.protocol.label() } else { s.name.as_str() };
+            let info = export::perfetto::TraceInfo {
+                name,
+                nodes: sim.positions().len() as u32,
+                overflow: sim.packet_log_overflow(),
+            };
+            save_text(&file_name(s, "trace.json"), JSON, &export::perfetto::trace(sim.packet_log(), &info));
+        }
         Download::StagePng => save_png(&file_name(s, "canvas.png"), stage.canvas()),
         Download::ChartPng => save_png(&file_name(s, "chart.png"), stage.chart()),
         Download::ComparisonJson | Download::ComparisonCsv | Download::CdfPng | Download::DeliveriesPng => {
@@ -105,6 +114,7 @@ pub fn view(send: &Callback<Msg>) -> Html {
             { button("export-results-csv", "CSV", "The report as `mcast run FILE --csv` prints it: a header and one row", Download::ResultsCsv) }
             { button("export-series-json", "Series JSON", "Packets sent by kind, lost, arrivals, deliveries and duplicates per 1 ms bucket (per round in rounds mode), as `mcast run --series 1` reports them", Download::SeriesJson) }
             { button("export-series-csv", "CSV", "The time series as CSV, one row per bucket", Download::SeriesCsv) }
+            { button("export-trace", "Trace (Perfetto)", "Every packet of the run so far (the first 200,000) as a Chrome / Perfetto trace, as `mcast run --perfetto FILE` writes it: a track per node, flows from sender to receiver, losses as instants; open it in ui.perfetto.dev", Download::Trace) }
             { button("export-canvas-png", "Canvas PNG", "The group's canvas as it is now", Download::StagePng) }
             { button("export-chart-png", "Chart PNG", "The chart as it is now", Download::ChartPng) }
         </div>

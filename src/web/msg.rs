@@ -90,6 +90,8 @@ pub enum Download {
     StagePng,
     /// The chart as PNG.
     ChartPng,
+    /// The run's packets as a Chrome / Perfetto trace, as `mcast run --perfetto` writes it.
+    Trace,
     /// The comparison as JSON.
     ComparisonJson,
     /// The comparison as CSV.

@@ -127,6 +127,17 @@ test('exports parse and equal the CLI report for the same scenario; PNGs are PNG
   assert.equal(seriesCsv.length - 1, series.deliveries.length, 'a row per bucket');
   const col = seriesCsv[0].split(',').indexOf('deliveries');
   assert.equal(seriesCsv.slice(1).reduce((s, l) => s + Number(l.split(',')[col]), 0), series.deliveries.reduce((a, b) => a + b, 0));
+  // The trace: the CLI's, one packet event per logged packet (every packet sent: unicast, no crash).
+  const trace = JSON.parse((await download(page, '#export-trace')).bytes.toString());
+  const cliTrace = join(work, 'cli-trace.json');
+  const report = JSON.parse(mcastRun(scenario, ['--perfetto', cliTrace]));
+  assert.deepEqual(trace, JSON.parse(readFileSync(cliTrace, 'utf8')), 'the page\'s trace is `mcast run --perfetto`\'s');
+  const packets = trace.traceEvents.filter((e) => e.cat === 'packet');
+  assert.equal(packets.length, trace.otherData.packets_logged);
+  assert.equal(packets.length, Object.values(report.packets).reduce((a, b) => a + b, 0), 'one event per packet sent');
+  assert.ok(packets.every((e) => e.ph === 'X' && Number.isInteger(e.ts) && e.tid >= 1 && e.tid <= 120));
+  assert.equal(trace.traceEvents.filter((e) => e.cat === 'loss').length, report.packets_lost, 'each loss an instant event');
+  assert.equal(trace.traceEvents.filter((e) => e.name === 'thread_name').length, 120, 'a track per node');
   for (const id of ['#export-canvas-png', '#export-chart-png']) {
     const png = (await download(page, id)).bytes;
     assert.deepEqual([...png.subarray(0, 8)], PNG_MAGIC, `${id} is a PNG`);
