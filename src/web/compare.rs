@@ -172,6 +172,11 @@ impl Comparison {
         }
     }
 
+    /// When the last lane's run ends at the latest.
+    fn end(&self) -> SimTime {
+        self.lanes.iter().map(|l| l.sim.end()).max().unwrap_or(SimTime::ZERO)
+    }
+
     /// Whether every lane's run is over.
     pub fn is_done(&self) -> bool {
         self.lanes.iter().all(Lane::is_done)
@@ -185,7 +190,7 @@ impl Comparison {
         if self.is_done() || !(self.playing || self.finishing) {
             return false;
         }
-        let end = self.lanes.iter().map(|l| l.sim.end()).max().unwrap_or(SimTime::ZERO);
+        let end = self.end();
         let target =
             if self.finishing { end } else { (self.clock + mcast::time::SimDuration::from_ms_f64(sim_ms)).min(end) };
         let busy = self.lanes.iter().filter(|l| !l.is_done()).count().max(1) as u64;
@@ -363,9 +368,9 @@ pub fn view(c: &Comparison, send: &Callback<Msg>) -> Html {
                 <button id="compare-play" class="primary" onclick={act(CompareAction::TogglePlay)}>
                     { if c.is_done() { "Replay" } else if c.playing && !c.finishing { "Pause" } else { "Play" } }
                 </button>
-                <button id="compare-finish" title="Run every protocol to its end, a slice per frame" onclick={act(CompareAction::Finish)}>{ "End" }</button>
+                <button id="compare-finish" disabled={c.is_done()} title="Run every protocol to its end, a slice per frame" onclick={act(CompareAction::Finish)}>{ "End" }</button>
                 <span class="compare-clock" id="compare-clock" title="The shared simulated clock: every lane shows this moment">
-                    { format!("t = {:.1} ms, at the toolbar's speed", c.clock.as_ms_f64()) }
+                    { format!("t = {:.1} of {:.0} ms, at the toolbar's speed", c.clock.as_ms_f64(), c.end().as_ms_f64()) }
                 </span>
             </div>
             <div class="lanes" id="compare-lanes">{ for c.lanes.iter().enumerate().map(|(i, l)| lane_view(i, l)) }</div>
