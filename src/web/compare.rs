@@ -2,7 +2,7 @@
 //! six protocols the user picks, animated together on small canvases in step with one shared
 //! simulated clock, then their results in one table and two charts (latency CDF, deliveries over
 //! time). The protocol the user configured keeps its parameters; the others run with their
-//! defaults. The lanes advance by a budget of events per animation frame, so the tab never
+//! defaults. The lanes advance for a slice of page time per animation frame, so the tab never
 //! freezes (see [`Comparison::frame`]).
 
 use super::compare_chart::{self as chart, LANE_COLOURS};
@@ -17,8 +17,12 @@ use mcast::time::SimTime;
 use web_sys::HtmlCanvasElement;
 use yew::{html, Callback, Html, NodeRef};
 
-/// Events all lanes together run per animation frame (a few tens of milliseconds).
-const EVENTS_PER_FRAME: u64 = 60_000;
+/// Page time (ms) the lanes may run for in one animation frame; drawing them comes on top.
+const SLICE_MS: f64 = 10.0;
+/// Events a lane runs at a time before the next lane's turn (a few milliseconds at most).
+const CHUNK: u64 = 250;
+/// The least page time (ms) between two drawings of the lanes while they run.
+const DRAW_MS: f64 = 50.0;
 /// The most protocols animated side by side, and the fewest.
 pub const MOST: usize = 6;
 const FEWEST: usize = 2;
@@ -50,6 +54,10 @@ pub struct Comparison {
     clock: SimTime,
     playing: bool,
     finishing: bool,
+    /// When the lanes were last drawn (page ms).
+    drawn_at: f64,
+    /// The lane that runs first in the next frame.
+    turn: usize,
     cdf: NodeRef,
     deliveries: NodeRef,
 }
@@ -57,6 +65,11 @@ pub struct Comparison {
 /// The protocols compared: each registered family's contenders.
 fn contenders() -> Vec<ProtocolSpec> {
     FAMILIES.iter().flat_map(|f| f.contenders()).collect()
+}
+
+/// The page's clock, in milliseconds.
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Why `s` runs over native multicast in the comparison although it asks for unicast: SRM
@@ -118,6 +131,8 @@ impl Comparison {
             clock: SimTime::ZERO,
             playing: true,
             finishing: false,
+            drawn_at: 0.0,
+            turn: 0,
             cdf: NodeRef::default(),
             deliveries: NodeRef::default(),
         };
@@ -183,9 +198,9 @@ impl Comparison {
     }
 
     /// One animation frame: moves the shared clock `sim_ms` of simulated time on (to the end
-    /// while finishing), each lane toward it within its share of [`EVENTS_PER_FRAME`]; the clock
-    /// only goes as far as every lane got, so the lanes stay in step. Redraws the lanes; true if
-    /// anything moved.
+    /// while finishing), the lanes toward it in turns of [`CHUNK`] events for at most
+    /// [`SLICE_MS`] of page time; the clock only goes as far as every lane got, so the lanes
+    /// stay in step. Redraws the lanes; true if anything moved.
     pub fn frame(&mut self, sim_ms: f64) -> bool {
         if self.is_done() || !(self.playing || self.finishing) {
             return false;
@@ -193,16 +208,34 @@ impl Comparison {
         let end = self.end();
         let target =
             if self.finishing { end } else { (self.clock + mcast::time::SimDuration::from_ms_f64(sim_ms)).min(end) };
-        let busy = self.lanes.iter().filter(|l| !l.is_done()).count().max(1) as u64;
-        let mut clock = target;
-        for lane in &mut self.lanes {
-            if !lane.advance(target, EVENTS_PER_FRAME / busy) {
-                clock = clock.min(lane.sim.now());
+        let started = now_ms();
+        let mut reached = vec![false; self.lanes.len()];
+        // Turns go round the lanes, starting one further each frame, so none waits on the others.
+        let n = self.lanes.len().max(1);
+        self.turn = (self.turn + 1) % n;
+        'slice: loop {
+            for i in (0..n).map(|k| (self.turn + k) % n) {
+                if let (Some(lane), Some(got)) = (self.lanes.get_mut(i), reached.get_mut(i)) {
+                    if !*got {
+                        *got = lane.advance(target, CHUNK);
+                    }
+                }
+                if now_ms() - started > SLICE_MS {
+                    break 'slice;
+                }
+            }
+            if reached.iter().all(|&r| r) {
+                break;
             }
         }
-        self.clock = self.clock.max(clock);
-        for lane in &mut self.lanes {
-            lane.draw();
+        let behind = self.lanes.iter().zip(&reached).filter(|(_, got)| !**got).map(|(l, _)| l.sim.now()).min();
+        self.clock = self.clock.max(behind.map_or(target, |t| t.min(target)));
+        // Drawing five large groups costs as much as running them: at most every DRAW_MS.
+        if self.is_done() || started - self.drawn_at >= DRAW_MS {
+            self.drawn_at = started;
+            for lane in &mut self.lanes {
+                lane.draw();
+            }
         }
         if self.is_done() {
             self.playing = false;
@@ -273,7 +306,7 @@ fn lane_view(i: usize, lane: &Lane) -> Html {
     html! {
         <figure class={if lane.yours { "lane yours" } else { "lane" }} id={format!("lane-{i}")}
             data-protocol={lane.label.clone()} data-done={lane.is_done().to_string()}
-            data-deliveries={c.deliveries.to_string()} data-hash={lane.sim.trace_hash()}>
+            data-deliveries={c.deliveries.to_string()} data-hash={lane.sim.trace_hash()} data-now-us={lane.sim.now().0.to_string()}>
             <figcaption title={lane.native_because.clone().unwrap_or_default()}>
                 <span class="swatch" style={format!("background:{colour}")}></span>
                 { lane.label.clone() }
@@ -369,7 +402,7 @@ pub fn view(c: &Comparison, send: &Callback<Msg>) -> Html {
                     { if c.is_done() { "Replay" } else if c.playing && !c.finishing { "Pause" } else { "Play" } }
                 </button>
                 <button id="compare-finish" disabled={c.is_done()} title="Run every protocol to its end, a slice per frame" onclick={act(CompareAction::Finish)}>{ "End" }</button>
-                <span class="compare-clock" id="compare-clock" title="The shared simulated clock: every lane shows this moment">
+                <span class="compare-clock" id="compare-clock" data-us={c.clock.0.to_string()} title="The shared simulated clock: every lane shows this moment">
                     { format!("t = {:.1} of {:.0} ms, at the toolbar's speed", c.clock.as_ms_f64(), c.end().as_ms_f64()) }
                 </span>
             </div>

@@ -57,8 +57,13 @@ test('three protocols animate side by side in step and end as their single runs 
   assert.deepEqual((await lanes(page)).map((l) => l.protocol), ['centralized', 'centralized with ACKs', 'tree with hop-by-hop NAKs']);
   // They animate: the shared clock moves and packets are counted while no lane is over.
   await page.waitForFunction(() => [...document.querySelectorAll('#compare-lanes .lane')].some((l) => Number(l.dataset.deliveries) > 0));
-  const clock = await page.textContent('#compare-clock');
-  assert.match(clock, /^t = \d+\.\d ms/);
+  // Paused, the lanes still running stand at the shared clock (or at most a frame's step ahead of
+  // a lane that ran out of its slice).
+  await page.click('#compare-play');
+  assert.match(await page.textContent('#compare-clock'), /^t = \d+\.\d of 60000 ms/);
+  const clock = Number(await page.getAttribute('#compare-clock', 'data-us'));
+  const nows = await page.$$eval('#compare-lanes .lane[data-done="false"]', (ls) => ls.map((l) => Number(l.dataset.nowUs)));
+  assert.ok(clock > 0 && nows.length > 0 && nows.every((t) => t >= clock && t <= clock + 100000), `clock ${clock} µs, lanes ${nows}`);
   await screenshot(page, 'compare-lanes-running');
   await page.click('#compare-finish');
   await page.waitForSelector('#compare[data-done="true"]', { timeout: 30000 });
