@@ -20,7 +20,7 @@ fn run_in_slices(s: &Scenario, step: SimDuration, budget: u64) -> Box<dyn Simula
     let mut clock = SimTime::ZERO;
     while !sim.is_done() {
         if sim.run_until_within(clock + step, budget) {
-            clock = clock + step;
+            clock += step;
         }
     }
     sim

@@ -161,7 +161,7 @@ impl Comparison {
         }
     }
 
-    /// Does what the comparison's controls ask; true if the view changes.
+    /// Does what the comparison's controls ask: a new pick starts the lanes again, playing.
     pub fn act(&mut self, action: CompareAction) {
         match action {
             CompareAction::Pick(i) => {
@@ -174,6 +174,7 @@ impl Comparison {
                     }
                 }
                 self.restart();
+                self.playing = true;
             }
             CompareAction::TogglePlay => {
                 if self.is_done() {
