@@ -29,9 +29,9 @@ mod series;
 mod stream;
 
 pub use epidemic::{Epidemic, DELIVERY_BINS};
-pub use load::{Hops, Implosion, LinkStress, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
+pub use load::{Hops, Implosion, LinkStress, NodePackets, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
 pub use membership::{Beliefs, CrashDetection, MembershipReport, Truth, LISTED_CRASHES};
 pub use recorder::Metrics;
 pub use report::{Counters, LatencyMs, MessageCompletion, Report, Traffic, PER_MESSAGE_CAP};
 pub use series::{Chart, Series, MAX_BUCKETS};
-pub use stream::{Spread, StreamReport};
+pub use stream::{Spread, StreamReport, Viewer};

@@ -61,6 +61,15 @@ pub struct LinkStress {
     pub message: Option<u32>,
 }
 
+/// One node's packets of every kind: sent, and arrived while it was up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodePackets {
+    /// Packets it sent.
+    pub sent: u32,
+    /// Packets that arrived at it.
+    pub received: u32,
+}
+
 /// Packets sent per node, all kinds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SentPerNode {
@@ -85,7 +94,7 @@ pub struct Hops {
     pub unknown: u64,
 }
 
-/// One node's record: 40 bytes, touched by its arrivals, sends and deliveries (an arrival brings
+/// One node's record: 44 bytes, touched by its arrivals, sends and deliveries (an arrival brings
 /// in the line its delivery then uses).
 #[derive(Clone, Copy)]
 struct NodeLoad {
@@ -99,6 +108,8 @@ struct NodeLoad {
     sent: u32,
     /// Messages first delivered.
     delivered: u32,
+    /// Packets that arrived at it (alive), saturating.
+    received: u32,
     /// `tag << 16 | hop` per slot, or [`EMPTY`].
     hops: [u32; HOP_SLOTS],
 }
@@ -110,6 +121,7 @@ const FRESH: NodeLoad = NodeLoad {
     run_len: 0,
     sent: 0,
     delivered: 0,
+    received: 0,
     hops: [EMPTY; HOP_SLOTS],
 };
 
@@ -158,6 +170,7 @@ impl Load {
             n.arrivals = 0;
         }
         n.arrivals += 1;
+        n.received = n.received.saturating_add(1);
         if n.arrivals > self.implosion.0 {
             self.implosion = (n.arrivals, to, bucket);
         }
@@ -243,6 +256,11 @@ impl Load {
         let (copies, node, message) = self.stress;
         let seen = copies > 0;
         LinkStress { copies, node: seen.then_some(node), message: seen.then_some(message) }
+    }
+
+    /// Each node's packets sent and received (alive), in node order.
+    pub(super) fn per_node(&self) -> Vec<NodePackets> {
+        self.nodes.iter().map(|n| NodePackets { sent: n.sent, received: n.received }).collect()
     }
 
     pub(super) fn sent_per_node(&self) -> SentPerNode {

@@ -118,6 +118,10 @@ pub struct Report {
     pub link_stress: LinkStress,
     /// Packets sent per node.
     pub sent_per_node: SentPerNode,
+    /// Each node's packets sent and received, in node order (for the page's notes on who
+    /// carries the load; not in the JSON report).
+    #[serde(skip)]
+    pub per_node: Vec<super::NodePackets>,
     /// Hop counts of first deliveries.
     pub hops: Hops,
     /// Packets sent, by kind (those a full queue dropped included; not those still queued in a
@@ -376,6 +380,7 @@ impl Metrics {
             implosion: self.load.implosion(),
             link_stress: self.load.link_stress(),
             sent_per_node: self.load.sent_per_node(),
+            per_node: self.load.per_node(),
             hops: self.load.hops(),
             packets: by_kind(&self.sent),
             bytes: by_kind(&self.bytes),

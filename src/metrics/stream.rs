@@ -44,7 +44,7 @@ impl StreamTrack {
         for r in &m.messages {
             *by_sender.entry(r.sender).or_default() += 1;
         }
-        let (mut late, mut missing) = (Vec::new(), Vec::new());
+        let (mut late, mut missing, mut viewers) = (Vec::new(), Vec::new(), Vec::new());
         for node in (0..alive.len() as NodeId).filter(|&n| alive[n as usize]) {
             let owed = match m.join_at.get(&node) {
                 // Joiners are never senders: owed what was sent strictly after the join.
@@ -56,6 +56,12 @@ impl StreamTrack {
             }
             late.push(self.late[node as usize]);
             missing.push(owed.saturating_sub(self.got[node as usize]));
+            viewers.push(Viewer {
+                node,
+                owed,
+                late: self.late[node as usize],
+                missing: owed.saturating_sub(self.got[node as usize]),
+            });
         }
         let complete = late.iter().zip(&missing).filter(|(&l, &m)| l == 0 && m == 0).count() as u32;
         let total = |v: &[u32]| v.iter().map(|&x| u64::from(x)).sum();
@@ -68,6 +74,7 @@ impl StreamTrack {
             late_per_receiver: Spread::of(late),
             missing_per_receiver: Spread::of(missing),
             receivers_complete_on_time: complete,
+            viewers,
         }
     }
 }
@@ -116,6 +123,30 @@ pub struct StreamReport {
     pub missing_per_receiver: Spread,
     /// Receivers that played every owed packet on time.
     pub receivers_complete_on_time: u32,
+    /// Each receiver summarised, in node order (for the page's per-viewer table; not in the
+    /// JSON report, whose figures it adds up to).
+    #[serde(skip)]
+    pub viewers: Vec<Viewer>,
+}
+
+/// How the stream played out at one receiver.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Viewer {
+    /// The receiver.
+    pub node: NodeId,
+    /// Packets owed to it.
+    pub owed: u32,
+    /// Those delivered after their playout deadline.
+    pub late: u32,
+    /// Those never delivered.
+    pub missing: u32,
+}
+
+impl Viewer {
+    /// Packets played on time: owed, neither late nor missing.
+    pub fn on_time(&self) -> u32 {
+        self.owed.saturating_sub(self.late).saturating_sub(self.missing)
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 
 use super::compare::Comparison;
 use super::msg::{Field, Msg};
+use super::opening::Opening;
+use super::refusal::{refusal, Refusal};
 use super::results::Summary;
 use super::stage::Stage;
 use super::view::{self, Page, Shown};
@@ -28,6 +30,11 @@ pub struct App {
     speed: f64,
     /// The error banner's text.
     error: Option<String>,
+    /// The refusal behind the banner, when it is one: its details and ways out. The banner
+    /// stays until the user dismisses it or makes an edit that runs.
+    refusal: Option<Refusal>,
+    /// A preset's skip ahead to where its action starts, while it runs.
+    opening: Option<Opening>,
     /// Refused control edits so far: the controls are rebuilt from the running scenario after
     /// each, so no field keeps showing a value that does not run.
     refused_edits: u32,
@@ -97,30 +104,61 @@ impl App {
                 self.stage.restart(&scenario);
                 self.scenario = Rc::new(scenario);
                 self.sim = sim;
-                self.error = None;
                 self.share_link.clear();
                 self.summary = None;
                 self.comparison = None;
+                self.opening = None;
             }
             Err(e) => self.error = Some(format!("{e}{UNCHANGED}")),
         }
     }
 
-    /// Loads `edit`'s scenario, or says why it was refused after `what` (where it came from).
-    fn load_or_refuse(&mut self, what: &str, edit: Result<Scenario, ScenarioError>) {
+    /// Loads `edit`'s scenario (an edit that runs takes the banner away), or says why it was
+    /// refused after `what` (where it came from); `attempted` is the refused scenario, if the
+    /// text could be read, for the refusal to say what it would cost and offer a way out.
+    fn load_or_refuse(&mut self, what: &str, edit: Result<Scenario, ScenarioError>, attempted: Option<Scenario>) {
         match edit {
-            Ok(s) => self.load(s),
-            Err(e) => self.error = Some(format!("{what}{e}{UNCHANGED}")),
+            Ok(s) => {
+                let before = Rc::clone(&self.scenario);
+                self.load(s);
+                if !Rc::ptr_eq(&before, &self.scenario) {
+                    self.error = None;
+                    self.refusal = None;
+                }
+            }
+            Err(e) => {
+                let r = refusal(what, attempted.as_ref(), &e);
+                self.error = Some(r.headline.clone());
+                self.refusal = Some(r);
+            }
         }
     }
 
     /// A control's edit: loaded, or refused with the controls put back to the running scenario
     /// (the banner says why), so that no control shows a value that does not run.
-    fn edit_control(&mut self, edit: Result<Scenario, ScenarioError>) {
+    fn edit_control(&mut self, edit: Result<Scenario, ScenarioError>, attempted: Option<Scenario>) {
         let before = Rc::clone(&self.scenario);
-        self.load_or_refuse("", edit);
+        self.load_or_refuse("", edit, attempted);
         if Rc::ptr_eq(&before, &self.scenario) {
             self.refused_edits = self.refused_edits.wrapping_add(1);
+        }
+    }
+
+    /// A preset just loaded from `file`: skip to where its action starts, at its own speed.
+    fn open_preset(&mut self, file: &str) {
+        if let Some((at_ms, speed)) = super::explain::opening(file) {
+            self.opening = Some(Opening::to(at_ms));
+            self.speed = speed;
+            self.playing = true;
+        }
+    }
+
+    /// After a restart of a preset with an opening of its own: skip to it again (the speed
+    /// stays the user's).
+    fn reopen(&mut self) {
+        let preset = super::gallery::matching(&self.scenario);
+        if let Some((at_ms, _)) = preset.and_then(|p| super::explain::opening(p.file)) {
+            self.opening = Some(Opening::to(at_ms));
         }
     }
 
@@ -131,6 +169,7 @@ impl App {
             playing: self.playing,
             speed: self.speed,
             error: self.error.as_deref(),
+            refusal: self.refusal.as_ref().filter(|r| self.error.as_deref() == Some(r.headline.as_str())),
             share_link: &self.share_link,
             shown: &self.shown,
             stage: self.stage.canvas(),
@@ -192,7 +231,7 @@ impl App {
     fn load_fragment(&mut self) {
         let fragment = dom::fragment();
         if !fragment.is_empty() && fragment != link::encode(&self.scenario) {
-            self.load_or_refuse("Could not open this link: ", link::decode(&fragment, &Limits::BROWSER));
+            self.load_or_refuse("Could not open this link: ", link::decode(&fragment, &Limits::BROWSER), None);
         }
     }
 
@@ -213,7 +252,11 @@ impl App {
     /// Redraws the chart and, once the run is over, computes its results (once).
     fn after_progress(&mut self) {
         if self.summary.is_none() && self.sim.is_done() {
-            self.summary = Some(Summary::of(&self.sim.report()));
+            let report = self.sim.report();
+            let mut upstreams = Vec::new();
+            self.sim.upstreams(&mut upstreams);
+            let notes = super::notes::after_run(&self.scenario, &report, &upstreams);
+            self.summary = Some(Summary::of(&report).with_notes(notes));
         }
         self.stage.draw_chart(self.sim.as_ref(), self.shown.owed.1);
     }
@@ -230,7 +273,12 @@ impl App {
         self.last_ts = Some(ts);
         // A comparison in progress takes a slice of events per frame, so the page stays live.
         let compared = self.comparison.as_mut().is_some_and(|c| c.frame(dt * self.speed));
-        if self.playing {
+        if let Some(o) = &self.opening {
+            if o.advance(self.sim.as_mut()) {
+                self.opening = None;
+            }
+            self.stage.moved();
+        } else if self.playing {
             if self.sim.is_done() {
                 self.playing = false;
             } else {
@@ -272,6 +320,8 @@ impl Component for App {
             playing: true,
             speed: 0.1,
             error,
+            refusal: None,
+            opening: None,
             refused_edits: 0,
             share_link: String::new(),
             shown: Shown::default(),
@@ -300,7 +350,10 @@ impl Component for App {
         match msg {
             Msg::Frame(ts) => return self.on_frame(ctx, ts),
             Msg::TogglePlay => self.toggle_play(),
-            Msg::Reset => self.load(Scenario::clone(&self.scenario)),
+            Msg::Reset => {
+                self.load(Scenario::clone(&self.scenario));
+                self.reopen();
+            }
             Msg::Finish => {
                 self.sim.run_to_end();
                 self.playing = false;
@@ -310,14 +363,32 @@ impl Component for App {
                 Ok(x) => self.speed = x,
                 Err(e) => self.error = Some(e),
             },
-            Msg::Set(field, v) => self.edit_control(form::edited(&self.scenario, field, &v)),
-            Msg::NewSeed => self.load(form::reseeded(&self.scenario, dom::random_seed())),
+            Msg::Set(field, v) => {
+                let attempted = form::changed(&self.scenario, field, &v).ok();
+                let before = Rc::clone(&self.scenario);
+                self.edit_control(form::edited(&self.scenario, field, &v), attempted);
+                self.opening = None;
+                if let (Field::Preset, false) = (field, Rc::ptr_eq(&before, &self.scenario)) {
+                    self.open_preset(&v);
+                }
+            }
+            Msg::NewSeed => self.load_or_refuse("", Ok(form::reseeded(&self.scenario, dom::random_seed())), None),
             Msg::Share => self.share(),
             Msg::ApplyJson(text) => {
-                self.load_or_refuse("Scenario JSON: ", Scenario::from_json_with(&text, &Limits::BROWSER))
+                let attempted = serde_json::from_str::<Scenario>(&text).ok();
+                self.load_or_refuse("Scenario JSON: ", Scenario::from_json_with(&text, &Limits::BROWSER), attempted)
             }
             Msg::LoadFragment => self.load_fragment(),
-            Msg::Dismiss => self.error = None,
+            Msg::Dismiss => {
+                self.error = None;
+                self.refusal = None;
+            }
+            Msg::WayOut(n) => {
+                let way = self.refusal.as_ref().and_then(|r| r.ways_out.get(n)).map(|w| w.scenario.clone());
+                if let Some(s) = way {
+                    self.edit_control(Ok(s), None);
+                }
+            }
             Msg::Compare => {
                 // The lanes take the frames' time: the run under the table waits.
                 self.playing = false;

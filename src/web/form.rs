@@ -20,6 +20,15 @@ use serde_json::Value;
 /// browser's limits. A preset replaces the whole scenario; the speed is not part of it (`s` comes
 /// back as it was); any other edit clears the scenario's name, which described it before.
 pub fn edited(s: &Scenario, field: Field, v: &str) -> Result<Scenario, ScenarioError> {
+    let s = changed(s, field, v)?;
+    s.validate(&Limits::BROWSER)?;
+    Ok(s)
+}
+
+/// The scenario `s` with `field` set from `v`, before the checks of the whole scenario (a
+/// refused edit's scenario, for [`super::refusal`] to say what it would cost); an error if the
+/// text itself cannot be read.
+pub fn changed(s: &Scenario, field: Field, v: &str) -> Result<Scenario, ScenarioError> {
     let mut s = s.clone();
     match field {
         Field::Preset => return preset(v),
@@ -34,14 +43,14 @@ pub fn edited(s: &Scenario, field: Field, v: &str) -> Result<Scenario, ScenarioE
             s.group.layout = layout(v)?;
             regroup(&mut s);
         }
-        Field::Loss => s.network.loss = real("network.loss", v)? / 100.0,
+        Field::Loss => s.network.loss = percent("network.loss", v)? / 100.0,
         Field::Uplink => s.network.uplink_bytes_per_sec = uplink(v)?,
         Field::Multicast => s.network.native_multicast = multicast(v)?,
         Field::Messages => s.workload.messages = whole("workload.messages", v)?,
         Field::Seed => s.seed = whole("seed", v)?,
+        Field::Stream(name) => super::stream::set(&mut s, name, v)?,
     }
     s.name.clear();
-    s.validate(&Limits::BROWSER)?;
     Ok(s)
 }
 
@@ -76,6 +85,15 @@ fn whole<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, ScenarioError>
 
 fn real(field: &str, v: &str) -> Result<f64, ScenarioError> {
     v.trim().parse().map_err(|_| ScenarioError::invalid(field, format!("not a number: `{v}`")))
+}
+
+/// A percentage from 0 to 100, in the box's own unit.
+fn percent(field: &str, v: &str) -> Result<f64, ScenarioError> {
+    let x = real(field, v)?;
+    if !(0.0..=100.0).contains(&x) {
+        return Err(ScenarioError::invalid(field, format!("must be from 0 to 100 %, got {} %", v.trim())));
+    }
+    Ok(x)
 }
 
 /// The gallery's preset in file `v`, as it is (its name included).
@@ -212,7 +230,7 @@ mod tests {
     #[test]
     fn network_errors_name_the_field() {
         assert_eq!(error(Field::Loss, "ten"), "network.loss: not a number: `ten`");
-        assert!(error(Field::Loss, "150").starts_with("network.loss: must be a probability"));
+        assert_eq!(error(Field::Loss, "150"), "network.loss: must be from 0 to 100 %, got 150 %");
         assert_eq!(
             error(Field::Uplink, "-1"),
             "network.uplink_bytes_per_sec: must be from 0 to 1000000 MB/s (0 = unlimited), got -1"

@@ -10,7 +10,11 @@
 //! of the browser compile, for their unit tests.
 
 #[cfg(target_arch = "wasm32")]
+mod about;
+#[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
+mod banner;
 #[cfg(target_arch = "wasm32")]
 mod canvas;
 #[cfg(target_arch = "wasm32")]
@@ -25,19 +29,31 @@ mod compare_lane;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod export;
+mod explain;
 mod form;
 mod gallery;
 mod informed;
+#[cfg(target_arch = "wasm32")]
+mod json_editor;
 mod msg;
+mod notes;
+#[cfg(target_arch = "wasm32")]
+mod opening;
 mod palette;
 #[cfg(target_arch = "wasm32")]
 mod params;
 #[cfg(target_arch = "wasm32")]
 mod pixels;
+mod refusal;
 #[cfg(target_arch = "wasm32")]
 mod results;
 #[cfg(target_arch = "wasm32")]
 mod stage;
+mod stream;
+#[cfg(target_arch = "wasm32")]
+mod stream_view;
+#[cfg(target_arch = "wasm32")]
+mod tour;
 #[cfg(target_arch = "wasm32")]
 mod view;
 

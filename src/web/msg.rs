@@ -28,6 +28,9 @@ pub enum Field {
     Layout,
     /// Animation speed (simulated time per real time); not part of the scenario.
     Speed,
+    /// One of a live stream's settings, by field name under `workload.stream`
+    /// (`rate_per_sec`, `packet_bytes`, `duration_ms`, `playout_delay_ms`).
+    Stream(&'static str),
 }
 
 /// What the component reacts to.
@@ -62,6 +65,8 @@ pub enum Msg {
     Export(Download),
     /// The canvas was clicked at this point (CSS pixels from its top-left corner).
     CanvasClick(f64, f64),
+    /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
+    WayOut(usize),
 }
 
 /// What the side-by-side comparison's controls ask.

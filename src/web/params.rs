@@ -52,7 +52,7 @@ fn on_input(send: &Callback<Msg>, field: Field) -> Callback<Event> {
 }
 
 /// One parameter's control, labelled with its unit, titled with what it does and its source.
-fn control(doc: &'static ParamDoc, value: &str, default: &str, send: &Callback<Msg>) -> Html {
+fn control(kind: &str, doc: &'static ParamDoc, value: &str, default: &str, send: &Callback<Msg>) -> Html {
     let id = format!("param-{}", doc.field);
     let field = Field::Param(doc.field);
     let label = if doc.unit.is_empty() { doc.label.to_string() } else { format!("{} ({})", doc.label, doc.unit) };
@@ -86,7 +86,11 @@ fn control(doc: &'static ParamDoc, value: &str, default: &str, send: &Callback<M
         <div class="param">
             <label for={id}>{ label }</label>
             { input }
-            <p class="param-doc">{ format!("default {default} · {}", doc.source) }</p>
+            <p class="param-doc">
+                if let Some(t) = super::explain::term(kind, doc.field) { <span class="term">{ t }</span>{ " " } }
+                { format!("{}{}. ", doc.help.get(..1).unwrap_or_default().to_uppercase(), doc.help.get(1..).unwrap_or_default()) }
+                <span class="cite">{ format!("Default {default} · {}", doc.source) }</span>
+            </p>
         </div>
     }
 }
@@ -116,6 +120,7 @@ pub fn editor(s: &Scenario, send: &Callback<Msg>) -> Html {
             <details class="params" open=true>
                 <summary>{ format!("{} parameters", title(kind)) }</summary>
                 { for s.protocol.params().iter().map(|doc| control(
+                    kind,
                     doc,
                     &shown(current.get(doc.field)),
                     &shown(defaults.get(doc.field)),

@@ -3,7 +3,8 @@
 //! saying what it is, and, for a run of several messages, the histogram of their delivery
 //! fractions as a tiny bar chart.
 
-use mcast::metrics::{Report, DELIVERY_BINS};
+use super::notes::{self, Note};
+use mcast::metrics::{Report, StreamReport, DELIVERY_BINS};
 use yew::{html, Html};
 
 /// One figure: its id, its label, and what it means (the tooltip; docs/metrics.md says more).
@@ -50,6 +51,10 @@ const HISTOGRAM_MEANS: &str = "Messages by the fraction of their owed receivers 
 pub struct Summary {
     values: Vec<(&'static str, String)>,
     histogram: Option<[u32; DELIVERY_BINS]>,
+    /// How a live stream played out, per viewer.
+    stream: Option<StreamReport>,
+    /// Lines that keep the figures from misleading (see [`notes::after_run`]).
+    notes: Vec<Note>,
 }
 
 fn ms(v: Option<f64>) -> String {
@@ -82,7 +87,7 @@ impl Summary {
             None => "–".to_string(),
         };
         let values = [
-            format!("{:.1} % of {}", r.delivered_ratio * 100.0, r.expected_deliveries),
+            notes::delivered(r),
             format!("{} of {}", c.complete, c.complete + c.incomplete),
             format!("{} / {}", ms(c.p50), ms(c.max)),
             format!("{} / {}", ms(Some(r.latency_ms.p50)), ms(Some(r.latency_ms.p99))),
@@ -100,7 +105,15 @@ impl Summary {
         Summary {
             values: FIGURES.iter().zip(values).map(|(f, v)| (f.id, v)).collect(),
             histogram: several.then_some(e.delivery_histogram),
+            stream: r.stream.clone(),
+            notes: Vec::new(),
         }
+    }
+
+    /// The summary with `notes` shown under the figures.
+    pub fn with_notes(mut self, notes: Vec<Note>) -> Summary {
+        self.notes = notes;
+        self
     }
 
     /// Every figure, in the order shown.
@@ -137,6 +150,23 @@ fn histogram(bins: &[u32; DELIVERY_BINS]) -> Html {
                         title={format!("{n} messages reached {}–{} % of their receivers", i * 10, i * 10 + 10)}></span>
                 }) }
             </dd>
+        </>
+    }
+}
+
+/// What the run's end adds beside the counters: the stream per viewer, and the notes that keep
+/// the figures from misleading (nothing while the run goes on).
+pub fn beside_counters(summary: Option<&Summary>) -> Html {
+    let Some(s) = summary else { return html! {} };
+    html! {
+        <>
+            if let Some(st) = &s.stream { { super::stream_view::results(st) } }
+            if !s.notes.is_empty() {
+                <div class="run-notes" id="run-notes">
+                    <h2>{ "About these results" }</h2>
+                    { for s.notes.iter().map(|n| html! { <p class="hint result-note" id={format!("note-{}", n.id)}>{ n.text.clone() }</p> }) }
+                </div>
+            }
         </>
     }
 }

@@ -12,10 +12,8 @@ use mcast::protocol::PacketKind;
 use mcast::protocols::Structure;
 use mcast::scenario::{Layout, NetworkMode, Scenario};
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
-use yew::{
-    component, html, use_node_ref, AttrValue, Callback, Event, Html, MouseEvent, NodeRef, Properties, TargetCast,
-};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::{component, html, AttrValue, Callback, Event, Html, MouseEvent, NodeRef, Properties, TargetCast};
 
 /// What the page shows, read from the component: the view sees nothing else of it, and
 /// everything the user does goes back through `send`.
@@ -28,6 +26,8 @@ pub struct Page<'a> {
     pub speed: f64,
     /// The error banner's text, if one is up.
     pub error: Option<&'a str>,
+    /// The refusal the banner shows, with its details and ways out, if it is one.
+    pub refusal: Option<&'a super::refusal::Refusal>,
     /// The last share link made, or empty.
     pub share_link: &'a str,
     /// The counters.
@@ -74,7 +74,7 @@ pub struct Shown {
 
 fn counter(id: &str, label: &str, value: String, colour: Option<&'static str>) -> Html {
     html! {
-        <div class="counter">
+        <div class="counter" title={super::explain::counter_means(id)}>
             <span class="swatch" style={colour.map(|c| format!("background:{c}")).unwrap_or_default()}></span>
             <span class="label">{ label }</span>
             <span class="value" id={id.to_string()} data-testid={id.to_string()}>{ value }</span>
@@ -123,7 +123,6 @@ fn click(send: &Callback<Msg>, m: fn() -> Msg) -> Callback<MouseEvent> {
 /// The scenario, run and share controls.
 #[component]
 pub fn Controls(p: &ControlsProps) -> Html {
-    let json_editor = use_node_ref();
     html! {
         <section class="panel controls" aria-label="Scenario">
             <div key={p.refused_edits.to_string()} style="display: contents">
@@ -131,7 +130,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 { scenario_controls(&p.scenario, &p.send) }
             </div>
             { run_controls(p) }
-            { share_controls(p, json_editor) }
+            { share_controls(p) }
         </section>
     }
 }
@@ -152,7 +151,11 @@ fn preset_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
                     </optgroup>
                 }) }
             </select>
-            if let Some(p) = preset { <p class="hint" id="preset-shows">{ p.shows }</p> }
+            if let Some(p) = preset {
+                <p class="hint" id="preset-shows">{ p.shows }</p>
+                if let Some(why) = super::explain::preset_why(p.file) { <p class="hint" id="preset-why"><b>{ "Why it matters: " }</b>{ why }</p> }
+            }
+            { super::about::view(s, send) }
         </>
     }
 }
@@ -180,8 +183,12 @@ fn scenario_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
                 <option value="unicast" selected={!s.network.native_multicast}>{ "application-level (a copy per member)" }</option>
                 <option value="native" selected={s.network.native_multicast}>{ "native, IP-style (one send)" }</option>
             </select>
-            <label for="messages">{ "Messages" }</label>
-            <input id="messages" type="number" min="1" value={s.workload.messages.to_string()} onchange={on_input(send, Field::Messages)} />
+            if let Some(st) = &s.workload.stream {
+                { super::stream_view::controls(st, send) }
+            } else {
+                <label for="messages">{ "Messages" }</label>
+                <input id="messages" type="number" min="1" value={s.workload.messages.to_string()} onchange={on_input(send, Field::Messages)} />
+            }
             <label for="layout">{ "Layout" }</label>
             <select id="layout" onchange={on_select(send, Field::Layout)}>
                 { for ["disk", "ring", "grid", "random"].into_iter().map(|l| html! { <option value={l} selected={l == layout}>{ l }</option> }) }
@@ -221,7 +228,7 @@ fn run_controls(p: &ControlsProps) -> Html {
 }
 
 /// The share link, and the scenario as JSON to read, edit and apply.
-fn share_controls(p: &ControlsProps, json_editor: NodeRef) -> Html {
+fn share_controls(p: &ControlsProps) -> Html {
     let send = &p.send;
     html! {
         <>
@@ -231,13 +238,7 @@ fn share_controls(p: &ControlsProps, json_editor: NodeRef) -> Html {
                 <input id="share-link" class="share-link" readonly=true value={p.share_link.clone()} />
                 <p class="hint">{ "Copied. Anyone opening it replays exactly this run." }</p>
             }
-            <details class="json">
-                <summary>{ "Scenario JSON (for the CLI)" }</summary>
-                <textarea id="scenario-json" ref={json_editor.clone()} spellcheck="false" value={p.scenario.to_json_pretty()} />
-                <button id="apply-json" onclick={
-                    send.reform(move |_: MouseEvent| Msg::ApplyJson(json_editor.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()))
-                }>{ "Apply JSON" }</button>
-            </details>
+            <super::json_editor::JsonEditor scenario={p.scenario.clone()} send={send.clone()} />
         </>
     }
 }
@@ -467,11 +468,9 @@ pub fn view(p: &Page) -> Html {
     html! {
         <div class="app">
             { header(p.scenario) }
+            <super::tour::Tour />
             if let Some(err) = p.error {
-                <div id="error-banner" class="banner" role="alert" data-testid="error-banner">
-                    <span>{ err.to_string() }</span>
-                    <button class="close" aria-label="Dismiss" onclick={p.send.reform(|_| Msg::Dismiss)}>{ "×" }</button>
-                </div>
+                { super::banner::view(err, p.refusal, p.send) }
             }
             <main>
                 <Controls
@@ -486,6 +485,7 @@ pub fn view(p: &Page) -> Html {
                 { stage_column(p) }
                 <section class="panel stats" aria-label="Counters">
                     { counters(p.scenario, p.shown, p.playing) }
+                    { super::results::beside_counters(p.summary) }
                     { legend(p.scenario, p.shown) }
                     { super::export::view(p.send) }
                 </section>

@@ -242,8 +242,8 @@ test('clicking a node crashes it, and a share link replays the crash', async () 
 test('the parameter editor shows each parameter with its default and source, and names a bad one', async () => {
   const page = await openPage(browser, server.url);
   const doc = await page.textContent('#param-ack_timeout_ms + .param-doc');
-  assert.match(doc, /default 250/);
-  assert.match(doc, /RFC 6298/);
+  assert.match(doc, /^Time from a round of sends to the next round/, 'the explanation first');
+  assert.match(doc, /Default 250 · RFC 6298/, 'then the default and the source');
   await setControl(page, '#param-reliable', 'true');
   await setControl(page, '#param-max_retries', 3);
   assert.equal(await page.inputValue('#param-max_retries'), '3');
