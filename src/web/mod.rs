@@ -27,9 +27,9 @@ mod compare_chart;
 mod compare_lane;
 #[cfg(target_arch = "wasm32")]
 mod dom;
+mod explain;
 #[cfg(target_arch = "wasm32")]
 mod export;
-mod explain;
 mod form;
 mod gallery;
 mod informed;
