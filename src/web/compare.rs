@@ -9,10 +9,11 @@ use super::compare_chart::{self as chart, LANE_COLOURS};
 use super::compare_lane::Lane;
 use super::dom;
 use super::msg::{CompareAction, Download, Msg};
+use super::refusal;
 use super::results::Summary;
 use mcast::export::Compared;
 use mcast::protocols::FAMILIES;
-use mcast::scenario::{ProtocolSpec, Scenario};
+use mcast::scenario::{ProtocolSpec, Scenario, ScenarioError};
 use mcast::time::SimTime;
 use web_sys::HtmlCanvasElement;
 use yew::{html, Callback, Html, NodeRef};
@@ -86,16 +87,13 @@ fn native_because(s: &Scenario) -> Option<String> {
     })
 }
 
-/// The first sentence of a refusal, without the field it names: what the table shows.
-fn first_line(e: &str) -> String {
-    let body = e.split_once(": ").map_or(e, |(field, rest)| if field.contains(' ') { e } else { rest });
-    let end = body.find(['(', ';', '\n']).unwrap_or(body.len());
-    let line = body[..end].trim_end_matches([' ', ',', '.']);
-    if line.chars().count() > 160 {
-        line.chars().take(157).collect::<String>() + "…"
-    } else {
-        line.to_string()
-    }
+/// A refused protocol: the page's one-sentence refusal (as the banner words it, without the
+/// banner's ending), and the engine's words with the estimate behind the toggle.
+fn refused(label: &'static str, s: &Scenario, e: &ScenarioError) -> Refused {
+    let r = refusal::refusal("", Some(s), e);
+    let short = r.headline.strip_suffix(refusal::UNCHANGED).unwrap_or(&r.headline).trim_end_matches('.').to_string();
+    let full = if r.details.is_empty() { e.to_string() } else { r.details };
+    Refused { label, short, full }
 }
 
 impl Comparison {
@@ -151,12 +149,12 @@ impl Comparison {
             let because = native_because(&s);
             s.network.native_multicast |= because.is_some();
             let label = if because.is_some() { format!("{} (native multicast)", c.label) } else { c.label.to_string() };
-            match Lane::start(label, c.yours, s) {
+            match Lane::start(label, c.yours, &s) {
                 Ok(mut lane) => {
                     lane.native_because = because;
                     self.lanes.push(lane);
                 }
-                Err(e) => self.refused.push(Refused { label: c.label, short: first_line(&e), full: e }),
+                Err(e) => self.refused.push(refused(c.label, &s, &e)),
             }
         }
     }

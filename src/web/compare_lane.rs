@@ -8,7 +8,7 @@ use super::results::Summary;
 use mcast::engine::{self, FlightView, NodeState, Simulation};
 use mcast::metrics::Report;
 use mcast::protocol::PacketKind;
-use mcast::scenario::{Limits, Scenario};
+use mcast::scenario::{Limits, Scenario, ScenarioError};
 use mcast::time::{SimDuration, SimTime};
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -60,10 +60,10 @@ pub struct LaneCounters {
 impl Lane {
     /// Builds the run of `scenario` (recording packets in flight and the time series, as the
     /// main run does); the refusal if the page may not run it.
-    pub fn start(label: String, yours: bool, scenario: Scenario) -> Result<Lane, String> {
-        let mut sim = engine::build_with(&scenario, &Limits::BROWSER).map_err(|e| e.to_string())?;
+    pub fn start(label: String, yours: bool, scenario: &Scenario) -> Result<Lane, ScenarioError> {
+        let mut sim = engine::build_with(scenario, &Limits::BROWSER)?;
         sim.set_recording(true);
-        sim.record_series(series_bucket(&scenario));
+        sim.record_series(series_bucket(scenario));
         Ok(Lane {
             label,
             yours,

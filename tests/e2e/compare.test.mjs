@@ -111,6 +111,24 @@ test('SRM at 2,000 members runs over native multicast in the comparison, labelle
   await page.close();
 });
 
+test('a protocol the page refuses shows one short line, its estimate behind a toggle', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#group-size', 20000);
+  await page.click('#compare-all');
+  await page.waitForSelector('#compare details.refused');
+  const line = await page.textContent('#compare details.refused summary');
+  assert.match(line, /^SRM: refused: SRM over 20,000 members would (take|need) about/);
+  assert.ok(line.length < 200, `one short line: ${line.length} characters`);
+  assert.ok(!(await page.isVisible('#compare details.refused p')), 'the estimate waits behind the toggle');
+  await page.click('#compare details.refused summary');
+  assert.match(await page.textContent('#compare details.refused p'), /estimate/);
+  const head = await page.$$eval('#compare thead th', (ths) => ths.map((t) => t.textContent.trim()));
+  assert.ok(!head.some((h) => h.startsWith('SRM')), `no SRM column: ${head}`);
+  await screenshot(page, 'compare-refused');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('exports parse and equal the CLI report for the same scenario; PNGs are PNG', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#group-size', 120);
