@@ -44,8 +44,9 @@ if [ "$want_browser" = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  # 6. Node packages for the browser tests (playwright-core only: it never downloads a browser).
-  if [ ! -d tests/e2e/node_modules/playwright-core ] ||
+  # 6. Node packages for the browser tests (playwright-core, which never downloads a browser, and
+  #    axe-core for the accessibility audit).
+  if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ] ||
      [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
     log "installing node packages for the browser tests"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

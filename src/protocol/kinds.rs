@@ -120,28 +120,28 @@ impl PacketKind {
     /// (label, colour, meaning).
     fn doc(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            PacketKind::Data => ("DATA", "#4da3ff", "application payload, first transmission"),
-            PacketKind::Ack => ("ACK", "#ffd60a", "a positive acknowledgement"),
+            PacketKind::Data => ("DATA", "#1583cf", "application payload, first transmission"),
+            PacketKind::Ack => ("ACK", "#ffdf11", "a positive acknowledgement"),
             PacketKind::Retransmit => {
-                ("retransmission", "#d17bff", "payload sent again by the source to a receiver that missed it")
+                ("retransmission", "#cc7afc", "payload sent again by the source to a receiver that missed it")
             }
-            PacketKind::Join => ("JOIN", "#64d2ff", "membership control: joining (or rejoining) and the answers to it"),
-            PacketKind::Leave => ("LEAVE", "#8e8e93", "membership control: a node saying goodbye"),
-            PacketKind::Nak => ("NAK / repair request", "#ff453a", "a negative acknowledgement or repair request"),
+            PacketKind::Join => ("JOIN", "#65d0fe", "membership control: joining (or rejoining) and the answers to it"),
+            PacketKind::Leave => ("LEAVE", "#89817d", "membership control: a node saying goodbye"),
+            PacketKind::Nak => ("NAK / repair request", "#e70b14", "a negative acknowledgement or repair request"),
             PacketKind::Repair => {
-                ("REPAIR", "#30d158", "payload sent again in answer to a NAK or request, by any holder")
+                ("REPAIR", "#10ff8f", "payload sent again in answer to a NAK or request, by any holder")
             }
-            PacketKind::Session => ("SESSION", "#5e5ce6", "a session message: highest sequence numbers and timestamps"),
-            PacketKind::Status => ("STATUS", "#ff9f0a", "a receiver's status report: what it holds and lacks"),
-            PacketKind::Heartbeat => ("HEARTBEAT", "#7d8c3c", "a keep-alive or advertisement for failure detection"),
+            PacketKind::Session => ("SESSION", "#605be3", "a session message: highest sequence numbers and timestamps"),
+            PacketKind::Status => ("STATUS", "#ff9b0c", "a receiver's status report: what it holds and lacks"),
+            PacketKind::Heartbeat => ("HEARTBEAT", "#818b3a", "a keep-alive or advertisement for failure detection"),
             PacketKind::Gossip => {
-                ("GOSSIP", "#2ec4b6", "epidemic payload pushed to a random peer, or sent in answer to a pull")
+                ("GOSSIP", "#2ed5c5", "epidemic payload pushed to a random peer, or sent in answer to a pull")
             }
             PacketKind::Pull => {
                 ("PULL", "#ff8fab", "a pull request: what the asker holds, so the peer sends what it lacks")
             }
             PacketKind::Digest => {
-                ("DIGEST", "#e9c46a", "a summary of the messages a node holds (anti-entropy, pbcast)")
+                ("DIGEST", "#e6bf66", "a summary of the messages a node holds (anti-entropy, pbcast)")
             }
             PacketKind::Ping => ("PING / ACK", "#a8dadc", "a direct failure-detection probe, or its answer (SWIM)"),
             PacketKind::PingReq => ("PING-REQ", "#9d8df1", "an indirect probe: ping this member for me (SWIM)"),
@@ -149,7 +149,7 @@ impl PacketKind {
                 ("SUSPECT / ALIVE / CONFIRM", "#c86bfa", "a membership update sent on its own (SWIM)")
             }
             PacketKind::Shuffle => {
-                ("SHUFFLE", "#c9a0dc", "a partial-view exchange between peer-sampling neighbours (Cyclon)")
+                ("SHUFFLE", "#bd8fcd", "a partial-view exchange between peer-sampling neighbours (Cyclon)")
             }
         }
     }

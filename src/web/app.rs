@@ -4,12 +4,16 @@
 //! which reads what to show from [`App::page`] and nothing else.
 
 use super::compare::Comparison;
+use super::faults::{self, FaultMsg, FaultSet};
+use super::gesture::{Action, Gesture};
+use super::live::Live;
 use super::msg::{Field, Msg};
 use super::opening::Opening;
 use super::refusal::{refusal, Refusal};
 use super::results::Summary;
 use super::stage::Stage;
 use super::view::{self, Page, Shown};
+use super::zoom::{wheel_factor, PointerPhase, ViewMsg};
 use super::{dom, form};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use mcast::engine::{self, Simulation};
@@ -53,6 +57,14 @@ pub struct App {
     last_render_ts: f64,
     _hash_listener: Option<dom::HashListener>,
     _key_listener: Option<dom::KeyListener>,
+    /// The fault panel (history, partition tool), the canvas's gestures, the help dialog, the
+    /// screen reader's live region, and whether the user asked for reduced motion.
+    faults: faults::Panel,
+    gesture: Gesture,
+    help: bool,
+    live: Live,
+    reduced_motion: bool,
+    _wheel_listener: Option<dom::WheelListener>,
 }
 
 impl App {
@@ -179,6 +191,11 @@ impl App {
             comparison: self.comparison.as_ref(),
             refused_edits: self.refused_edits,
             send: &self.send,
+            faults: &self.faults,
+            help: self.help,
+            live: &self.live,
+            scale: self.stage.scale(),
+            reduced_motion: self.reduced_motion,
         }
     }
 
@@ -242,11 +259,103 @@ impl App {
         let Some(node) = self.stage.live_node_at(self.sim.as_ref(), css) else {
             return;
         };
-        let now = self.sim.now();
-        let playing = self.playing;
-        self.load(form::with_crash(&self.scenario, node, now));
+        self.edit_faults(Ok(form::with_crash(&self.scenario, node, self.sim.now())), true);
+    }
+
+    /// A fault edit: the new scenario is loaded and fast-forwarded to this moment (as a click's
+    /// crash is), and, when `record`, the faults it replaced go on the undo history; a refused
+    /// edit leaves everything as it was and says why.
+    fn edit_faults(&mut self, edit: Result<Scenario, ScenarioError>, record: bool) -> bool {
+        let (before, now, playing) = (Rc::clone(&self.scenario), self.sim.now(), self.playing);
+        self.load_or_refuse("", edit, None);
+        if Rc::ptr_eq(&before, &self.scenario) {
+            return false;
+        }
+        if record {
+            self.faults.history.record(FaultSet::of(&before));
+        }
         self.sim.run_until(now);
         self.playing = playing;
+        true
+    }
+
+    /// What the fault panel asked for.
+    fn on_fault(&mut self, m: FaultMsg) {
+        let s = Rc::clone(&self.scenario);
+        match m {
+            FaultMsg::Remove(r) => _ = self.edit_faults(faults::without(&s, r), true),
+            FaultMsg::Clear => _ = self.edit_faults(FaultSet::none().applied_to(&s), true),
+            FaultMsg::Undo => {
+                if let Some(back) = self.faults.history.undo(FaultSet::of(&s)) {
+                    if !self.edit_faults(back.applied_to(&s), false) {
+                        self.faults.history.redo(back);
+                    }
+                }
+            }
+            FaultMsg::Redo => {
+                if let Some(forward) = self.faults.history.redo(FaultSet::of(&s)) {
+                    if !self.edit_faults(forward.applied_to(&s), false) {
+                        self.faults.history.undo(forward);
+                    }
+                }
+            }
+            FaultMsg::Tool => {
+                self.faults.tool = !self.faults.tool;
+                self.stage.set_region(None);
+            }
+            FaultMsg::From(v) => self.faults.from = v,
+            FaultMsg::Heal(v) => self.faults.heal = v,
+        }
+    }
+
+    /// Zoom, pan, pinch and the partition tool's drag; re-renders only when the controls change.
+    fn on_view(&mut self, m: ViewMsg) -> bool {
+        match m {
+            ViewMsg::Pointer(phase, id, x, y) => return self.on_pointer(phase, id, (x, y)),
+            ViewMsg::Wheel(x, y, dy) => self.stage.zoom_at(Some((x, y)), wheel_factor(dy)),
+            ViewMsg::ZoomBy(k) => self.stage.zoom_at(None, k),
+            ViewMsg::Reset => self.stage.reset_view(),
+        }
+        true
+    }
+
+    fn on_pointer(&mut self, phase: PointerPhase, id: i32, p: (f64, f64)) -> bool {
+        match self.gesture.on(phase, id, p, self.faults.tool) {
+            Action::None => false,
+            Action::Pan(dx, dy) => {
+                self.stage.pan((dx, dy));
+                false
+            }
+            Action::Pinch(at, k) => {
+                self.stage.zoom_at(Some(at), k);
+                true
+            }
+            Action::Region(a, b, false) => {
+                self.stage.set_region(Some((a, b)));
+                false
+            }
+            Action::Region(a, b, true) => {
+                self.stage.set_region(None);
+                self.faults.tool = false;
+                let inside = self.stage.nodes_in(self.sim.as_ref(), self.scenario.group.size, a, b);
+                let window = faults::window(&self.faults.from, &self.faults.heal, self.sim.now());
+                let edit = window.and_then(|w| faults::with_partition(&self.scenario, inside, w));
+                self.edit_faults(edit, true);
+                self.stage.draw(self.sim.as_mut());
+                self.shown = self.shown_now();
+                true
+            }
+        }
+    }
+
+    /// Esc: the help closes, or else the partition tool stops.
+    fn escape(&mut self) {
+        if self.help {
+            self.help = false;
+        } else if self.faults.tool {
+            self.faults.tool = false;
+            self.stage.set_region(None);
+        }
     }
 
     /// Redraws the chart and, once the run is over, computes its results (once).
@@ -293,6 +402,7 @@ impl App {
         if now != self.shown && (ts - self.last_render_ts >= 100.0 || now.done || !self.playing) {
             self.shown = Shown { owed: self.sim.owed(), ..now };
             self.last_render_ts = ts;
+            self.live.update(ts, &self.shown, self.playing);
             self.after_progress();
             return true;
         }
@@ -314,10 +424,12 @@ impl Component for App {
         let (scenario, sim, error) = Self::opening();
         let link = ctx.link().clone();
         let keys = ctx.link().clone();
+        let wheel = ctx.link().clone();
+        let reduced_motion = dom::prefers_reduced_motion();
         let mut app = App {
             scenario: Rc::new(scenario),
             sim,
-            playing: true,
+            playing: !reduced_motion,
             speed: 0.1,
             error,
             refusal: None,
@@ -340,7 +452,16 @@ impl Component for App {
                 }
                 None => false,
             }),
+            faults: faults::Panel::default(),
+            gesture: Gesture::default(),
+            help: false,
+            live: Live::default(),
+            reduced_motion,
+            _wheel_listener: dom::WheelListener::new(move |x, y, dy| {
+                wheel.send_message(Msg::View(ViewMsg::Wheel(x, y, dy)))
+            }),
         };
+        app.stage.set_reduced_motion(reduced_motion);
         app.stage.restart(&app.scenario);
         app.shown = app.shown_now();
         app
@@ -403,10 +524,20 @@ impl Component for App {
             Msg::Export(d) => {
                 super::export::save(d, &self.scenario, self.sim.as_ref(), &self.stage, self.comparison.as_ref())
             }
-            Msg::CanvasClick(x, y) => self.crash_at((x, y)),
+            Msg::CanvasClick(x, y) => {
+                if self.gesture.take_swallowed_click() || self.faults.tool {
+                    return false;
+                }
+                self.crash_at((x, y))
+            }
+            Msg::Fault(m) => self.on_fault(m),
+            Msg::View(m) => return self.on_view(m),
+            Msg::ToggleHelp => self.help = !self.help,
+            Msg::Escape => self.escape(),
         }
         self.stage.draw(self.sim.as_mut());
         self.shown = self.shown_now();
+        self.live.update(self.last_ts.unwrap_or(0.0), &self.shown, self.playing);
         self.after_progress();
         true
     }
@@ -422,15 +553,14 @@ impl Component for App {
         if first_render {
             self.schedule(ctx);
         }
+        if self.help {
+            dom::focus("help-close");
+        }
     }
 }
 
-/// What a key does on the page, if anything: Space plays or pauses, R resets, End runs the rest.
+/// What a key does on the page, if anything: the table in [`super::shortcuts`], which the help
+/// dialog lists.
 fn shortcut(key: &str) -> Option<Msg> {
-    match key {
-        " " => Some(Msg::TogglePlay),
-        "r" | "R" => Some(Msg::Reset),
-        "End" => Some(Msg::Finish),
-        _ => None,
-    }
+    super::shortcuts::message(key)
 }

@@ -3,6 +3,7 @@
 //! handful of fill calls however many nodes there are.
 
 use super::dom;
+use super::zoom::Zoom;
 use mcast::engine::{FlightView, NodeState, NO_UPSTREAM};
 use mcast::protocol::PacketKind;
 use std::f64::consts::TAU;
@@ -34,11 +35,25 @@ impl Frame {
         let side = w.min(h) - 2.0 * margin;
         Frame { x0: (w - side) / 2.0, y0: (h - side) / 2.0, side }
     }
+
+    /// The frame of a canvas of `size` seen through `zoom`.
+    pub(super) fn zoomed(size: (f64, f64), zoom: &Zoom) -> Frame {
+        let f = Frame::of(size);
+        let (x0, y0) = zoom.place((f.x0, f.y0));
+        Frame { x0, y0, side: f.side * zoom.scale }
+    }
+
+    /// The largest node radius (device pixels) at this zoom: 7 for the whole group, up to 17.5
+    /// zoomed in, so a close look at a large group shows nodes a finger can hit.
+    pub(super) fn max_radius(zoom: &Zoom) -> f64 {
+        7.0 * zoom.scale.sqrt().min(2.5)
+    }
 }
 
-/// The node drawn nearest to canvas pixel `(x, y)`, if one is within a few node radii of it.
-pub fn node_at(size: (f64, f64), positions: &[[f64; 2]], (x, y): (f64, f64)) -> Option<u32> {
-    let frame = Frame::of(size);
+/// The node drawn nearest to canvas pixel `(x, y)` through `zoom`, if one is within a few node
+/// radii of it.
+pub fn node_at(size: (f64, f64), zoom: &Zoom, positions: &[[f64; 2]], (x, y): (f64, f64)) -> Option<u32> {
+    let frame = Frame::zoomed(size, zoom);
     let reach = (frame.side / (positions.len().max(1) as f64).sqrt()).max(8.0);
     positions
         .iter()
@@ -112,11 +127,13 @@ fn draw_edges(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 
     }
 }
 
-/// Draws nodes at `positions` in `states`, the protocol's `edges` and the packets in `flights`;
-/// large groups go through `pixels`.
+/// Draws nodes at `positions` in `states`, the protocol's `edges` and the packets in `flights`,
+/// seen through `zoom`; large groups go through `pixels`.
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     ctx: &CanvasRenderingContext2d,
     size: (f64, f64),
+    zoom: &Zoom,
     positions: &[[f64; 2]],
     states: &[NodeState],
     flights: &[FlightView],
@@ -124,15 +141,25 @@ pub fn draw(
     pixels: &mut Pixels,
 ) {
     if positions.len() >= PIXEL_RENDER_FROM {
-        pixels.render(ctx, size, positions, states, flights, edges);
+        pixels.render(
+            ctx,
+            size,
+            &Frame::zoomed(size, zoom),
+            Frame::max_radius(zoom),
+            positions,
+            states,
+            flights,
+            edges,
+        );
     } else {
-        draw_paths(ctx, size, positions, states, flights, edges);
+        draw_paths(ctx, size, (&Frame::zoomed(size, zoom), Frame::max_radius(zoom)), positions, states, flights, edges);
     }
 }
 
 fn draw_paths(
     ctx: &CanvasRenderingContext2d,
     (w, h): (f64, f64),
+    (frame, max_r): (&Frame, f64),
     positions: &[[f64; 2]],
     states: &[NodeState],
     flights: &[FlightView],
@@ -140,13 +167,17 @@ fn draw_paths(
 ) {
     ctx.set_fill_style_str(BACKGROUND);
     ctx.fill_rect(0.0, 0.0, w, h);
-    let frame = Frame::of((w, h));
-    draw_edges(ctx, &frame, positions, edges);
+    draw_edges(ctx, frame, positions, edges);
     let n = positions.len().max(1) as f64;
     let spacing = frame.side / n.sqrt();
-    let r = (spacing * 0.28).clamp(0.8, 7.0);
+    let r = (spacing * 0.28).clamp(0.8, max_r);
 
     for state in NODE_STATES {
+        let marked = matches!(state, NodeState::Crashed | NodeState::Paused);
+        if marked && r >= 2.0 {
+            draw_marked(ctx, frame, positions, states, state, r);
+            continue;
+        }
         ctx.set_fill_style_str(node_colour(state));
         ctx.begin_path();
         let big = if state == NodeState::Sender { 2.2 } else { 1.0 };
@@ -168,7 +199,7 @@ fn draw_paths(
         ctx.set_fill_style_str(packet_colour(kind));
         ctx.begin_path();
         for f in flights.iter().step_by(stride).filter(|f| f.kind == kind && !f.lost) {
-            flight_dot(ctx, &frame, positions, f, dot);
+            flight_dot(ctx, frame, positions, f, dot);
         }
         ctx.fill();
     }
@@ -176,9 +207,38 @@ fn draw_paths(
     ctx.set_fill_style_str(LOST_COLOUR);
     ctx.begin_path();
     for f in flights.iter().step_by(stride).filter(|f| f.lost && f.progress < 0.5) {
-        flight_dot(ctx, &frame, positions, f, dot);
+        flight_dot(ctx, frame, positions, f, dot);
     }
     ctx.fill();
+}
+
+/// Nodes whose state colour alone could be mistaken (by a colour-blind reader, or for a packet)
+/// drawn with a shape of their own: a crashed node as a cross, a paused node as a ring.
+fn draw_marked(
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame,
+    positions: &[[f64; 2]],
+    states: &[NodeState],
+    state: NodeState,
+    r: f64,
+) {
+    ctx.set_stroke_style_str(node_colour(state));
+    ctx.set_line_width((r * 0.45).clamp(1.5, 4.0));
+    ctx.begin_path();
+    for (p, _) in positions.iter().zip(states).filter(|(_, s)| **s == state) {
+        let (x, y) = frame.at(*p);
+        if state == NodeState::Crashed {
+            let a = r * 1.1;
+            ctx.move_to(x - a, y - a);
+            ctx.line_to(x + a, y + a);
+            ctx.move_to(x + a, y - a);
+            ctx.line_to(x - a, y + a);
+        } else {
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, TAU);
+        }
+    }
+    ctx.stroke();
 }
 
 fn flight_dot(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 2]], f: &FlightView, dot: f64) {
@@ -189,3 +249,16 @@ fn flight_dot(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 
     let (x, y) = frame.at([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
     ctx.rect(x - dot, y - dot, 2.0 * dot, 2.0 * dot);
 }
+
+/// Outlines the partition tool's region, corners `a` and `b` in device pixels.
+pub fn region(ctx: &CanvasRenderingContext2d, a: (f64, f64), b: (f64, f64)) {
+    ctx.set_stroke_style_str(REGION_COLOUR);
+    ctx.set_line_width(2.0);
+    let dash = js_sys::Array::of2(&6.0.into(), &4.0.into());
+    let _ = ctx.set_line_dash(&dash);
+    ctx.stroke_rect(a.0.min(b.0), a.1.min(b.1), (a.0 - b.0).abs(), (a.1 - b.1).abs());
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+}
+
+/// The partition tool's region outline.
+const REGION_COLOUR: &str = "#ffffff";

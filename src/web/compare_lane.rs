@@ -126,7 +126,17 @@ impl Lane {
         self.sim.node_states(&mut self.states);
         self.sim.flights(&mut self.flights);
         self.sim.upstreams(&mut self.edges.up);
-        canvas::draw(&ctx, size, self.sim.positions(), &self.states, &self.flights, &self.edges, &mut self.pixels);
+        let whole = super::zoom::Zoom::default();
+        canvas::draw(
+            &ctx,
+            size,
+            &whole,
+            self.sim.positions(),
+            &self.states,
+            &self.flights,
+            &self.edges,
+            &mut self.pixels,
+        );
     }
 }
 

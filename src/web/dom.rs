@@ -89,7 +89,7 @@ impl KeyListener {
     /// used it (then the browser's own action, such as scrolling on Space, is prevented).
     pub fn new(mut f: impl FnMut(&str) -> bool + 'static) -> Option<Self> {
         let closure = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-            if e.ctrl_key() || e.alt_key() || e.meta_key() || typing_in_a_field(&e) {
+            if e.ctrl_key() || e.alt_key() || e.meta_key() || (e.key() != "Escape" && typing_in_a_field(&e)) {
                 return;
             }
             if f(&e.key()) {
@@ -114,4 +114,62 @@ impl Drop for KeyListener {
 fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
     let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
     matches!(target.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY")
+}
+
+/// Whether the user asked the system for reduced motion (`prefers-reduced-motion: reduce`).
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Calls `f(x, y, delta_y)` for each wheel turn over the group canvas (`#stage`; CSS pixels from
+/// its corner) and keeps the page from scrolling then; the listener lives as long as the guard.
+/// Not passive, unlike Yew's own wheel listeners, so that it can prevent the scroll.
+pub struct WheelListener {
+    closure: Closure<dyn FnMut(web_sys::WheelEvent)>,
+}
+
+impl WheelListener {
+    /// Starts listening.
+    pub fn new(mut f: impl FnMut(f64, f64, f64) + 'static) -> Option<Self> {
+        let closure = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(move |e: web_sys::WheelEvent| {
+            let on_stage =
+                e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.id() == "stage");
+            if on_stage {
+                e.prevent_default();
+                let unit = if e.delta_mode() == 0 { 1.0 } else { 40.0 };
+                f(f64::from(e.offset_x()), f64::from(e.offset_y()), e.delta_y() * unit);
+            }
+        });
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_passive(false);
+        let w = web_sys::window()?;
+        w.add_event_listener_with_callback_and_add_event_listener_options(
+            "wheel",
+            closure.as_ref().unchecked_ref(),
+            &options,
+        )
+        .ok()?;
+        Some(WheelListener { closure })
+    }
+}
+
+impl Drop for WheelListener {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback("wheel", self.closure.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Moves the keyboard focus to the element with this id, if there is one.
+pub fn focus(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
 }

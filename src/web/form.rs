@@ -12,7 +12,7 @@
 use super::gallery;
 use super::msg::Field;
 use mcast::protocols::{ParamDoc, ParamKind};
-use mcast::scenario::{param, FaultSpec, Layout, Limits, ProtocolSpec, Scenario, ScenarioError};
+use mcast::scenario::{param, Layout, Limits, ProtocolSpec, Scenario, ScenarioError};
 use mcast::time::SimTime;
 use serde_json::Value;
 
@@ -71,12 +71,10 @@ pub fn reseeded(s: &Scenario, seed: u64) -> Scenario {
     s
 }
 
-/// `s` with node `node` crashing at `at` (a click on the canvas), so a share link replays it.
+/// `s` with node `node` crashing at the first whole millisecond at or after `at` (a click on the
+/// canvas; never time 0), so a share link replays it. See [`super::faults::with_crash`].
 pub fn with_crash(s: &Scenario, node: u32, at: SimTime) -> Scenario {
-    let mut s = s.clone();
-    s.faults.push(FaultSpec::Crash { at_ms: at.0 as f64 / 1000.0, node });
-    s.name.clear();
-    s
+    super::faults::with_crash(s, node, at)
 }
 
 fn whole<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, ScenarioError> {
@@ -206,6 +204,7 @@ fn multicast(v: &str) -> Result<bool, ScenarioError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mcast::scenario::FaultSpec;
 
     /// The banner's text for an edit of the default scenario, or the edit's result.
     fn edit(field: Field, v: &str) -> Result<Scenario, String> {
@@ -286,7 +285,7 @@ mod tests {
         let mut named = Scenario::default_playground();
         named.name = "from a preset".to_string();
         let s = with_crash(&named, 7, SimTime(12_345));
-        assert_eq!(s.faults, vec![FaultSpec::Crash { at_ms: 12.345, node: 7 }]);
+        assert_eq!(s.faults, vec![FaultSpec::Crash { at_ms: 13.0, node: 7 }]);
         assert_eq!(s.name, "");
         let s = reseeded(&named, 99);
         assert_eq!((s.seed, s.name.as_str()), (99, ""));

@@ -6,8 +6,10 @@
 //! [`app`] (the component: its state, its messages, the frame loop), [`view`] (the markup, from a
 //! read-only [`view::Page`]), [`stage`] (the canvases and what drawing them keeps between frames),
 //! with the drawing itself in [`canvas`], [`pixels`] and [`chart`] (whose lines [`informed`]
-//! computes) in the colours of [`palette`]. Natively only the rooms free
-//! of the browser compile, for their unit tests.
+//! computes) in the colours of [`palette`]. Faults as objects are [`faults`]'s; zoom and pan
+//! [`zoom`]'s and [`gesture`]'s; the keys [`shortcuts`]' (listed by [`help`]); the screen
+//! reader's summary [`live`]'s. Natively only the rooms free of the browser compile, for their
+//! unit tests.
 
 #[cfg(target_arch = "wasm32")]
 mod about;
@@ -30,11 +32,17 @@ mod dom;
 mod explain;
 #[cfg(target_arch = "wasm32")]
 mod export;
+mod faults;
 mod form;
 mod gallery;
+mod gesture;
+#[cfg(target_arch = "wasm32")]
+mod help;
 mod informed;
 #[cfg(target_arch = "wasm32")]
 mod json_editor;
+#[cfg(target_arch = "wasm32")]
+mod live;
 mod msg;
 mod notes;
 #[cfg(target_arch = "wasm32")]
@@ -47,8 +55,11 @@ mod pixels;
 mod refusal;
 #[cfg(target_arch = "wasm32")]
 mod results;
+mod shortcuts;
 #[cfg(target_arch = "wasm32")]
 mod stage;
+#[cfg(target_arch = "wasm32")]
+mod stage_tools;
 mod stream;
 #[cfg(target_arch = "wasm32")]
 mod stream_view;
@@ -56,6 +67,7 @@ mod stream_view;
 mod tour;
 #[cfg(target_arch = "wasm32")]
 mod view;
+mod zoom;
 
 /// Mounts the playground into `<body>`, then takes away the line `index.html` shows while the
 /// WebAssembly loads.

@@ -65,6 +65,14 @@ pub enum Msg {
     Export(Download),
     /// The canvas was clicked at this point (CSS pixels from its top-left corner).
     CanvasClick(f64, f64),
+    /// An edit in the fault panel (see [`super::faults`]).
+    Fault(super::faults::FaultMsg),
+    /// Zoom or pan of the group canvas (see [`super::zoom`]).
+    View(super::zoom::ViewMsg),
+    /// Open or close the help dialog (`?`).
+    ToggleHelp,
+    /// Esc: close the help, or stop drawing a partition.
+    Escape,
     /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
     WayOut(usize),
 }

@@ -62,6 +62,8 @@ pub struct Pixels {
     /// The upstreams, positions and frame size `drawn` was chosen for: a structure changes far
     /// less often than frames come, so the choice is made again only when one of them changes.
     chosen_for: (Vec<u32>, Vec<[f64; 2]>, (usize, usize)),
+    /// The zoomed frame's corner and side `drawn` was chosen for.
+    chosen_frame: (f64, f64, f64),
 }
 
 /// Each node's depth in the structure `up` describes: 0 for a node without an upstream, and a
@@ -144,6 +146,26 @@ impl Pixels {
         }
     }
 
+    /// A crashed node: a cross, two pixels thick, `half` from its centre to each arm's end.
+    fn cross(&mut self, (x, y): (f64, f64), half: f64, colour: [u8; 4]) {
+        for (ox, oy) in [(0.0, 0.0), (1.0, 0.0)] {
+            self.line((x - half + ox, y - half + oy), (x + half + ox, y + half + oy), colour);
+            self.line((x + half + ox, y - half + oy), (x - half + ox, y + half + oy), colour);
+        }
+    }
+
+    /// A paused node: a square outline, two pixels thick.
+    fn ring(&mut self, (x, y): (f64, f64), half: f64, colour: [u8; 4]) {
+        for inset in [0.0, 1.0] {
+            let h = half - inset;
+            let (a, b, c, d) = ((x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h));
+            self.line(a, b, colour);
+            self.line(b, c, colour);
+            self.line(c, d, colour);
+            self.line(d, a, colour);
+        }
+    }
+
     /// A one-pixel line from `a` to `b` (a DDA: one pixel per step along the longer axis).
     fn line(&mut self, a: (f64, f64), b: (f64, f64), colour: [u8; 4]) {
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -164,9 +186,11 @@ impl Pixels {
     fn edges(&mut self, frame: &Frame, positions: &[[f64; 2]], edges: &Edges) {
         let size = (self.w, self.h);
         let (up, pos, at) = &self.chosen_for;
-        if up != &edges.up || pos.as_slice() != positions || *at != size {
+        let key = (frame.at([0.0, 0.0]).0, frame.at([0.0, 0.0]).1, frame.side);
+        if up != &edges.up || pos.as_slice() != positions || *at != size || self.chosen_frame != key {
             self.drawn = choose(&edges.up, positions, frame);
             self.chosen_for = (edges.up.clone(), positions.to_vec(), size);
+            self.chosen_frame = key;
         }
         for i in 0..self.drawn.len() {
             let n = self.drawn[i];
@@ -186,10 +210,13 @@ impl Pixels {
     }
 
     /// Renders one frame: background, the protocol's edges, nodes, packets in flight.
+    #[allow(clippy::too_many_arguments)]
     pub fn render(
         &mut self,
         ctx: &CanvasRenderingContext2d,
         (w, h): (f64, f64),
+        frame: &Frame,
+        max_half: f64,
         positions: &[[f64; 2]],
         states: &[NodeState],
         flights: &[FlightView],
@@ -203,14 +230,17 @@ impl Pixels {
         for px in self.buf.chunks_exact_mut(4) {
             px.copy_from_slice(&BACKGROUND);
         }
-        let frame = Frame::of((w, h));
-        self.edges(&frame, positions, edges);
-        let half = (frame.side / (positions.len().max(1) as f64).sqrt() * 0.28).clamp(0.5, 7.0);
+        self.edges(frame, positions, edges);
+        let half = (frame.side / (positions.len().max(1) as f64).sqrt() * 0.28).clamp(0.5, max_half);
         let colours = node_table();
         for (p, s) in positions.iter().zip(states) {
             let colour = colours.get(*s as usize).copied().unwrap_or(BACKGROUND);
-            let big = if *s == NodeState::Sender { 3.0 } else { 1.0 };
-            self.square(frame.at(*p), half * big, colour);
+            match s {
+                NodeState::Crashed if half >= 2.0 => self.cross(frame.at(*p), half * 1.2, colour),
+                NodeState::Paused if half >= 2.0 => self.ring(frame.at(*p), half, colour),
+                NodeState::Sender => self.square(frame.at(*p), half * 3.0, colour),
+                _ => self.square(frame.at(*p), half, colour),
+            }
         }
         let dot = (half * 0.8).clamp(1.0, 4.0);
         let stride = flights.len().div_ceil(MAX_DRAWN_FLIGHTS).max(1);

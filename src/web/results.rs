@@ -175,7 +175,7 @@ pub fn beside_counters(summary: Option<&Summary>) -> Html {
 pub fn view(summary: Option<&Summary>) -> Html {
     let Some(s) = summary else {
         return html! {
-            <div class="results" id="results" aria-label="Results">
+            <div class="results" id="results" role="region" aria-label="Results" tabindex="0">
                 <h2>{ "Results" }</h2>
                 <p class="hint">{ "When the run is over (or after End): delivery, latency, overhead and the epidemic measures. Hover a figure for what it means." }</p>
             </div>
@@ -184,7 +184,7 @@ pub fn view(summary: Option<&Summary>) -> Html {
     let shown =
         |figures: &[Figure]| -> Html { figures.iter().map(|f| row(f, s.value(f.id).unwrap_or("–"))).collect() };
     html! {
-        <div class="results" id="results" aria-label="Results">
+        <div class="results" id="results" role="region" aria-label="Results" tabindex="0">
             <h2>{ "Results" }</h2>
             <dl>{ shown(&FIGURES[..EPIDEMIC_FROM]) }</dl>
             <h2 class="sub" title="Demers et al., Epidemic Algorithms for Replicated Database Maintenance, PODC 1987, §1.4; for every protocol">{ "Epidemic measures" }</h2>

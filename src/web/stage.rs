@@ -6,6 +6,7 @@
 //! here and drawn bright, fading over [`FRESH_EDGE_MS`] of page time. Yew state holds none of
 //! this: the component owns one [`Stage`] and the view only places its canvases.
 
+use super::zoom::Zoom;
 use super::{canvas, chart, dom};
 use mcast::engine::{FlightView, NodeState, Simulation, NO_UPSTREAM};
 use mcast::scenario::Scenario;
@@ -42,7 +43,18 @@ pub struct Stage {
     seen_infective: bool,
     /// What the chart's lines show for this scenario, the family's model included.
     informed: chart::Informed,
+    /// The view's zoom and pan, and the partition tool's region being dragged (device pixels).
+    zoom: Zoom,
+    region: Option<((f64, f64), (f64, f64))>,
+    /// Reduced motion: the group is redrawn at most every [`REDUCED_MOTION_MS`], and when (page
+    /// time, ms) it was last drawn.
+    reduced_motion: bool,
+    drawn_at: f64,
 }
+
+/// How often the group is redrawn at most when the user asks for reduced motion (page ms):
+/// packets then jump a few times a second instead of gliding.
+pub const REDUCED_MOTION_MS: f64 = 250.0;
 
 impl Stage {
     /// A stage not drawn yet.
@@ -62,6 +74,10 @@ impl Stage {
             infective: 0,
             seen_infective: false,
             informed: chart::Informed::default(),
+            zoom: Zoom::default(),
+            region: None,
+            reduced_motion: false,
+            drawn_at: f64::NEG_INFINITY,
         }
     }
 
@@ -108,6 +124,9 @@ impl Stage {
         if !self.attached_at.is_empty() {
             self.dirty = true;
         }
+        if self.reduced_motion && self.dirty && page_ms() - self.drawn_at < REDUCED_MOTION_MS {
+            return;
+        }
         if self.dirty {
             self.draw(sim);
             self.dirty = false;
@@ -127,8 +146,21 @@ impl Stage {
         self.count_states();
         sim.flights(&mut self.flights);
         self.track_edges(sim);
-        canvas::draw(&ctx, size, sim.positions(), &self.states, &self.flights, &self.edges, &mut self.pixels);
+        canvas::draw(
+            &ctx,
+            size,
+            &self.zoom,
+            sim.positions(),
+            &self.states,
+            &self.flights,
+            &self.edges,
+            &mut self.pixels,
+        );
+        if let Some((a, b)) = self.region {
+            canvas::region(&ctx, a, b);
+        }
         self.size = size;
+        self.drawn_at = page_ms();
     }
 
     /// Counts the nodes drawn crashed and infective, in one pass.
@@ -148,7 +180,7 @@ impl Stage {
     /// Reads the protocol's structure and notes re-attachments (a node whose upstream changed to
     /// another live node), which the canvas draws bright for [`FRESH_EDGE_MS`] of page time.
     fn track_edges(&mut self, sim: &dyn Simulation) {
-        let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+        let now = page_ms();
         sim.upstreams(&mut self.edges.up);
         let up = &self.edges.up;
         if self.prev_up.len() == up.len() {
@@ -180,7 +212,7 @@ impl Stage {
     /// one and it is up: neither crashed already nor outside the group.
     pub fn live_node_at(&self, sim: &dyn Simulation, css: (f64, f64)) -> Option<u32> {
         let dpr = dom::pixel_ratio();
-        let node = canvas::node_at(self.size, sim.positions(), (css.0 * dpr, css.1 * dpr))?;
+        let node = canvas::node_at(self.size, &self.zoom, sim.positions(), (css.0 * dpr, css.1 * dpr))?;
         match self.states.get(node as usize) {
             Some(NodeState::Crashed | NodeState::Absent) => None,
             _ => Some(node),
@@ -202,4 +234,57 @@ impl Stage {
     pub fn epidemic(&self) -> bool {
         self.informed.model.is_some() || self.seen_infective
     }
+
+    /// Honour the user's wish for reduced motion (see [`REDUCED_MOTION_MS`]).
+    pub fn set_reduced_motion(&mut self, on: bool) {
+        self.reduced_motion = on;
+    }
+
+    /// Zooms by `factor` about `css` (CSS pixels from the canvas's corner; `None`: its centre).
+    pub fn zoom_at(&mut self, css: Option<(f64, f64)>, factor: f64) {
+        let at = css.map_or((self.size.0 / 2.0, self.size.1 / 2.0), |(x, y)| {
+            let dpr = dom::pixel_ratio();
+            (x * dpr, y * dpr)
+        });
+        self.zoom.zoom_at(at, factor);
+        self.dirty = true;
+    }
+
+    /// Pans a zoomed view by `css` CSS pixels.
+    pub fn pan(&mut self, css: (f64, f64)) {
+        let dpr = dom::pixel_ratio();
+        self.zoom.pan((css.0 * dpr, css.1 * dpr), self.size);
+        self.dirty = true;
+    }
+
+    /// Back to the whole group.
+    pub fn reset_view(&mut self) {
+        self.zoom = Zoom::default();
+        self.dirty = true;
+    }
+
+    /// The view's zoom (1 = the whole group).
+    pub fn scale(&self) -> f64 {
+        self.zoom.scale
+    }
+
+    /// Shows (or, with `None`, hides) the partition tool's region, corners in CSS pixels.
+    pub fn set_region(&mut self, css: Option<((f64, f64), (f64, f64))>) {
+        let dpr = dom::pixel_ratio();
+        self.region = css.map(|(a, b)| ((a.0 * dpr, a.1 * dpr), (b.0 * dpr, b.1 * dpr)));
+        self.dirty = true;
+    }
+
+    /// The first `members` nodes drawn inside the rectangle with corners `a` and `b` (CSS pixels).
+    pub fn nodes_in(&self, sim: &dyn Simulation, members: u32, a: (f64, f64), b: (f64, f64)) -> Vec<u32> {
+        let dpr = dom::pixel_ratio();
+        let frame = canvas::Frame::zoomed(self.size, &self.zoom);
+        let scale = |p: (f64, f64)| (p.0 * dpr, p.1 * dpr);
+        super::faults::nodes_in(sim.positions(), members, |p| frame.at(p), scale(a), scale(b))
+    }
+}
+
+/// The page's clock (ms), or 0 without one.
+fn page_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }

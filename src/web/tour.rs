@@ -78,11 +78,11 @@ pub fn Tour() -> Html {
     html! {
         <>
             if !*seen {
-                <div class="welcome" id="welcome" role="note">
+                <section class="welcome" id="welcome" aria-label="Welcome">
                     <span>{ "New here? Watch reliable-multicast protocols deliver messages to a group over a lossy network." }</span>
                     <button id="tour-start" class="primary" onclick={go(Some(0))}>{ "Take the 20-second tour" }</button>
                     <button id="welcome-dismiss" class="close" aria-label="Dismiss" onclick={go(None)}>{ "×" }</button>
-                </div>
+                </section>
             }
             <button id="tour-open" class="tour-open" title="A guided start: five steps through the page" onclick={go(Some(0))}>{ "Tour" }</button>
             if let Some((i, words)) = current {

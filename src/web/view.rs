@@ -6,6 +6,7 @@ use super::chart::Informed;
 use super::compare::Comparison;
 use super::msg::{Field, Msg};
 use super::results::Summary;
+use super::zoom::{PointerPhase, ViewMsg};
 use mcast::engine::NodeState;
 use mcast::metrics::Counters;
 use mcast::protocol::PacketKind;
@@ -13,7 +14,9 @@ use mcast::protocols::Structure;
 use mcast::scenario::{Layout, NetworkMode, Scenario};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::{component, html, AttrValue, Callback, Event, Html, MouseEvent, NodeRef, Properties, TargetCast};
+use yew::{
+    component, html, AttrValue, Callback, Event, Html, MouseEvent, NodeRef, PointerEvent, Properties, TargetCast,
+};
 
 /// What the page shows, read from the component: the view sees nothing else of it, and
 /// everything the user does goes back through `send`.
@@ -46,6 +49,16 @@ pub struct Page<'a> {
     pub refused_edits: u32,
     /// Where the page sends what the user did.
     pub send: &'a Callback<Msg>,
+    /// The fault panel's state (history, partition tool).
+    pub faults: &'a super::faults::Panel,
+    /// Whether the help dialog is open.
+    pub help: bool,
+    /// The screen reader's live region.
+    pub live: &'a super::live::Live,
+    /// The group canvas's zoom (1 = the whole group).
+    pub scale: f64,
+    /// Whether the user asked for reduced motion.
+    pub reduced_motion: bool,
 }
 
 /// What the counters show; the component re-renders only when it changes.
@@ -85,6 +98,11 @@ fn counter(id: &str, label: &str, value: String, colour: Option<&'static str>) -
 fn legend_item(colour: &'static str, label: &str, round: bool) -> Html {
     let class = if round { "swatch round" } else { "swatch" };
     html! { <li><span class={class} style={format!("background:{colour}")}></span>{ label }</li> }
+}
+
+/// A legend entry for a node state drawn with a shape of its own (`cross`, `ring`).
+fn shaped_item(colour: &'static str, label: &str, shape: &str) -> Html {
+    html! { <li><span class={format!("swatch {shape}")} style={format!("color:{colour}")}></span>{ label }</li> }
 }
 
 /// What the controls panel shows; it re-renders only when these change, so the counters'
@@ -368,8 +386,8 @@ fn legend(s: &Scenario, shown: &Shown) -> Html {
             <ul class="legend" id="legend">
                 { legend_item(node_colour(NodeState::Sender), "sender", true) }
                 { delivery_states(shown.epidemic) }
-                { legend_item(node_colour(NodeState::Crashed), "crashed", true) }
-                { legend_item(node_colour(NodeState::Paused), "paused", true) }
+                { shaped_item(node_colour(NodeState::Crashed), "crashed (a cross)", "cross") }
+                { shaped_item(node_colour(NodeState::Paused), "paused (a ring)", "ring") }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
                 { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| legend_item(packet_colour(*k), k.label(), false)) }
                 { structure_item(info.structure()) }
@@ -385,7 +403,7 @@ fn header(s: &Scenario) -> Html {
         <header>
             <h1>{ "Multicast Playground" }</h1>
             <p class="subtitle" id="subtitle">
-                if !s.name.is_empty() { <span class="name">{ s.name.clone() }</span>{ " · " } }
+                if !s.name.is_empty() { <span class="name" title={s.name.clone()}>{ s.name.clone() }</span>{ " · " } }
                 { format!(
                     "{} · {} nodes · {} % loss · seed {}",
                     s.protocol.label(),
@@ -440,8 +458,16 @@ fn stage_column(p: &Page) -> Html {
         <section class="stage">
             <div class="stage-view">
                 <canvas id="stage" ref={p.stage.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
+                    class={if p.faults.tool { "drawing" } else { "" }}
+                    onpointerdown={pointer(send, PointerPhase::Down)} onpointermove={pointer(send, PointerPhase::Move)}
+                    onpointerup={pointer(send, PointerPhase::Up)} onpointercancel={pointer(send, PointerPhase::Up)}
                     onclick={send.reform(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
-                <p class="stage-hint">{ "Click a node to crash it" }</p>
+                { super::stage_tools::view(p.scale, send) }
+                <p class="stage-hint">{ if p.faults.tool {
+                    "Drag a rectangle: the nodes inside are cut off from the rest (Esc: cancel)"
+                } else {
+                    "Click a node to crash it · wheel or +/− to zoom, drag to pan · ? for keys"
+                } }</p>
                 if let NetworkMode::Rounds { round_ms } = p.scenario.network.mode {
                     <p class="stage-round" id="stage-round" title="Round-synchronous network: simulated time over the round length">
                         { format!("round {}", round(p.shown, round_ms)) }
@@ -463,10 +489,23 @@ fn stage_column(p: &Page) -> Html {
     }
 }
 
+/// A pointer event on the group canvas, as a [`ViewMsg`]; a press captures the pointer so a drag
+/// that leaves the canvas still ends.
+fn pointer(send: &Callback<Msg>, phase: PointerPhase) -> Callback<PointerEvent> {
+    send.reform(move |e: PointerEvent| {
+        if phase == PointerPhase::Down {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                let _ = el.set_pointer_capture(e.pointer_id());
+            }
+        }
+        Msg::View(ViewMsg::Pointer(phase, e.pointer_id(), f64::from(e.offset_x()), f64::from(e.offset_y())))
+    })
+}
+
 /// The whole page.
 pub fn view(p: &Page) -> Html {
     html! {
-        <div class="app">
+        <div class="app" data-reduced-motion={p.reduced_motion.to_string()}>
             { header(p.scenario) }
             <super::tour::Tour />
             if let Some(err) = p.error {
@@ -486,10 +525,13 @@ pub fn view(p: &Page) -> Html {
                 <section class="panel stats" aria-label="Counters">
                     { counters(p.scenario, p.shown, p.playing) }
                     { super::results::beside_counters(p.summary) }
+                    { super::faults::view(p.scenario, p.faults, p.send) }
                     { legend(p.scenario, p.shown) }
                     { super::export::view(p.send) }
                 </section>
             </main>
+            { p.live.view() }
+            if p.help { { super::help::view(p.send) } }
         </div>
     }
 }

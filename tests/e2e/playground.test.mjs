@@ -369,8 +369,8 @@ test('the chart shows packets by kind as the run goes, and the results agree wit
     const count = { data: 0, ack: 0, done: 0 };
     for (let i = 0; i < d.length; i += 4) {
       const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
-      if (r === 0x4d && g === 0xa3 && b === 0xff) count.data++;
-      if (r === 0xff && g === 0xd6 && b === 0x0a) count.ack++;
+      if (r === 0x15 && g === 0x83 && b === 0xcf) count.data++;
+      if (r === 0xff && g === 0xdf && b === 0x11) count.ack++;
       if (r === 0x34 && g === 0xc7 && b === 0x59) count.done++;
     }
     return count;
@@ -550,7 +550,7 @@ test('rumor mongering: nodes coloured susceptible, infective, removed; the model
     }
     return n;
   }, [rgb, tolerance]);
-  assert.ok(await pixels('#stage', [0xff, 0x3b, 0x9a]) > 100, 'infective nodes drawn pink');
+  assert.ok(await pixels('#stage', [0xbc, 0xff, 0x29]) > 100, 'infective nodes drawn lime');
   await screenshot(page, 'rumor-infective');
   await finish(page);
   assert.equal(await counter(page, 'count-infective'), 0, 'at the end no one spreads the rumor any more');
@@ -561,7 +561,7 @@ test('rumor mongering: nodes coloured susceptible, infective, removed; the model
   await page.click('#play');
   await page.waitForFunction(() => Number(document.querySelector('#count-infective').textContent) > 100, null, { timeout: 20000 });
   await page.click('#play');
-  assert.ok(await pixels('#stage', [0xff, 0x3b, 0x9a]) > 100, 'infective nodes drawn pink in pixels');
+  assert.ok(await pixels('#stage', [0xbc, 0xff, 0x29]) > 100, 'infective nodes drawn lime in pixels');
   await screenshot(page, 'rumor-3000-infective');
   assert.deepEqual(page.errors, []);
   await page.close();
