@@ -343,6 +343,15 @@ impl Simulation {
         out.into()
     }
 
+    /// Each node's upstream in its protocol's structure (a tree node's parent, an RMTP
+    /// receiver's designated receiver), one per id in [`Simulation::nodes`]; 4294967295 for a
+    /// node without one (a root, a flat protocol, a node that is not up).
+    pub fn upstreams(&self) -> Uint32Array {
+        let mut up = Vec::new();
+        self.sim.upstreams(&mut up);
+        Uint32Array::from(&up[..])
+    }
+
     /// Node positions in the unit square, flat: `[x0, y0, x1, y1, ...]`.
     pub fn positions(&self) -> Float64Array {
         let flat: Vec<f64> = self.sim.positions().iter().flat_map(|p| p.iter().copied()).collect();

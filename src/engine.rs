@@ -4,13 +4,14 @@
 //! and the tests drive every protocol through it without knowing which one runs.
 
 use crate::metrics::{Chart, Counters, Report};
-use crate::protocol::{GroupInfo, NodeId, PacketKind, Protocol, Stack, StackConfig};
+use crate::protocol::{GroupInfo, MsgId, NodeId, PacketKind, Protocol, Stack, StackConfig};
 use crate::protocols::swim::{Swim, SwimConfig};
 use crate::protocols::{Family, Visit};
 use crate::scenario::{Limits, Scenario, ScenarioError};
 use crate::sim::budget::Stop;
 use crate::sim::faults::Status;
 use crate::sim::log::PacketRecord;
+pub use crate::sim::world::{NodeView, PendingTimer};
 use crate::sim::world::{Setup, World};
 use crate::time::{SimDuration, SimTime};
 
@@ -123,6 +124,13 @@ pub trait Simulation {
     fn packet_log(&self) -> &[PacketRecord];
     /// How many packets were sent after the log was full, and so are not in it.
     fn packet_log_overflow(&self) -> u64;
+    /// Node `node` as the inspector shows it ([`World::inspect`]); `None` for a node the run
+    /// does not have. The packet counts and latest packets need the packet log on.
+    fn inspect(&self, node: NodeId) -> Option<NodeView>;
+    /// How many messages the workload has.
+    fn message_count(&self) -> u32;
+    /// Message `id`'s sender, if the workload has it.
+    fn message_sender(&self, id: MsgId) -> Option<NodeId>;
 }
 
 /// The value [`Simulation::upstreams`] gives a node without an upstream.
@@ -265,6 +273,15 @@ impl<P: Protocol> Simulation for Run<P> {
     }
     fn packet_log_overflow(&self) -> u64 {
         self.world.packet_log().map_or(0, |log| log.overflow())
+    }
+    fn inspect(&self, node: NodeId) -> Option<NodeView> {
+        self.world.inspect(node)
+    }
+    fn message_count(&self) -> u32 {
+        self.world.metrics().message_count()
+    }
+    fn message_sender(&self, id: MsgId) -> Option<NodeId> {
+        self.world.metrics().message(id).map(|m| m.0)
     }
 }
 

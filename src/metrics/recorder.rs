@@ -291,4 +291,14 @@ impl Metrics {
     pub fn message_count(&self) -> u32 {
         self.messages.len() as u32
     }
+
+    /// Message `id`'s sender, and when the application handed it over (`None` before then).
+    pub fn message(&self, id: MsgId) -> Option<(NodeId, Option<SimTime>)> {
+        self.messages.get(id.0 as usize).map(|m| (m.sender, m.sent_at))
+    }
+
+    /// Whether receiver `node` has delivered message `id`.
+    pub fn has_delivered(&self, node: NodeId, id: MsgId) -> bool {
+        self.messages.get(id.0 as usize).is_some_and(|m| (node as usize) < m.got.len() * 64 && m.has(node))
+    }
 }

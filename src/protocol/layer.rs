@@ -14,7 +14,7 @@
 //! in an [`Envelope`] of its own and unwraps them on the way back, changing nothing on the wire,
 //! so a stack of it over any protocol runs exactly the protocol's run (same trace hash).
 
-use super::{Context, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
+use super::{Context, Description, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
 use std::fmt::Debug;
 
 /// A protocol that wraps another (`P`): see the module docs.
@@ -36,6 +36,18 @@ pub trait Layer<P: Protocol>: Sized {
         inner: &mut Inner<'_, P>,
         cx: &mut Context<'_, Self::Msg, Self::Timer>,
     );
+
+    /// Describes the layer's part of the node, after the inner protocol has described its own
+    /// ([`Protocol::describe`]). Says nothing by default.
+    fn describe(&self, out: &mut Description) {
+        let _ = out;
+    }
+
+    /// A pending timer of the stack in plain words (the inner protocol's through
+    /// [`Protocol::describe_timer`]); its debug form by default.
+    fn describe_timer(timer: &Self::Timer) -> String {
+        format!("{timer:?}")
+    }
 }
 
 /// The wrapped protocol as its layer sees it while handling one input.
@@ -116,6 +128,15 @@ impl<L: Layer<P>, P: Protocol> Protocol for Stack<L, P> {
 
     fn is_infective(&self) -> bool {
         self.inner.is_infective()
+    }
+
+    fn describe(&self, out: &mut Description) {
+        self.inner.describe(out);
+        self.layer.describe(out);
+    }
+
+    fn describe_timer(timer: &L::Timer) -> String {
+        L::describe_timer(timer)
     }
 }
 

@@ -20,11 +20,13 @@
 //! inputs, outputs, packets and timers.
 
 mod context;
+mod describe;
 pub mod harness;
 mod kinds;
 mod layer;
 
 pub use context::{Context, Distances, Env, NodeRng, UniformDistance};
+pub use describe::{Description, Fact, Link};
 pub use harness::Harness;
 pub use kinds::PacketKind;
 pub use layer::{Envelope, Inner, Layer, PassThrough, Stack, StackConfig};
@@ -256,5 +258,16 @@ pub trait Protocol: Sized {
     /// colours nodes by it; `false` for protocols that do not spread epidemically.
     fn is_infective(&self) -> bool {
         false
+    }
+
+    /// Describes this node in plain words for the inspector ([`Description`]): its role and
+    /// phase, the nodes it is linked to, a few facts. Says nothing by default.
+    fn describe(&self, out: &mut Description) {
+        let _ = out;
+    }
+
+    /// A pending timer in plain words, for the inspector; its debug form by default.
+    fn describe_timer(timer: &Self::Timer) -> String {
+        format!("{timer:?}")
     }
 }

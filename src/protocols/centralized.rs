@@ -29,7 +29,7 @@
 //! service reports them.
 
 use crate::bits::InlineBits;
-use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocol::{Description, Context, GroupInfo, Input, MemberChange, MsgId, NodeId, PacketKind, Protocol, Wire};
 use crate::protocols::blocks::{Backoff, NodeSet, Retry};
 use crate::protocols::params::ParamError;
 use crate::protocols::{Family, Load, ParamDoc, ParamKind, RunInfo, Structure, HEADER_BYTES};
@@ -468,6 +468,37 @@ impl Protocol for Centralized {
             Input::Recv { from, msg: Msg::Leave { .. } } => self.remove_member(from),
             Input::Timer(Timer::Retransmit { id, round }) => self.on_retransmit(id, round, cx),
             Input::Timer(Timer::Join { gen }) => self.on_join_timer(gen, cx),
+        }
+    }
+
+    fn describe_timer(timer: &Timer) -> String {
+        match timer {
+            Timer::Retransmit { id, round } => format!("retransmit m{} to the silent members (round {round})", id.0),
+            Timer::Join { gen } => format!("send JOIN again if unanswered (try {gen})"),
+        }
+    }
+
+    /// The sender's role and the members it waits for ACKs from, message by message; a
+    /// joiner's contacts that have not answered.
+    fn describe(&self, out: &mut Description) {
+        let Some(side) = &self.side else {
+            out.state("receiver");
+            return;
+        };
+        if !side.joining.is_empty() {
+            out.state("joining");
+            out.link("contacts not answered", side.joining.iter().copied());
+        } else if side.members.is_some() {
+            out.state(match side.pending.len() {
+                0 => "sender".to_string(),
+                n => format!("sender, waiting for ACKs on {n} message(s)"),
+            });
+        } else {
+            out.state("receiver");
+        }
+        for (id, p) in &side.pending {
+            let silent: Vec<String> = p.silent.iter().map(|n| n.to_string()).collect();
+            out.fact("no ACK yet", format!("m{}: from {}", id.0, silent.join(", ")));
         }
     }
 }

@@ -234,6 +234,14 @@ impl<E> EventQueue<E> {
         self.due.get(k)
     }
 
+    /// Every waiting event with its time, in no particular order (for inspection: it visits
+    /// the whole queue).
+    pub fn iter(&self) -> impl Iterator<Item = (SimTime, &E)> + '_ {
+        let last = SimTime(self.last);
+        let due = self.due.iter().map(move |e| (last, e));
+        due.chain(self.buckets.iter().flatten().flatten().map(|(t, e)| (SimTime(*t), e)))
+    }
+
     /// How many events are waiting.
     pub fn len(&self) -> usize {
         self.len

@@ -23,6 +23,9 @@ use crate::protocol::{
 };
 use crate::time::{SimDuration, SimTime};
 
+mod inspect;
+pub use inspect::{NodeView, PendingTimer, LAST_PACKETS};
+
 /// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
 /// after a crash it is stale. `Notify` is the membership service telling every other live member.
 /// A packet to a node with a finite downlink first reaches that downlink (`Downlink`, the packet

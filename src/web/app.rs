@@ -11,12 +11,14 @@ use super::msg::{Field, Msg};
 use super::opening::Opening;
 use super::refusal::{refusal, Refusal};
 use super::results::Summary;
+use super::selection::{nearest_in_direction, Direction, Selection};
+use super::sequence::Sequence;
 use super::stage::Stage;
 use super::view::{self, Page, Shown};
 use super::zoom::{wheel_factor, PointerPhase, ViewMsg};
 use super::{dom, form};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use mcast::engine::{self, Simulation};
+use mcast::engine::{self, NodeView, Simulation};
 use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use std::rc::Rc;
 use yew::{Callback, Component, Context, Html};
@@ -51,6 +53,12 @@ pub struct App {
     comparison: Option<Comparison>,
     send: Callback<Msg>,
     stage: Stage,
+    /// The picked nodes, what the inspector shows of the selected one (as of the last render),
+    /// the sequence diagram, and the last selection announced to screen readers.
+    selection: Selection,
+    inspected: Option<NodeView>,
+    sequence: Sequence,
+    announced: String,
     /// The next animation frame, and the page times (ms) of the last frame and the last render.
     frame: Option<AnimationFrame>,
     last_ts: Option<f64>,
@@ -71,7 +79,8 @@ impl App {
     fn start(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
         let mut sim = engine::build_with(scenario, &Limits::BROWSER)?;
         sim.set_recording(true);
-        // For the trace export (and the inspector): it never changes the run.
+        // For the inspector, the sequence diagram and the trace export (bounded; it changes
+        // nothing in the run).
         sim.set_packet_log(true);
         // For the chart: 1 ms buckets, widened to fit the run in 10,000; in rounds mode whole
         // rounds, since every packet leaves at a round's start and finer buckets would show
@@ -119,6 +128,8 @@ impl App {
                 self.share_link.clear();
                 self.summary = None;
                 self.comparison = None;
+                self.selection.keep_within(self.scenario.group.size, self.sim.message_count());
+                self.stage.select(&self.selection);
                 self.opening = None;
             }
             Err(e) => self.error = Some(format!("{e}{UNCHANGED}")),
@@ -189,6 +200,12 @@ impl App {
             informed: self.stage.informed(),
             summary: self.summary.as_ref(),
             comparison: self.comparison.as_ref(),
+            selection: &self.selection,
+            inspected: self.inspected.as_ref(),
+            hover_state: self.selection.hover.and_then(|h| self.stage.state_of(h.0)),
+            sequence: self.sequence.canvas(),
+            messages: self.sim.message_count(),
+            announced: &self.announced,
             refused_edits: self.refused_edits,
             send: &self.send,
             faults: &self.faults,
@@ -252,13 +269,13 @@ impl App {
         }
     }
 
-    /// Crashes the node under a click now. The crash goes into the scenario (so a share link
+    /// Crashes `node` now, if it is up. The crash goes into the scenario (so a share link
     /// replays it) and the run is rebuilt and fast-forwarded to this moment, so what plays on is
     /// exactly the replay of the new scenario.
-    fn crash_at(&mut self, css: (f64, f64)) {
-        let Some(node) = self.stage.live_node_at(self.sim.as_ref(), css) else {
+    fn crash(&mut self, node: u32) {
+        if !self.stage.is_live(node) {
             return;
-        };
+        }
         self.edit_faults(Ok(form::with_crash(&self.scenario, node, self.sim.now())), true);
     }
 
@@ -404,6 +421,7 @@ impl App {
             self.last_render_ts = ts;
             self.live.update(ts, &self.shown, self.playing);
             self.after_progress();
+            self.inspect();
             return true;
         }
         // The comparison's lanes and charts are redrawn a few times a second.
@@ -441,6 +459,10 @@ impl Component for App {
             comparison: None,
             send: ctx.link().callback(|m: Msg| m),
             stage: Stage::new(),
+            selection: Selection::default(),
+            inspected: None,
+            sequence: Sequence::default(),
+            announced: String::new(),
             frame: None,
             last_ts: None,
             last_render_ts: 0.0,
@@ -524,12 +546,15 @@ impl Component for App {
             Msg::Export(d) => {
                 super::export::save(d, &self.scenario, self.sim.as_ref(), &self.stage, self.comparison.as_ref())
             }
-            Msg::CanvasClick(x, y) => {
-                if self.gesture.take_swallowed_click() || self.faults.tool {
-                    return false;
-                }
-                self.crash_at((x, y))
-            }
+            Msg::CanvasClick(..)
+            | Msg::CanvasShiftClick(..)
+            | Msg::CanvasHover(..)
+            | Msg::CanvasLeave
+            | Msg::CanvasKey(_)
+            | Msg::Deselect
+            | Msg::ToggleSequence
+            | Msg::SequenceMessage(_) => return self.pick(msg),
+            Msg::CrashNode(node) => self.crash(node),
             Msg::Fault(m) => self.on_fault(m),
             Msg::View(m) => return self.on_view(m),
             Msg::ToggleHelp => self.help = !self.help,
@@ -539,6 +564,7 @@ impl Component for App {
         self.shown = self.shown_now();
         self.live.update(self.last_ts.unwrap_or(0.0), &self.shown, self.playing);
         self.after_progress();
+        self.inspect();
         true
     }
 
@@ -556,6 +582,9 @@ impl Component for App {
         if self.help {
             dom::focus("help-close");
         }
+        if self.selection.node.is_some() && self.selection.sequence {
+            self.sequence.draw(self.sim.as_ref(), &self.selection);
+        }
     }
 }
 
@@ -563,4 +592,86 @@ impl Component for App {
 /// dialog lists.
 fn shortcut(key: &str) -> Option<Msg> {
     super::shortcuts::message(key)
+}
+
+impl App {
+    /// What the canvas's pointer and keys and the inspector's controls do to the selection;
+    /// whether the page must be drawn again.
+    fn pick(&mut self, msg: Msg) -> bool {
+        // A click that ended a drag (a pan) or a partition's rectangle picks nothing.
+        if matches!(msg, Msg::CanvasClick(..) | Msg::CanvasShiftClick(..))
+            && (self.gesture.take_swallowed_click() || self.faults.tool)
+        {
+            return false;
+        }
+        let before = self.selection.clone();
+        let sim = self.sim.as_ref();
+        match msg {
+            Msg::CanvasClick(x, y) => match self.stage.node_at(sim, (x, y)) {
+                Some(node) => self.selection.select(node),
+                None => self.selection.clear(),
+            },
+            Msg::CanvasShiftClick(x, y) => {
+                if let Some(node) = self.stage.node_at(sim, (x, y)) {
+                    self.selection.toggle(node);
+                }
+            }
+            Msg::CanvasHover(x, y) => {
+                let node = self.stage.node_at(sim, (x, y));
+                if node != self.selection.hover.map(|h| h.0) {
+                    self.selection.hover = node.map(|n| (n, x, y));
+                }
+            }
+            Msg::CanvasLeave => self.selection.hover = None,
+            Msg::CanvasKey(key) => self.key(&key),
+            Msg::Deselect => self.selection.clear(),
+            Msg::SequenceMessage(v) => self.selection.message = v.parse().unwrap_or(0),
+            Msg::ToggleSequence => self.selection.sequence = !self.selection.sequence,
+            _ => {}
+        }
+        if self.selection == before {
+            return false;
+        }
+        if self.selection.node != before.node {
+            self.announce();
+        }
+        self.stage.select(&self.selection);
+        self.inspect();
+        true
+    }
+
+    /// A key on the focused canvas: an arrow moves the selection to the nearest node that way
+    /// (from the sender if none is selected), Enter inspects the selected node (the sender if
+    /// none), Escape clears the selection.
+    fn key(&mut self, key: &str) {
+        let start = || self.scenario.group.sender.min(self.scenario.group.size.saturating_sub(1));
+        if key == "Escape" {
+            self.selection.clear();
+        } else if key == "Enter" {
+            let node = self.selection.node.unwrap_or_else(start);
+            self.selection.select(node);
+        } else if let Some(dir) = Direction::of_key(key) {
+            let Some(from) = self.selection.node else {
+                self.selection.select(start());
+                return;
+            };
+            let live = |n: u32| self.stage.state_of(n).is_some_and(|s| s != mcast::engine::NodeState::Absent);
+            if let Some(next) = nearest_in_direction(self.sim.positions(), from, dir, live) {
+                self.selection.move_to(next);
+            }
+        }
+    }
+
+    /// Says the newly selected node to screen readers (the page's live region).
+    fn announce(&mut self) {
+        self.announced = match self.selection.node {
+            Some(n) => format!("Node {n} selected: {}.", super::inspector::state_words(self.stage.state_of(n))),
+            None => "Selection cleared.".to_string(),
+        };
+    }
+
+    /// Reads the selected node's view from the engine again.
+    fn inspect(&mut self) {
+        self.inspected = self.selection.node.and_then(|n| self.sim.inspect(n));
+    }
 }

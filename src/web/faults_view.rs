@@ -51,7 +51,7 @@ pub fn view(s: &Scenario, p: &Panel, send: &Callback<Msg>) -> Html {
         <div class="faults" id="faults">
             <h2>{ format!("Faults ({})", list.len()) }</h2>
             if list.is_empty() {
-                <p class="hint" id="no-faults">{ "None: click a node to crash it, or draw a partition." }</p>
+                <p class="hint" id="no-faults">{ "None: click a node and press its inspector's Crash this node now, or draw a partition." }</p>
             } else {
                 <ul id="fault-list" class="fault-list">{ for list.into_iter().map(|e| entry(send, e)) }</ul>
             }

@@ -40,6 +40,8 @@ mod gesture;
 mod help;
 mod informed;
 #[cfg(target_arch = "wasm32")]
+mod inspector;
+#[cfg(target_arch = "wasm32")]
 mod json_editor;
 #[cfg(target_arch = "wasm32")]
 mod live;
@@ -55,6 +57,8 @@ mod pixels;
 mod refusal;
 #[cfg(target_arch = "wasm32")]
 mod results;
+mod selection;
+mod sequence;
 mod shortcuts;
 #[cfg(target_arch = "wasm32")]
 mod stage;

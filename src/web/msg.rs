@@ -63,8 +63,27 @@ pub enum Msg {
     CompareDo(CompareAction),
     /// Save a file.
     Export(Download),
-    /// The canvas was clicked at this point (CSS pixels from its top-left corner).
+    /// The canvas was clicked at this point (CSS pixels from its top-left corner): inspect the
+    /// node there.
     CanvasClick(f64, f64),
+    /// The canvas was shift-clicked here: add the node there to the sequence diagram, or take
+    /// it out.
+    CanvasShiftClick(f64, f64),
+    /// The pointer moved over the canvas to this point.
+    CanvasHover(f64, f64),
+    /// The pointer left the canvas.
+    CanvasLeave,
+    /// A key pressed while the canvas has focus (arrows move the selection, Enter inspects,
+    /// Escape clears).
+    CanvasKey(String),
+    /// Crash this node now (the inspector's button).
+    CrashNode(u32),
+    /// Close the inspector.
+    Deselect,
+    /// The sequence diagram follows this message (its id, as text).
+    SequenceMessage(String),
+    /// Open or close the sequence diagram.
+    ToggleSequence,
     /// An edit in the fault panel (see [`super::faults`]).
     Fault(super::faults::FaultMsg),
     /// Zoom or pan of the group canvas (see [`super::zoom`]).

@@ -6,8 +6,9 @@
 //! here and drawn bright, fading over [`FRESH_EDGE_MS`] of page time. Yew state holds none of
 //! this: the component owns one [`Stage`] and the view only places its canvases.
 
+use super::selection::Selection;
 use super::zoom::Zoom;
-use super::{canvas, chart, dom};
+use super::{canvas, chart, dom, inspector};
 use mcast::engine::{FlightView, NodeState, Simulation, NO_UPSTREAM};
 use mcast::scenario::Scenario;
 use web_sys::HtmlCanvasElement;
@@ -43,6 +44,8 @@ pub struct Stage {
     seen_infective: bool,
     /// What the chart's lines show for this scenario, the family's model included.
     informed: chart::Informed,
+    /// The picked nodes, ringed on the canvas.
+    selection: Selection,
     /// The view's zoom and pan, and the partition tool's region being dragged (device pixels).
     zoom: Zoom,
     region: Option<((f64, f64), (f64, f64))>,
@@ -74,6 +77,7 @@ impl Stage {
             infective: 0,
             seen_infective: false,
             informed: chart::Informed::default(),
+            selection: Selection::default(),
             zoom: Zoom::default(),
             region: None,
             reduced_motion: false,
@@ -156,6 +160,7 @@ impl Stage {
             &self.edges,
             &mut self.pixels,
         );
+        inspector::draw_rings(&ctx, size, &self.zoom, sim.positions(), &self.selection, dom::pixel_ratio());
         if let Some((a, b)) = self.region {
             canvas::region(&ctx, a, b);
         }
@@ -209,13 +214,27 @@ impl Stage {
     }
 
     /// The node drawn under a click at `css` (CSS pixels from the canvas's corner), if there is
-    /// one and it is up: neither crashed already nor outside the group.
-    pub fn live_node_at(&self, sim: &dyn Simulation, css: (f64, f64)) -> Option<u32> {
+    /// one: the canvas's one hit test.
+    pub fn node_at(&self, sim: &dyn Simulation, css: (f64, f64)) -> Option<u32> {
         let dpr = dom::pixel_ratio();
-        let node = canvas::node_at(self.size, &self.zoom, sim.positions(), (css.0 * dpr, css.1 * dpr))?;
-        match self.states.get(node as usize) {
-            Some(NodeState::Crashed | NodeState::Absent) => None,
-            _ => Some(node),
+        canvas::node_at(self.size, &self.zoom, sim.positions(), (css.0 * dpr, css.1 * dpr))
+    }
+
+    /// Whether `node` is drawn up: neither crashed already nor outside the group.
+    pub fn is_live(&self, node: u32) -> bool {
+        !matches!(self.states.get(node as usize), None | Some(NodeState::Crashed | NodeState::Absent))
+    }
+
+    /// The state `node` was drawn in at the last draw.
+    pub fn state_of(&self, node: u32) -> Option<NodeState> {
+        self.states.get(node as usize).copied()
+    }
+
+    /// Rings the picked nodes from the next draw on.
+    pub fn select(&mut self, selection: &Selection) {
+        if (self.selection.node, &self.selection.lanes) != (selection.node, &selection.lanes) {
+            self.selection.clone_from(selection);
+            self.dirty = true;
         }
     }
 

@@ -13,7 +13,7 @@ const TARGET_ATTR: &str = "data-tour";
 
 /// The guided start's steps: the element to highlight, and what to say about it.
 pub const STEPS: [(&str, &str); 5] = [
-    ("#stage", "The group: each dot is a member, the sender is the bright one. Packets fly between them as small coloured marks; a dot turns green once it holds every message. Click a node to crash it."),
+    ("#stage", "The group: each dot is a member, the sender is the bright one. Packets fly between them as small coloured marks; a dot turns green once it holds every message. Click a node to inspect it; its inspector can crash it."),
     ("#play", "Play and pause the run here (or press Space). End runs the rest at once; Reset starts it over."),
     ("#preset", "The gallery: ready-made scenarios, each showing one thing the literature names. Try “NAKs without suppression”, then “SRM: the same loss, with suppression”."),
     (".panel.stats", "The counters: packets sent by kind, losses and deliveries as they happen. Hover any figure to see what it counts."),

@@ -6,8 +6,9 @@ use super::chart::Informed;
 use super::compare::Comparison;
 use super::msg::{Field, Msg};
 use super::results::Summary;
+use super::selection::Selection;
 use super::zoom::{PointerPhase, ViewMsg};
-use mcast::engine::NodeState;
+use mcast::engine::{NodeState, NodeView};
 use mcast::metrics::Counters;
 use mcast::protocol::PacketKind;
 use mcast::protocols::Structure;
@@ -47,6 +48,18 @@ pub struct Page<'a> {
     pub comparison: Option<&'a Comparison>,
     /// Refused control edits so far (see [`ControlsProps::refused_edits`]).
     pub refused_edits: u32,
+    /// The picked nodes.
+    pub selection: &'a Selection,
+    /// The selected node as the inspector shows it.
+    pub inspected: Option<&'a NodeView>,
+    /// The state of the node under the pointer, for its tooltip.
+    pub hover_state: Option<NodeState>,
+    /// The sequence diagram's canvas.
+    pub sequence: &'a NodeRef,
+    /// How many messages the run has (the sequence diagram's picker).
+    pub messages: u32,
+    /// The last selection said to screen readers.
+    pub announced: &'a str,
     /// Where the page sends what the user did.
     pub send: &'a Callback<Msg>,
     /// The fault panel's state (history, partition tool).
@@ -457,16 +470,25 @@ fn stage_column(p: &Page) -> Html {
     html! {
         <section class="stage">
             <div class="stage-view">
-                <canvas id="stage" ref={p.stage.clone()} aria-label="The group: nodes and packets in flight; click a node to crash it"
+                <canvas id="stage" ref={p.stage.clone()} tabindex="0"
+                    aria-label="The group: nodes and packets in flight. Click a node to inspect it; with focus here, arrow keys move the selection, Enter inspects, Escape clears"
                     class={if p.faults.tool { "drawing" } else { "" }}
                     onpointerdown={pointer(send, PointerPhase::Down)} onpointermove={pointer(send, PointerPhase::Move)}
                     onpointerup={pointer(send, PointerPhase::Up)} onpointercancel={pointer(send, PointerPhase::Up)}
-                    onclick={send.reform(|e: MouseEvent| Msg::CanvasClick(f64::from(e.offset_x()), f64::from(e.offset_y())))}></canvas>
+                    onclick={send.reform(|e: MouseEvent| {
+                        let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+                        if e.shift_key() { Msg::CanvasShiftClick(x, y) } else { Msg::CanvasClick(x, y) }
+                    })}
+                    onmousemove={send.reform(|e: MouseEvent| Msg::CanvasHover(f64::from(e.offset_x()), f64::from(e.offset_y())))}
+                    onmouseleave={send.reform(|_: MouseEvent| Msg::CanvasLeave)}
+                    onkeydown={canvas_keys(send, p.selection.node.is_some())}></canvas>
                 { super::stage_tools::view(p.scale, send) }
+                { super::inspector::tooltip(p.selection.hover, p.hover_state) }
+                <p class="sr-only" id="selection-announce" aria-live="polite">{ p.announced.to_string() }</p>
                 <p class="stage-hint">{ if p.faults.tool {
                     "Drag a rectangle: the nodes inside are cut off from the rest (Esc: cancel)"
                 } else {
-                    "Click a node to crash it · wheel or +/− to zoom, drag to pan · ? for keys"
+                    "Click a node to inspect it, shift-click for the sequence diagram · wheel or +/− to zoom, drag to pan · ? for keys"
                 } }</p>
                 if let NetworkMode::Rounds { round_ms } = p.scenario.network.mode {
                     <p class="stage-round" id="stage-round" title="Round-synchronous network: simulated time over the round length">
@@ -477,6 +499,7 @@ fn stage_column(p: &Page) -> Html {
                     { super::compare::view(c, send) }
                 }
             </div>
+            { super::inspector::sequence_strip(p.selection, p.messages, p.sequence, send) }
             <div class="chart-strip">
                 <div class="chart-box">
                     <canvas id="chart" ref={p.chart.clone()}
@@ -523,6 +546,8 @@ pub fn view(p: &Page) -> Html {
                 />
                 { stage_column(p) }
                 <section class="panel stats" aria-label="Counters">
+                    <h2>{ "Inspector" }</h2>
+                    { super::inspector::panel(p.inspected, p.selection.sequence, p.send) }
                     { counters(p.scenario, p.shown, p.playing) }
                     { super::results::beside_counters(p.summary) }
                     { super::faults::view(p.scenario, p.faults, p.send) }
@@ -534,4 +559,20 @@ pub fn view(p: &Page) -> Html {
             if p.help { { super::help::view(p.send) } }
         </div>
     }
+}
+
+/// The focused canvas's keys: arrows and Enter, and Escape while a node is `selected`, go to the
+/// selection and no further (the page's own shortcuts, on the window, do not see them); other
+/// keys pass on.
+fn canvas_keys(send: &Callback<Msg>, selected: bool) -> Callback<yew::KeyboardEvent> {
+    let send = send.clone();
+    Callback::from(move |e: yew::KeyboardEvent| {
+        let key = e.key();
+        let ours = matches!(key.as_str(), "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Enter");
+        if ours || (selected && key == "Escape") {
+            e.prevent_default();
+            e.stop_propagation();
+            send.emit(Msg::CanvasKey(key));
+        }
+    })
 }

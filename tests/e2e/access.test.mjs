@@ -48,7 +48,9 @@ test('a clicked crash is listed at a whole millisecond; removing it restores the
   await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-data').textContent, 10) > 5);
   assert.equal(await page.$('#fault-list'), null, 'no faults yet');
   const { x, y } = await centre(page);
-  await page.mouse.click(x, y);
+  await page.mouse.click(x, y); // a click inspects; the inspector's button crashes
+  await page.waitForFunction(() => document.querySelector('#inspector')?.dataset.node === '0');
+  await page.click('#inspect-crash');
   await page.waitForSelector('#fault-list li');
   const line = await page.textContent('#fault-list li .what');
   assert.match(line, /^node 0 crashes at [1-9]\d* ms$/, line);
@@ -229,6 +231,8 @@ test('zoom makes nodes bigger, a click hits the zoomed node, reset view goes bac
   assert.ok(target.found, 'a waiting node is on the middle row');
   const { box } = await centre(page);
   await page.mouse.click(box.x + target.x, box.y + target.y);
+  await page.waitForSelector('#inspector');
+  await page.click('#inspect-crash');
   await page.waitForSelector('#fault-list li');
   const sizeBefore = await page.$eval('#stage', (c) => [c.width, c.height]);
   await finish(page); // the crash lands at the next whole millisecond: run past it

@@ -214,13 +214,16 @@ test('keyboard: Space pauses and resumes, End runs the rest, R resets; keys type
   await page.close();
 });
 
-test('clicking a node crashes it, and a share link replays the crash', async () => {
+test('clicking a node inspects it, its crash button crashes it, and a share link replays the crash', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#speed', '0.02');
   // In the default disk layout the sender sits at the centre of the canvas.
   await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-data').textContent, 10) > 5);
   const box = await (await page.$('#stage')).boundingBox();
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelector('#inspector')?.dataset.node === '0');
+  assert.equal(await page.textContent('#count-crashed'), '0', 'a click only selects');
+  await page.click('#inspect-crash');
   await page.waitForFunction(() => document.querySelector('#count-crashed').textContent === '1');
   const json = JSON.parse(await page.inputValue('#scenario-json'));
   assert.equal(json.faults.length, 1);

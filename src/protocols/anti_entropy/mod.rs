@@ -29,7 +29,7 @@ pub use config::{AntiEntropyConfig, PARAMS};
 pub use exchange::{AeMsg, Direction, Exchange};
 pub use family::AntiEntropyFamily;
 
-use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
+use crate::protocol::{Context, Description, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
 use crate::protocols::blocks::Members;
 use crate::time::SimDuration;
 use store::{Held, Store};
@@ -161,5 +161,15 @@ impl Protocol for AntiEntropy {
     /// from the moment it holds a message.
     fn is_infective(&self) -> bool {
         !self.store.is_empty()
+    }
+
+    /// How many messages it holds and how many members it picks its partners from.
+    fn describe(&self, out: &mut Description) {
+        out.state(match self.store.len() {
+            0 => "susceptible (holds nothing)".to_string(),
+            n => format!("infective, holds {n} message(s)"),
+        });
+        out.fact("members it picks partners from", self.peers.len());
+        out.fact("exchange period", format!("{} ms", self.period.as_ms_f64()));
     }
 }

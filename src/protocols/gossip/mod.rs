@@ -74,7 +74,7 @@ pub use model::informed_curve;
 pub use wire::{Batch, Digest, Item, Msg, Shuffle, Timer};
 
 use crate::bits::InlineBits;
-use crate::protocol::{Context, GroupInfo, Input, NodeId, Protocol};
+use crate::protocol::{Context, Description, GroupInfo, Input, NodeId, Protocol};
 use crate::protocols::blocks::{Cyclon, Members};
 use crate::time::SimTime;
 use std::sync::Arc;
@@ -241,6 +241,25 @@ impl Protocol for Gossip {
 
     fn is_infective(&self) -> bool {
         self.spreading() > 0
+    }
+
+    /// Whether it still spreads, the messages it spreads and for how many more periods, and its
+    /// peers (the Cyclon view, or how many members it knows).
+    fn describe(&self, out: &mut Description) {
+        out.state(match self.spreading() {
+            0 if self.held().is_empty() => "susceptible (holds nothing)".to_string(),
+            0 => "removed (holds messages, spreads none)".to_string(),
+            n => format!("infective, spreading {n} message(s)"),
+        });
+        let Some(side) = &self.side else { return };
+        if let Some(cyclon) = &side.cyclon {
+            out.link("view", cyclon.entries().iter().map(|e| e.node));
+        } else {
+            out.fact("members it knows", side.members.len());
+        }
+        for h in side.spreading.iter().filter(|h| h.left > 0) {
+            out.fact("spreading", format!("m{} for {} more period(s)", h.item.id.0, h.left));
+        }
     }
 }
 

@@ -49,7 +49,7 @@ pub use family::PbcastFamily;
 pub use model::informed_curve;
 pub use wire::{list_bytes, Msg, Timer, ENTRY_BYTES, ROUND_BYTES};
 
-use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
+use crate::protocol::{Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
 use crate::protocols::blocks::Members;
 use crate::protocols::tree::heap_children;
 
@@ -206,6 +206,20 @@ impl Protocol for Pbcast {
     /// Holding a message not yet garbage collected: still gossiping about it.
     fn is_infective(&self) -> bool {
         self.history.holds_any()
+    }
+
+    /// Its gossip round, the messages it still gossips about and how many members it knows.
+    fn describe(&self, out: &mut Description) {
+        let held = self.history.digest();
+        out.state(match held.len() {
+            0 => "quiet (gossips about nothing)".to_string(),
+            n => format!("gossiping about {n} message(s)"),
+        });
+        out.fact("gossip round", self.round);
+        out.fact("members it knows", self.members.len());
+        let ids: Vec<String> = held.iter().map(|m| format!("m{}", m.0)).collect();
+        out.fact("gossips about", format!("[{}]", ids.join(", ")));
+        out.fact("retransmissions this round", self.served);
     }
 }
 

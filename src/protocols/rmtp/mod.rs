@@ -76,7 +76,7 @@ pub use family::{RmtpError, RmtpFamily};
 pub use window::{Window, MAX_AHEAD};
 pub use wire::{Msg, Timer};
 
-use crate::protocol::{Context, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
+use crate::protocol::{Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
 use crate::time::SimDuration;
 use hub::{Cached, Hub};
 use rand::Rng;
@@ -364,5 +364,30 @@ impl Protocol for Rmtp {
 
     fn upstream(&self) -> Option<NodeId> {
         self.rx.parent()
+    }
+
+    /// Its role (sender, designated receiver, receiver), its designated receiver, its region,
+    /// and the window of sequence numbers it holds.
+    fn describe(&self, out: &mut Description) {
+        let role = match (&self.source, &self.hub) {
+            (Some(_), _) => "sender",
+            (None, Some(_)) => "designated receiver",
+            (None, None) => "receiver",
+        };
+        out.state(role);
+        out.link("designated receiver", self.rx.parent());
+        if let Some(hub) = &self.hub {
+            out.link("region", hub.members());
+        }
+        if let Some(source) = &self.source {
+            out.fact("packets sent", source.sent());
+            out.fact("messages waiting for the window", source.queued());
+            return;
+        }
+        let window = self.rx.window();
+        out.fact("next sequence wanted", window.next());
+        let missing: Vec<String> = window.missing(window.high()).map(|q| q.to_string()).collect();
+        out.fact("missing below the highest seen", format!("[{}]", missing.join(", ")));
+        out.fact("times it changed designated receiver", self.stats.failovers);
     }
 }

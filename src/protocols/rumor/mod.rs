@@ -41,7 +41,7 @@ pub use config::{Removal, RumorConfig, PARAMS};
 pub use family::RumorFamily;
 pub use wire::{Msg, Timer};
 
-use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::protocol::{Context, Description, GroupInfo, Input, MsgId, NodeId, Protocol};
 use crate::protocols::anti_entropy::store::{Held, IdSet, Store};
 use crate::protocols::anti_entropy::{AeMsg, Exchange};
 use crate::protocols::blocks::Members;
@@ -376,5 +376,22 @@ impl Protocol for Rumor {
     /// Infective while it spreads a hot rumor (Demers et al. 1987, §1.4).
     fn is_infective(&self) -> bool {
         !self.hot.is_empty()
+    }
+
+    /// The rumors it holds and those still hot (with their unnecessary contacts so far), and
+    /// how many members it knows.
+    fn describe(&self, out: &mut Description) {
+        out.state(match (self.store.len(), self.hot.len()) {
+            (0, _) => "susceptible (holds nothing)".to_string(),
+            (_, 0) => "removed (holds rumors, spreads none)".to_string(),
+            (_, n) => format!("infective, spreading {n} rumor(s)"),
+        });
+        out.fact("members it knows", self.peers.len());
+        for h in self.hot.iter() {
+            out.fact("hot rumor", format!("m{}, {} unnecessary contact(s)", h.msg.id.0, h.strikes));
+        }
+        if let Some((partner, ids)) = &self.pushed {
+            out.fact("waiting for feedback", format!("from node {partner} on {} rumor(s)", ids.len()));
+        }
     }
 }

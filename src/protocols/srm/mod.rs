@@ -67,7 +67,7 @@ pub use config::{SrmConfig, PARAMS};
 pub use family::SrmFamily;
 pub use wire::{Echo, Msg, Session, Timer};
 
-use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::protocol::{Context, Description, GroupInfo, Input, MsgId, NodeId, Protocol};
 use crate::protocols::blocks::NodeSet;
 use crate::time::{SimDuration, SimTime};
 use adaptive::Tuning;
@@ -270,6 +270,46 @@ impl Protocol for Srm {
             Input::Timer(Timer::Request { src, seq, gen }) => self.on_request_timer(src, seq, gen, cx),
             Input::Timer(Timer::Repair { src, seq, gen }) => self.on_repair_timer(src, seq, gen, cx),
             Input::Timer(Timer::RepairRound { src, seq }) => self.on_repair_round(src, seq, cx.now()),
+        }
+    }
+
+    fn describe_timer(timer: &Timer) -> String {
+        match timer {
+            Timer::Session => "send a session message".to_string(),
+            Timer::Request { src, seq, .. } => format!("request a repair of node {src}'s seq {seq} (unless suppressed)"),
+            Timer::Repair { src, seq, .. } => format!("multicast a repair of node {src}'s seq {seq} (unless suppressed)"),
+            Timer::RepairRound { src, seq } => format!("end the repair hold-down of node {src}'s seq {seq}"),
+        }
+    }
+
+    /// Per source: the sequence numbers it holds, those it knows it misses, and the requests
+    /// and repairs it has pending.
+    fn describe(&self, out: &mut Description) {
+        let requesting: usize = self.sources.values().map(|s| s.requests.len()).sum();
+        out.state(match (self.next_seq, requesting) {
+            (0, 0) => "member".to_string(),
+            (0, n) => format!("member, requesting {n} repair(s)"),
+            (k, _) => format!("sender of {k} message(s)"),
+        });
+        out.fact("members it multicasts to", self.members.len());
+        out.fact("members it measured a distance to", self.peers.values().filter(|p| p.distance.is_some()).count());
+        for (src, source) in &self.sources {
+            let top = source.highest.map_or(source.base, |h| h + 1);
+            let missing: Vec<String> =
+                (source.base..top).filter(|q| !source.held.contains_key(q)).map(|q| q.to_string()).collect();
+            let requests: Vec<String> = source.requests.keys().map(|q| q.to_string()).collect();
+            let repairs: Vec<String> = source.repairs.keys().map(|q| q.to_string()).collect();
+            out.fact(
+                "source",
+                format!(
+                    "node {src}: holds {} of seq {}..{top}; missing [{}]; requesting [{}]; repairing [{}]",
+                    source.held.len(),
+                    source.base,
+                    missing.join(", "),
+                    requests.join(", "),
+                    repairs.join(", ")
+                ),
+            );
         }
     }
 }

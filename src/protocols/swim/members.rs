@@ -98,6 +98,11 @@ impl Members {
         self.count
     }
 
+    /// The nodes in state `state`, in id order (for the inspector).
+    pub fn in_state(&self, state: State) -> impl Iterator<Item = NodeId> + '_ {
+        self.entries.iter().enumerate().filter(move |(_, e)| e.state == state).map(|(i, _)| i as NodeId)
+    }
+
     /// `node`'s state and incarnation.
     pub fn get(&self, node: NodeId) -> (State, u32) {
         self.entries.get(node as usize).map_or((State::Unknown, 0), |e| (e.state, e.incarnation))

@@ -7,7 +7,7 @@ use super::config::SwimConfig;
 use super::members::{Effect, Members, State};
 use super::piggyback::Piggyback;
 use super::wire::{Claim, SwimMsg, SwimTimer, Update};
-use crate::protocol::{Belief, Context, GroupInfo, Inner, Input, Layer, MemberChange, NodeId, Protocol};
+use crate::protocol::{Belief, Context, Description, GroupInfo, Inner, Input, Layer, MemberChange, NodeId, Protocol};
 use crate::protocols::blocks::{Probe, ProbeConfig, ProbeCycle, ProbeStep, ProbeTargets};
 use rand::Rng;
 
@@ -225,6 +225,34 @@ impl<P: Protocol> Layer<P> for Swim {
     type Msg = SwimMsg<P::Msg>;
     type Timer = SwimTimer<P::Timer>;
     type Config = SwimConfig;
+
+    /// Its membership list as SWIM sees it: how many members it counts, which it suspects or
+    /// has confirmed failed, and its own incarnation.
+    fn describe(&self, out: &mut Description) {
+        out.state(format!("SWIM: {} other member(s), incarnation {}", self.members.count(), self.incarnation));
+        out.link("suspected", self.members.in_state(State::Suspect));
+        out.link("confirmed failed", self.members.in_state(State::Dead));
+        out.link("left", self.members.in_state(State::Left));
+        if let Some(p) = self.probes.probe() {
+            out.fact(
+                "probing",
+                format!("node {} (ping {}), {}", p.target, p.seq, if p.acked { "answered" } else { "no answer yet" }),
+            );
+        }
+    }
+
+    /// SWIM's own timers in words; the inner protocol's as it says them.
+    fn describe_timer(timer: &Self::Timer) -> String {
+        match timer {
+            SwimTimer::Inner(t) => P::describe_timer(t),
+            SwimTimer::Period => "SWIM: end of the protocol period".to_string(),
+            SwimTimer::PingTimeout { seq } => format!("SWIM: ping {seq} times out"),
+            SwimTimer::Suspicion { node, incarnation } => {
+                format!("SWIM: confirm node {node} failed if still suspected (incarnation {incarnation})")
+            }
+            SwimTimer::RelayExpire { seq } => format!("SWIM: forget relayed ping {seq}"),
+        }
+    }
 
     fn new(me: NodeId, group: &GroupInfo, config: &SwimConfig) -> Swim {
         Swim {

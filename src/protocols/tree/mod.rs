@@ -119,7 +119,7 @@ pub use repair::NAK_CAP;
 pub use wire::{Msg, Send, Timer};
 
 use crate::bits::InlineBits;
-use crate::protocol::{Context, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::protocol::{Context, Description, GroupInfo, Input, MsgId, NodeId, Protocol};
 use crate::protocols::blocks::{Detector, Retry};
 use crate::time::{SimDuration, SimTime};
 use repair::{Buffer, Pending};
@@ -404,5 +404,42 @@ impl Protocol for Tree {
 
     fn upstream(&self) -> Option<NodeId> {
         self.parent
+    }
+
+    fn describe_timer(timer: &Timer) -> String {
+        match timer {
+            Timer::Tick => "heartbeat tick: check parent and children".to_string(),
+            Timer::Retransmit { seq, round } => format!("retransmit seq {seq} to children that have not ACKed (round {round})"),
+            Timer::Nak { .. } => "NAK the gaps to the parent".to_string(),
+            Timer::Join { .. } => "send JOIN again if unanswered".to_string(),
+            Timer::Probe { node, parent, .. } => {
+                format!("probe {} {node} again", if *parent { "parent" } else { "child" })
+            }
+            Timer::Up { id, round } => format!("resend m{} upwards if not ACKed (round {round})", id.0),
+        }
+    }
+
+    /// Its place in the tree (parent, children, path to the root), the sequence number it waits
+    /// for and how many it knows exist.
+    fn describe(&self, out: &mut Description) {
+        out.state(match (&self.joining, self.parent) {
+            _ if self.is_root() => "root",
+            (Some(_), _) => "detached, joining",
+            (None, Some(_)) => "in the tree",
+            (None, None) => "detached",
+        });
+        out.link("parent", self.parent);
+        out.link("children", self.children.iter().map(|c| c.id));
+        out.link("path to the root", self.path.iter().copied());
+        if let Some(j) = &self.joining {
+            out.link("asking to join", j.targets.front().copied());
+        }
+        out.fact("waiting for sequence", self.next);
+        out.fact("sequences known to exist", self.top);
+        out.fact("sequences received", self.got.len());
+        if !self.pending.is_empty() {
+            out.fact("messages not ACKed by every child", self.pending.len());
+        }
+        out.fact("times it lost its parent", self.parent_losses);
     }
 }

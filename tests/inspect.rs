@@ -1,0 +1,166 @@
+//! The node inspector ([`Simulation::inspect`]): exact facts for small runs of every family,
+//! SWIM as a layer included, and agreement with what the engine says elsewhere (upstreams,
+//! deliveries).
+
+use mcast::engine::{self, NodeView, Simulation, NO_UPSTREAM};
+use mcast::protocol::{MsgId, PacketKind};
+use mcast::scenario::Scenario;
+use mcast::sim::faults::Status;
+use mcast::time::SimTime;
+
+/// `size` nodes 10 ms apart, no loss, node 0 sending `messages` messages 100 ms apart, running
+/// `protocol` (a JSON object), with `extra` top-level fields.
+fn scenario(size: u32, protocol: &str, messages: u32, extra: &str) -> Scenario {
+    let json = format!(
+        r#"{{"version": 2, "seed": 1, "group": {{"size": {size}, "sender": 0, "layout": "disk"}},
+        "network": {{"latency_ms": 10, "distance_ms": 0, "jitter_ms": 0, "loss": 0}},
+        "protocol": {protocol}, "workload": {{"messages": {messages}, "size_bytes": 1000, "interval_ms": 100}},
+        {extra} "duration_ms": 5000}}"#
+    );
+    Scenario::from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}"))
+}
+
+fn started(s: &Scenario) -> Box<dyn Simulation> {
+    let mut sim = engine::build(s).unwrap_or_else(|e| panic!("{e}"));
+    sim.set_packet_log(true);
+    sim
+}
+
+fn view(sim: &dyn Simulation, node: u32) -> NodeView {
+    sim.inspect(node).unwrap_or_else(|| panic!("node {node} exists"))
+}
+
+fn ids(v: &[u32]) -> Vec<MsgId> {
+    v.iter().map(|&i| MsgId(i)).collect()
+}
+
+#[test]
+fn centralized_sender_waits_for_acks_then_everyone_holds_the_message() {
+    let mut sim = started(&scenario(3, r#"{"kind": "centralized", "reliable": true, "ack_timeout_ms": 250}"#, 1, ""));
+    sim.run_until(SimTime::from_ms(5));
+    let sender = view(&*sim, 0);
+    assert_eq!(sender.status, Status::Up);
+    assert_eq!(sender.description.state, "sender, waiting for ACKs on 1 message(s)");
+    assert_eq!(sender.description.value("no ACK yet"), Some("m0: from 1, 2"));
+    assert_eq!(sender.holds, ids(&[0]));
+    assert_eq!(sender.timers.len(), 1, "{:?}", sender.timers);
+    assert_eq!(sender.timers[0].due, SimTime::from_ms(250));
+    assert_eq!(sender.timers[0].what, "retransmit m0 to the silent members (round 1)");
+    assert_eq!(sender.sent[PacketKind::Data as usize], 2);
+    assert_eq!(sender.last_out.iter().map(|r| r.to).collect::<Vec<_>>(), [1, 2]);
+    let receiver = view(&*sim, 1);
+    assert_eq!(receiver.description.state, "receiver");
+    assert_eq!((receiver.holds.clone(), receiver.missing.clone()), (ids(&[]), ids(&[0])));
+    assert!(receiver.last_in.is_empty(), "nothing has arrived yet");
+
+    sim.run_until(SimTime::from_ms(25));
+    let sender = view(&*sim, 0);
+    assert_eq!(sender.description.state, "sender");
+    assert_eq!(sender.received[PacketKind::Ack as usize], 2);
+    let receiver = view(&*sim, 1);
+    assert_eq!((receiver.holds.clone(), receiver.missing.clone()), (ids(&[0]), ids(&[])));
+    assert_eq!(receiver.received[PacketKind::Data as usize], 1);
+    assert_eq!(receiver.sent[PacketKind::Ack as usize], 1);
+    assert_eq!(receiver.last_in.len(), 1);
+    assert!(sim.inspect(3).is_none());
+}
+
+#[test]
+fn tree_node_names_its_parent_children_and_path_as_the_engine_does() {
+    let mut sim =
+        started(&scenario(7, r#"{"kind": "tree", "fanout": 2, "topology": "heap", "reliability": "nak"}"#, 1, ""));
+    sim.run_until(SimTime::from_ms(50));
+    let mut up = Vec::new();
+    sim.upstreams(&mut up);
+    let root = view(&*sim, 0);
+    assert_eq!(root.description.state, "root");
+    assert_eq!(root.description.linked("children"), Some(&[1, 2][..]));
+    let one = view(&*sim, 1);
+    assert_eq!(one.description.state, "in the tree");
+    assert_eq!(one.description.linked("parent"), Some(&[0][..]));
+    assert_eq!(one.description.linked("children"), Some(&[3, 4][..]));
+    let five = view(&*sim, 5);
+    assert_eq!(five.description.linked("path to the root"), Some(&[5, 2, 0][..]));
+    for n in 1..7 {
+        let parent = view(&*sim, n).description.linked("parent").map(|p| p[0]);
+        assert_eq!(parent.unwrap_or(NO_UPSTREAM), up[n as usize], "node {n}");
+    }
+    assert_eq!(five.description.value("waiting for sequence"), Some("1"));
+    assert_eq!(five.holds, ids(&[0]));
+}
+
+#[test]
+fn srm_names_what_each_member_misses_from_each_source() {
+    let s = scenario(4, r#"{"kind": "srm"}"#, 2, "");
+    let mut sim = started(&s);
+    sim.run_until(SimTime::from_ms(150));
+    let v = view(&*sim, 1);
+    assert_eq!(v.description.state, "member");
+    assert_eq!(
+        v.description.value("source"),
+        Some("node 0: holds 2 of seq 0..2; missing []; requesting []; repairing []")
+    );
+    assert_eq!(v.description.value("members it multicasts to"), Some("3"));
+    assert_eq!(view(&*sim, 0).description.state, "sender of 2 message(s)");
+    assert!(!v.timers.is_empty(), "its session timer is pending");
+}
+
+#[test]
+fn rmtp_receiver_names_its_designated_receiver() {
+    let s = scenario(9, r#"{"kind": "rmtp", "dr_count": 2}"#, 1, "");
+    let mut sim = started(&s);
+    sim.run_until(SimTime::from_ms(1000));
+    let mut up = Vec::new();
+    sim.upstreams(&mut up);
+    assert_eq!(view(&*sim, 0).description.state, "sender");
+    let mut drs = 0;
+    for n in 1..9 {
+        let v = view(&*sim, n);
+        let dr = v.description.linked("designated receiver").and_then(|d| d.first().copied());
+        assert_eq!(dr.unwrap_or(NO_UPSTREAM), up[n as usize], "node {n}");
+        drs += usize::from(v.description.state == "designated receiver");
+        assert_eq!(v.description.value("missing below the highest seen"), Some("[]"), "node {n}");
+    }
+    assert_eq!(drs, 2);
+}
+
+#[test]
+fn epidemic_families_say_whether_they_spread() {
+    let gossip =
+        r#"{"kind": "gossip", "mode": "push", "fanout": 1, "period_ms": 100, "spread": "rounds", "rounds": 3}"#;
+    for protocol in [gossip, r#"{"kind": "rumor"}"#, r#"{"kind": "anti_entropy"}"#, r#"{"kind": "pbcast"}"#] {
+        let mut sim = started(&scenario(6, protocol, 1, ""));
+        let before = view(&*sim, 3);
+        assert!(!before.description.state.is_empty(), "{protocol}");
+        sim.run_to_end();
+        let report = sim.report();
+        let mut holders = 0;
+        for n in 0..6 {
+            let v = view(&*sim, n);
+            assert_eq!(v.holds.len() + v.missing.len(), 1, "{protocol} node {n}");
+            holders += v.holds.len() as u64;
+        }
+        assert_eq!(holders, report.deliveries + 1, "{protocol}: receivers' deliveries plus the sender");
+    }
+    let mut sim = started(&scenario(6, gossip, 1, ""));
+    sim.run_until(SimTime::from_ms(1));
+    assert_eq!(view(&*sim, 0).description.state, "infective, spreading 1 message(s)");
+    assert_eq!(view(&*sim, 3).description.state, "susceptible (holds nothing)");
+}
+
+#[test]
+fn swim_layer_adds_its_membership_to_the_inner_protocol() {
+    let swim = r#""membership": {"service": "swim", "period_ms": 100, "ping_timeout_ms": 30, "k": 1, "suspicion_periods": 2},
+        "faults": [{"kind": "crash", "at_ms": 50, "node": 4}],"#;
+    let mut sim = started(&scenario(5, r#"{"kind": "centralized"}"#, 1, swim));
+    sim.run_to_end();
+    let v = view(&*sim, 1);
+    assert!(v.description.state.starts_with("receiver; SWIM: 3 other member(s)"), "{:?}", v.description);
+    assert_eq!(v.description.linked("confirmed failed"), Some(&[4][..]));
+    assert_eq!(view(&*sim, 4).status, Status::Crashed);
+    let mut sim = started(&scenario(5, r#"{"kind": "centralized", "reliable": true}"#, 1, swim));
+    sim.run_until(SimTime::from_ms(1));
+    let timers: Vec<String> = view(&*sim, 0).timers.into_iter().map(|t| t.what).collect();
+    assert!(timers.contains(&"SWIM: end of the protocol period".to_string()), "{timers:?}");
+    assert!(timers.iter().any(|t| t.starts_with("retransmit m0")), "the inner protocol's own: {timers:?}");
+}
