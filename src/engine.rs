@@ -76,6 +76,14 @@ pub trait Simulation {
     /// returns the width used, wider than asked if the run would need more than
     /// [`crate::metrics::MAX_BUCKETS`] buckets.
     fn record_series(&mut self, bucket: SimDuration) -> SimDuration;
+    /// [`Simulation::run_until`] `t`, but processing at most `max_events` events: true if it got
+    /// to `t` (or the end), false if it stopped short (call it again to go on). The events are
+    /// the same, in the same order, as one `run_until(t)`; once nothing is left, the clock stays
+    /// at the last event, as after [`Simulation::run_to_end`] (so the report is the CLI's).
+    fn run_until_within(&mut self, t: SimTime, max_events: u64) -> bool;
+    /// The latency of every first delivery so far in ms at `points` evenly spaced quantiles
+    /// (see [`crate::metrics::Metrics::latency_quantiles_ms`]).
+    fn latency_quantiles_ms(&self, points: usize) -> Vec<f64>;
     /// Processes the next event if one is due before the end; false if nothing is left. Lets a
     /// caller bound the work it does at once (a burst of packets at one instant is one time).
     fn step(&mut self) -> bool;
@@ -166,6 +174,27 @@ impl<P: Protocol + 'static> Simulation for Run<P> {
     }
     fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool {
         self.world.run_until_bounded(t, max_events)
+    }
+    fn run_until_within(&mut self, t: SimTime, max_events: u64) -> bool {
+        let limit = t.min(self.world.end());
+        for _ in 0..max_events {
+            match self.world.next_event_time() {
+                Some(due) if due <= limit && self.world.stopped().is_none() => {
+                    self.world.step();
+                }
+                _ => break,
+            }
+        }
+        let next = self.world.next_event_time();
+        let reached = self.world.stopped().is_some() || next.is_none_or(|due| due > limit);
+        // A run with nothing left keeps its clock at its last event, as `run_to_end` does.
+        if reached && !self.world.is_done() {
+            self.world.run_until(t);
+        }
+        reached
+    }
+    fn latency_quantiles_ms(&self, points: usize) -> Vec<f64> {
+        self.world.metrics().latency_quantiles_ms(points)
     }
     fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
         self.world.record_series(bucket)

@@ -11,6 +11,7 @@ pub mod api;
 pub mod bits;
 pub mod docs;
 pub mod engine;
+pub mod export;
 pub mod metrics;
 pub(crate) mod prefetch;
 pub mod protocol;

@@ -30,7 +30,7 @@ const USAGE: &str = "\
 mcast: simulate reliable-multicast protocols
 
 USAGE:
-    mcast run FILE [--seed N] [--series MS] [--budget EVENTS] [--pretty] [--progress]
+    mcast run FILE [--seed N] [--series MS] [--budget EVENTS] [--pretty | --csv] [--perfetto FILE] [--progress]
                                            run a scenario, print its metrics as JSON
     mcast sweep FILE --param PATH (--from A --to B --steps K | --values V,...) [--seeds S]
                 [--csv] [--jobs J] [--jobs-list | --run-index I]
@@ -45,7 +45,7 @@ USAGE:
 Run `mcast run --help` for the metrics it prints, `mcast sweep --help`, `mcast bench --help`.";
 
 const RUN_HELP: &str = "\
-mcast run FILE [--seed N] [--series MS] [--budget EVENTS] [--pretty] [--progress]
+mcast run FILE [--seed N] [--series MS] [--budget EVENTS] [--pretty | --csv] [--perfetto FILE] [--progress]
 
 Runs the scenario in FILE (JSON, see docs/scenario.md; `-` reads standard input) to its end
 and prints one JSON object on stdout (docs/metrics.md has the definitions):
@@ -111,6 +111,12 @@ OPTIONS:
     --budget EVENTS  the events the run may take (default 300000000, about one to two minutes);
                    a scenario estimated past it is refused, a run past it stops cleanly
     --pretty       indent the JSON
+    --perfetto FILE  also write the run's packets to FILE as a Chrome / Perfetto trace (JSON
+                   Trace Event Format: a track per node, a slice per packet when it leaves,
+                   flow arrows to its receiver, losses as instant events, microseconds of
+                   simulated time; the first 200,000 packets; open it in ui.perfetto.dev)
+    --csv          print CSV instead: a header naming the fields (nested ones joined with dots,
+                   latency_ms.p50; the series and per-message list left out) and one row
     --progress     a progress bar on stderr even when stderr is not a terminal (it is drawn
                    anyway when stderr is a terminal; never on stdout)
 
@@ -252,11 +258,22 @@ fn limits_from(opts: &[(&str, &str)]) -> Result<Limits, String> {
     }
 }
 
+/// How `mcast run` prints its report.
+enum Format {
+    /// One line of JSON.
+    Json,
+    /// Indented JSON.
+    Pretty,
+    /// A CSV header and one row (`mcast::export::report_csv`).
+    Csv,
+}
+
 fn cmd_run(args: &[String]) -> Result<u8, String> {
-    let (file, opts) = parse(args, &["--seed", "--series", "--budget"], &["--pretty", "--progress"])?;
+    let (file, opts) =
+        parse(args, &["--seed", "--series", "--budget", "--perfetto"], &["--pretty", "--csv", "--progress"])?;
     let limits = limits_from(&opts)?;
     let mut scenario = load_with(file, &limits)?;
-    let (mut pretty, mut series, mut forced) = (false, None, false);
+    let (mut format, mut series, mut forced, mut perfetto) = (Format::Json, None, false, None);
     for (flag, v) in opts {
         match flag {
             "--budget" => {}
@@ -268,7 +285,9 @@ fn cmd_run(args: &[String]) -> Result<u8, String> {
                 }
                 series = Some(SimDuration::from_ms_f64(ms));
             }
-            "--pretty" => pretty = true,
+            "--pretty" => format = Format::Pretty,
+            "--csv" => format = Format::Csv,
+            "--perfetto" => perfetto = Some(v),
             _ => forced = true,
         }
     }
@@ -276,11 +295,31 @@ fn cmd_run(args: &[String]) -> Result<u8, String> {
     if let Some(bucket) = series {
         sim.record_series(bucket);
     }
+    sim.set_packet_log(perfetto.is_some());
     run_with_progress(&mut *sim, &mut Progress::new(forced));
+    if let Some(path) = perfetto {
+        write_trace(path, &scenario, &*sim)?;
+    }
     let report = sim.report();
-    let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
-    print_line(&json.map_err(|e| e.to_string())?)?;
+    let text = match format {
+        Format::Pretty => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+        Format::Json => mcast::export::report_json(&report),
+        Format::Csv => mcast::export::report_csv(&report).trim_end().to_string(),
+    };
+    print_line(&text)?;
     Ok(if sim.stopped().is_some() { STOPPED } else { 0 })
+}
+
+/// Writes the run's packet log to `path` as a Chrome / Perfetto trace (`mcast::export::perfetto`).
+fn write_trace(path: &str, scenario: &Scenario, sim: &dyn Simulation) -> Result<(), String> {
+    let name = if scenario.name.is_empty() { scenario.protocol.label() } else { scenario.name.as_str() };
+    let info = mcast::export::perfetto::TraceInfo {
+        name,
+        nodes: sim.positions().len() as u32,
+        overflow: sim.packet_log_overflow(),
+    };
+    let text = mcast::export::perfetto::trace(sim.packet_log(), &info);
+    std::fs::write(path, text).map_err(|e| format!("--perfetto {path}: {e}"))
 }
 
 /// Runs `sim` to its end, in chunks of events with a progress bar if it is on: the same run as

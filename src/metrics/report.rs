@@ -340,6 +340,17 @@ impl Metrics {
         self.messages.iter().map(|m| owed.of(m)).fold((0, 0), |(d, e), (dm, em, _)| (d + dm, e + em))
     }
 
+    /// The latency of every first delivery so far, in milliseconds, at `points` evenly spaced
+    /// quantiles from 0 to 1 (the first the fastest, the last the slowest): a latency CDF's
+    /// x values, its y values being `i / (points - 1)`. Empty if nothing was delivered.
+    pub fn latency_quantiles_ms(&self, points: usize) -> Vec<f64> {
+        let mut lat = self.latencies_us.clone();
+        lat.sort_unstable();
+        let Some(last) = lat.len().checked_sub(1) else { return Vec::new() };
+        let steps = points.max(2) - 1;
+        (0..=steps).map(|i| lat.get(i * last / steps).map_or(0.0, |&us| us as f64 / 1000.0)).collect()
+    }
+
     /// The full report, given which nodes are live members (up or paused), the trace hash and
     /// the time.
     pub fn report(&self, alive: &[bool], trace_hash: String, now: SimTime) -> Report {

@@ -298,6 +298,11 @@ impl<P: Protocol> World<P> {
         self.now
     }
 
+    /// When the earliest waiting event is due, if any.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
     /// Processes the earliest event. Returns false if there was none, or the budget is spent.
     pub fn step(&mut self) -> bool {
         if self.stopped.is_some() {

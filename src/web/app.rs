@@ -24,8 +24,6 @@ use mcast::scenario::{link, Limits, Scenario, ScenarioError};
 use std::rc::Rc;
 use yew::{Callback, Component, Context, Html};
 
-/// Events a comparison of every protocol runs per animation frame (a few tens of milliseconds).
-const COMPARE_EVENTS_PER_FRAME: u64 = 60_000;
 /// What every refused scenario's message ends with.
 const UNCHANGED: &str = ". Your current scenario is unchanged.";
 
@@ -86,7 +84,8 @@ impl App {
     fn start(scenario: &Scenario) -> Result<Box<dyn Simulation>, ScenarioError> {
         let mut sim = engine::build_with(scenario, &Limits::BROWSER)?;
         sim.set_recording(true);
-        // For the inspector and the sequence diagram (bounded; it changes nothing in the run).
+        // For the inspector, the sequence diagram and the trace export (bounded; it changes
+        // nothing in the run).
         sim.set_packet_log(true);
         // For the chart: 1 ms buckets, widened to fit the run in 10,000; in rounds mode whole
         // rounds, since every packet leaves at a round's start and finer buckets would show
@@ -482,8 +481,7 @@ impl App {
         let dt = self.last_ts.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
         self.last_ts = Some(ts);
         // A comparison in progress takes a slice of events per frame, so the page stays live.
-        let compared =
-            self.comparison.as_mut().filter(|c| !c.is_done()).is_some_and(|c| c.advance(COMPARE_EVENTS_PER_FRAME));
+        let compared = self.comparison.as_mut().is_some_and(|c| c.frame(dt * self.speed));
         let moved_in_time = self.timeline.job().is_some();
         if let Some(o) = &self.opening {
             if o.advance(self.sim.as_mut()) {
@@ -499,7 +497,8 @@ impl App {
                 self.playing = false;
             } else {
                 let advance = mcast::time::SimDuration::from_ms_f64(dt * self.speed);
-                self.sim.run_until(self.sim.now() + advance);
+                // Once nothing is left the clock stays at the last event, as in the CLI's report.
+                self.sim.run_until_within(self.sim.now() + advance, u64::MAX);
                 self.timeline.observe(self.sim.as_ref());
             }
             self.stage.moved();
@@ -516,8 +515,13 @@ impl App {
             self.inspect();
             return true;
         }
-        // The table is drawn again when a column has its results.
-        compared
+        // The comparison's lanes and charts are redrawn a few times a second.
+        let over = self.comparison.as_ref().is_some_and(Comparison::is_done);
+        if compared && (ts - self.last_render_ts >= 100.0 || over) {
+            self.last_render_ts = ts;
+            return true;
+        }
+        false
     }
 }
 
@@ -624,8 +628,20 @@ impl Component for App {
                     self.edit_control(Ok(s), None);
                 }
             }
-            Msg::Compare => self.comparison = Some(Comparison::start(&self.scenario)),
+            Msg::Compare => {
+                // The lanes take the frames' time: the run under the table waits.
+                self.playing = false;
+                self.comparison = Some(Comparison::start(&self.scenario));
+            }
             Msg::CloseCompare => self.comparison = None,
+            Msg::CompareDo(action) => {
+                if let Some(c) = self.comparison.as_mut() {
+                    c.act(action);
+                }
+            }
+            Msg::Export(d) => {
+                super::export::save(d, &self.scenario, self.sim.as_ref(), &self.stage, self.comparison.as_ref())
+            }
             Msg::CanvasClick(..)
             | Msg::CanvasShiftClick(..)
             | Msg::CanvasHover(..)
@@ -653,6 +669,9 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if let Some(c) = &mut self.comparison {
+            c.draw_charts();
+        }
         if first_render {
             self.schedule(ctx);
         }

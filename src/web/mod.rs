@@ -24,8 +24,14 @@ mod chart;
 #[cfg(target_arch = "wasm32")]
 mod compare;
 #[cfg(target_arch = "wasm32")]
+mod compare_chart;
+#[cfg(target_arch = "wasm32")]
+mod compare_lane;
+#[cfg(target_arch = "wasm32")]
 mod dom;
 mod explain;
+#[cfg(target_arch = "wasm32")]
+mod export;
 mod faults;
 mod form;
 mod gallery;

@@ -61,6 +61,10 @@ pub enum Msg {
     Compare,
     /// Close the comparison table.
     CloseCompare,
+    /// A control of the side-by-side comparison.
+    CompareDo(CompareAction),
+    /// Save a file.
+    Export(Download),
     /// The canvas was clicked at this point (CSS pixels from its top-left corner): inspect the
     /// node there.
     CanvasClick(f64, f64),
@@ -126,4 +130,42 @@ pub enum TimeMsg {
     UntilDelivered,
     /// Stop a seek or End in progress where it is.
     Cancel,
+}
+
+/// What the side-by-side comparison's controls ask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareAction {
+    /// Pick or unpick the protocol at this index of the picker (the lanes start again).
+    Pick(usize),
+    /// Play or pause the lanes; once over, play them again.
+    TogglePlay,
+    /// Run every lane to its end (a slice per frame).
+    Finish,
+}
+
+/// A file the page saves (see `super::export`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Download {
+    /// The run's report as JSON, as `mcast run` prints it.
+    ResultsJson,
+    /// The run's report as CSV, as `mcast run --csv` prints it.
+    ResultsCsv,
+    /// The run's time series as JSON.
+    SeriesJson,
+    /// The run's time series as CSV.
+    SeriesCsv,
+    /// The group's canvas as PNG.
+    StagePng,
+    /// The chart as PNG.
+    ChartPng,
+    /// The run's packets as a Chrome / Perfetto trace, as `mcast run --perfetto` writes it.
+    Trace,
+    /// The comparison as JSON.
+    ComparisonJson,
+    /// The comparison as CSV.
+    ComparisonCsv,
+    /// The comparison's latency CDF as PNG.
+    CdfPng,
+    /// The comparison's deliveries over time as PNG.
+    DeliveriesPng,
 }

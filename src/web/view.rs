@@ -243,7 +243,7 @@ fn run_controls(p: &ControlsProps) -> Html {
         <>
             <h2>{ "Run" }</h2>
             <p class="hint">{ "Play, Step, End, the time slider, the duration and the speed are in the toolbar above the group." }</p>
-            <button id="compare-all" class="wide" title="Run this scenario to its end under every protocol and show the results side by side" onclick={click(send, || Msg::Compare)}>{ "Compare all protocols" }</button>
+            <button id="compare-all" class="wide" title="Animate this scenario under two to six protocols side by side, then compare their results" onclick={click(send, || Msg::Compare)}>{ "Compare protocols" }</button>
         </>
     }
 }
@@ -487,7 +487,7 @@ fn stage_column(p: &Page) -> Html {
                     </p>
                 }
                 if let Some(c) = p.comparison {
-                    { super::compare::view(c, send.reform(|_| Msg::CloseCompare)) }
+                    { super::compare::view(c, send) }
                 }
             </div>
             { super::inspector::sequence_strip(p.selection, p.messages, p.sequence, send) }
@@ -543,6 +543,7 @@ pub fn view(p: &Page) -> Html {
                     { super::results::beside_counters(p.summary) }
                     { super::faults::view(p.scenario, p.faults, p.send) }
                     { legend(p.scenario, p.shown) }
+                    { super::export::view(p.send) }
                 </section>
             </main>
             { p.live.view() }

@@ -420,12 +420,13 @@ test('native multicast: SRM packets leave once, and messages complete sooner tha
   await page.close();
 });
 
-test('compare all protocols: the same scenario under each family, side by side, yours highlighted', async () => {
+test('compare protocols: the same scenario under five families by default, side by side, yours highlighted', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#group-size', 200);
   await setControl(page, '#loss', 10);
   await setControl(page, '#messages', 2);
   await page.click('#compare-all');
+  await page.click('#compare-finish');
   await page.waitForSelector('#compare[data-done="true"]', { timeout: 60000 });
   const table = await page.$$eval('#compare tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
   const head = table[0].slice(1);
@@ -581,6 +582,7 @@ test('gossip against ACK implosion: the same network, no implosion, and the comp
   const peak = Number.parseInt(await page.textContent('#result-implosion'), 10);
   assert.ok(peak < 50, `no node hears an implosion: ${peak} packets in 100 ms`);
   await page.click('#compare-all');
+  await page.click('#compare-finish');
   await page.waitForSelector('#compare[data-done="true"]', { timeout: 120000 });
   const table = await page.$$eval('#compare tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
   const head = table[0];

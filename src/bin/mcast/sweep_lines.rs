@@ -5,6 +5,7 @@
 //! columns from the sweep's first run, so a row printed alone (`--run-index`) has the same
 //! columns as in the whole sweep.
 
+use mcast::export::{csv_cell, flatten};
 use mcast::metrics::Report;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -17,44 +18,6 @@ pub fn json_line(path: &str, value: &Value, seed: u64, mut report: Report) -> Re
     let fields = body.strip_prefix('{').ok_or("a report that is not a JSON object")?;
     let p = Value::from(path);
     Ok(format!("{{\"param\":{p},\"value\":{value},\"seed\":{seed},{fields}"))
-}
-
-/// The longest list of numbers [`flatten`] spreads over columns (`prefix.0`, `prefix.1`, ...):
-/// fixed-size tables such as the delivery histogram; longer lists are per-message or per-node.
-const SHORT_LIST: usize = 16;
-
-/// `v` flattened into `out` as `prefix.key` → scalar; a short list of scalars as `prefix.i`,
-/// longer lists left out.
-fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                flatten(&key, v, out);
-            }
-        }
-        Value::Array(items) if items.len() <= SHORT_LIST && items.iter().all(|i| !i.is_array() && !i.is_object()) => {
-            for (i, item) in items.iter().enumerate() {
-                out.push((format!("{prefix}.{i}"), item.clone()));
-            }
-        }
-        Value::Array(_) => {}
-        scalar => out.push((prefix.to_string(), scalar.clone())),
-    }
-}
-
-/// One CSV cell: empty for null, quoted if it holds a comma, a quote or a line break.
-pub fn csv_cell(v: &Value) -> String {
-    let s = match v {
-        Value::Null => return String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 /// The run's CSV fields: `param`, `value`, `seed`, then the report flattened (keys sorted).
@@ -116,28 +79,5 @@ impl<'a> Lines<'a> {
         let cells: Vec<String> =
             names.iter().map(|n| map.get(n.as_str()).map_or(String::new(), |v| csv_cell(v))).collect();
         Ok(text + &cells.join(","))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_quote_what_needs_it() {
-        assert_eq!(csv_cell(&Value::Null), "");
-        assert_eq!(csv_cell(&Value::from(0.5)), "0.5");
-        assert_eq!(csv_cell(&Value::from("a,b")), "\"a,b\"");
-        assert_eq!(csv_cell(&Value::from("say \"hi\"")), "\"say \"\"hi\"\"\"");
-    }
-
-    #[test]
-    fn flattening_joins_keys_with_dots_spreads_short_lists_and_drops_long_ones() {
-        let long: Vec<u32> = (0..=SHORT_LIST as u32).collect();
-        let v = serde_json::json!({"a": 1, "b": {"c": null, "d": [1, 2], "l": long, "o": [{"x": 1}]}, "e": "x"});
-        let mut out = Vec::new();
-        flatten("", &v, &mut out);
-        let keys: Vec<&str> = out.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(keys, ["a", "b.c", "b.d.0", "b.d.1", "e"]);
     }
 }
