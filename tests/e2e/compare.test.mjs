@@ -25,9 +25,18 @@ function mcastRun(scenario, args = []) {
   return execFileSync(cli, ['run', file, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
 }
 
-/** Clicks `selector` and returns the downloaded file's bytes and suggested name. */
+/** Clicks `selector` and returns the downloaded file's bytes and suggested name. Under load a
+ * click on the comparison's chart buttons was once lost (no download in 30 s; it passes alone),
+ * so a click that starts no download within 10 s is made again, at most three times. */
 async function download(page, selector) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  let dl;
+  for (let attempt = 1; !dl; attempt++) {
+    try {
+      [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click(selector)]);
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   const path = join(work, dl.suggestedFilename());
   await dl.saveAs(path);
   return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
