@@ -84,6 +84,9 @@ pub trait Simulation {
     /// The latency of every first delivery so far in ms at `points` evenly spaced quantiles
     /// (see [`crate::metrics::Metrics::latency_quantiles_ms`]).
     fn latency_quantiles_ms(&self, points: usize) -> Vec<f64>;
+    /// Each node's packets sent and received so far, in node order
+    /// (see [`crate::metrics::Metrics::node_packets`]).
+    fn node_packets(&self) -> Vec<crate::metrics::NodePackets>;
     /// Processes the next event if one is due before the end; false if nothing is left. Lets a
     /// caller bound the work it does at once (a burst of packets at one instant is one time).
     fn step(&mut self) -> bool;
@@ -195,6 +198,9 @@ impl<P: Protocol + 'static> Simulation for Run<P> {
     }
     fn latency_quantiles_ms(&self, points: usize) -> Vec<f64> {
         self.world.metrics().latency_quantiles_ms(points)
+    }
+    fn node_packets(&self) -> Vec<crate::metrics::NodePackets> {
+        self.world.metrics().node_packets()
     }
     fn record_series(&mut self, bucket: SimDuration) -> SimDuration {
         self.world.record_series(bucket)

@@ -394,7 +394,7 @@ impl App {
             let report = self.sim.report();
             let mut upstreams = Vec::new();
             self.sim.upstreams(&mut upstreams);
-            let notes = super::notes::after_run(&self.scenario, &report, &upstreams);
+            let notes = super::notes::after_run(&self.scenario, &report, &upstreams, &self.sim.node_packets());
             self.summary = Some(Summary::of(&report).with_notes(notes));
         }
         self.stage.draw_chart(self.sim.as_ref(), self.shown.owed.1);

@@ -5,7 +5,7 @@
 
 use super::refusal::grouped;
 use mcast::engine::NO_UPSTREAM;
-use mcast::metrics::Report;
+use mcast::metrics::{NodePackets, Report};
 use mcast::protocol::NodeId;
 use mcast::protocols::Structure;
 use mcast::scenario::{FaultSpec, PartitionSpec, Scenario};
@@ -75,10 +75,10 @@ pub fn scheduled_faults(s: &Scenario) -> Option<String> {
 
 /// The notes on a finished run of `s` with report `r`; `upstreams` is each node's upstream (its
 /// designated receiver or parent, `NodeId::MAX` if none), as the engine reports it.
-pub fn after_run(s: &Scenario, r: &Report, upstreams: &[NodeId]) -> Vec<Note> {
+pub fn after_run(s: &Scenario, r: &Report, upstreams: &[NodeId], per_node: &[NodePackets]) -> Vec<Note> {
     let mut notes = Vec::new();
     if s.protocol.info().structure() == Structure::Regions {
-        notes.extend(dr_load(s, r, upstreams));
+        notes.extend(dr_load(s, upstreams, per_node));
     }
     if s.protocol.kind() == "srm" {
         notes.push(Note {
@@ -100,12 +100,12 @@ pub fn after_run(s: &Scenario, r: &Report, upstreams: &[NodeId]) -> Vec<Note> {
 }
 
 /// The busiest designated receiver's packets against the sender's, for a protocol of regions.
-fn dr_load(s: &Scenario, r: &Report, upstreams: &[NodeId]) -> Option<Note> {
+fn dr_load(s: &Scenario, upstreams: &[NodeId], per_node: &[NodePackets]) -> Option<Note> {
     let sender = s.group.sender;
     let mut drs: Vec<NodeId> = upstreams.iter().copied().filter(|&u| u != sender && u != NO_UPSTREAM).collect();
     drs.sort_unstable();
     drs.dedup();
-    let load = |n: NodeId| r.per_node.get(n as usize).copied().unwrap_or_default();
+    let load = |n: NodeId| per_node.get(n as usize).copied().unwrap_or_default();
     let busiest = drs.iter().copied().max_by_key(|&d| (load(d).received, std::cmp::Reverse(d)))?;
     let (dr, snd) = (load(busiest), load(sender));
     let times = if snd.received > 0 {
@@ -146,12 +146,12 @@ mod tests {
     use super::*;
     use mcast::engine;
 
-    fn report_of(s: &Scenario) -> (Report, Vec<NodeId>) {
+    fn report_of(s: &Scenario) -> (Report, Vec<NodeId>, Vec<NodePackets>) {
         let mut sim = engine::build(s).expect("the scenario runs");
         sim.run_to_end();
         let mut up = Vec::new();
         sim.upstreams(&mut up);
-        (sim.report(), up)
+        (sim.report(), up, sim.node_packets())
     }
 
     #[test]
@@ -171,8 +171,8 @@ mod tests {
     #[test]
     fn the_dr_load_preset_names_a_busy_dr() {
         let s = super::super::gallery::load("rmtp-dr-load.json").expect("the preset loads");
-        let (r, up) = report_of(&s);
-        let notes = after_run(&s, &r, &up);
+        let (r, up, per_node) = report_of(&s);
+        let notes = after_run(&s, &r, &up, &per_node);
         let dr = notes.iter().find(|n| n.id == "dr-load").expect("a DR note");
         assert!(dr.text.contains("the sender (node 0)"), "{}", dr.text);
     }
