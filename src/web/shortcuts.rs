@@ -96,4 +96,21 @@ mod tests {
         assert!(matches!(message("Escape"), Some(Msg::Escape)));
         assert!(message("x").is_none());
     }
+
+    /// The README's table of keys is written by hand: it must name every shortcut here.
+    #[test]
+    fn the_readme_lists_every_shortcut() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("### Keys").expect("the README has a Keys section");
+        let section = &readme[start..];
+        let section = &section[..section.find("### Frame times").unwrap_or(section.len())];
+        // Every cell of the table, and each key of a cell such as "+ / −".
+        let cells: Vec<&str> =
+            section.lines().flat_map(|l| l.split('|')).flat_map(|c| c.split(" / ")).map(str::trim).collect();
+        for s in SHORTCUTS {
+            assert!(cells.contains(&s.label), "README's keys table lacks {}", s.label);
+            let verb = s.does.split_whitespace().next().unwrap_or_default();
+            assert!(section.contains(verb), "README's keys table lacks what {} does ({verb})", s.label);
+        }
+    }
 }
