@@ -164,3 +164,31 @@ fn swim_layer_adds_its_membership_to_the_inner_protocol() {
     assert!(timers.contains(&"SWIM: end of the protocol period".to_string()), "{timers:?}");
     assert!(timers.iter().any(|t| t.starts_with("retransmit m0")), "the inner protocol's own: {timers:?}");
 }
+
+/// With jitter, packets arrive in another order than they were sent: the inspector lists the
+/// latest ones to come in, in the order they came.
+#[test]
+fn latest_packets_in_are_the_last_to_arrive_in_arrival_order() {
+    let s = Scenario::from_json(
+        r#"{"version": 2, "seed": 3, "group": {"size": 40, "sender": 0, "layout": "disk"},
+        "network": {"latency_ms": 5, "distance_ms": 40, "jitter_ms": 20, "loss": 0.1},
+        "protocol": {"kind": "srm"}, "workload": {"messages": 20, "size_bytes": 1000, "interval_ms": 5},
+        "duration_ms": 3000}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = started(&s);
+    sim.run_until(SimTime::from_ms(400));
+    for node in 1..40 {
+        let v = view(&*sim, node);
+        let arrived: Vec<SimTime> = v.last_in.iter().map(|r| r.arrive).collect();
+        assert!(arrived.windows(2).all(|w| w[0] <= w[1]), "node {node}: {arrived:?}");
+        let Some(&oldest) = arrived.first() else { continue };
+        let later = sim
+            .packet_log()
+            .iter()
+            .filter(|r| r.to == node && r.arrive <= sim.now() && r.arrive > oldest)
+            .filter(|r| r.fate != mcast::sim::log::PacketFate::InFlight)
+            .count();
+        assert!(later < arrived.len(), "node {node}: {later} packets came in after the oldest one listed");
+    }
+}

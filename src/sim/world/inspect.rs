@@ -118,13 +118,24 @@ impl<P: Protocol> World<P> {
             }
         }
         let now = self.now;
-        let latest = |pick: &dyn Fn(&PacketRecord) -> bool| -> Vec<PacketRecord> {
-            let mut v: Vec<PacketRecord> =
-                log.records().iter().rev().filter(|r| pick(r)).take(LAST_PACKETS).copied().collect();
-            v.reverse();
-            v
-        };
-        view.last_out = latest(&|r| r.from == node && r.sent <= now);
-        view.last_in = latest(&|r| r.to == node && r.fate != PacketFate::InFlight && r.arrive <= now);
+        let mut out: Vec<PacketRecord> = log
+            .records()
+            .iter()
+            .rev()
+            .filter(|r| r.from == node && r.sent <= now)
+            .take(LAST_PACKETS)
+            .copied()
+            .collect();
+        out.reverse();
+        view.last_out = out;
+        // The log is in the order packets were sent; what came in is listed in the order it came.
+        let mut came_in: Vec<PacketRecord> = log
+            .records()
+            .iter()
+            .filter(|r| r.to == node && r.fate != PacketFate::InFlight && r.arrive <= now)
+            .copied()
+            .collect();
+        came_in.sort_by_key(|r| r.arrive);
+        view.last_in = came_in.split_off(came_in.len().saturating_sub(LAST_PACKETS));
     }
 }
