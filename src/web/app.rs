@@ -75,6 +75,8 @@ pub struct App {
     faults: faults::Panel,
     gesture: Gesture,
     help: bool,
+    /// What had the keyboard focus when the help opened: it gets it back when the help closes.
+    help_opener: Option<web_sys::HtmlElement>,
     live: Live,
     reduced_motion: bool,
     _wheel_listener: Option<dom::WheelListener>,
@@ -196,7 +198,6 @@ impl App {
         Page {
             scenario: &self.scenario,
             playing: self.playing,
-            speed: self.speed,
             error: self.error.as_deref(),
             refusal: self.refusal.as_ref().filter(|r| self.error.as_deref() == Some(r.headline.as_str())),
             share_link: &self.share_link,
@@ -376,10 +377,22 @@ impl App {
         }
     }
 
+    /// Opens or closes the help; closing it hands the keyboard focus back to what had it.
+    fn set_help(&mut self, open: bool) {
+        if open && !self.help {
+            self.help_opener = dom::focused();
+        } else if !open {
+            if let Some(el) = self.help_opener.take() {
+                dom::refocus(&el);
+            }
+        }
+        self.help = open;
+    }
+
     /// Esc: the help closes, or else the partition tool stops.
     fn escape(&mut self) {
         if self.help {
-            self.help = false;
+            self.set_help(false);
         } else if self.faults.tool {
             self.faults.tool = false;
             self.stage.set_region(None);
@@ -571,6 +584,7 @@ impl Component for App {
             faults: faults::Panel::default(),
             gesture: Gesture::default(),
             help: false,
+            help_opener: None,
             live: Live::default(),
             reduced_motion,
             _wheel_listener: dom::WheelListener::new(move |x, y, dy| {
@@ -653,7 +667,7 @@ impl Component for App {
             Msg::CrashNode(node) => self.crash(node),
             Msg::Fault(m) => self.on_fault(m),
             Msg::View(m) => return self.on_view(m),
-            Msg::ToggleHelp => self.help = !self.help,
+            Msg::ToggleHelp => self.set_help(!self.help),
             Msg::Escape => self.escape(),
         }
         self.stage.draw(self.sim.as_mut());

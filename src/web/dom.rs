@@ -169,6 +169,19 @@ impl Drop for WheelListener {
 }
 
 /// Moves the keyboard focus to the element with this id, if there is one.
+/// The element that has the keyboard focus, if it is an HTML element other than `<body>`.
+pub fn focused() -> Option<web_sys::HtmlElement> {
+    let doc = web_sys::window().and_then(|w| w.document())?;
+    let el = doc.active_element()?.dyn_into::<web_sys::HtmlElement>().ok()?;
+    (el.tag_name() != "BODY").then_some(el)
+}
+
+/// Gives `el` the keyboard focus back.
+pub fn refocus(el: &web_sys::HtmlElement) {
+    let _ = el.focus();
+}
+
+/// Gives the element with this id the keyboard focus, if it exists.
 pub fn focus(id: &str) {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())

@@ -26,8 +26,6 @@ pub struct Page<'a> {
     pub scenario: &'a Rc<Scenario>,
     /// Whether the run is playing.
     pub playing: bool,
-    /// The animation speed (simulated time per real time).
-    pub speed: f64,
     /// The error banner's text, if one is up.
     pub error: Option<&'a str>,
     /// The refusal the banner shows, with its details and ways out, if it is one.
@@ -126,12 +124,6 @@ fn shaped_item(colour: &'static str, label: &str, shape: &str) -> Html {
 pub struct ControlsProps {
     /// The applied scenario.
     pub scenario: Rc<Scenario>,
-    /// Whether the run is playing.
-    pub playing: bool,
-    /// Whether the run is over.
-    pub done: bool,
-    /// The animation speed, as the select's value.
-    pub speed: AttrValue,
     /// The last share link made, or empty.
     pub share_link: AttrValue,
     /// Refused control edits so far: the scenario's controls are keyed on it, so a refusal
@@ -529,9 +521,6 @@ pub fn view(p: &Page) -> Html {
                 <Controls
                     scenario={p.scenario.clone()}
                     refused_edits={p.refused_edits}
-                    playing={p.playing}
-                    done={p.shown.done}
-                    speed={AttrValue::from(format!("{}", p.speed))}
                     share_link={AttrValue::from(p.share_link.to_string())}
                     send={p.send.clone()}
                 />

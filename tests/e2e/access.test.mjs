@@ -114,9 +114,10 @@ test('a dragged partition is listed, goes into the scenario and drops packets', 
   await page.close();
 });
 
-test('? opens the help listing every shortcut, Esc closes it', async () => {
+test('? opens the help listing every shortcut, Esc closes it and gives the focus back', async () => {
   const page = await openPage(browser, server.url);
   assert.equal(await page.$('#help'), null);
+  await page.focus('#stage');
   await page.keyboard.press('?');
   await page.waitForSelector('#help[role=dialog]');
   const keys = await page.$$eval('#help kbd', (ks) => ks.map((k) => k.textContent));
@@ -128,6 +129,7 @@ test('? opens the help listing every shortcut, Esc closes it', async () => {
   assert.deepEqual(await audit(page), [], 'the help dialog passes the audit');
   await page.keyboard.press('Escape');
   await page.waitForSelector('#help', { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'stage', 'the focus goes back to the canvas');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
