@@ -291,8 +291,8 @@ impl App {
         self.edit_faults(Ok(form::with_crash(&self.scenario, node, self.sim.now())), true);
     }
 
-    /// A fault edit: the new scenario is loaded and fast-forwarded to this moment (as a click's
-    /// crash is), and, when `record`, the faults it replaced go on the undo history; a refused
+    /// A fault edit: the new scenario is loaded and replayed to this moment (in slices, see
+    /// [`Timeline::go`]), and, when `record`, the faults it replaced go on the undo history; a refused
     /// edit leaves everything as it was and says why.
     fn edit_faults(&mut self, edit: Result<Scenario, ScenarioError>, record: bool) -> bool {
         let (before, now, playing) = (Rc::clone(&self.scenario), self.sim.now(), self.playing);
@@ -303,7 +303,9 @@ impl App {
         if record {
             self.faults.history.record(FaultSet::of(&before));
         }
-        self.sim.run_until(now);
+        // Back to this moment in slices, with the toolbar's progress: late in a large run the
+        // replay can take seconds.
+        self.timeline.go(&mut self.sim, Target::Time(now));
         self.playing = playing;
         true
     }
