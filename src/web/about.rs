@@ -5,8 +5,8 @@
 use super::explain::family;
 use super::msg::{Field, Msg};
 use super::notes::scheduled_faults;
-use super::refusal::grouped;
 use mcast::scenario::Scenario;
+use mcast::text::thousands;
 use yew::{html, Callback, Html};
 
 /// Group size from which the page points a multicasting protocol at native multicast.
@@ -19,7 +19,7 @@ fn multicast_hint(s: &Scenario, send: &Callback<Msg>) -> Html {
     if s.network.native_multicast || s.group.size < LARGE_GROUP || !matches!(kind, "srm" | "rmtp") {
         return html! {};
     }
-    let copies = grouped(u64::from(s.group.size.saturating_sub(1)));
+    let copies = thousands(u64::from(s.group.size.saturating_sub(1)));
     html! {
         <p class="hint multicast-hint" id="multicast-hint">
             { format!(

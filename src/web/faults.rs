@@ -202,7 +202,8 @@ pub fn entries(s: &Scenario) -> Vec<(FaultRef, String)> {
     faults.chain(parts).collect()
 }
 
-fn describe(f: &FaultSpec) -> String {
+/// A fault in words, as the fault list and the preset's note show it.
+pub fn describe(f: &FaultSpec) -> String {
     match f {
         FaultSpec::Crash { at_ms, node } => format!("node {node} crashes at {at_ms} ms"),
         FaultSpec::Recover { at_ms, node } => format!("node {node} recovers at {at_ms} ms"),

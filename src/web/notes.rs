@@ -3,12 +3,12 @@
 //! receiver against the sender), why SRM's payload per delivery is large, and why control per
 //! delivery counts traffic after the last delivery. Nothing here touches the browser.
 
-use super::refusal::grouped;
 use mcast::engine::NO_UPSTREAM;
 use mcast::metrics::{NodePackets, Report};
 use mcast::protocol::NodeId;
 use mcast::protocols::Structure;
-use mcast::scenario::{FaultSpec, PartitionSpec, Scenario};
+use mcast::scenario::{PartitionSpec, Scenario};
+use mcast::text::thousands;
 
 /// Faults listed by name before "and N more".
 const LISTED_FAULTS: usize = 4;
@@ -31,22 +31,7 @@ pub fn delivered(r: &Report) -> String {
     }
     // Rounded down, to two decimals: 9,677 of 9,680 is 99.96 %, never 100.0 %.
     let pct = (r.delivered_ratio * 10_000.0).floor() / 100.0;
-    format!("{pct:.2} % ({} of {} missing)", grouped(missing), grouped(r.expected_deliveries))
-}
-
-/// What a fault entry schedules, in words.
-fn fault(f: &FaultSpec) -> String {
-    match f {
-        FaultSpec::Crash { at_ms, node } => format!("node {node} crashes at {at_ms} ms"),
-        FaultSpec::Recover { at_ms, node } => format!("node {node} recovers at {at_ms} ms"),
-        FaultSpec::Pause { at_ms, node } => format!("node {node} pauses at {at_ms} ms"),
-        FaultSpec::Resume { at_ms, node } => format!("node {node} resumes at {at_ms} ms"),
-        FaultSpec::Join { at_ms } => format!("a node joins at {at_ms} ms"),
-        FaultSpec::Leave { at_ms, node } => format!("node {node} leaves at {at_ms} ms"),
-        FaultSpec::Churn { join_per_sec, leave_per_sec, from_ms, to_ms } => {
-            format!("churn from {from_ms} to {to_ms} ms ({join_per_sec} joins and {leave_per_sec} leaves a second)")
-        }
-    }
+    format!("{pct:.2} % ({} of {} missing)", thousands(missing), thousands(r.expected_deliveries))
 }
 
 /// A partition, in words.
@@ -62,7 +47,8 @@ fn partition(p: &PartitionSpec) -> String {
 
 /// The faults and partitions `s` schedules, in one line, or `None` if it schedules none.
 pub fn scheduled_faults(s: &Scenario) -> Option<String> {
-    let all: Vec<String> = s.faults.iter().map(fault).chain(s.network.partitions.iter().map(partition)).collect();
+    let all: Vec<String> =
+        s.faults.iter().map(super::faults::describe).chain(s.network.partitions.iter().map(partition)).collect();
     if all.is_empty() {
         return None;
     }
@@ -88,7 +74,7 @@ pub fn after_run(s: &Scenario, r: &Report, upstreams: &[NodeId], per_node: &[Nod
             } else {
                 format!(
                     "SRM's payload per delivery: every request and repair is multicast to the whole group, here a copy to each of {} members through one uplink, so each repair adds about n payload packets.",
-                    grouped(u64::from(s.group.size.saturating_sub(1)))
+                    thousands(u64::from(s.group.size.saturating_sub(1)))
                 )
             },
         });
@@ -117,10 +103,10 @@ fn dr_load(s: &Scenario, upstreams: &[NodeId], per_node: &[NodePackets]) -> Opti
         id: "dr-load",
         text: format!(
             "Designated receivers carry the load: the busiest, node {busiest}, received {} packets and sent {}{times}; the sender (node {sender}) received {} and sent {}.",
-            grouped(u64::from(dr.received)),
-            grouped(u64::from(dr.sent)),
-            grouped(u64::from(snd.received)),
-            grouped(u64::from(snd.sent)),
+            thousands(u64::from(dr.received)),
+            thousands(u64::from(dr.sent)),
+            thousands(u64::from(snd.received)),
+            thousands(u64::from(snd.sent)),
         ),
     })
 }

@@ -6,6 +6,7 @@
 use super::form;
 use super::msg::Field;
 use mcast::scenario::{Estimate, Limits, Scenario, ScenarioError};
+use mcast::text::thousands;
 
 /// What every refused scenario's message ends with.
 pub const UNCHANGED: &str = " Your current scenario is unchanged.";
@@ -46,21 +47,8 @@ pub fn count(n: u64) -> String {
     match n {
         1_000_000_000.. => short(n as f64 / 1e9, "billion"),
         1_000_000.. => short(n as f64 / 1e6, "million"),
-        _ => grouped(n),
+        _ => thousands(n),
     }
-}
-
-/// `n` with a comma between thousands: `20,000`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The refusal of `attempted` (the scenario the edit would have made, if the text could be read)
@@ -77,16 +65,16 @@ pub fn refusal(what: &str, attempted: Option<&Scenario>, e: &ScenarioError) -> R
     terms.sort_by_key(|l| std::cmp::Reverse(l.packets.saturating_add(l.timers)));
     let terms = terms
         .iter()
-        .map(|l| format!("{}: {} packets, {} timers ({})", l.what, grouped(l.packets), grouped(l.timers), l.field))
+        .map(|l| format!("{}: {} packets, {} timers ({})", l.what, thousands(l.packets), thousands(l.timers), l.field))
         .collect::<Vec<_>>()
         .join("\n");
     Refusal {
         headline: format!("{}{UNCHANGED}", headline(s, &est)),
         details: format!(
             "{reason}\n\nThe estimate: {} events, {} MiB; the page allows {} events and {} MiB.\n{terms}",
-            grouped(est.events),
+            thousands(est.events),
             est.memory_bytes >> 20,
-            grouped(Limits::BROWSER.max_events),
+            thousands(Limits::BROWSER.max_events),
             Limits::BROWSER.max_memory_bytes >> 20
         ),
         details_label: "Why: the estimate and its terms",
@@ -136,7 +124,7 @@ fn over_budget(s: &Scenario) -> Option<Estimate> {
 /// application-level multicast is what makes it big.
 fn headline(s: &Scenario, est: &Estimate) -> String {
     let limits = Limits::BROWSER;
-    let who = format!("{} over {} members", s.protocol.label(), grouped(u64::from(s.group.size)));
+    let who = format!("{} over {} members", s.protocol.label(), thousands(u64::from(s.group.size)));
     let cost = if est.events > limits.max_events {
         format!(
             "would take about {} events (packets and timers), more than the page's budget of {}",
@@ -161,9 +149,9 @@ fn headline(s: &Scenario, est: &Estimate) -> String {
 /// Bytes as people read them: `512 MiB`, `18 GiB`.
 fn bytes(b: u64) -> String {
     if b >= 10 << 30 {
-        format!("{} GiB", grouped(b >> 30))
+        format!("{} GiB", thousands(b >> 30))
     } else {
-        format!("{} MiB", grouped(b >> 20))
+        format!("{} MiB", thousands(b >> 20))
     }
 }
 
@@ -192,7 +180,7 @@ fn ways_out(s: &Scenario) -> Vec<WayOut> {
         .filter(|&&n| n < s.group.size)
         .find_map(|&n| form::edited(s, Field::Size, &n.to_string()).ok().map(|sc| (n, sc)));
     if let Some((n, scenario)) = size {
-        out.push(WayOut { label: format!("Use {} members", grouped(u64::from(n))), scenario });
+        out.push(WayOut { label: format!("Use {} members", thousands(u64::from(n))), scenario });
     }
     if s.workload.stream.is_none() {
         let fewer = MESSAGES
@@ -200,7 +188,7 @@ fn ways_out(s: &Scenario) -> Vec<WayOut> {
             .filter(|&&m| m < s.workload.messages)
             .find_map(|&m| form::edited(s, Field::Messages, &m.to_string()).ok().map(|sc| (m, sc)));
         if let Some((m, scenario)) = fewer {
-            out.push(WayOut { label: format!("Send {} messages", grouped(u64::from(m))), scenario });
+            out.push(WayOut { label: format!("Send {} messages", thousands(u64::from(m))), scenario });
         }
     }
     out.truncate(2);
@@ -217,9 +205,9 @@ mod tests {
         assert_eq!(count(30_000_000), "30 million");
         assert_eq!(count(1_234_000_000), "1.2 billion");
         assert_eq!(count(9_680), "9,680");
-        assert_eq!(grouped(20_000), "20,000");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_000_000), "1,000,000");
+        assert_eq!(thousands(20_000), "20,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     /// SRM refused over `size` members of the default scenario at 10 % loss with 5 messages.

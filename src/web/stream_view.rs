@@ -3,10 +3,10 @@
 //! with the totals the CLI's report gives).
 
 use super::msg::{Field, Msg};
-use super::refusal::grouped;
 use super::stream::{value, SETTINGS};
 use mcast::metrics::{StreamReport, Viewer};
 use mcast::scenario::StreamSpec;
+use mcast::text::thousands;
 use web_sys::HtmlInputElement;
 use yew::{html, Callback, Event, Html, TargetCast};
 
@@ -35,7 +35,7 @@ pub fn controls(st: &StreamSpec, send: &Callback<Msg>) -> Html {
 
 /// Frames the stream sends per sender.
 fn frames(st: &StreamSpec) -> String {
-    grouped(st.packets())
+    thousands(st.packets())
 }
 
 /// Viewers, worst first: the most missing, then the most late, then by node.
@@ -76,8 +76,8 @@ pub fn results(st: &StreamReport) -> Html {
                 data-missing={st.missing.to_string()} data-on-time={on_time.to_string()} data-complete={st.receivers_complete_on_time.to_string()}>
                 { format!(
                     "{} viewers, {} frames each: {} on time, {} late, {} missing in all; {} viewers saw every frame on time.",
-                    grouped(u64::from(st.receivers)), grouped(u64::from(st.packets)), grouped(on_time), grouped(st.late),
-                    grouped(st.missing), grouped(u64::from(st.receivers_complete_on_time))
+                    thousands(u64::from(st.receivers)), thousands(u64::from(st.packets)), thousands(on_time), thousands(st.late),
+                    thousands(st.missing), thousands(u64::from(st.receivers_complete_on_time))
                 ) }
             </p>
             <table class="stream-table" id="stream-viewers">
