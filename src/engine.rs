@@ -179,17 +179,7 @@ impl<P: Protocol + 'static> Simulation for Run<P> {
         self.world.run_until_bounded(t, max_events)
     }
     fn run_until_within(&mut self, t: SimTime, max_events: u64) -> bool {
-        let limit = t.min(self.world.end());
-        for _ in 0..max_events {
-            match self.world.next_event_time() {
-                Some(due) if due <= limit && self.world.stopped().is_none() => {
-                    self.world.step();
-                }
-                _ => break,
-            }
-        }
-        let next = self.world.next_event_time();
-        let reached = self.world.stopped().is_some() || next.is_none_or(|due| due > limit);
+        let reached = self.world.run_events_until(t, max_events);
         // A run with nothing left keeps its clock at its last event, as `run_to_end` does.
         if reached && !self.world.is_done() {
             self.world.run_until(t);

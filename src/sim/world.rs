@@ -267,6 +267,17 @@ impl<P: Protocol> World<P> {
     /// true once none is left before `t` (then the clock is at `t`, as after `run_until(t)`).
     /// Calling it until it returns true gives exactly `run_until(t)`'s run.
     pub fn run_until_bounded(&mut self, t: SimTime, max_events: u64) -> bool {
+        let reached = self.run_events_until(t, max_events);
+        if reached && self.stopped.is_none() {
+            self.now = self.now.max(t.min(self.end));
+        }
+        reached
+    }
+
+    /// Processes at most `max_events` of the events due at or before `t` (and the end), leaving
+    /// the clock at the last one processed; true once none is left before `t` or the budget is
+    /// spent.
+    pub fn run_events_until(&mut self, t: SimTime, max_events: u64) -> bool {
         let t = t.min(self.end);
         for _ in 0..max_events {
             if self.stopped.is_some() {
@@ -277,13 +288,7 @@ impl<P: Protocol> World<P> {
             self.process(time, ev);
             self.spend();
         }
-        if self.stopped.is_some() || self.queue.peek_time().is_none_or(|next| next > t) {
-            if self.stopped.is_none() {
-                self.now = self.now.max(t);
-            }
-            return true;
-        }
-        false
+        self.stopped.is_some() || self.queue.peek_time().is_none_or(|next| next > t)
     }
 
     /// Runs until nothing is left to happen, the end is reached or the budget is spent, and
@@ -296,11 +301,6 @@ impl<P: Protocol> World<P> {
             self.spend();
         }
         self.now
-    }
-
-    /// When the earliest waiting event is due, if any.
-    pub fn next_event_time(&self) -> Option<SimTime> {
-        self.queue.peek_time()
     }
 
     /// Processes the earliest event. Returns false if there was none, or the budget is spent.
