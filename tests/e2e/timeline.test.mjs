@@ -136,8 +136,11 @@ test('End on a 20,000-node tree shows its progress and a click on Pause stops it
   await page.waitForFunction(() => Number.parseFloat(document.querySelector('#progress-percent').textContent) > 0, null, { timeout: 20000 });
   assert.equal((await page.textContent('#play')).trim(), 'Pause', 'End is the run moving: its button stops it');
   await screenshot(page, 'timeline-end-progress');
+  const canvasSize = () => page.$eval('#stage', (c) => [c.clientWidth, c.clientHeight]);
+  const sizeWithProgress = await canvasSize();
   await page.click('#play');
   await page.waitForSelector('#progress', { state: 'detached' });
+  assert.deepEqual(await canvasSize(), sizeWithProgress, 'the progress line hangs over the canvas: it never resizes it');
   const [now, end] = (await page.textContent('#toolbar-time')).split(' / ');
   assert.ok(now !== end, `stopped at ${now} of ${end}`);
   assert.notEqual(await page.getAttribute('#status', 'class'), 'status done', 'stopped before its end');
