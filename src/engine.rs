@@ -4,7 +4,7 @@
 //! and the tests drive every protocol through it without knowing which one runs.
 
 use crate::metrics::{Chart, Counters, Report};
-use crate::protocol::{GroupInfo, MsgId, NodeId, PacketKind, Protocol, Stack, StackConfig};
+use crate::protocol::{GroupInfo, MsgId, NodeId, OverlayEdge, PacketKind, Protocol, Stack, StackConfig};
 use crate::protocols::swim::{Swim, SwimConfig};
 use crate::protocols::{Family, Visit};
 use crate::scenario::{Limits, Scenario, ScenarioError};
@@ -121,6 +121,10 @@ pub trait Simulation {
     /// designated receiver), written into `out` (cleared first); [`NO_UPSTREAM`] for none or for
     /// a node that is not up.
     fn upstreams(&self, out: &mut Vec<NodeId>);
+    /// Every up node's overlay links ([`Protocol::overlay`]: active views, eager and lazy links,
+    /// mesh), written into `out` (cleared first), node by node in id order, each node's in the
+    /// order the protocol gives them; nothing for a node that is not up.
+    fn overlay(&self, out: &mut Vec<OverlayEdge>);
     /// A copy of the whole run as it stands: running the copy and this run on gives the same
     /// trace and report. The page's timeline keeps such copies to seek back in time.
     fn checkpoint(&self) -> Box<dyn Simulation>;
@@ -270,6 +274,18 @@ impl<P: Protocol + 'static> Simulation for Run<P> {
                 NO_UPSTREAM
             }
         }));
+    }
+    fn overlay(&self, out: &mut Vec<OverlayEdge>) {
+        out.clear();
+        let mut links = Vec::new();
+        for (n, up) in self.world.alive().iter().enumerate() {
+            if !*up {
+                continue;
+            }
+            links.clear();
+            self.world.node(n as NodeId).overlay(&mut links);
+            out.extend(links.iter().map(|&(to, link)| OverlayEdge { from: n as NodeId, to, link }));
+        }
     }
     fn checkpoint(&self) -> Box<dyn Simulation> {
         Box::new(self.clone())

@@ -48,11 +48,25 @@ pub enum PacketKind {
     Suspect = 15,
     /// A partial view exchange (Cyclon's shuffle) between peer-sampling neighbours.
     Shuffle = 16,
+    /// A lazy advertisement: the ids of messages the sender holds, sent instead of the payload
+    /// (Plumtree's IHAVE, GossipSub's IHAVE gossip).
+    Ihave = 17,
+    /// A request for advertised messages by id (GossipSub's IWANT).
+    Iwant = 18,
+    /// A request to make a link part of the dissemination structure (Plumtree's GRAFT, which also
+    /// asks for a missing message; GossipSub's mesh GRAFT).
+    Graft = 19,
+    /// A request to take a link out of the dissemination structure (Plumtree's PRUNE on a
+    /// duplicate; GossipSub's PRUNE, with backoff and peer exchange).
+    Prune = 20,
+    /// Overlay link control: asking a peer to become (or stop being) a neighbour in the active
+    /// view (HyParView's NEIGHBOR and DISCONNECT, and their answers).
+    Neighbor = 21,
 }
 
 impl PacketKind {
     /// Every kind, in counter order.
-    pub const ALL: [PacketKind; 17] = [
+    pub const ALL: [PacketKind; 22] = [
         PacketKind::Data,
         PacketKind::Ack,
         PacketKind::Retransmit,
@@ -70,6 +84,11 @@ impl PacketKind {
         PacketKind::PingReq,
         PacketKind::Suspect,
         PacketKind::Shuffle,
+        PacketKind::Ihave,
+        PacketKind::Iwant,
+        PacketKind::Graft,
+        PacketKind::Prune,
+        PacketKind::Neighbor,
     ];
     /// How many kinds there are.
     pub const COUNT: usize = Self::ALL.len();
@@ -94,6 +113,11 @@ impl PacketKind {
             PacketKind::PingReq => "ping_req",
             PacketKind::Suspect => "suspect",
             PacketKind::Shuffle => "shuffle",
+            PacketKind::Ihave => "ihave",
+            PacketKind::Iwant => "iwant",
+            PacketKind::Graft => "graft",
+            PacketKind::Prune => "prune",
+            PacketKind::Neighbor => "neighbor",
         }
     }
 
@@ -149,8 +173,19 @@ impl PacketKind {
                 ("SUSPECT / ALIVE / CONFIRM", "#c86bfa", "a membership update sent on its own (SWIM)")
             }
             PacketKind::Shuffle => {
-                ("SHUFFLE", "#bd8fcd", "a partial-view exchange between peer-sampling neighbours (Cyclon)")
+                ("SHUFFLE", "#bd8fcd", "a partial-view exchange between peer-sampling neighbours (Cyclon, HyParView)")
             }
+            PacketKind::Ihave => ("IHAVE", "#218cff", "a lazy advertisement: ids of messages the sender holds"),
+            PacketKind::Iwant => ("IWANT", "#77fa3a", "a request for advertised messages by id (GossipSub)"),
+            PacketKind::Graft => {
+                ("GRAFT", "#76be7b", "a request to add a link to the tree or mesh (and, in Plumtree, for a message)")
+            }
+            PacketKind::Prune => ("PRUNE", "#f3e491", "a request to take a link out of the tree or mesh"),
+            PacketKind::Neighbor => (
+                "NEIGHBOR / DISCONNECT",
+                "#da9735",
+                "overlay link control: become, or stop being, neighbours (HyParView)",
+            ),
         }
     }
 }

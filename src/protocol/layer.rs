@@ -14,7 +14,7 @@
 //! in an [`Envelope`] of its own and unwraps them on the way back, changing nothing on the wire,
 //! so a stack of it over any protocol runs exactly the protocol's run (same trace hash).
 
-use super::{Context, Description, GroupInfo, Input, MsgId, NodeId, Output, PacketKind, Protocol, Wire};
+use super::{Context, Description, GroupInfo, Input, MsgId, NodeId, Output, OverlayLink, PacketKind, Protocol, Wire};
 use std::fmt::Debug;
 
 /// A protocol that wraps another (`P`): see the module docs.
@@ -47,6 +47,13 @@ pub trait Layer<P: Protocol>: Sized + Clone {
     /// [`Protocol::describe_timer`]); its debug form by default.
     fn describe_timer(timer: &Self::Timer) -> String {
         format!("{timer:?}")
+    }
+
+    /// Pushes the layer's own overlay links ([`Protocol::overlay`]), before the inner
+    /// protocol's: a membership layer's active view, under the structure its inner protocol
+    /// builds on it. Pushes nothing by default.
+    fn overlay(&self, out: &mut Vec<(NodeId, OverlayLink)>) {
+        let _ = out;
     }
 }
 
@@ -137,6 +144,11 @@ impl<L: Layer<P>, P: Protocol> Protocol for Stack<L, P> {
 
     fn describe_timer(timer: &L::Timer) -> String {
         L::describe_timer(timer)
+    }
+
+    fn overlay(&self, out: &mut Vec<(NodeId, OverlayLink)>) {
+        self.layer.overlay(out);
+        self.inner.overlay(out);
     }
 }
 

@@ -24,12 +24,14 @@ mod describe;
 pub mod harness;
 mod kinds;
 mod layer;
+mod overlay;
 
 pub use context::{Context, Distances, Env, NodeRng, UniformDistance};
 pub use describe::{Description, Fact, Link};
 pub use harness::Harness;
 pub use kinds::PacketKind;
 pub use layer::{Envelope, Inner, Layer, PassThrough, Stack, StackConfig};
+pub use overlay::{OverlayEdge, OverlayLink};
 
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -88,15 +90,29 @@ pub enum MemberChange {
     Crashed(NodeId),
     /// The node came back after a crash, with fresh state.
     Recovered(NodeId),
+    /// An overlay membership layer (HyParView) made the node a neighbour of this one: it joined
+    /// this node's active view, so the link between them is up, and it is a live member.
+    NeighborUp(NodeId),
+    /// An overlay membership layer took the node out of this node's active view (it failed, or
+    /// the link was dropped to make room): the link is down. Not by itself a departure.
+    NeighborDown(NodeId),
+    /// The transport gave up on a packet this node sent to the node: the peer is not up (it
+    /// crashed, left or has not joined), noticed a timeout after the send, as a TCP connection
+    /// notices a dead peer. Only protocols that ask for transport failures hear of it.
+    Unreachable(NodeId),
 }
 
 impl MemberChange {
     /// The node the change is about.
     pub fn node(self) -> NodeId {
         match self {
-            MemberChange::Joined(n) | MemberChange::Left(n) | MemberChange::Crashed(n) | MemberChange::Recovered(n) => {
-                n
-            }
+            MemberChange::Joined(n)
+            | MemberChange::Left(n)
+            | MemberChange::Crashed(n)
+            | MemberChange::Recovered(n)
+            | MemberChange::NeighborUp(n)
+            | MemberChange::NeighborDown(n)
+            | MemberChange::Unreachable(n) => n,
         }
     }
 }
@@ -269,5 +285,13 @@ pub trait Protocol: Sized + Clone {
     /// A pending timer in plain words, for the inspector; its debug form by default.
     fn describe_timer(timer: &Self::Timer) -> String {
         format!("{timer:?}")
+    }
+
+    /// Pushes the peers this node keeps links to in the protocol's own overlay, by what each
+    /// link is for ([`OverlayLink`]), for the page to draw: HyParView's active view, Plumtree's
+    /// eager and lazy links, GossipSub's mesh. Pushes nothing by default (flat protocols, and
+    /// structures [`Protocol::upstream`] already shows).
+    fn overlay(&self, out: &mut Vec<(NodeId, OverlayLink)>) {
+        let _ = out;
     }
 }

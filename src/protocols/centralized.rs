@@ -384,8 +384,9 @@ impl Centralized {
             return;
         }
         match change {
-            MemberChange::Joined(n) | MemberChange::Recovered(n) => self.add_member(n),
+            MemberChange::Joined(n) | MemberChange::Recovered(n) | MemberChange::NeighborUp(n) => self.add_member(n),
             MemberChange::Left(n) | MemberChange::Crashed(n) => self.remove_member(n),
+            MemberChange::NeighborDown(_) | MemberChange::Unreachable(_) => {}
         }
     }
 

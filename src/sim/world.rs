@@ -421,6 +421,9 @@ impl<P: Protocol> World<P> {
                     MemberChange::Left(n) => (1, n),
                     MemberChange::Crashed(n) => (2, n),
                     MemberChange::Recovered(n) => (3, n),
+                    MemberChange::NeighborUp(n) => (4, n),
+                    MemberChange::NeighborDown(n) => (5, n),
+                    MemberChange::Unreachable(n) => (6, n),
                 };
                 self.trace.word(TAG_NOTIFY | kind << 6 | u64::from(subject) << 8);
                 for node in (0..self.nodes.len() as NodeId).filter(|&n| n != subject) {

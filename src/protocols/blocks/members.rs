@@ -122,12 +122,14 @@ impl Members {
         true
     }
 
-    /// Applies a membership service's notice: joined and recovered nodes are members, left and
-    /// crashed ones are gone. True if it changed what this node knows.
+    /// Applies a membership service's notice: joined and recovered nodes (and new overlay
+    /// neighbours) are members, left and crashed ones are gone; a link going down or an
+    /// unreachable peer changes nothing. True if it changed what this node knows.
     pub fn apply(&mut self, change: MemberChange) -> bool {
         match change {
-            MemberChange::Joined(n) | MemberChange::Recovered(n) => self.add(n),
+            MemberChange::Joined(n) | MemberChange::Recovered(n) | MemberChange::NeighborUp(n) => self.add(n),
             MemberChange::Left(n) | MemberChange::Crashed(n) => self.remove(n),
+            MemberChange::NeighborDown(_) | MemberChange::Unreachable(_) => false,
         }
     }
 

@@ -63,9 +63,10 @@ impl Gossip {
         }
         let side = self.side();
         match change {
-            MemberChange::Joined(n) | MemberChange::Recovered(n) => {
+            MemberChange::Joined(n) | MemberChange::Recovered(n) | MemberChange::NeighborUp(n) => {
                 side.members.add(n);
             }
+            MemberChange::NeighborDown(_) | MemberChange::Unreachable(_) => {}
             MemberChange::Left(n) | MemberChange::Crashed(n) => {
                 side.members.remove(n);
                 if let Some(view) = side.cyclon.as_mut() {

@@ -296,6 +296,7 @@ impl Rmtp {
                 }
             }
             MemberChange::Left(n) | MemberChange::Crashed(n) => self.on_leave(n, cx),
+            MemberChange::NeighborUp(_) | MemberChange::NeighborDown(_) | MemberChange::Unreachable(_) => {}
         }
     }
 

@@ -54,10 +54,11 @@ impl Srm {
     /// A membership service's notice: a member joined or came back, or left or crashed.
     pub(super) fn on_membership(&mut self, change: MemberChange) {
         match change {
-            MemberChange::Joined(n) | MemberChange::Recovered(n) => {
+            MemberChange::Joined(n) | MemberChange::Recovered(n) | MemberChange::NeighborUp(n) => {
                 self.add_member(n);
             }
             MemberChange::Left(n) | MemberChange::Crashed(n) => self.remove_member(n),
+            MemberChange::NeighborDown(_) | MemberChange::Unreachable(_) => {}
         }
     }
 
