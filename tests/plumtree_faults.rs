@@ -67,7 +67,7 @@ fn every_broadcast_reaches_every_live_node_while_nodes_crash_each_round() {
 fn plumtree_without_hyparview_is_refused_naming_membership_service() {
     let s = crashing(50, 1, 0, 0, 1);
     let json = serde_json::to_string(&s).unwrap().replace(r#""service":"hyparview""#, r#""service":"oracle""#);
-    let err = Scenario::from_json(&json).err().expect("refused").to_string();
+    let err = Scenario::from_json(&json).expect_err("refused").to_string();
     assert!(err.starts_with("membership.service:") && err.contains("hyparview"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
