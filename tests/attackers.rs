@@ -101,6 +101,7 @@ fn before_the_flash_the_run_is_the_plain_run_and_after_it_payload_is_withheld() 
         assert_eq!(a.attackers, 60, "seed {seed}");
         assert_eq!(a.from_ms, 500.0);
         assert!(a.withheld_packets > 0, "seed {seed}: {a:?}");
+        assert_eq!(f.counters().withheld, a.withheld_packets, "seed {seed}: the page's counter");
         let (ps, fs) = (p.counters().sent[PacketKind::Gossip as usize], f.counters().sent[PacketKind::Gossip as usize]);
         assert!(fs < ps, "seed {seed}: fewer gossip packets leave ({fs} against {ps})");
     }
