@@ -391,7 +391,7 @@ fn legend(s: &Scenario, shown: &Shown) -> Html {
                 { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| legend_item(packet_colour(*k), k.label(), false)) }
                 { structure_item(info.structure()) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
-                { super::attackers_view::legend_item(super::attackers::nodes(s).len()) }
+                { super::attackers_view::legend_item(super::attackers::count(s)) }
             </ul>
         </>
     }
