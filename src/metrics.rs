@@ -21,6 +21,7 @@
 //! `metrics/load.rs` per-node load (implosion, link stress, hops); `metrics/series.rs` time
 //! series; `metrics/stream.rs` a live stream's late and missing packets.
 
+mod attack;
 mod broadcast;
 mod epidemic;
 mod load;
@@ -30,6 +31,7 @@ mod report;
 mod series;
 mod stream;
 
+pub use attack::AttackReport;
 pub use broadcast::BroadcastMeasures;
 pub use epidemic::{Epidemic, DELIVERY_BINS};
 pub use load::{Hops, Implosion, LinkStress, NodePackets, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};

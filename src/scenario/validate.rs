@@ -68,7 +68,8 @@ impl Scenario {
                 format!("{} runs over HyParView's overlay: set it to \"hyparview\"", self.protocol.info().title());
             return Err(ScenarioError::invalid("membership.service", reason));
         }
-        let faults = super::faults::plan(self, limits)?;
+        let mut faults = super::faults::plan(self, limits)?;
+        faults.attack = self.attack()?;
         let run = self.run_info(faults.joiners);
         self.protocol.visit(CheckParams { run: &run })?;
         self.check_budget(&run, limits)?;
