@@ -117,7 +117,7 @@ impl Default for GossipsubConfig {
             mesh_deliveries_weight: -20.0,
             mesh_deliveries_threshold: 1.0,
             mesh_deliveries_activation_ms: 5000.0,
-            mesh_deliveries_window_ms: 100.0,
+            mesh_deliveries_window_ms: 500.0,
             mesh_failure_weight: -20.0,
             app_specific_weight: 200.0,
             behaviour_penalty_weight: -1.0,
@@ -399,8 +399,8 @@ pub const PARAMS: &[ParamDoc] = &[
         label: "P3 window",
         kind: ParamKind::Float { min: 0.0, max: 10_000.0 },
         unit: "ms",
-        source: "libp2p gossipsub-v1.1.md, P₃ (MeshMessageDeliveriesWindow, a few ms there); 100 ms here, \
-                 where links take tens of ms",
+        source: "libp2p gossipsub-v1.1.md, P₃ (MeshMessageDeliveriesWindow, a few ms there); 500 ms here, \
+                 where links take tens of ms and paths differ by a few hops",
         help: "how late after the first copy a mesh peer's duplicate still counts as its delivery",
     },
     ParamDoc {

@@ -14,8 +14,9 @@
 //!   peers to connect to (PX); v1.1's D_score, D_out and opportunistic grafting.
 //! - **Messages**: a published message goes to every connected peer scoring at least the publish
 //!   threshold (flood publishing, v1.1), or to the mesh only; a node getting a message for the
-//!   first time delivers it, caches it and forwards it to its mesh peers (not back to the peer it
-//!   came from, nor to its publisher). The seen cache is a bit per message id, kept for the whole
+//!   first time delivers it, caches it and forwards it to its mesh peers but the one it came from
+//!   (its publisher included: with one publisher, a publisher that never heard its mesh peers
+//!   forward would count them all short of P₃'s threshold and prune its whole mesh). The seen cache is a bit per message id, kept for the whole
 //!   run (the spec's `seen_ttl` of two minutes outlasts the runs here).
 //! - **Gossip** ([`gossip`]): IHAVE to D_lazy (or gossip factor) non-mesh peers each heartbeat,
 //!   IWANT in answer, served from the message cache ([`mcache`]).
@@ -208,8 +209,7 @@ impl Gossipsub {
         self.last_from = Some(from);
         self.mcache.put(Cached::new(id, origin, bytes, now, Some(from)));
         cx.deliver(id);
-        let to: Vec<NodeId> =
-            self.peers.iter().filter(|p| p.in_mesh() && p.id != from && p.id != origin).map(|p| p.id).collect();
+        let to: Vec<NodeId> = self.peers.iter().filter(|p| p.in_mesh() && p.id != from).map(|p| p.id).collect();
         cx.multicast(to, Msg::Message { id, origin, bytes });
     }
 

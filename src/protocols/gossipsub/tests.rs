@@ -165,7 +165,7 @@ fn a_peer_below_the_graylist_threshold_is_ignored() {
 }
 
 #[test]
-fn a_new_message_is_forwarded_to_the_mesh_but_not_back_nor_to_its_origin() {
+fn a_new_message_is_forwarded_to_the_mesh_but_not_back() {
     let mut n = node(5, 50, GossipsubConfig::default());
     connect(&mut n, [0, 7, 8, 9]);
     for p in [0, 7, 8] {
@@ -173,7 +173,7 @@ fn a_new_message_is_forwarded_to_the_mesh_but_not_back_nor_to_its_origin() {
     }
     let message = Msg::Message { id: MsgId(2), origin: 0, bytes: 1040 };
     let out = n.handle_at_ms(5, Input::Recv { from: 7, msg: message.clone() });
-    assert_eq!(out, [Out::Deliver { id: MsgId(2) }, Out::Multicast { to: vec![8], msg: message.clone() }]);
+    assert_eq!(out, [Out::Deliver { id: MsgId(2) }, Out::Multicast { to: vec![0, 8], msg: message.clone() }]);
     assert_eq!(n.protocol.upstream(), Some(7));
     assert_eq!(n.handle_at_ms(6, Input::Recv { from: 8, msg: message }), [], "a duplicate");
     let first = |p: NodeId| n.protocol.peers().iter().find(|q| q.id == p).map(|q| q.counters).unwrap_or_default();

@@ -40,7 +40,7 @@ pub enum Msg {
     Message {
         /// The message.
         id: MsgId,
-        /// The node that published it (forwarders skip it).
+        /// The node that published it.
         origin: NodeId,
         /// Size on the wire.
         bytes: u32,
