@@ -29,7 +29,7 @@ impl Family for GossipsubFamily {
 
     const KIND: &'static str = "gossipsub";
     const TITLE: &'static str = "GossipSub v1.1 (libp2p; Vyzovitis et al. 2020)";
-    const SUMMARY: &'static str = "GossipSub v1.1: full messages over a mesh of degree D kept by a heartbeat \
+    const SUMMARY: &'static str = "full messages over a mesh of degree D kept by a heartbeat \
         with GRAFT and PRUNE, IHAVE/IWANT gossip to other peers, flood publishing, and peer scores that prune \
         peers which do not deliver";
     const PARAMS: &'static [ParamDoc] = PARAMS;
