@@ -236,7 +236,7 @@ impl Gossipsub {
         self.keep_outbound_quota(cx);
         self.ticks += 1;
         let ticks = u64::from(self.setup.config.opportunistic_graft_ticks.max(1));
-        if self.setup.config.scoring && self.ticks % ticks == 0 {
+        if self.setup.config.scoring && self.ticks.is_multiple_of(ticks) {
             self.graft_opportunistically(cx);
         }
     }
