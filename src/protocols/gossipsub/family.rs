@@ -51,12 +51,6 @@ impl Family for GossipsubFamily {
         }
     }
 
-    /// D_lo ≤ D ≤ D_hi, D_score ≤ D, D_out ≤ min(D/2, D_lo − 1), mcache_gossip ≤ mcache_len,
-    /// graylist ≤ publish ≤ gossip threshold.
-    fn check(params: &GossipsubConfig, _run: &RunInfo) -> Result<(), ParamError> {
-        params.check()
-    }
-
     /// A receiver gets one message at most once from each peer whose mesh holds it (D_hi), once
     /// by flood publishing, and through IWANT at most three times from a peer it asked.
     fn rounds(params: &GossipsubConfig, _run: &RunInfo) -> (u64, String) {
@@ -109,8 +103,10 @@ impl Family for GossipsubFamily {
         peers + run.messages / 8 + 96 * cached.max(1) + 128
     }
 
+    /// The parameters with the specification's constraints between them clamped
+    /// ([`GossipsubConfig::effective`]).
     fn configure(params: &GossipsubConfig, group: &GroupInfo) -> Arc<Setup> {
-        Setup::new(params.clone(), group)
+        Setup::new(params.effective(), group)
     }
 
     /// With peer scoring (the specification's v1.1), and without.
