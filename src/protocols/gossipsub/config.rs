@@ -161,27 +161,6 @@ impl GossipsubConfig {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clashing_parameters_are_clamped_to_the_specs_constraints() {
-        let odd = GossipsubConfig {
-            d: 3,
-            d_score: 9,
-            mcache_gossip: 9,
-            publish_threshold: 0.0,
-            graylist_threshold: 0.0,
-            ..GossipsubConfig::default()
-        };
-        let e = odd.effective();
-        assert_eq!((e.d_lo, e.d, e.d_hi, e.d_score, e.d_out, e.mcache_gossip), (3, 3, 12, 3, 1, 5));
-        assert_eq!((e.gossip_threshold, e.publish_threshold, e.graylist_threshold), (-4000.0, -4000.0, -4000.0));
-        assert_eq!(GossipsubConfig::default().effective(), GossipsubConfig::default());
-    }
-}
-
 const SPEC10: &str = "libp2p gossipsub-v1.0.md, Parameters";
 const SCORE: &str = "libp2p gossipsub-v1.1.md, The Score Function; weight: this playground, scaled to the \
                      thresholds (see docs/protocols/gossipsub.md)";
@@ -442,3 +421,24 @@ pub const PARAMS: &[ParamDoc] = &[
     },
     HEADER_BYTES,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clashing_parameters_are_clamped_to_the_specs_constraints() {
+        let odd = GossipsubConfig {
+            d: 3,
+            d_score: 9,
+            mcache_gossip: 9,
+            publish_threshold: 0.0,
+            graylist_threshold: 0.0,
+            ..GossipsubConfig::default()
+        };
+        let e = odd.effective();
+        assert_eq!((e.d_lo, e.d, e.d_hi, e.d_score, e.d_out, e.mcache_gossip), (3, 3, 12, 3, 1, 5));
+        assert_eq!((e.gossip_threshold, e.publish_threshold, e.graylist_threshold), (-4000.0, -4000.0, -4000.0));
+        assert_eq!(GossipsubConfig::default().effective(), GossipsubConfig::default());
+    }
+}
