@@ -65,8 +65,8 @@ fn the_overlay_is_one_component_with_nearly_every_active_view_full() {
     for seed in SEEDS {
         let s = scenario(1000, seed, r#""duration_ms": 60000"#);
         let mut w = world(&s, HyParViewConfig::default());
-        w.run_until(SimTime::from_ms(1_000));
-        assert_eq!(components(&w), 1, "seed {seed}: split right after the joins");
+        w.run_until(SimTime::from_ms(20_000));
+        assert_eq!(components(&w), 1, "seed {seed}: split two periods after the joins");
         w.run_until(SimTime::from_ms(60_000));
         assert_eq!(components(&w), 1, "seed {seed}");
         let full = active_views(&w).iter().filter(|(_, v)| v.len() == 5).count();

@@ -37,6 +37,8 @@ pub struct HyParView {
     /// passive peers it has asked since it began.
     repairing: bool,
     tried: Vec<NodeId>,
+    /// Whether the repair under way is the periodic refill's (see [`HyParView::refill`]).
+    refilling: bool,
     /// The nodes this one may join through: the well-known contacts.
     contacts: Vec<NodeId>,
     /// How many initial members the group has (a last resort to join through).
@@ -187,6 +189,7 @@ impl HyParView {
     fn start_repair_without<M, T>(&mut self, skip: Option<NodeId>, cx: Cx<'_, '_, M, T>) {
         if !self.repairing {
             self.repairing = true;
+            self.refilling = false;
             self.tried.clear();
         }
         self.tried.extend(skip);
@@ -194,8 +197,11 @@ impl HyParView {
     }
 
     /// Asks the next passive peer not yet tried, while the active view is not full and no
-    /// request is out; a node with at most one neighbour that has tried them all joins again
-    /// through a contact.
+    /// request is out. A node with at most one neighbour that has tried them all in its
+    /// periodic refill joins again through a contact: an isolated pair knows no one else and
+    /// shuffles only with itself, while a contact's FORWARD_JOIN walks reach the whole overlay.
+    /// (Not sooner: a joiner briefly alone gets its walks' NEIGHBORs within a round trip or
+    /// two, and the contacts would be flooded with JOINs.)
     pub(super) fn continue_repair<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         if self.pending.is_some() || !self.repairing {
             return;
@@ -211,10 +217,7 @@ impl HyParView {
             }
             None => {
                 self.repairing = false;
-                // Every passive peer refused or failed: a node left with at most one neighbour
-                // (an isolated pair knows no one else, and shuffles only with itself) joins
-                // again through a contact, whose FORWARD_JOIN walks reach the whole overlay.
-                if self.views.active().len() <= 1 {
+                if self.refilling && self.views.active().len() <= 1 {
                     self.join_any(cx);
                 }
             }
@@ -225,8 +228,10 @@ impl HyParView {
     /// in turn, as after a failure (low-priority requests unless its active view is empty).
     pub(super) fn refill<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         if self.pending.is_none() && !self.is_full() {
-            self.repairing = false;
-            self.start_repair(cx);
+            self.repairing = true;
+            self.refilling = true;
+            self.tried.clear();
+            self.continue_repair(cx);
         }
     }
 
@@ -458,6 +463,7 @@ impl<P: Protocol> Layer<P> for HyParView {
             gen: 0,
             repairing: false,
             tried: Vec::new(),
+            refilling: false,
             contacts: group.senders.clone(),
             group_size: group.size,
             last_shuffle: Vec::new(),

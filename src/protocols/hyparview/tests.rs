@@ -215,9 +215,11 @@ fn a_refused_request_moves_on_to_the_next_passive_peer_and_an_accepted_one_links
     let out = recv(&mut h, first, HpvMsg::NeighborReply { accepted: false, req: 1 });
     let second = if first == 7 { 8 } else { 7 };
     assert_eq!(sends(&out), [(second, HpvMsg::Neighbor { high: false, req: 2 })]);
-    // An answer to an older request from the same peer is not this one's.
+    // An answer to an older request from the same peer is not this one's: it links nothing,
+    // and undoes nothing either (the answer to the request under way settles the link).
     let stale = recv(&mut h, second, HpvMsg::NeighborReply { accepted: true, req: 1 });
-    assert_eq!(stale, [send(second, HpvMsg::Disconnect { leaving: false })]);
+    assert_eq!(stale, []);
+    assert_eq!(active(&h), [1]);
     recv(&mut h, second, HpvMsg::NeighborReply { accepted: true, req: 2 });
     assert_eq!(active(&h), [1, second]);
     assert_eq!(h.protocol.layer().pending(), None);
@@ -231,10 +233,13 @@ fn an_unreachable_active_peer_leaves_both_views_and_an_empty_view_asks_with_high
     assert_eq!(out[0], send(7, HpvMsg::Neighbor { high: true, req: 1 }));
     assert!(active(&h).is_empty());
     assert_eq!(heard(&h).last(), Some(&MemberChange::NeighborDown(1)));
-    // Unreachable too: with nothing left, the node joins again through a contact (node 0).
+    // Unreachable too: with nothing left, the node waits for its refill, then joins again
+    // through a contact (node 0).
     let out = h.handle_at_ms(3, Input::Membership(MemberChange::Unreachable(7)));
-    assert_eq!(out[0], send(0, HpvMsg::Join { req: 2 }));
+    assert_eq!(out, []);
     assert!(passive(&h).is_empty());
+    let out = h.handle_at_ms(10_000, Input::Timer(HpvTimer::Shuffle));
+    assert_eq!(sends(&out), [(0, HpvMsg::Join { req: 2 })]);
 }
 
 #[test]
