@@ -20,6 +20,7 @@
 //! `metrics/load.rs` per-node load (implosion, link stress, hops); `metrics/series.rs` time
 //! series; `metrics/stream.rs` a live stream's late and missing packets.
 
+mod attack;
 mod epidemic;
 mod load;
 mod membership;
@@ -28,6 +29,7 @@ mod report;
 mod series;
 mod stream;
 
+pub use attack::AttackReport;
 pub use epidemic::{Epidemic, DELIVERY_BINS};
 pub use load::{Hops, Implosion, LinkStress, NodePackets, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
 pub use membership::{Beliefs, CrashDetection, MembershipReport, Truth, LISTED_CRASHES};

@@ -374,6 +374,15 @@ pub const FIELDS: &[FieldDoc] = &[
         Range::Float { min: Bound::Incl(1.0), max: Bound::Incl(MAX_MS) },
         "`hyparview`: how often a node shuffles its views with a random walk's end (and refills a short \
          active view)."),
+    // attackers
+    row("attackers", "object", Parts, Range::Any,
+        "Members that withhold every payload they should forward, from a time on; none unless named \
+         ([more](#attackers))."),
+    row("attackers.fraction", "number", Json("0"), Range::Float { min: Bound::Incl(0.0), max: Bound::Excl(1.0) },
+        "The fraction of the group that attacks: round(fraction × `group.size`) initial members, never a \
+         workload sender, drawn from the seed."),
+    row("attackers.from_ms", "number (ms)", Json("0"), MS,
+        "When the attackers stop forwarding: before it they behave (a covert flash attack when above 0)."),
 ];
 
 /// What an uplink queue left out holds.

@@ -53,6 +53,8 @@ pub struct Stage {
     /// time, ms) it was last drawn.
     reduced_motion: bool,
     drawn_at: f64,
+    /// The scenario's attackers, marked on the group ([`super::attackers_view::mark`]).
+    attackers: Vec<u32>,
 }
 
 /// How often the group is redrawn at most when the user asks for reduced motion (page ms):
@@ -82,6 +84,7 @@ impl Stage {
             region: None,
             reduced_motion: false,
             drawn_at: f64::NEG_INFINITY,
+            attackers: Vec::new(),
         }
     }
 
@@ -102,6 +105,7 @@ impl Stage {
         self.attached_at.clear();
         self.seen_infective = false;
         self.informed = chart::Informed::of(scenario);
+        self.attackers = super::attackers::nodes(scenario);
         self.dirty = true;
     }
 
@@ -160,6 +164,8 @@ impl Stage {
             &self.edges,
             &mut self.pixels,
         );
+        let marked = super::attackers_view::mark(&ctx, size, &self.zoom, sim.positions(), &self.attackers);
+        let _ = el.set_attribute("data-attackers", &marked.to_string());
         inspector::draw_rings(&ctx, size, &self.zoom, sim.positions(), &self.selection, dom::pixel_ratio());
         if let Some((a, b)) = self.region {
             canvas::region(&ctx, a, b);

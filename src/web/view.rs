@@ -223,6 +223,7 @@ fn scenario_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
                 <input id="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_input(send, Field::Seed)} />
                 <button id="new-seed" title="Draw a new seed" onclick={click(send, || Msg::NewSeed)}>{ "New" }</button>
             </div>
+            { super::attackers_view::controls(s, send) }
             { super::params::editor(s, send) }
         </>
     }
@@ -335,6 +336,9 @@ fn counters(s: &Scenario, shown: &Shown, playing: bool) -> Html {
             if c.dropped_partition > 0 {
                 { counter("count-dropped-partition", "Dropped by a partition", c.dropped_partition.to_string(), Some(LOST_COLOUR)) }
             }
+            if c.withheld > 0 || s.attackers.fraction > 0.0 {
+                { counter("count-withheld", "Withheld by attackers", c.withheld.to_string(), Some(super::attackers_view::MARK_COLOUR)) }
+            }
             { counter("count-deliveries", "Deliveries", format!("{} / {}", shown.owed.0, shown.owed.1), Some(node_colour(NodeState::Done))) }
             { counter("count-crashed", "Crashed nodes", shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
             if shown.epidemic {
@@ -392,6 +396,7 @@ fn legend(s: &Scenario, shown: &Shown) -> Html {
                 { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| legend_item(packet_colour(*k), k.label(), false)) }
                 { structure_item(info.structure()) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
+                { super::attackers_view::legend_item(super::attackers::count(s)) }
             </ul>
         </>
     }
