@@ -10,7 +10,7 @@ use super::palette::packet_colour;
 use super::selection::Selection;
 use super::zoom::Zoom;
 use mcast::engine::{NodeState, NodeView};
-use mcast::protocol::{MsgId, PacketKind};
+use mcast::protocol::{MsgId, OverlayLink, PacketKind};
 use mcast::sim::faults::Status;
 use mcast::sim::log::PacketRecord;
 use std::f64::consts::TAU;
@@ -69,12 +69,14 @@ pub fn state_words(state: Option<NodeState>) -> &'static str {
     }
 }
 
-/// The tooltip over the node under the pointer (CSS pixels in the canvas).
-pub fn tooltip(hover: Option<(u32, f64, f64)>, state: Option<NodeState>) -> Html {
+/// The tooltip over the node under the pointer (CSS pixels in the canvas), with its overlay
+/// `links` by kind.
+pub fn tooltip(hover: Option<(u32, f64, f64)>, state: Option<NodeState>, links: &[(OverlayLink, Vec<u32>)]) -> Html {
     let Some((node, x, y)) = hover else { return html! {} };
     html! {
         <div id="node-tooltip" class="node-tooltip" role="tooltip" style={format!("left:{}px;top:{}px", x + 14.0, y + 10.0)}>
             <strong>{ format!("node {node}") }</strong>{ format!(" · {}", state_words(state)) }
+            { super::overlay_view::tooltip_links(links) }
         </div>
     }
 }
