@@ -60,6 +60,9 @@ pub struct Stage {
     overlay_read: Vec<mcast::protocol::OverlayEdge>,
     overlay_read_at: f64,
     overlay_stale: bool,
+    /// How long (page ms) to wait between readings: [`overlay::READ_EVERY_MS`], or longer for
+    /// an overlay slow to read.
+    overlay_every: f64,
 }
 
 /// How often the group is redrawn at most when the user asks for reduced motion (page ms):
@@ -92,6 +95,7 @@ impl Stage {
             overlay_read: Vec::new(),
             overlay_read_at: f64::NEG_INFINITY,
             overlay_stale: true,
+            overlay_every: overlay::READ_EVERY_MS,
         }
     }
 
@@ -144,8 +148,8 @@ impl Stage {
             return;
         }
         if self.dirty {
-            self.paint(sim);
             self.dirty = false;
+            self.paint(sim);
         }
     }
 
@@ -156,7 +160,8 @@ impl Stage {
         self.paint(sim);
     }
 
-    /// Reads the snapshot (the overlay only if due, see [`overlay::READ_EVERY_MS`]) and draws
+    /// Reads the snapshot (the overlay only if due, see [`overlay::READ_EVERY_MS`] and
+    /// [`overlay::READ_SPACING`]) and draws
     /// the group.
     fn paint(&mut self, sim: &mut dyn Simulation) {
         let Some(el) = self.canvas.cast::<HtmlCanvasElement>() else {
@@ -225,12 +230,18 @@ impl Stage {
     /// Reads the overlay again if it is due, and plans what of it a frame of `size` draws.
     fn read_overlay(&mut self, sim: &dyn Simulation, size: (f64, f64)) {
         let now = page_ms();
-        if self.overlay_stale || now - self.overlay_read_at >= overlay::READ_EVERY_MS {
+        let periodic = !self.overlay_stale && now - self.overlay_read_at >= self.overlay_every;
+        if self.overlay_stale || periodic {
             sim.overlay(&mut self.overlay_read);
             self.edges.overlay.update(&mut self.overlay_read);
+            let took = page_ms() - now;
+            self.overlay_every = overlay::READ_EVERY_MS.max(took * overlay::READ_SPACING);
             (self.overlay_stale, self.overlay_read_at) = (false, now);
         }
-        if self.edges.overlay_drawn() {
+        // A periodic reading is drawn at the next frame: no frame both reads and redraws it.
+        if periodic {
+            self.dirty = true;
+        } else if self.edges.overlay_drawn() {
             let frame = canvas::Frame::zoomed(size, &self.zoom);
             let (x0, y0) = frame.at([0.0, 0.0]);
             self.edges.overlay.plan(sim.positions(), |p| frame.at(p), [x0, y0, frame.side], size);
