@@ -115,7 +115,8 @@ fn row_titled(id: &str, label: &str, title: &str, value: String) -> Html {
     html! { <><dt title={title.to_string()}>{ label.to_string() }</dt><dd id={id.to_string()}>{ value }</dd></> }
 }
 
-/// The structure's links and the family's facts.
+/// The structure's links (each with how many nodes, and the colour the canvas draws it in when
+/// it is an overlay link) and the family's facts.
 fn description(v: &NodeView) -> Html {
     let d = &v.description;
     html! {
@@ -128,7 +129,8 @@ fn description(v: &NodeView) -> Html {
                     (false, 0) => nodes.join(", "),
                     (false, k) => format!("{} and {k} more", nodes.join(", ")),
                 };
-                row(&format!("inspect-link-{}", slug(l.label)), l.label, value)
+                let id = format!("inspect-link-{}", slug(l.label));
+                html! { <><dt>{ super::overlay_view::link_label(l.label, l.nodes.len()) }</dt><dd id={id}>{ value }</dd></> }
             }) }
             { for d.facts.iter().map(|f| row(&format!("inspect-fact-{}", slug(f.label)), f.label, f.value.clone())) }
         </dl>

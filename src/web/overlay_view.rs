@@ -1,6 +1,6 @@
 //! The overlay's words on the page ([`super::overlay`]): its legend entries (only the kinds the
 //! protocol reports, saying when a large overlay is drawn one line in k), the button that shows
-//! or hides it, and the list of a node's links in its tooltip.
+//! or hides it, the list of a node's links in its tooltip, and the inspector's link labels.
 
 use super::msg::Msg;
 use super::overlay::{style, Style, TREE_OVER_OVERLAY};
@@ -92,5 +92,28 @@ pub fn tooltip_links(links: &[(OverlayLink, Vec<u32>)]) -> Html {
                 </div>
             }
         }) }
+    }
+}
+
+/// The overlay kind a family's link named `label` is drawn as ([`mcast::protocol::Description`]
+/// names them "active view", "eager", "lazy", "mesh"; gossip's Cyclon view is active), if any.
+fn kind_of(label: &str) -> Option<OverlayLink> {
+    match label {
+        "active view" | "view" => Some(OverlayLink::Active),
+        "lazy" => Some(OverlayLink::Lazy),
+        "eager" => Some(OverlayLink::Eager),
+        "mesh" => Some(OverlayLink::Mesh),
+        _ => None,
+    }
+}
+
+/// A link's label in the inspector: the overlay kind's swatch if it is drawn as one, the label
+/// and how many nodes it holds.
+pub fn link_label(label: &str, nodes: usize) -> Html {
+    html! {
+        <>
+            if let Some(link) = kind_of(label) { { swatch(style(link)) }{ " " } }
+            { format!("{label} ({nodes})") }
+        </>
     }
 }
