@@ -17,9 +17,11 @@
 //!
 //! The rooms: `metrics/recorder.rs` the running totals the kernel feeds ([`Metrics`]);
 //! `metrics/report.rs` the report's schema and how it is computed, what is owed included;
+//! `metrics/broadcast.rs` the Plumtree paper's reliability and last delivery hop;
 //! `metrics/load.rs` per-node load (implosion, link stress, hops); `metrics/series.rs` time
 //! series; `metrics/stream.rs` a live stream's late and missing packets.
 
+mod broadcast;
 mod epidemic;
 mod load;
 mod membership;
@@ -28,6 +30,7 @@ mod report;
 mod series;
 mod stream;
 
+pub use broadcast::BroadcastMeasures;
 pub use epidemic::{Epidemic, DELIVERY_BINS};
 pub use load::{Hops, Implosion, LinkStress, NodePackets, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
 pub use membership::{Beliefs, CrashDetection, MembershipReport, Truth, LISTED_CRASHES};

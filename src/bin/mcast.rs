@@ -76,6 +76,9 @@ and prints one JSON object on stdout (docs/metrics.md has the definitions):
     sent_per_node     {mean, max, node}: packets sent per node, all kinds
     hops              {last, max, mean, unknown}: hop count of first deliveries (origin 0, its
                       receivers 1); last is the run's last first delivery
+    broadcast         {reliability, reliability_min, last_delivery_hop, last_delivery_hop_max}
+                      (Plumtree's measures): per message, the fraction of live receivers owed it
+                      that delivered it, and the hop of its last first delivery; mean and extreme
     packets, bytes    counts by kind: data, ack, retransmit, join, leave (queue drops included)
     packets_lost      packets lost at random (global, per-node, per-link or burst loss)
     packets_dropped_uplink    dropped at the sender's full uplink queue (never left)

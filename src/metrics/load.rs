@@ -219,9 +219,16 @@ impl Load {
     }
 
     /// Node `node` delivered message `id` (originated by `origin`) for the first time, while
-    /// handling a packet about it from `from` (None: not while handling such a packet).
+    /// handling a packet about it from `from` (None: not while handling such a packet). Returns
+    /// its hop, if known.
     #[inline]
-    pub(super) fn on_first_delivery(&mut self, node: NodeId, id: MsgId, origin: NodeId, from: Option<NodeId>) {
+    pub(super) fn on_first_delivery(
+        &mut self,
+        node: NodeId,
+        id: MsgId,
+        origin: NodeId,
+        from: Option<NodeId>,
+    ) -> Option<u16> {
         // 0: unknown.
         let hop = match from {
             Some(f) if f == origin => 1,
@@ -240,6 +247,7 @@ impl Load {
         } else {
             self.hop_unknown += 1;
         }
+        (hop > 0).then_some(hop)
     }
 
     pub(super) fn implosion(&self) -> Implosion {

@@ -22,6 +22,8 @@ pub(super) struct MessageRecord {
     pub(super) payload_received: u64,
     /// The latest first delivery to a receiver.
     pub(super) last_delivery: Option<SimTime>,
+    /// The hop of that delivery, if known (the last delivery hop).
+    pub(super) last_hop: Option<u16>,
 }
 
 impl MessageRecord {
@@ -87,6 +89,7 @@ impl Metrics {
                     got: vec![0; words],
                     payload_received: 0,
                     last_delivery: None,
+                    last_hop: None,
                 })
                 .collect(),
             latencies_us: Vec::new(),
@@ -273,7 +276,10 @@ impl Metrics {
         self.at_last_delivery = (self.sent, self.bytes);
         m.last_delivery = Some(now);
         let origin = m.sender;
-        self.load.on_first_delivery(node, id, origin, from);
+        let hop = self.load.on_first_delivery(node, id, origin, from);
+        if let Some(m) = self.messages.get_mut(id.0 as usize) {
+            m.last_hop = hop;
+        }
         if let Some(s) = &mut self.series {
             s.on_delivery(now);
         }

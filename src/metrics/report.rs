@@ -151,6 +151,9 @@ pub struct Report {
     /// The epidemic literature's measures: residue, traffic, t_ave, t_last and the histogram of
     /// per-message delivery fractions (see docs/metrics.md).
     pub epidemic: Epidemic,
+    /// The broadcast measures of Leitão et al. (Plumtree, §4): reliability and last delivery hop
+    /// per message (their redundancy is `rmr`).
+    pub broadcast: super::BroadcastMeasures,
     /// For a live stream: how many packets each receiver got late or never.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<StreamReport>,
@@ -372,6 +375,7 @@ impl Metrics {
             max_ms: latency_ms.max,
         };
         let epidemic = Epidemic::of(sums, tally.fractions.iter().copied(), self.round_ms);
+        let broadcast = super::BroadcastMeasures::of(&self.messages, &tally.fractions);
         Report {
             trace_hash,
             delivered_ratio: tally.delivered_ratio(),
@@ -399,6 +403,7 @@ impl Metrics {
             joins: self.join_at.len() as u64,
             leaves: self.leaves,
             epidemic,
+            broadcast,
             stream: self.stream.as_ref().map(|st| st.report(self, alive, now)),
             packets_dropped_uplink: self.dropped_uplink,
             packets_dropped_downlink: self.dropped_downlink,

@@ -101,6 +101,9 @@ families! {
     /// Bimodal multicast: an unreliable first phase, then gossip rounds of digests, solicitations
     /// and limited retransmissions (Birman et al. 1999).
     pbcast::PbcastFamily => Pbcast,
+    /// Epidemic broadcast trees over HyParView: payload on tree links, IHAVE on the others,
+    /// GRAFT and PRUNE to heal and trim the tree (Leitão et al. 2007).
+    plumtree::PlumtreeFamily => Plumtree,
 }
 
 impl ProtocolSpec {

@@ -4,7 +4,7 @@
 //! fractions as a tiny bar chart.
 
 use super::notes::{self, Note};
-use mcast::metrics::{Report, StreamReport, DELIVERY_BINS};
+use mcast::metrics::{BroadcastMeasures, Report, StreamReport, DELIVERY_BINS};
 use yew::{html, Html};
 
 /// One figure: its id, its label, and what it means (the tooltip; docs/metrics.md says more).
@@ -22,8 +22,8 @@ const fn figure(id: &'static str, label: &'static str, means: &'static str) -> F
 }
 
 /// The figures, in the order shown: the headline figures, then the epidemic measures (from
-/// [`EPIDEMIC_FROM`] on).
-const FIGURES: [Figure; 14] = [
+/// [`EPIDEMIC_FROM`] on), then the broadcast measures (from [`BROADCAST_FROM`] on).
+const FIGURES: [Figure; 16] = [
     figure("delivered", "Delivered", "Deliveries made over deliveries owed: each message to every receiver that was a member when it was sent and is still up."),
     figure("complete", "Messages complete", "Messages that every receiver owed them delivered."),
     figure("completion", "Completion p50 / max", "Per complete message, the time from its send to its last first delivery: the median and the largest."),
@@ -31,17 +31,22 @@ const FIGURES: [Figure; 14] = [
     figure("payload", "Payload pkts / delivery", "Payload packets sent (data, retransmissions, repairs, gossip) per delivery made."),
     figure("control", "Control pkts / delivery (whole run)", "Every other packet sent (ACKs, NAKs, sessions, status, digests, pulls, probes, membership) per delivery made, over the whole run: heartbeats and sessions after the last delivery included."),
     figure("control_window", "Control pkts / delivery (to last delivery)", "The same, counting only the control packets sent before the last delivery: the overhead of delivering, without the idle time after it."),
-    figure("rmr", "RMR (redundancy)", "Relative message redundancy (Leitão et al., Plumtree): payload packets that arrived per message over the nodes it reached, minus one; 0 is exactly one copy per receiver."),
     figure("duplicates", "Duplicates received", "Payload packets that arrived at a node already holding their message."),
     figure("implosion", "Peak in per 100 ms", "The most packets of any kind that arrived at one node within one 100 ms interval, and that node."),
     figure("residue", "Residue", "The fraction of owed deliveries never made; for one message, the fraction of live receivers it never reached (Demers et al. 1987, s)."),
     figure("traffic", "Traffic (payload / node / msg)", "Payload packets sent per node per message (Demers et al. 1987, m: update messages per site)."),
     figure("t_ave", "t_ave", "Mean time from a message's send to a receiver's first delivery (Demers et al. 1987), in rounds in the round-synchronous mode, else in ms."),
     figure("t_last", "t_last", "The largest such time: when the last receiver got it (Demers et al. 1987), in rounds in the round-synchronous mode, else in ms."),
+    figure("reliability", "Reliability (mean / worst)", "Per message, the fraction of the live nodes owed it that delivered it (Leitão et al. 2007): the mean over messages and the worst message."),
+    figure("rmr", "RMR (redundancy)", "Relative message redundancy (Leitão et al., Plumtree): payload packets that arrived per message over the nodes it reached, minus one; 0 is exactly one copy per receiver."),
+    figure("last_hop", "Last delivery hop (mean / max)", "Per message, the hop count of its last first delivery: how many hops the slowest chain of first receptions took to reach everyone (Leitão et al. 2007); the mean over messages and the largest."),
 ];
 
 /// Where the epidemic measures start in [`FIGURES`].
-const EPIDEMIC_FROM: usize = 10;
+const EPIDEMIC_FROM: usize = 9;
+
+/// Where the broadcast measures start in [`FIGURES`].
+const BROADCAST_FROM: usize = 13;
 
 /// What the delivery histogram is, its tooltip.
 const HISTOGRAM_MEANS: &str = "Messages by the fraction of their owed receivers that delivered them, in tenths: 0–10 % on the left, 90–100 % on the right. Bimodal multicast puts its weight at both ends.";
@@ -60,6 +65,22 @@ pub struct Summary {
 
 fn ms(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_string(), |v| if v >= 100.0 { format!("{v:.0} ms") } else { format!("{v:.1} ms") })
+}
+
+/// The mean and worst reliability, in per cent.
+fn reliability(b: &BroadcastMeasures) -> String {
+    match (b.reliability, b.reliability_min) {
+        (Some(mean), Some(min)) => format!("{:.1} % / {:.1} %", 100.0 * mean, 100.0 * min),
+        _ => "–".to_string(),
+    }
+}
+
+/// The mean and largest last delivery hop.
+fn last_hop(b: &BroadcastMeasures) -> String {
+    match (b.last_delivery_hop, b.last_delivery_hop_max) {
+        (Some(mean), Some(max)) => format!("{mean:.1} / {max}"),
+        _ => "–".to_string(),
+    }
 }
 
 /// A time of the epidemic measures in its unit: rounds or milliseconds.
@@ -95,13 +116,15 @@ impl Summary {
             per_delivery(t.payload_packets),
             per_delivery(t.control_packets),
             per_delivery(r.traffic_to_last_delivery.control_packets),
-            r.rmr.map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
             r.duplicates_received.to_string(),
             implosion,
             format!("{:.3}", e.residue),
             format!("{:.2}", e.traffic),
             epidemic_time(e.t_ave, e.unit),
             epidemic_time(e.t_last, e.unit),
+            reliability(&r.broadcast),
+            r.rmr.map_or_else(|| "–".to_string(), |v| format!("{v:.3}")),
+            last_hop(&r.broadcast),
         ];
         let several = e.delivery_histogram.iter().sum::<u32>() > 1;
         Summary {
@@ -191,9 +214,11 @@ pub fn view(summary: Option<&Summary>) -> Html {
             <dl>{ shown(&FIGURES[..EPIDEMIC_FROM]) }</dl>
             <h2 class="sub" title="Demers et al., Epidemic Algorithms for Replicated Database Maintenance, PODC 1987, §1.4; for every protocol">{ "Epidemic measures" }</h2>
             <dl id="results-epidemic">
-                { shown(&FIGURES[EPIDEMIC_FROM..]) }
+                { shown(&FIGURES[EPIDEMIC_FROM..BROADCAST_FROM]) }
                 if let Some(bins) = &s.histogram { { histogram(bins) } }
             </dl>
+            <h2 class="sub" title="Leitão, Pereira and Rodrigues, Epidemic Broadcast Trees, SRDS 2007, §4; for every protocol">{ "Broadcast measures" }</h2>
+            <dl id="results-broadcast">{ shown(&FIGURES[BROADCAST_FROM..]) }</dl>
         </div>
     }
 }
