@@ -22,6 +22,7 @@
 //! series; `metrics/stream.rs` a live stream's late and missing packets.
 
 mod broadcast;
+mod attack;
 mod epidemic;
 mod load;
 mod membership;
@@ -31,6 +32,7 @@ mod series;
 mod stream;
 
 pub use broadcast::BroadcastMeasures;
+pub use attack::AttackReport;
 pub use epidemic::{Epidemic, DELIVERY_BINS};
 pub use load::{Hops, Implosion, LinkStress, NodePackets, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
 pub use membership::{Beliefs, CrashDetection, MembershipReport, Truth, LISTED_CRASHES};

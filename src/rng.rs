@@ -21,6 +21,8 @@ pub enum Stream {
     Layout,
     /// The workload and fault processes.
     Workload,
+    /// Who the scenario's attackers are ([`crate::scenario::attackers`]).
+    Attackers,
     /// One node's protocol instance.
     Node(u32),
 }
@@ -32,6 +34,7 @@ impl Stream {
             Stream::Network => 0,
             Stream::Layout => 1,
             Stream::Workload => 2,
+            Stream::Attackers => 3,
             Stream::Node(n) => (1 << 32) | u64::from(n),
         }
     }

@@ -80,6 +80,7 @@ fn scenario(n: u32, native: bool, loss: f64) -> Scenario {
         workload: WorkloadSpec { messages: 2, interval_ms: 0.0, ..WorkloadSpec::default() },
         faults: Vec::new(),
         membership: MembershipSpec::default(),
+        attackers: Default::default(),
         duration_ms: 60_000.0,
     }
 }

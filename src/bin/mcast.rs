@@ -106,6 +106,11 @@ and prints one JSON object on stdout (docs/metrics.md has the definitions):
                       first_confirmation_ms, all_confirmed_ms (means from the crash),
                       suspicions, confirmations, false_suspicions, false_confirmations,
                       per_crash (docs/metrics.md#membership)
+    attack            with the scenario's attackers only: attackers, from_ms,
+                      withheld_packets (payload they kept), honest_live_nodes,
+                      honest_delivered_ratio, honest_received_mean and _worst (per
+                      message, the fraction of honest receivers that got it),
+                      honest_latency_ms {p50, p99, max, mean} (docs/metrics.md#attack)
 
 OPTIONS:
     --seed N       replace the scenario's seed

@@ -68,7 +68,7 @@ fn packet(out: &mut String, id: usize, r: &PacketRecord) {
         }
         PacketFate::InFlight => {}
         fate => {
-            let never_left = matches!(fate, PacketFate::UplinkFull | PacketFate::SenderCrashed);
+            let never_left = matches!(fate, PacketFate::UplinkFull | PacketFate::SenderCrashed | PacketFate::Withheld);
             let tid = if never_left { from } else { to };
             let _ = write!(out, ",\n{{\"ph\":\"i\",\"s\":\"t\",\"cat\":\"loss\",\"name\":\"{}: {kind}\",\"pid\":1,\"tid\":{tid},\"ts\":{arrive},\"args\":{{\"from\":{},\"to\":{}}}}}", fate.name(), r.from, r.to);
         }

@@ -6,7 +6,7 @@
 //! kernel's hot path, so they only add and set bits; everything derived (what is owed, the
 //! percentiles, the report) is computed when asked for, in `report.rs`.
 
-use super::{load, series, stream, Chart};
+use super::{attack, load, series, stream, Chart};
 use crate::protocol::{MsgId, NodeId, PacketKind};
 use crate::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
@@ -63,6 +63,8 @@ pub struct Metrics {
     pub(super) series: Option<Box<series::Recorder>>,
     /// The round length in rounds mode (milliseconds), for the epidemic measures' unit.
     pub(super) round_ms: Option<f64>,
+    /// The scenario's attackers, if any: who, what they withheld, the honest latencies.
+    pub(super) attack: Option<Box<attack::AttackTrack>>,
 }
 
 impl Metrics {
@@ -104,6 +106,19 @@ impl Metrics {
             load: load::Load::new(nodes),
             series: None,
             round_ms: None,
+            attack: None,
+        }
+    }
+
+    /// The run has attackers ([`crate::sim::attack`]): tracks them for the report's `attack`.
+    pub fn set_attack(&mut self, attack: &crate::sim::attack::Attack) {
+        self.attack = Some(Box::new(attack::AttackTrack::new(attack, self.load.len() as u32)));
+    }
+
+    /// An attacker withheld a payload packet.
+    pub fn on_withheld(&mut self) {
+        if let Some(a) = &mut self.attack {
+            a.on_withheld();
         }
     }
 
@@ -272,6 +287,9 @@ impl Metrics {
             }
         }
         self.latencies_us.push(now.since(sent).0);
+        if let Some(a) = &mut self.attack {
+            a.on_first_delivery(node, now.since(sent).0);
+        }
         self.last_delivery = self.last_delivery.max(now);
         self.at_last_delivery = (self.sent, self.bytes);
         m.last_delivery = Some(now);

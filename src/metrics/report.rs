@@ -177,10 +177,14 @@ pub struct Report {
     /// members were suspected or declared failed (see `super::MembershipReport`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub membership: Option<super::MembershipReport>,
+    /// With the scenario's attackers: how many, what they withheld, and what the honest nodes
+    /// received and how fast (see `super::AttackReport`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attack: Option<super::AttackReport>,
 }
 
 /// Who is owed a message: the live members, less the sender and the joiners that came after it.
-struct Owed<'a> {
+pub(super) struct Owed<'a> {
     dead: Vec<NodeId>,
     live_nodes: u64,
     /// Live joiners by join time: a message is owed to those that joined before its send.
@@ -199,7 +203,7 @@ impl<'a> Owed<'a> {
     }
 
     /// Message `m`'s (deliveries owed and made, deliveries owed, receivers that got it at all).
-    fn of(&self, m: &MessageRecord) -> (u64, u64, u64) {
+    pub(super) fn of(&self, m: &MessageRecord) -> (u64, u64, u64) {
         let sender_alive = self.alive[m.sender as usize];
         let late = &self.joiners[self.joiners.partition_point(|j| j.0 < m.sent_at.unwrap_or(self.now))..];
         let expected = self.live_nodes - u64::from(sender_alive) - late.len() as u64;
@@ -285,7 +289,7 @@ impl MessageCompletion {
 impl LatencyMs {
     /// The percentiles of `latencies_us`, by selection: sorting millions of latencies took 3 % of
     /// a large run.
-    fn of(latencies_us: &[u64]) -> Self {
+    pub(super) fn of(latencies_us: &[u64]) -> Self {
         let mut lat = latencies_us.to_vec();
         let (p50, p99) = (select_percentile(&mut lat, 0.50), select_percentile(&mut lat, 0.99));
         let max = lat.iter().max().map_or(0.0, |&v| v as f64 / 1000.0);
@@ -416,6 +420,7 @@ impl Metrics {
             messages: self.messages.len() as u32,
             membership: None,
             series: self.series.as_ref().map(|s| s.series()),
+            attack: self.attack.as_ref().map(|a| a.report(&self.messages, &owed, alive)),
         }
     }
 

@@ -104,6 +104,9 @@ families! {
     /// Epidemic broadcast trees over HyParView: payload on tree links, IHAVE on the others,
     /// GRAFT and PRUNE to heal and trim the tree (Leitão et al. 2007).
     plumtree::PlumtreeFamily => Plumtree,
+    /// GossipSub v1.1: a scored mesh kept by GRAFT and PRUNE, with IHAVE/IWANT gossip (libp2p;
+    /// Vyzovitis et al. 2020).
+    gossipsub::GossipsubFamily => Gossipsub,
 }
 
 impl ProtocolSpec {

@@ -318,6 +318,7 @@ pub fn plan(s: &Scenario, limits: &Limits) -> Result<FaultPlan, ScenarioError> {
         notify_after: (m.service == Service::Oracle).then(|| SimDuration::from_ms_f64(m.delay_ms)),
         skipped_leaves: skipped,
         observe_beliefs: m.service == Service::Swim,
+        attack: None,
     })
 }
 

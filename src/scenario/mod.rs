@@ -11,6 +11,7 @@
 
 #![deny(clippy::indexing_slicing, clippy::string_slice)]
 
+pub mod attackers;
 mod estimate;
 pub mod faults;
 pub mod layout;
@@ -24,6 +25,7 @@ mod validate;
 pub mod version;
 pub mod workload;
 
+pub use attackers::AttackersSpec;
 pub use estimate::Estimate;
 pub use faults::{FaultSpec, MembershipSpec, Service};
 pub use limits::{Limits, MAX_SEED};
@@ -70,6 +72,9 @@ pub struct Scenario {
     /// The membership service nodes may rely on; none unless named.
     #[serde(default, skip_serializing_if = "MembershipSpec::is_default")]
     pub membership: MembershipSpec,
+    /// Members that withhold the payload they should forward, from a time on; none unless named.
+    #[serde(default, skip_serializing_if = "AttackersSpec::is_default")]
+    pub attackers: AttackersSpec,
     /// The run stops at this simulated time even if events remain (milliseconds).
     #[serde(default = "default_duration_ms")]
     pub duration_ms: f64,
@@ -256,6 +261,7 @@ impl Scenario {
             workload: WorkloadSpec::default(),
             faults: Vec::new(),
             membership: MembershipSpec::default(),
+            attackers: AttackersSpec::default(),
             duration_ms: default_duration_ms(),
         }
     }

@@ -349,6 +349,15 @@ pub const FIELDS: &[FieldDoc] = &[
         "`swim`: each update is piggybacked ⌈λ·ln n⌉ times."),
     row("membership.max_piggyback", "whole number", Json("8"), Range::Int { min: 0, max: MAX_SWIM_COUNT as u64 },
         "`swim`: the most updates one packet carries."),
+    // attackers
+    row("attackers", "object", Parts, Range::Any,
+        "Members that withhold every payload they should forward, from a time on; none unless named \
+         ([more](#attackers))."),
+    row("attackers.fraction", "number", Json("0"), Range::Float { min: Bound::Incl(0.0), max: Bound::Excl(1.0) },
+        "The fraction of the group that attacks: round(fraction × `group.size`) initial members, never a \
+         workload sender, drawn from the seed."),
+    row("attackers.from_ms", "number (ms)", Json("0"), MS,
+        "When the attackers stop forwarding: before it they behave (a covert flash attack when above 0)."),
 ];
 
 /// What an uplink queue left out holds.

@@ -63,7 +63,8 @@ impl Scenario {
                 ),
             ));
         }
-        let faults = super::faults::plan(self, limits)?;
+        let mut faults = super::faults::plan(self, limits)?;
+        faults.attack = self.attack()?;
         let run = self.run_info(faults.joiners);
         self.protocol.visit(CheckParams { run: &run })?;
         self.check_budget(&run, limits)?;

@@ -77,6 +77,8 @@ pub struct FaultPlan {
     /// Whether the nodes run a membership service that reports its beliefs
     /// ([`crate::protocol::Output::Believe`]): the kernel records them against the truth.
     pub observe_beliefs: bool,
+    /// Members that withhold the payload they should forward ([`super::attack`]); none if `None`.
+    pub attack: Option<super::attack::Attack>,
 }
 
 impl FaultPlan {

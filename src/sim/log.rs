@@ -41,6 +41,8 @@ pub enum PacketFate {
     ReceiverDown,
     /// Addressed to a node that does not exist (a protocol bug, counted as lost).
     NoSuchNode,
+    /// Withheld by its sender, an attacker ([`super::attack`]): it never left.
+    Withheld,
 }
 
 impl PacketFate {
@@ -61,6 +63,7 @@ impl PacketFate {
             PacketFate::DownlinkFull => "downlink_full",
             PacketFate::ReceiverDown => "receiver_down",
             PacketFate::NoSuchNode => "no_such_node",
+            PacketFate::Withheld => "withheld",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! positions, the message schedule) compiled from the scenario before the run; it never reads
 //! the scenario itself.
 
+pub mod attack;
 pub mod budget;
 pub mod faults;
 pub mod log;

@@ -9,6 +9,7 @@
 //! does to a node): the kernel knows the schedule, a protocol learns of it only through its own
 //! inputs, its packets, or a membership service the scenario names.
 
+use super::attack::Withholding;
 use super::budget::{Allowance, Budget, Stop};
 use super::faults::{Fault, FaultPlan, Lifecycle, Status};
 use super::log::{PacketFate, PacketLog, PacketRecord};
@@ -135,6 +136,8 @@ pub struct World<P: Protocol> {
     packets: Option<Box<PacketLog>>,
     allowance: Allowance,
     stopped: Option<Stop>,
+    /// The scenario's attackers, if it names any ([`super::attack`]).
+    withholding: Option<Box<Withholding>>,
 }
 
 /// How many of a handler's outputs the kernel prefetches the destinations of before resolving
@@ -158,6 +161,7 @@ const TAG_JOIN: u64 = 19;
 const TAG_LEAVE: u64 = 20;
 const TAG_NOTIFY: u64 = 21;
 const TAG_DOWNLINK: u64 = 7;
+const TAG_WITHHOLD: u64 = 22;
 
 /// The trace tag of a fault's kind.
 fn fault_tag(fault: Fault) -> u64 {
@@ -188,6 +192,10 @@ impl<P: Protocol> World<P> {
         if let Some(round) = setup.network.round() {
             metrics.set_round(round);
         }
+        let withholding = setup.faults.attack.as_ref().map(|a| Box::new(Withholding::new(a, capacity, &senders)));
+        if let Some(a) = &setup.faults.attack {
+            metrics.set_attack(a);
+        }
         let mut alive = vec![true; n];
         alive[setup.size as usize..].fill(false);
         let mut w = World {
@@ -214,6 +222,7 @@ impl<P: Protocol> World<P> {
             packets: None,
             allowance: Allowance::new(setup.budget, std::mem::size_of::<(SimTime, Event<P::Msg, P::Timer>)>()),
             stopped: None,
+            withholding,
         };
         for node in 0..setup.size {
             w.handle(node, Input::Start);
@@ -583,6 +592,10 @@ impl<P: Protocol> World<P> {
     /// packet that went out as `first` (native multicast). Returns how it went out, if it did.
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, first: Option<Transmission>) -> Option<Transmission> {
         let (kind, bytes) = (msg.kind(), msg.bytes());
+        if self.withholding.as_ref().is_some_and(|w| w.withholds(from, kind, msg.msg(), self.now)) {
+            self.withhold(from, to, &msg);
+            return None;
+        }
         if to as usize >= self.nodes.len() {
             // A protocol bug, not a crash of the simulator: count it as lost.
             self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, true);
@@ -638,6 +651,16 @@ impl<P: Protocol> World<P> {
             }
         }
         Some(tx)
+    }
+
+    /// Attacker `from` withholds `msg` for `to`: it never reaches the network; traced, counted and
+    /// logged.
+    fn withhold(&mut self, from: NodeId, to: NodeId, msg: &P::Msg) {
+        let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
+        self.trace.word(TAG_WITHHOLD | (msg.kind() as u64) << 8 | m << 32);
+        self.trace.word(u64::from(from) | u64::from(to) << 32);
+        self.metrics.on_withheld();
+        self.log_send(from, to, msg, None, PacketFate::Withheld);
     }
 
     /// Writes one packet to the log, if it is on: `tx` is how it went out, `None` if it never

@@ -50,6 +50,7 @@ pub fn changed(s: &Scenario, field: Field, v: &str) -> Result<Scenario, Scenario
         Field::Seed => s.seed = whole("seed", v)?,
         Field::Duration => s.duration_ms = real("duration_ms", v)?,
         Field::Stream(name) => super::stream::set(&mut s, name, v)?,
+        Field::Attack(name) => super::attackers::set(&mut s, name, v)?,
     }
     s.name.clear();
     Ok(s)

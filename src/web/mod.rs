@@ -16,6 +16,9 @@
 mod about;
 #[cfg(target_arch = "wasm32")]
 mod app;
+mod attackers;
+#[cfg(target_arch = "wasm32")]
+mod attackers_view;
 #[cfg(target_arch = "wasm32")]
 mod banner;
 #[cfg(target_arch = "wasm32")]

@@ -33,6 +33,9 @@ pub enum Field {
     /// One of a live stream's settings, by field name under `workload.stream`
     /// (`rate_per_sec`, `packet_bytes`, `duration_ms`, `playout_delay_ms`).
     Stream(&'static str),
+    /// One of the attackers' settings, by field name under `attackers` (`fraction`, shown as a
+    /// percentage, or `from_ms`).
+    Attack(&'static str),
 }
 
 /// What the component reacts to.

@@ -4,7 +4,7 @@
 //! fractions as a tiny bar chart.
 
 use super::notes::{self, Note};
-use mcast::metrics::{BroadcastMeasures, Report, StreamReport, DELIVERY_BINS};
+use mcast::metrics::{AttackReport, BroadcastMeasures, Report, StreamReport, DELIVERY_BINS};
 use yew::{html, Html};
 
 /// One figure: its id, its label, and what it means (the tooltip; docs/metrics.md says more).
@@ -59,6 +59,8 @@ pub struct Summary {
     histogram: Option<[u32; DELIVERY_BINS]>,
     /// How a live stream played out, per viewer.
     stream: Option<StreamReport>,
+    /// With attackers: what they withheld and what the honest nodes got.
+    attack: Option<AttackReport>,
     /// Lines that keep the figures from misleading (see [`notes::after_run`]).
     notes: Vec<Note>,
 }
@@ -131,6 +133,7 @@ impl Summary {
             values: FIGURES.iter().zip(values).map(|(f, v)| (f.id, v)).collect(),
             histogram: several.then_some(e.delivery_histogram),
             stream: r.stream.clone(),
+            attack: r.attack.clone(),
             notes: Vec::new(),
         }
     }
@@ -219,6 +222,7 @@ pub fn view(summary: Option<&Summary>) -> Html {
             </dl>
             <h2 class="sub" title="Leitão, Pereira and Rodrigues, Epidemic Broadcast Trees, SRDS 2007, §4; for every protocol">{ "Broadcast measures" }</h2>
             <dl id="results-broadcast">{ shown(&FIGURES[BROADCAST_FROM..]) }</dl>
+            if let Some(a) = &s.attack { { super::attackers_view::results(a) } }
         </div>
     }
 }

@@ -63,6 +63,8 @@ pub struct Stage {
     /// How long (page ms) to wait between readings: [`overlay::READ_EVERY_MS`], or longer for
     /// an overlay slow to read.
     overlay_every: f64,
+    /// The scenario's attackers, marked on the group ([`super::attackers_view::mark`]).
+    attackers: Vec<u32>,
 }
 
 /// How often the group is redrawn at most when the user asks for reduced motion (page ms):
@@ -96,6 +98,7 @@ impl Stage {
             overlay_read_at: f64::NEG_INFINITY,
             overlay_stale: true,
             overlay_every: overlay::READ_EVERY_MS,
+            attackers: Vec::new(),
         }
     }
 
@@ -118,6 +121,7 @@ impl Stage {
         self.informed = chart::Informed::of(scenario);
         self.edges.overlay.clear();
         self.overlay_stale = true;
+        self.attackers = super::attackers::nodes(scenario);
         self.dirty = true;
     }
 
@@ -186,6 +190,8 @@ impl Stage {
             &self.edges,
             &mut self.pixels,
         );
+        let marked = super::attackers_view::mark(&ctx, size, &self.zoom, sim.positions(), &self.attackers);
+        let _ = el.set_attribute("data-attackers", &marked.to_string());
         inspector::draw_rings(&ctx, size, &self.zoom, sim.positions(), &self.selection, dom::pixel_ratio());
         if let Some((a, b)) = self.region {
             canvas::region(&ctx, a, b);

@@ -227,6 +227,7 @@ fn scenario_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
                 <input id="seed" type="number" min="0" value={s.seed.to_string()} onchange={on_input(send, Field::Seed)} />
                 <button id="new-seed" title="Draw a new seed" onclick={click(send, || Msg::NewSeed)}>{ "New" }</button>
             </div>
+            { super::attackers_view::controls(s, send) }
             { super::params::editor(s, send) }
         </>
     }
@@ -393,6 +394,7 @@ fn legend(s: &Scenario, shown: &Shown, overlay: &super::overlay_view::Shown) -> 
                 if !over { { structure_item(info.structure()) } }
                 { super::overlay_view::legend_items(overlay, over) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
+                { super::attackers_view::legend_item(super::attackers::nodes(s).len()) }
             </ul>
         </>
     }

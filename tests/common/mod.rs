@@ -64,6 +64,7 @@ pub fn scenario(n: u32, protocol: impl Into<ProtocolSpec>) -> Scenario {
         workload: WorkloadSpec::default(),
         faults: Vec::new(),
         membership: MembershipSpec::default(),
+        attackers: Default::default(),
         duration_ms: 60_000.0,
     }
 }

@@ -53,6 +53,7 @@ fn every_part() -> Value {
             { "kind": "churn", "join_per_sec": 10, "leave_per_sec": 10, "from_ms": 2, "to_ms": 12 }
         ],
         "membership": { "service": "oracle", "delay_ms": 50 },
+        "attackers": { "fraction": 0.3, "from_ms": 20 },
         "duration_ms": 2000
     })
 }
