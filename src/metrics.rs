@@ -21,8 +21,8 @@
 //! `metrics/load.rs` per-node load (implosion, link stress, hops); `metrics/series.rs` time
 //! series; `metrics/stream.rs` a live stream's late and missing packets.
 
-mod broadcast;
 mod attack;
+mod broadcast;
 mod epidemic;
 mod load;
 mod membership;
@@ -31,8 +31,8 @@ mod report;
 mod series;
 mod stream;
 
-pub use broadcast::BroadcastMeasures;
 pub use attack::AttackReport;
+pub use broadcast::BroadcastMeasures;
 pub use epidemic::{Epidemic, DELIVERY_BINS};
 pub use load::{Hops, Implosion, LinkStress, NodePackets, SentPerNode, HOP_SLOTS, IMPLOSION_BUCKET_US};
 pub use membership::{Beliefs, CrashDetection, MembershipReport, Truth, LISTED_CRASHES};

@@ -19,7 +19,8 @@ fn publishers(n: u32) -> Vec<u32> {
 /// `n` nodes, `messages` messages of 1000 bytes from each of ten publishers 1 s apart after a
 /// 3 s warm-up, 1 % loss and links of 5 to 45 ms.
 fn scenario(seed: u64, n: u32, messages: u32, config: GossipsubConfig) -> Scenario {
-    let network = NetworkSpec { latency_ms: 5.0, distance_ms: 40.0, jitter_ms: 2.0, loss: 0.01, ..NetworkSpec::default() };
+    let network =
+        NetworkSpec { latency_ms: 5.0, distance_ms: 40.0, jitter_ms: 2.0, loss: 0.01, ..NetworkSpec::default() };
     let workload = mcast::scenario::WorkloadSpec {
         start_ms: 3000.0,
         senders: Some(publishers(n)),
@@ -50,8 +51,11 @@ fn after_warm_up_every_mesh_degree_is_within_d_lo_and_d_hi() {
         let s = scenario(seed, 500, 8, config.clone());
         for t in [4000, 6500, 9000, 11_900] {
             let degrees = mesh_degrees(&s, t);
-            let out: Vec<(usize, &usize)> =
-                degrees.iter().enumerate().filter(|(_, &d)| d < config.d_lo as usize || d > config.d_hi as usize).collect();
+            let out: Vec<(usize, &usize)> = degrees
+                .iter()
+                .enumerate()
+                .filter(|(_, &d)| d < config.d_lo as usize || d > config.d_hi as usize)
+                .collect();
             assert!(out.is_empty(), "seed {seed}, {t} ms: nodes outside [D_lo, D_hi]: {out:?}");
         }
     }
@@ -79,4 +83,3 @@ fn the_same_seed_gives_the_same_trace_and_another_seed_another() {
     assert_eq!(run(4), run(4), "seed 4");
     assert_ne!(run(4), run(5), "seeds 4 and 5");
 }
-

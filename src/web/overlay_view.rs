@@ -96,10 +96,11 @@ pub fn tooltip_links(links: &[(OverlayLink, Vec<u32>)]) -> Html {
 }
 
 /// The overlay kind a family's link named `label` is drawn as ([`mcast::protocol::Description`]
-/// names them "active view", "eager", "lazy", "mesh"; gossip's Cyclon view is active), if any.
+/// names them "active view", "eager", "lazy", "mesh"; gossip's Cyclon view and GossipSub's
+/// peers outside the mesh are active), if any.
 fn kind_of(label: &str) -> Option<OverlayLink> {
     match label {
-        "active view" | "view" => Some(OverlayLink::Active),
+        "active view" | "view" | "peers" => Some(OverlayLink::Active),
         "lazy" => Some(OverlayLink::Lazy),
         "eager" => Some(OverlayLink::Eager),
         "mesh" => Some(OverlayLink::Mesh),

@@ -143,3 +143,51 @@ test('a small group draws its overlay as canvas paths, and playing keeps it curr
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+/** How many canvas pixels are cyan-ish, the colour of mesh and eager links (and of GOSSIP packets
+ * in flight, which the overlay toggle leaves alone). */
+async function cyan(page) {
+  return page.$eval('#stage', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 90 && d[i + 1] > 110 && d[i + 2] > 120 && d[i + 2] - d[i] > 60) n++;
+    return n;
+  });
+}
+
+test('GossipSub: the mesh is drawn bright, listed on hover and in the legend', async () => {
+  const page = await openPage(browser, server.url);
+  await page.waitForFunction(() => window.wasmBindings?.Simulation !== undefined);
+  const s = {
+    version: 2, seed: 1,
+    group: { size: 400, sender: 0, layout: 'disk' },
+    network: { latency_ms: 5, distance_ms: 40, jitter_ms: 2, loss: 0 },
+    protocol: { kind: 'gossipsub' },
+    workload: { messages: 1, size_bytes: 1000, interval_ms: 200, start_ms: 3000 },
+    duration_ms: 6000,
+  };
+  await load(page, s);
+  await page.fill('#until-ms', '4500');
+  await page.dispatchEvent('#until-ms', 'change');
+  await page.waitForFunction(() => document.querySelector('#sim-time').textContent.startsWith('4500'));
+  await page.waitForTimeout(100);
+  const legend = await texts(page, '#legend li[id^=legend-overlay]');
+  assert.ok(legend.includes('mesh link'), legend.join(' | '));
+  const on = await cyan(page);
+  await page.click('#toggle-overlay');
+  await page.waitForTimeout(100);
+  const off = await cyan(page);
+  await page.click('#toggle-overlay');
+  assert.ok(on > 3 * off + 500, `mesh links drawn: ${on} cyan pixels with the overlay, ${off} without`);
+  await hover(page, s, 5);
+  const line = await page.textContent('#node-tooltip .tooltip-links[data-link=mesh]');
+  const m = line.trim().match(/^mesh link \((\d+)\): /);
+  assert.ok(m && Number(m[1]) >= 4 && Number(m[1]) <= 12, `a mesh of degree D_lo..D_hi after warm-up: ${line}`);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#inspector')?.dataset.node === '5');
+  assert.equal((await page.textContent('#inspect-link-mesh')).split(', ').length, Number(m[1]), 'inspector agrees');
+  await screenshot(page, 'overlay-gossipsub-400');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
