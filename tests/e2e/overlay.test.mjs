@@ -188,6 +188,15 @@ test('GossipSub: the mesh is drawn bright, listed on hover and in the legend', a
   await page.waitForFunction(() => document.querySelector('#inspector')?.dataset.node === '5');
   assert.equal((await page.textContent('#inspect-link-mesh')).split(', ').length, Number(m[1]), 'inspector agrees');
   await screenshot(page, 'overlay-gossipsub-400');
+  // Under 30 % non-forwarding attackers: the attackers are marked over the overlay.
+  await load(page, { ...s, attackers: { fraction: 0.3, from_ms: 0 } });
+  await page.fill('#until-ms', '4500');
+  await page.dispatchEvent('#until-ms', 'change');
+  await page.waitForFunction(() => document.querySelector('#sim-time').textContent.startsWith('4500'));
+  await page.waitForTimeout(100);
+  assert.equal(await page.getAttribute('#stage', 'data-attackers'), '120');
+  assert.ok((await texts(page, '#legend li[id^=legend-overlay]')).includes('mesh link'));
+  await screenshot(page, 'overlay-gossipsub-400-attackers');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
