@@ -5,6 +5,7 @@
 
 use crate::metrics::{Chart, Counters, Report};
 use crate::protocol::{GroupInfo, MsgId, NodeId, OverlayEdge, PacketKind, Protocol, Stack, StackConfig};
+use crate::protocols::hyparview::{HyParView, HyParViewConfig};
 use crate::protocols::swim::{Swim, SwimConfig};
 use crate::protocols::{Family, Visit};
 use crate::scenario::{Limits, Scenario, ScenarioError};
@@ -324,7 +325,8 @@ pub fn build_with(scenario: &Scenario, limits: &Limits) -> Result<Box<dyn Simula
 /// Starts a simulation of `scenario`'s protocol from `setup`, which the caller compiled from it
 /// and may have changed (tests give it a budget of their own).
 pub fn start_setup(scenario: &Scenario, setup: Setup) -> Box<dyn Simulation> {
-    scenario.protocol.visit(Start { setup, swim: scenario.membership.swim() })
+    let (swim, hyparview) = (scenario.membership.swim(), scenario.membership.hyparview());
+    scenario.protocol.visit(Start { setup, swim, hyparview })
 }
 
 /// What every node of family `F` is built with in scenario `s`: `params` resolved for the
@@ -335,17 +337,22 @@ pub fn configure<F: Family>(s: &Scenario, params: &F::Params) -> <F::Protocol as
     F::configure(params, &group)
 }
 
-/// Starts the run of a family's protocol from a setup, under SWIM if the scenario names it as
-/// its membership service.
+/// Starts the run of a family's protocol from a setup, under SWIM or HyParView if the scenario
+/// names it as its membership service.
 struct Start {
     setup: Setup,
     swim: Option<SwimConfig>,
+    hyparview: Option<HyParViewConfig>,
 }
 
 impl Visit for Start {
     type Output = Box<dyn Simulation>;
     fn visit<F: Family>(self, params: &F::Params) -> Box<dyn Simulation> {
         let config = F::configure(params, &self.setup.group());
+        if let Some(layer) = self.hyparview {
+            let config = StackConfig { layer, inner: config };
+            return Box::new(start::<Stack<HyParView, F::Protocol>>(self.setup, &config));
+        }
         match self.swim {
             None => Box::new(start::<F::Protocol>(self.setup, &config)),
             Some(layer) => {

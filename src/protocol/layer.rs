@@ -26,6 +26,10 @@ pub trait Layer<P: Protocol>: Sized + Clone {
     /// The layer's parameters.
     type Config: Clone + Debug;
 
+    /// Whether the layer wants to hear of transport failures
+    /// ([`Protocol::TRANSPORT_FAILURES`]); a stack asks if its layer or its inner protocol does.
+    const TRANSPORT_FAILURES: bool = false;
+
     /// Node `me`'s layer state.
     fn new(me: NodeId, group: &GroupInfo, config: &Self::Config) -> Self;
 
@@ -119,6 +123,8 @@ impl<L: Layer<P>, P: Protocol> Protocol for Stack<L, P> {
     type Msg = L::Msg;
     type Timer = L::Timer;
     type Config = StackConfig<L::Config, P::Config>;
+
+    const TRANSPORT_FAILURES: bool = L::TRANSPORT_FAILURES || P::TRANSPORT_FAILURES;
 
     fn new(me: NodeId, group: &GroupInfo, config: &Self::Config) -> Self {
         Stack { layer: L::new(me, group, &config.layer), inner: P::new(me, group, &config.inner), scratch: Vec::new() }

@@ -256,6 +256,13 @@ pub trait Protocol: Sized + Clone {
     /// The protocol's parameters, shared by every node.
     type Config: Clone + Debug;
 
+    /// Whether the node wants to hear of transport failures: when it sends a packet to a node
+    /// that is not up (or will not be when the packet arrives), the kernel hands it
+    /// `Input::Membership(MemberChange::Unreachable(to))` the network's transport timeout
+    /// (`network.transport_timeout_ms`) after the send, as a TCP connection notices a dead peer.
+    /// Off by default, so that protocols that do not ask never see the input.
+    const TRANSPORT_FAILURES: bool = false;
+
     /// Node `me`'s initial state.
     fn new(me: NodeId, group: &GroupInfo, config: &Self::Config) -> Self;
 

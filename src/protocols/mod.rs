@@ -7,6 +7,7 @@
 //! registry (see `docs/adding-a-family.md`).
 
 pub mod blocks;
+pub mod hyparview;
 pub mod load;
 pub mod params;
 pub mod registry;

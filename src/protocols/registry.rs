@@ -49,6 +49,9 @@ pub trait Family: 'static {
     const PACKETS: &'static [PacketKind];
     /// What it draws between nodes.
     const STRUCTURE: Structure;
+    /// Whether it runs only over an overlay membership layer that reports its neighbours
+    /// (HyParView, `membership.service: "hyparview"`): without one it never hears of a peer.
+    const NEEDS_OVERLAY: bool = false;
 
     /// A short name for these parameters (`"centralized with ACKs"`).
     fn label(params: &Self::Params) -> &'static str;
@@ -119,6 +122,8 @@ pub trait FamilyInfo: Sync {
     fn packets(&self) -> &'static [PacketKind];
     /// What it draws between nodes.
     fn structure(&self) -> Structure;
+    /// Whether it runs only over HyParView ([`Family::NEEDS_OVERLAY`]).
+    fn needs_overlay(&self) -> bool;
     /// Its default parameters.
     fn default_spec(&self) -> ProtocolSpec;
     /// The parameter sets the comparison runs.
@@ -151,6 +156,9 @@ impl<F: Family> FamilyInfo for Registered<F> {
     }
     fn structure(&self) -> Structure {
         F::STRUCTURE
+    }
+    fn needs_overlay(&self) -> bool {
+        F::NEEDS_OVERLAY
     }
     fn default_spec(&self) -> ProtocolSpec {
         F::Params::default().into()

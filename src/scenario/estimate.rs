@@ -6,6 +6,7 @@
 use super::limits::Limits;
 use super::{FaultSpec, NetworkMode, NetworkSpec, Scenario, ScenarioError, Service, WanLatency};
 use crate::protocol::Stack;
+use crate::protocols::hyparview::{self, HyParView, HyParViewConfig};
 use crate::protocols::swim::{self, Swim, SwimConfig};
 use crate::protocols::{Family, InformedCurve, Load, RunInfo, Visit};
 use crate::sim::world::queued_bytes;
@@ -121,6 +122,9 @@ impl Scenario {
         if let Some(swim) = self.membership.swim() {
             loads.extend(swim_loads(&swim, run, changes));
         }
+        if let Some(hpv) = self.membership.hyparview() {
+            loads.extend(hyparview_loads(&hpv, run, changes));
+        }
         loads
     }
 
@@ -129,7 +133,8 @@ impl Scenario {
     fn memory(&self, run: &RunInfo, loads: &[Load]) -> u64 {
         let capacity = u64::from(run.size) + u64::from(run.joiners);
         let swim = self.membership.service == Service::Swim;
-        let (node, entry) = self.protocol.visit(NodeBytes { run, swim });
+        let hyparview = self.membership.hyparview();
+        let (node, entry) = self.protocol.visit(NodeBytes { run, swim, hyparview });
         let node = KERNEL_NODE_BYTES.saturating_add(node);
         let deliveries = run.messages.saturating_mul(run.receivers());
         let queued = loads.iter().map(|l| l.queued).fold(0, u64::saturating_add);
@@ -258,6 +263,34 @@ fn swim_loads(swim: &SwimConfig, run: &RunInfo, changes: f64) -> Vec<Load> {
     ]
 }
 
+/// HyParView's terms (`crate::protocols::hyparview`): each node's join, a JOIN and its answer
+/// and a FORWARD_JOIN walk of at most ARWL + 1 hops to each of the contact's active peers, each
+/// ending in a NEIGHBOR, its answer and perhaps a DISCONNECT; per node per shuffle period a walk
+/// of ARWL hops, its reply and a refill request and answer; per change, each of the node's
+/// active peers repairing with a few NEIGHBOR requests and the transport's notices.
+fn hyparview_loads(hpv: &HyParViewConfig, run: &RunInfo, changes: f64) -> Vec<Load> {
+    let node_periods = run.lives as f64 * run.periods(hpv.shuffle_period.as_ms_f64()) as f64;
+    let (active, walk) = (f64::from(hpv.active), f64::from(hpv.arwl));
+    let joins = run.lives as f64 * (2.0 + active * (walk + 4.0));
+    let packets = joins + node_periods * (walk + 3.0) + changes * active * 8.0;
+    let timers = run.lives as f64 * 2.0 + node_periods * 2.0 + changes * active * 4.0;
+    let at_once = run.lives as f64 * (active + 2.0);
+    vec![
+        Load::packets(
+            "membership.shuffle_period_ms",
+            "HyParView: joins' walks, shuffles' walks and replies, neighbour requests on repairs",
+            packets,
+            at_once,
+        ),
+        Load::timers(
+            "membership.shuffle_period_ms",
+            "HyParView timers: a join and a shuffle per node per period, request time-outs, transport notices",
+            timers,
+            at_once,
+        ),
+    ]
+}
+
 /// A family's epidemic model.
 struct Model<'a> {
     run: &'a RunInfo,
@@ -275,6 +308,7 @@ impl Visit for Model<'_> {
 struct NodeBytes<'a> {
     run: &'a RunInfo,
     swim: bool,
+    hyparview: Option<HyParViewConfig>,
 }
 
 impl Visit for NodeBytes<'_> {
@@ -286,6 +320,12 @@ impl Visit for NodeBytes<'_> {
             let stacked = std::mem::size_of::<Stack<Swim, F::Protocol>>() as u64;
             let node = stacked.saturating_add(F::node_bytes(params, self.run)).saturating_add(swim::node_bytes(nodes));
             return (node, queued_bytes::<Stack<Swim, F::Protocol>>());
+        }
+        if let Some(hpv) = &self.hyparview {
+            let stacked = std::mem::size_of::<Stack<HyParView, F::Protocol>>() as u64;
+            let own = hyparview::node_bytes(hpv, self.run.senders.len() as u64);
+            let node = stacked.saturating_add(F::node_bytes(params, self.run)).saturating_add(own);
+            return (node, queued_bytes::<Stack<HyParView, F::Protocol>>());
         }
         (node, queued_bytes::<F::Protocol>())
     }

@@ -21,6 +21,7 @@
 use super::limits::{ms, Limits, MAX_MS};
 use super::{Scenario, ScenarioError};
 use crate::protocol::NodeId;
+use crate::protocols::hyparview::HyParViewConfig;
 use crate::protocols::swim::SwimConfig;
 use crate::rng::{self, Stream};
 use crate::sim::faults::{Fault, FaultPlan};
@@ -127,10 +128,15 @@ pub enum Service {
     /// SWIM (Das, Gupta & Motivala 2002): the members detect failures themselves by probing
     /// each other and disseminate what they learn on their probes (`crate::protocols::swim`).
     Swim,
+    /// HyParView (Leitão, Pereira & Rodrigues 2007): the members keep a small symmetric active
+    /// view and a larger passive view; the protocol gossips over the active view and hears of
+    /// its changes as `NeighborUp`/`NeighborDown` (`crate::protocols::hyparview`).
+    Hyparview,
 }
 
 /// The membership service the scenario names, if any, with SWIM's parameters (read only when
-/// the service is `swim`; left out of the JSON at their defaults).
+/// the service is `swim`) and HyParView's (read only when it is `hyparview`), left out of the
+/// JSON at their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MembershipSpec {
@@ -159,11 +165,33 @@ pub struct MembershipSpec {
     /// SWIM: the most updates one packet carries.
     #[serde(skip_serializing_if = "is_default_max_piggyback")]
     pub max_piggyback: u32,
+    /// HyParView: the active view's capacity (§4.1, the fanout plus one).
+    #[serde(skip_serializing_if = "is_default_active_view")]
+    pub active_view: u32,
+    /// HyParView: the passive view's capacity (§4.1).
+    #[serde(skip_serializing_if = "is_default_passive_view")]
+    pub passive_view: u32,
+    /// HyParView: the active random walk length, ARWL (§4.2), also a shuffle's walk (§4.4).
+    #[serde(skip_serializing_if = "is_default_arwl")]
+    pub arwl: u32,
+    /// HyParView: the passive random walk length, PRWL (§4.2).
+    #[serde(skip_serializing_if = "is_default_prwl")]
+    pub prwl: u32,
+    /// HyParView: active-view entries a shuffle carries, ka (§4.4).
+    #[serde(skip_serializing_if = "is_default_ka")]
+    pub ka: u32,
+    /// HyParView: passive-view entries a shuffle carries, kp (§4.4).
+    #[serde(skip_serializing_if = "is_default_kp")]
+    pub kp: u32,
+    /// HyParView: the shuffle period (milliseconds, §4.4).
+    #[serde(skip_serializing_if = "is_default_shuffle_period")]
+    pub shuffle_period_ms: f64,
 }
 
 impl Default for MembershipSpec {
     fn default() -> MembershipSpec {
         let swim = SwimConfig::default();
+        let hpv = HyParViewConfig::default();
         MembershipSpec {
             service: Service::None,
             delay_ms: 0.0,
@@ -174,6 +202,13 @@ impl Default for MembershipSpec {
             suspicion_periods: swim.suspicion_periods,
             lambda: swim.lambda,
             max_piggyback: swim.max_piggyback,
+            active_view: hpv.active,
+            passive_view: hpv.passive,
+            arwl: hpv.arwl,
+            prwl: hpv.prwl,
+            ka: hpv.ka,
+            kp: hpv.kp,
+            shuffle_period_ms: hpv.shuffle_period.as_ms_f64(),
         }
     }
 }
@@ -199,6 +234,32 @@ fn is_default_lambda(v: &f64) -> bool {
 fn is_default_max_piggyback(v: &u32) -> bool {
     *v == MembershipSpec::default().max_piggyback
 }
+fn is_default_active_view(v: &u32) -> bool {
+    *v == MembershipSpec::default().active_view
+}
+fn is_default_passive_view(v: &u32) -> bool {
+    *v == MembershipSpec::default().passive_view
+}
+fn is_default_arwl(v: &u32) -> bool {
+    *v == MembershipSpec::default().arwl
+}
+fn is_default_prwl(v: &u32) -> bool {
+    *v == MembershipSpec::default().prwl
+}
+fn is_default_ka(v: &u32) -> bool {
+    *v == MembershipSpec::default().ka
+}
+fn is_default_kp(v: &u32) -> bool {
+    *v == MembershipSpec::default().kp
+}
+fn is_default_shuffle_period(v: &f64) -> bool {
+    *v == MembershipSpec::default().shuffle_period_ms
+}
+
+/// The largest HyParView active view, walk length and shuffle count.
+pub const MAX_HYPARVIEW_ACTIVE: u32 = 100;
+/// The largest HyParView passive view.
+pub const MAX_HYPARVIEW_PASSIVE: u32 = 1_000;
 
 /// The most members a ping-req goes to, periods a suspicion lasts, and updates a packet carries.
 pub const MAX_SWIM_COUNT: u32 = 1_000;
@@ -223,8 +284,48 @@ impl MembershipSpec {
         })
     }
 
+    /// HyParView's parameters, if the service is HyParView.
+    pub fn hyparview(&self) -> Option<HyParViewConfig> {
+        (self.service == Service::Hyparview).then(|| HyParViewConfig {
+            active: self.active_view,
+            passive: self.passive_view,
+            arwl: self.arwl,
+            prwl: self.prwl,
+            ka: self.ka,
+            kp: self.kp,
+            shuffle_period: SimDuration::from_ms_f64(self.shuffle_period_ms),
+            ..HyParViewConfig::default()
+        })
+    }
+
+    /// Checks HyParView's fields' ranges, naming the field.
+    fn check_hyparview(&self) -> Result<(), ScenarioError> {
+        ms("membership.shuffle_period_ms", self.shuffle_period_ms, MAX_MS)?;
+        if self.shuffle_period_ms < 1.0 {
+            return Err(ScenarioError::invalid(
+                "membership.shuffle_period_ms",
+                format!("must be at least 1, got {}", self.shuffle_period_ms),
+            ));
+        }
+        for (field, v, min, max) in [
+            ("membership.active_view", self.active_view, 1, MAX_HYPARVIEW_ACTIVE),
+            ("membership.passive_view", self.passive_view, 0, MAX_HYPARVIEW_PASSIVE),
+            ("membership.arwl", self.arwl, 0, MAX_HYPARVIEW_ACTIVE),
+            ("membership.prwl", self.prwl, 0, self.arwl),
+            ("membership.ka", self.ka, 0, MAX_HYPARVIEW_ACTIVE),
+            ("membership.kp", self.kp, 0, MAX_HYPARVIEW_PASSIVE),
+        ] {
+            if !(min..=max).contains(&v) {
+                let bound = if field == "membership.prwl" { " (at most membership.arwl)" } else { "" };
+                return Err(ScenarioError::invalid(field, format!("must be in [{min}, {max}]{bound}, got {v}")));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks every field's range, naming the field.
     fn check(&self) -> Result<(), ScenarioError> {
+        self.check_hyparview()?;
         ms("membership.delay_ms", self.delay_ms, MAX_MS)?;
         ms("membership.period_ms", self.period_ms, MAX_MS)?;
         ms("membership.ping_timeout_ms", self.ping_timeout_ms, MAX_MS)?;

@@ -113,6 +113,21 @@ pub struct NetworkSpec {
     /// unicast by design (centralized, tree) are unaffected.
     #[serde(skip_serializing_if = "is_false")]
     pub native_multicast: bool,
+    /// How long after a packet is sent to a node that is not up (crashed, paused, gone, not yet
+    /// joined) the transport tells its sender the peer is unreachable (milliseconds), as a TCP
+    /// connection notices a dead peer. Only protocols that ask for transport failures hear of
+    /// it (HyParView); the default, [`DEFAULT_TRANSPORT_TIMEOUT_MS`], lies between Linux's
+    /// minimum TCP retransmission timeout (200 ms) and RFC 6298's initial one (1 s).
+    #[serde(skip_serializing_if = "is_default_transport_timeout")]
+    pub transport_timeout_ms: f64,
+}
+
+/// The default `network.transport_timeout_ms`: 500 ms, between Linux's minimum TCP
+/// retransmission timeout (200 ms) and RFC 6298's initial retransmission timeout (1 s, §2.1).
+pub const DEFAULT_TRANSPORT_TIMEOUT_MS: f64 = 500.0;
+
+fn is_default_transport_timeout(v: &f64) -> bool {
+    *v == DEFAULT_TRANSPORT_TIMEOUT_MS
 }
 
 impl Default for NetworkSpec {
@@ -133,6 +148,7 @@ impl Default for NetworkSpec {
             partitions: Vec::new(),
             mode: NetworkMode::Async,
             native_multicast: false,
+            transport_timeout_ms: DEFAULT_TRANSPORT_TIMEOUT_MS,
         }
     }
 }
@@ -362,6 +378,7 @@ impl NetworkSpec {
         ms("network.latency_ms", self.latency_ms, MAX_MS)?;
         ms("network.distance_ms", self.distance_ms, MAX_MS)?;
         ms("network.jitter_ms", self.jitter_ms, MAX_MS)?;
+        ms("network.transport_timeout_ms", self.transport_timeout_ms, MAX_MS)?;
         probability("network.loss", self.loss)?;
         rate("network.uplink_bytes_per_sec", Some(self.uplink_bytes_per_sec))?;
         rate("network.downlink_bytes_per_sec", Some(self.downlink_bytes_per_sec))?;

@@ -9,7 +9,9 @@
 //! default, and each end of a range is accepted while one step past it is refused by name. The
 //! protocols' own parameters are not repeated here: each family's page lists them.
 
-use super::faults::{MAX_CHURN_EVENTS, MAX_CHURN_RATE, MAX_FAULTS, MAX_SWIM_COUNT};
+use super::faults::{
+    MAX_CHURN_EVENTS, MAX_CHURN_RATE, MAX_FAULTS, MAX_HYPARVIEW_ACTIVE, MAX_HYPARVIEW_PASSIVE, MAX_SWIM_COUNT,
+};
 const _: () = assert!(MAX_FAULTS == 100_000);
 use super::limits::{Limits, MAX_BYTES, MAX_MESSAGES, MAX_MS, MAX_RATE, MAX_SEED, MIN_DURATION_MS};
 use super::network::{DEFAULT_QUEUE_SECS, MAX_DEFAULT_QUEUE_BYTES, MIN_DEFAULT_QUEUE_BYTES, UNLIMITED_QUEUE_BYTES};
@@ -202,6 +204,11 @@ pub const FIELDS: &[FieldDoc] = &[
         "Whether the network replicates multicast packets as IP multicast does: one departure from the \
          sender's uplink, then each copy meets its own loss, latency and partitions \
          ([more](network.md#native-multicast))."),
+    row("network.transport_timeout_ms", "number (ms)", Json("500"), MS,
+        "How long after a packet is sent to a node that is not up the transport tells its sender the peer \
+         is unreachable, as TCP notices a dead peer; only protocols that ask hear of it (HyParView, \
+         docs/protocols/hyparview.md). 500 ms lies between Linux's minimum TCP retransmission timeout \
+         (200 ms) and RFC 6298's initial one (1 s)."),
     row("network.mode", "`\"async\"` or `{\"rounds\": {\"round_ms\": R}}`", Json("\"async\""), Range::Any,
         "Event-driven, or round-synchronous: every packet sent during a round arrives at the start of the \
          next, with no latency, jitter or bandwidth ([more](network.md#rounds))."),
@@ -330,10 +337,11 @@ pub const FIELDS: &[FieldDoc] = &[
     // membership
     row("membership", "object", Parts, Range::Any,
         "The membership service nodes may rely on; none unless named ([more](#membership))."),
-    row("membership.service", "name", Json("\"none\""), Range::Choice(&["none", "oracle", "swim"]),
+    row("membership.service", "name", Json("\"none\""), Range::Choice(&["none", "oracle", "swim", "hyparview"]),
         "`none`: a node learns of others only from packets and its own failure detection; `oracle`: every \
          live member hears of each join, leave, crash and recovery of another; `swim`: the members run SWIM \
-         (docs/protocols/swim.md) under the protocol and hear of what it detects."),
+         (docs/protocols/swim.md) under the protocol and hear of what it detects; `hyparview`: the members \
+         run HyParView (docs/protocols/hyparview.md) and the protocol gossips over its active view."),
     row("membership.delay_ms", "number (ms)", Json("0"), MS, "`oracle`: how long after a change members hear of it."),
     row("membership.period_ms", "number (ms)", Json("1000"), Range::Float { min: Bound::Incl(1.0), max: Bound::Incl(MAX_MS) },
         "`swim`: the protocol period T': one probe per member per period."),
@@ -349,6 +357,23 @@ pub const FIELDS: &[FieldDoc] = &[
         "`swim`: each update is piggybacked ⌈λ·ln n⌉ times."),
     row("membership.max_piggyback", "whole number", Json("8"), Range::Int { min: 0, max: MAX_SWIM_COUNT as u64 },
         "`swim`: the most updates one packet carries."),
+    row("membership.active_view", "whole number", Json("5"), Range::Int { min: 1, max: MAX_HYPARVIEW_ACTIVE as u64 },
+        "`hyparview`: the active view's capacity, the peers a node keeps links to (the fanout plus one)."),
+    row("membership.passive_view", "whole number", Json("30"), Range::Int { min: 0, max: MAX_HYPARVIEW_PASSIVE as u64 },
+        "`hyparview`: the passive view's capacity, the peers a node knows of to replace failed ones."),
+    row("membership.arwl", "whole number", Json("6"), Range::Int { min: 0, max: MAX_HYPARVIEW_ACTIVE as u64 },
+        "`hyparview`: the active random walk length: hops a FORWARD_JOIN (and a SHUFFLE) walks."),
+    row("membership.prwl", "whole number", Json("3"), Range::Int { min: 0, max: MAX_HYPARVIEW_ACTIVE as u64 },
+        "`hyparview`: the passive random walk length: the hop whose node puts the joiner in its passive view \
+         (at most `membership.arwl`)."),
+    row("membership.ka", "whole number", Json("3"), Range::Int { min: 0, max: MAX_HYPARVIEW_ACTIVE as u64 },
+        "`hyparview`: active-view entries a SHUFFLE carries."),
+    row("membership.kp", "whole number", Json("4"), Range::Int { min: 0, max: MAX_HYPARVIEW_PASSIVE as u64 },
+        "`hyparview`: passive-view entries a SHUFFLE carries."),
+    row("membership.shuffle_period_ms", "number (ms)", Json("10000"),
+        Range::Float { min: Bound::Incl(1.0), max: Bound::Incl(MAX_MS) },
+        "`hyparview`: how often a node shuffles its views with a random walk's end (and refills a short \
+         active view)."),
     // attackers
     row("attackers", "object", Parts, Range::Any,
         "Members that withhold every payload they should forward, from a time on; none unless named \

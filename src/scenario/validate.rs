@@ -63,6 +63,11 @@ impl Scenario {
                 ),
             ));
         }
+        if self.protocol.info().needs_overlay() && self.membership.service != super::faults::Service::Hyparview {
+            let reason =
+                format!("{} runs over HyParView's overlay: set it to \"hyparview\"", self.protocol.info().title());
+            return Err(ScenarioError::invalid("membership.service", reason));
+        }
         let mut faults = super::faults::plan(self, limits)?;
         faults.attack = self.attack()?;
         let run = self.run_info(faults.joiners);

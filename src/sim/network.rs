@@ -119,6 +119,8 @@ pub struct Network {
     plain: bool,
     /// The network replicates multicast packets ([`Network::transmit_copy`]).
     native_multicast: bool,
+    /// How long the transport takes to give up on a node that is not up.
+    transport_timeout: SimDuration,
     rng: SimRng,
 }
 
@@ -216,6 +218,7 @@ impl Network {
             round_us,
             plain,
             native_multicast: config.native_multicast,
+            transport_timeout: config.transport_timeout,
             rng: rng::stream(seed, Stream::Network),
         }
     }
@@ -352,6 +355,12 @@ impl Network {
     /// Whether the network replicates multicast packets (`network.native_multicast`).
     pub fn native_multicast(&self) -> bool {
         self.native_multicast
+    }
+
+    /// How long after a send to a node that is not up the transport gives up on it
+    /// (`network.transport_timeout_ms`; see [`crate::protocol::Protocol::TRANSPORT_FAILURES`]).
+    pub fn transport_timeout(&self) -> SimDuration {
+        self.transport_timeout
     }
 
     /// Another copy, to `to`, of the multicast packet whose first copy went out as `first`, on a

@@ -29,6 +29,8 @@ pub use inspect::{NodeView, PendingTimer, LAST_PACKETS};
 
 /// Something scheduled to happen. A timer carries `inc`, its node's incarnation when it was set:
 /// after a crash it is stale. `Notify` is the membership service telling every other live member.
+/// `Unreachable` is the transport telling `node` (at incarnation `inc`) that `peer` is not up,
+/// for protocols that ask ([`Protocol::TRANSPORT_FAILURES`]).
 /// A packet to a node with a finite downlink first reaches that downlink (`Downlink`, the packet
 /// parked in [`Slots`] under `slot`), queues there, then arrives. Only `Arrive` carries a packet,
 /// so the event keeps its variant in the packet's spare values where it has any: 24 bytes for
@@ -41,6 +43,7 @@ enum Event<M, T> {
     App { node: NodeId, id: MsgId, bytes: u32 },
     Fault(Fault),
     Notify { change: MemberChange },
+    Unreachable { node: NodeId, peer: NodeId, inc: u32 },
 }
 
 /// Bytes one waiting event of protocol `P` takes in the kernel's queue: the entry itself, and
@@ -160,6 +163,7 @@ const TAG_RESUME: u64 = 18;
 const TAG_JOIN: u64 = 19;
 const TAG_LEAVE: u64 = 20;
 const TAG_NOTIFY: u64 = 21;
+const TAG_UNREACHABLE: u64 = 22;
 const TAG_DOWNLINK: u64 = 7;
 const TAG_WITHHOLD: u64 = 22;
 
@@ -424,6 +428,12 @@ impl<P: Protocol> World<P> {
                 self.handle_or_defer(node, Input::AppSend { id, bytes });
             }
             Event::Fault(fault) => self.fault(fault),
+            Event::Unreachable { node, peer, inc } => {
+                self.trace.word(TAG_UNREACHABLE | u64::from(node) << 8 | u64::from(peer) << 32);
+                if inc == self.life.epoch(node) {
+                    self.handle_or_defer(node, Input::Membership(MemberChange::Unreachable(peer)));
+                }
+            }
             Event::Notify { change } => {
                 let (kind, subject) = match change {
                     MemberChange::Joined(n) => (0, n),
@@ -600,6 +610,7 @@ impl<P: Protocol> World<P> {
             // A protocol bug, not a crash of the simulator: count it as lost.
             self.metrics.on_send(from, kind, bytes, msg.msg(), self.now, true);
             self.log_send(from, to, &msg, None, PacketFate::NoSuchNode);
+            self.transport_failure(from, to);
             return None;
         }
         let tx = match first {
@@ -621,6 +632,9 @@ impl<P: Protocol> World<P> {
             self.metrics.on_lost_in_crash();
             self.log_send(from, to, &msg, None, PacketFate::SenderCrashed);
             return Some(tx);
+        }
+        if P::TRANSPORT_FAILURES && (!self.alive[to as usize] || self.crash_time[to as usize] <= tx.arrive) {
+            self.transport_failure(from, to);
         }
         let (lost, partitioned) = (tx.fate == Fate::Lost, tx.fate == Fate::Partitioned);
         self.metrics.on_send(from, kind, bytes, msg.msg(), tx.depart, lost);
@@ -661,6 +675,18 @@ impl<P: Protocol> World<P> {
         self.trace.word(u64::from(from) | u64::from(to) << 32);
         self.metrics.on_withheld();
         self.log_send(from, to, msg, None, PacketFate::Withheld);
+    }
+
+    /// For a protocol that asks for transport failures ([`Protocol::TRANSPORT_FAILURES`]): tells
+    /// `from`, the transport timeout from now, that `to` is not up (it was not when the packet
+    /// left, or crashes before it arrives), as a TCP sender notices a dead peer.
+    fn transport_failure(&mut self, from: NodeId, to: NodeId) {
+        if !P::TRANSPORT_FAILURES {
+            return;
+        }
+        let due = self.net.timer_due(self.now + self.net.transport_timeout());
+        let inc = self.life.epoch(from);
+        self.queue.push(due, Event::Unreachable { node: from, peer: to, inc });
     }
 
     /// Writes one packet to the log, if it is on: `tx` is how it went out, `None` if it never

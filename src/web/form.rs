@@ -33,7 +33,11 @@ pub fn changed(s: &Scenario, field: Field, v: &str) -> Result<Scenario, Scenario
     match field {
         Field::Preset => return preset(v),
         Field::Speed => return Ok(s),
-        Field::Protocol => s.protocol = protocol(v)?,
+        Field::Protocol => {
+            let had_overlay = s.protocol.info().needs_overlay();
+            s.protocol = protocol(v)?;
+            overlay_service(&mut s, had_overlay);
+        }
         Field::Param(name) => s = with_param(&s, name, v)?,
         Field::Size => {
             s.group.size = whole("group.size", v)?;
@@ -101,6 +105,17 @@ fn preset(v: &str) -> Result<Scenario, ScenarioError> {
     let s = gallery::load(v)?;
     s.validate(&Limits::BROWSER)?;
     Ok(s)
+}
+
+/// A family that runs only over HyParView gets it as the membership service (the JSON editor
+/// shows it); leaving such a family (`had_overlay`) for another drops it again.
+fn overlay_service(s: &mut Scenario, had_overlay: bool) {
+    use mcast::scenario::Service;
+    if s.protocol.info().needs_overlay() {
+        s.membership.service = Service::Hyparview;
+    } else if had_overlay && s.membership.service == Service::Hyparview {
+        s.membership.service = Service::None;
+    }
 }
 
 /// Protocol `v` with its default parameters.

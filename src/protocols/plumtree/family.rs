@@ -25,6 +25,7 @@ impl Family for PlumtreeFamily {
     const PARAMS: &'static [ParamDoc] = PARAMS;
     const PACKETS: &'static [PacketKind] = &[PacketKind::Gossip, PacketKind::Ihave, PacketKind::Graft, PacketKind::Prune];
     const STRUCTURE: Structure = Structure::Tree;
+    const NEEDS_OVERLAY: bool = true;
 
     fn label(params: &PlumtreeConfig) -> &'static str {
         if params.lazy_push {

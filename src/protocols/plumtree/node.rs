@@ -53,7 +53,7 @@ impl Plumtree {
             // §3.8: the earliest-round announcer that beats the tree path by the threshold.
             let best = missing.announcers.iter().copied().min_by_key(|a| a.1);
             if let Some((announcer, r)) = best {
-                self.optimize(round, announcer, r, from, cx);
+                self.optimize(id, announcer, r, cx);
             }
         }
     }
@@ -63,14 +63,20 @@ impl Plumtree {
         self.config.lazy_push && self.config.optimize
     }
 
-    /// §3.8: the message came at `round` from `parent` while `announcer` offered it at `r`: if
-    /// the lazy path is at least `threshold` hops shorter, GRAFT the announcer (asking for no
-    /// message) and PRUNE the parent.
-    fn optimize(&mut self, round: Round, announcer: NodeId, r: Round, parent: NodeId, cx: Cx) {
-        let saved = u32::from(round.saturating_sub(r));
-        if r >= round || saved < self.config.threshold || announcer == parent || !self.is_neighbor(announcer) {
+    /// §3.8: message `id` came through the tree at some round from its parent while
+    /// `announcer` offers it at round `r`: if the lazy path is at least `threshold` hops shorter,
+    /// GRAFT the announcer (asking for no message) and PRUNE the parent. The announcer is then
+    /// the message's parent, at round `r`, so a later IHAVE is judged against the new path.
+    fn optimize(&mut self, id: MsgId, announcer: NodeId, r: Round, cx: Cx) {
+        let Some(held) = self.received.get(&id).copied() else {
+            return;
+        };
+        let saved = u32::from(held.round.saturating_sub(r));
+        let parent = held.from;
+        if parent == self.me || saved < self.config.threshold || announcer == parent || !self.is_neighbor(announcer) {
             return;
         }
+        self.received.insert(id, Held { round: r, from: announcer, ..held });
         self.make_eager(announcer);
         cx.send(announcer, Msg::Graft { id: None, round: r, bytes: self.control_bytes() });
         self.grafts += 1;
@@ -88,9 +94,9 @@ impl Plumtree {
     /// IHAVE(id, round) from `from` (§3.6): for a missing message, queue the announcer and start
     /// the wait unless one runs; for a held one, the optimization may swap links (§3.8).
     pub(super) fn on_ihave(&mut self, from: NodeId, id: MsgId, round: Round, cx: Cx) {
-        if let Some(held) = self.received.get(&id).copied() {
-            if self.optimizes() && held.from != self.me {
-                self.optimize(held.round, from, round, held.from, cx);
+        if self.holds(id) {
+            if self.optimizes() {
+                self.optimize(id, from, round, cx);
             }
             return;
         }

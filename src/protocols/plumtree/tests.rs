@@ -213,3 +213,18 @@ fn overlay_and_description_name_eager_and_lazy_links() {
     assert_eq!((d.linked("eager"), d.linked("lazy")), (Some(&[1][..]), Some(&[2][..])));
     assert_eq!(d.value("GRAFTs sent"), Some("0"));
 }
+
+#[test]
+fn a_second_swap_prunes_the_first_swaps_announcer_not_the_old_parent() {
+    let mut n = node(&[1, 2, 3], PlumtreeConfig::default());
+    n.handle_at_ms(0, recv(2, PRUNE));
+    n.handle_at_ms(0, recv(3, PRUNE));
+    n.handle_at_ms(10, recv(1, gossip(0, 20)));
+    let out = n.handle_at_ms(11, recv(3, ihave(0, 12)));
+    assert_eq!(out, [Out::Send { to: 3, msg: graft(None, 12) }, Out::Send { to: 1, msg: PRUNE }]);
+    // Judged against the new path (round 12): 6 hops less is not enough, 8 is.
+    assert_eq!(n.handle_at_ms(12, recv(2, ihave(0, 6))), []);
+    let out = n.handle_at_ms(13, recv(2, ihave(0, 4)));
+    assert_eq!(out, [Out::Send { to: 2, msg: graft(None, 4) }, Out::Send { to: 3, msg: PRUNE }]);
+    assert_eq!((n.protocol.eager(), n.protocol.lazy()), (&[2][..], &[1, 3][..]));
+}

@@ -36,6 +36,7 @@ impl NetworkSpec {
                 NetworkMode::Rounds { round_ms } => Some(SimDuration::from_ms_f64(round_ms)),
             },
             native_multicast: self.native_multicast,
+            transport_timeout: SimDuration::from_ms_f64(self.transport_timeout_ms),
         }
     }
 

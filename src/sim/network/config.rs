@@ -44,6 +44,9 @@ pub struct NetworkConfig {
     pub round: Option<SimDuration>,
     /// Whether the network replicates multicast packets, as IP multicast does.
     pub native_multicast: bool,
+    /// How long after sending to a node that is not up the transport tells a sender that asks
+    /// for transport failures ([`crate::protocol::Protocol::TRANSPORT_FAILURES`]).
+    pub transport_timeout: SimDuration,
 }
 
 /// One node's own rates, queues and loss, every field resolved (the global value where the
