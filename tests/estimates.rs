@@ -8,6 +8,7 @@ mod common;
 use mcast::protocols::anti_entropy::{AntiEntropyConfig, Direction};
 use mcast::protocols::centralized::CentralizedConfig;
 use mcast::protocols::gossip::{GossipConfig, Mode, Peers, Spread};
+use mcast::protocols::gossipsub::GossipsubConfig;
 use mcast::protocols::pbcast::{FirstPhase, PbcastConfig};
 use mcast::protocols::rmtp::RmtpConfig;
 use mcast::protocols::rumor::RumorConfig;
@@ -34,7 +35,7 @@ fn cases() -> Vec<(String, Scenario)> {
             )
         })
         .collect();
-    let families: [(&str, ProtocolSpec); 17] = [
+    let families: [(&str, ProtocolSpec); 19] = [
         ("centralized", CentralizedConfig::default().into()),
         ("centralized-acks", CentralizedConfig { reliable: true, ..CentralizedConfig::default() }.into()),
         ("tree-nak", TreeConfig { reliability: Reliability::Nak, ..TreeConfig::default() }.into()),
@@ -58,6 +59,8 @@ fn cases() -> Vec<(String, Scenario)> {
         ("anti-entropy", AntiEntropyConfig::default().into()),
         ("pbcast", PbcastConfig::default().into()),
         ("pbcast-gossip-only", PbcastConfig { first_phase: FirstPhase::None, ..PbcastConfig::default() }.into()),
+        ("gossipsub", GossipsubConfig::default().into()),
+        ("gossipsub-no-scoring", GossipsubConfig { scoring: false, ..GossipsubConfig::default() }.into()),
     ];
     for (name, protocol) in families {
         for n in [50, 400] {
