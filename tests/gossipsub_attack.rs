@@ -18,7 +18,8 @@ const N: u32 = 500;
 /// publishers (never attackers) each publish 25 messages, one a second from 1 s: traffic flows
 /// before P₃ activates (5 s), as P₃ needs (in a quiet topic every mesh peer falls short).
 fn scenario(seed: u64, scoring: bool) -> Scenario {
-    let network = NetworkSpec { latency_ms: 5.0, distance_ms: 40.0, jitter_ms: 2.0, loss: 0.1, ..NetworkSpec::default() };
+    let network =
+        NetworkSpec { latency_ms: 5.0, distance_ms: 40.0, jitter_ms: 2.0, loss: 0.1, ..NetworkSpec::default() };
     let workload = WorkloadSpec {
         start_ms: 1000.0,
         senders: Some((0..10).map(|k| k * (N / 10)).collect()),

@@ -51,17 +51,20 @@ impl Style {
 }
 
 /// How each kind is drawn: active links faint, lazy dashed violet, eager and mesh bright cyan
-/// (the two never meet in one family).
+/// (the two never meet in one family), eager wide under the tree.
 pub fn style(link: OverlayLink) -> Style {
     match link {
         OverlayLink::Active => Style { rgb: [140, 160, 195], alpha: 0.22, width: 1.0, dashed: false },
-        OverlayLink::Lazy => Style { rgb: [186, 140, 255], alpha: 0.4, width: 1.0, dashed: true },
-        OverlayLink::Eager | OverlayLink::Mesh => Style { rgb: [0, 229, 255], alpha: 0.55, width: 1.0, dashed: false },
+        OverlayLink::Lazy => Style { rgb: [186, 140, 255], alpha: 0.5, width: 1.0, dashed: true },
+        // Wide, so that the tree drawn thin and white over it (every eager link is one) shows
+        // its colour on both sides.
+        OverlayLink::Eager => Style { rgb: [0, 229, 255], alpha: 0.7, width: 3.0, dashed: false },
+        OverlayLink::Mesh => Style { rgb: [0, 229, 255], alpha: 0.55, width: 1.0, dashed: false },
     }
 }
 
 /// The colour of the protocol's upstream edges (the emerging tree) drawn over an overlay: bright.
-pub const TREE_OVER_OVERLAY: Style = Style { rgb: [255, 255, 255], alpha: 0.85, width: 1.5, dashed: false };
+pub const TREE_OVER_OVERLAY: Style = Style { rgb: [255, 255, 255], alpha: 0.9, width: 1.0, dashed: false };
 
 /// The overlay as last read, the lines to draw and the plan of what fits.
 #[derive(Clone, Debug, Default)]

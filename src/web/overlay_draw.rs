@@ -97,9 +97,15 @@ impl Cache {
                     continue;
                 }
                 let colour = blended(s);
+                // Wide kinds two pixels wide (the tree's one-pixel line goes over the middle).
+                let offsets: &[(f64, f64)] =
+                    if s.width > 2.0 { &[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)] } else { &[(0.0, 0.0)] };
                 for &(a, b) in o.lines(link).iter().step_by(stride) {
                     if let Some((p, q)) = ends(positions, frame, size, a, b) {
-                        line(&mut self.buf, (w, h), p, q, colour, s.dashed);
+                        for &(ox, oy) in offsets {
+                            let shift = |v: (f64, f64)| ((v.0 + ox).min(size.0 - 1.0), (v.1 + oy).min(size.1 - 1.0));
+                            line(&mut self.buf, (w, h), shift(p), shift(q), colour, s.dashed);
+                        }
                     }
                 }
             }

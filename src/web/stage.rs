@@ -63,6 +63,8 @@ pub struct Stage {
     /// How long (page ms) to wait between readings: [`overlay::READ_EVERY_MS`], or longer for
     /// an overlay slow to read.
     overlay_every: f64,
+    /// Whether the run moved since the overlay was last read.
+    overlay_behind: bool,
     /// The scenario's attackers, marked on the group ([`super::attackers_view::mark`]).
     attackers: Vec<u32>,
 }
@@ -98,6 +100,7 @@ impl Stage {
             overlay_read_at: f64::NEG_INFINITY,
             overlay_stale: true,
             overlay_every: overlay::READ_EVERY_MS,
+            overlay_behind: false,
             attackers: Vec::new(),
         }
     }
@@ -133,6 +136,7 @@ impl Stage {
     /// The run moved on: draw it at the next frame.
     pub fn moved(&mut self) {
         self.dirty = true;
+        self.overlay_behind = true;
     }
 
     /// One animation frame: draws the group if the run moved, the canvas changed size or a fresh
@@ -146,6 +150,11 @@ impl Stage {
             }
         }
         if !self.attached_at.is_empty() {
+            self.dirty = true;
+        }
+        // The run moved since the overlay was last read: read it again once due, even if the
+        // run has stopped moving since (the last reading of a seek must not be its start).
+        if self.overlay_behind && page_ms() - self.overlay_read_at >= self.overlay_every {
             self.dirty = true;
         }
         if self.reduced_motion && self.dirty && page_ms() - self.drawn_at < REDUCED_MOTION_MS {
@@ -242,7 +251,7 @@ impl Stage {
             self.edges.overlay.update(&mut self.overlay_read);
             let took = page_ms() - now;
             self.overlay_every = overlay::READ_EVERY_MS.max(took * overlay::READ_SPACING);
-            (self.overlay_stale, self.overlay_read_at) = (false, now);
+            (self.overlay_stale, self.overlay_read_at, self.overlay_behind) = (false, now, false);
         }
         // A periodic reading is drawn at the next frame: no frame both reads and redraws it.
         if periodic {

@@ -200,3 +200,48 @@ test('GossipSub: the mesh is drawn bright, listed on hover and in the legend', a
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('Plumtree over HyParView: eager links bright under the tree, lazy ones once pruned', async () => {
+  const page = await openPage(browser, server.url);
+  await page.waitForFunction(() => window.wasmBindings?.Simulation !== undefined);
+  const s = {
+    version: 2, seed: 1,
+    group: { size: 300, sender: 0, layout: 'disk' },
+    network: { latency_ms: 5, distance_ms: 40, jitter_ms: 2, loss: 0 },
+    membership: { service: 'hyparview' },
+    protocol: { kind: 'plumtree' },
+    workload: { messages: 3, size_bytes: 1000, interval_ms: 500, start_ms: 2000 },
+    duration_ms: 5000,
+  };
+  const until = async (ms) => {
+    await page.fill('#until-ms', String(ms));
+    await page.dispatchEvent('#until-ms', 'change');
+    await page.waitForFunction((t) => document.querySelector('#sim-time').textContent.startsWith(String(t)), ms);
+    await page.waitForTimeout(700); // the overlay is read again within 500 ms of the last move
+  };
+  await load(page, s);
+  await until(1500);
+  // Before the first broadcast every neighbour is eager (Leitão et al. §3.3): no lazy link yet.
+  assert.deepEqual(await texts(page, '#legend li[id^=legend-overlay]'),
+    ['eager link (tree)', "tree (each node's upstream), over the overlay"]);
+  await until(3000);
+  assert.deepEqual(await texts(page, '#legend li[id^=legend-overlay]'),
+    ['lazy link (IHAVE only)', 'eager link (tree)', "tree (each node's upstream), over the overlay"]);
+  const on = await cyan(page);
+  await page.click('#toggle-overlay');
+  await page.waitForTimeout(100);
+  const off = await cyan(page);
+  await page.click('#toggle-overlay');
+  assert.ok(on > 3 * off + 500, `eager links drawn: ${on} cyan pixels with the overlay, ${off} without`);
+  await hover(page, s, 9);
+  const lines = await page.$$eval('#node-tooltip .tooltip-links', (els) => els.map((e) => [e.dataset.link, e.textContent.trim()]));
+  const count = (kind) => Number((lines.find(([k]) => k === kind)?.[1].match(/\((\d+)\): /) ?? [0, 0])[1]);
+  assert.ok(count('eager') >= 1 && count('eager') + count('lazy') <= 5, `within the active view of 5: ${JSON.stringify(lines)}`);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#inspector')?.dataset.node === '9');
+  assert.equal((await page.textContent('#inspect-link-eager')).split(', ').length, count('eager'), 'inspector agrees');
+  await screenshot(page, 'overlay-plumtree-300');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
