@@ -23,7 +23,7 @@ pub const READ_SPACING: f64 = 10.0;
 
 /// The most pixels of overlay line drawn into the cached picture (about 5 ms to
 /// rasterize in wasm, done only when the overlay or the view changes).
-pub const LINE_PIXEL_BUDGET: f64 = 1_200_000.0;
+pub const LINE_PIXEL_BUDGET: f64 = 1_000_000.0;
 
 /// The most lines of a kind whose length a plan measures; it scales the rest from them.
 const PLAN_SAMPLE: usize = 20_000;
@@ -168,7 +168,9 @@ impl Overlay {
                 .filter_map(|&(a, b)| ends(positions, &at, size, a, b))
                 .map(|(p, q)| span(p, q))
                 .sum();
-            sampled * step as f64
+            // A wide kind is drawn three times over, offset by a pixel (see overlay_draw).
+            let passes = if style(k).width > 2.0 { 3.0 } else { 1.0 };
+            sampled * step as f64 * passes
         };
         self.strides = strides(OverlayLink::ALL.map(cost), LINE_PIXEL_BUDGET);
         self.picture += 1;

@@ -4,7 +4,8 @@
 // PROTOCOL=tree (or srm, rmtp, gossip, ...) measures that protocol instead of centralized with ACKs;
 // SPEED=0.1 animates at that speed instead of 1× (less simulation per frame: mostly drawing).
 // PARAMS=peers=cyclon,view_size=5 sets the family's parameters (gossip over Cyclon views: an
-// overlay to draw); OVERLAY=off hides the overlay.
+// overlay to draw); OVERLAY=off hides the overlay; FROM_MS=3000 seeks there first and plays on
+// (an overlay past its warm-up).
 import { serveDist, launch, openPage, setControl } from './harness.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -23,6 +24,12 @@ try {
     await setControl(page, '#group-size', n);
     await setControl(page, '#speed', process.env.SPEED ?? '1');
     if (process.env.OVERLAY === 'off') await page.click('#toggle-overlay');
+    if (process.env.FROM_MS) {
+      await page.fill('#until-ms', process.env.FROM_MS);
+      await page.dispatchEvent('#until-ms', 'change');
+      await page.waitForFunction((t) => Number.parseFloat(document.querySelector('#sim-time').textContent) >= Number(t), process.env.FROM_MS, { timeout: 120000 });
+      await page.click('#play');
+    }
     const stats = await page.evaluate(() => new Promise((done) => {
       const gaps = [];
       let last = performance.now();
