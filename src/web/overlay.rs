@@ -327,7 +327,7 @@ mod tests {
 
     #[test]
     fn the_radix_sort_sorts() {
-        let mut keys: Vec<u64> = (0..5000u64).map(|i| (i * 2_654_435_761) % 1_000_003 << 20 | i).collect();
+        let mut keys: Vec<u64> = (0..5000u64).map(|i| ((i * 2_654_435_761) % 1_000_003) << 20 | i).collect();
         let mut sorted = keys.clone();
         sorted.sort_unstable();
         radix_sort(&mut keys);

@@ -58,6 +58,7 @@ impl Cache {
             cache.set_width(size.0 as u32);
             cache.set_height(size.1 as u32);
             let Some(c) = super::dom::context_2d(cache) else { return };
+            let dpr = super::dom::pixel_ratio();
             c.set_fill_style_str(BACKGROUND);
             c.fill_rect(0.0, 0.0, size.0, size.1);
             for link in OverlayLink::ALL {
@@ -66,7 +67,7 @@ impl Cache {
                     continue;
                 }
                 let lines = o.lines(link).iter().step_by(stride);
-                stroke(&c, style(link), lines.filter_map(|&(a, b)| ends(positions, frame, size, a, b)), 1.0);
+                stroke(&c, style(link), lines.filter_map(|&(a, b)| ends(positions, frame, size, a, b)), dpr);
             }
             self.canvas_key = Some(key);
         }
