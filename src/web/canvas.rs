@@ -92,10 +92,11 @@ pub struct Edges {
     pub up: Vec<u32>,
     /// Recent re-attachments: `(node, brightness)`.
     pub fresh: Vec<(u32, f64)>,
-    /// The protocol's overlay (drawn under the upstreams when `show_overlay`, which then are
-    /// drawn bright), and the node whose own links are highlighted.
+    /// The protocol's overlay, drawn under the upstreams (which are then drawn bright).
     pub overlay: super::overlay::Overlay,
+    /// Whether the user wants the overlay drawn.
     pub show_overlay: bool,
+    /// The node whose own overlay links are highlighted (hovered, else selected).
     pub focus: Option<u32>,
 }
 
