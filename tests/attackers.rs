@@ -45,6 +45,11 @@ fn the_attackers_are_the_rounded_fraction_never_a_sender_and_fixed_by_the_seed()
     }
     let sets: Vec<Vec<u32>> = (1..=4).map(|seed| attack_of(&attacked(&gossip(100, seed), 0.3, 0.0))).collect();
     assert!(sets.windows(2).all(|w| w[0] != w[1]), "each seed draws its own set");
+    for seed in 1..=4u64 {
+        let (small, large) =
+            (attack_of(&attacked(&gossip(100, seed), 0.1, 0.0)), attack_of(&attacked(&gossip(100, seed), 0.3, 0.0)));
+        assert!(small.iter().all(|n| large.contains(n)), "seed {seed}: 10 % {small:?} within 30 % {large:?}");
+    }
 }
 
 #[test]
@@ -101,6 +106,7 @@ fn before_the_flash_the_run_is_the_plain_run_and_after_it_payload_is_withheld() 
         assert_eq!(a.attackers, 60, "seed {seed}");
         assert_eq!(a.from_ms, 500.0);
         assert!(a.withheld_packets > 0, "seed {seed}: {a:?}");
+        assert_eq!(f.counters().withheld, a.withheld_packets, "seed {seed}: the page's counter");
         let (ps, fs) = (p.counters().sent[PacketKind::Gossip as usize], f.counters().sent[PacketKind::Gossip as usize]);
         assert!(fs < ps, "seed {seed}: fewer gossip packets leave ({fs} against {ps})");
     }

@@ -74,6 +74,11 @@ impl AttackTrack {
         self.withheld += 1;
     }
 
+    /// Payload packets withheld so far.
+    pub(super) fn withheld(&self) -> u64 {
+        self.withheld
+    }
+
     /// Node `node` delivered a message for the first time, `latency_us` after its send.
     pub(super) fn on_first_delivery(&mut self, node: NodeId, latency_us: u64) {
         if !self.is_attacker(node) {

@@ -32,6 +32,8 @@ pub struct Counters {
     pub deliveries: u64,
     /// Events processed.
     pub events: u64,
+    /// Payload packets the scenario's attackers withheld (0 without attackers).
+    pub withheld: u64,
 }
 
 /// Latency percentiles over first deliveries, in milliseconds.
@@ -332,6 +334,7 @@ impl Metrics {
             dropped_partition: self.dropped_partition,
             deliveries: self.deliveries,
             events: self.events,
+            withheld: self.attack.as_ref().map_or(0, |a| a.withheld()),
         }
     }
 

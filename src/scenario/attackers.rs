@@ -16,7 +16,8 @@
 //!   candidates;
 //! - they are drawn by a partial Fisher–Yates shuffle of the candidates with the seed's own
 //!   attackers stream ([`crate::rng::Stream::Attackers`], so no other stream moves), each draw a
-//!   uniform `u32` index, and listed in id order.
+//!   uniform `u32` index, and listed in id order. The draws are a prefix of one shuffle, so with
+//!   the same seed a larger fraction keeps every attacker of a smaller one and adds others.
 
 use super::limits::{ms, MAX_MS};
 use super::{Scenario, ScenarioError};

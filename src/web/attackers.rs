@@ -70,6 +70,16 @@ pub fn nodes(s: &Scenario) -> Vec<u32> {
     s.attack().ok().flatten().map(|a| a.nodes).unwrap_or_default()
 }
 
+/// How many nodes of `s` attack, without drawing them (the legend asks at every render).
+pub fn count(s: &Scenario) -> usize {
+    if s.attackers.check().is_err() {
+        return 0;
+    }
+    let senders = s.workload.senders(&s.group);
+    let candidates = (0..s.group.size).filter(|n| !senders.contains(n)).count();
+    (s.attackers.wanted(s.group.size) as usize).min(candidates)
+}
+
 /// One line under the boxes: who attacks, from when, as the run will have it.
 pub fn summary(s: &Scenario) -> String {
     let count = nodes(s).len();
@@ -102,6 +112,7 @@ mod tests {
             assert_eq!(again.attackers, s.attackers, "{}", setting.field);
         }
         assert_eq!(nodes(&s).len(), 90, "30 % of 300");
+        assert_eq!(count(&s), 90);
         assert!(summary(&s).starts_with("90 of 300 nodes"), "{}", summary(&s));
     }
 

@@ -114,6 +114,7 @@ pub fn counter_means(id: &str) -> String {
         "count-dropped-queue" => "Packets dropped because a node's uplink or downlink queue was full (congestion, not random loss).",
         "count-dropped-partition" => "Packets dropped because a partition cut the link between sender and receiver.",
         "count-deliveries" => "Deliveries made / owed: each message counts once per receiver that was a member when it was sent and is still up.",
+        "count-withheld" => "Payload packets the attackers kept instead of forwarding, so far: none before the attack time.",
         "count-crashed" => "Nodes crashed so far (scheduled by the scenario or crashed from the inspector).",
         "count-infective" => "Nodes spreading a message right now (the epidemic's infective state).",
         "sim-time" => "Simulated time since the run started; the Speed setting maps it to real time.",

@@ -335,6 +335,9 @@ fn counters(s: &Scenario, shown: &Shown, playing: bool) -> Html {
             if c.dropped_partition > 0 {
                 { counter("count-dropped-partition", "Dropped by a partition", c.dropped_partition.to_string(), Some(LOST_COLOUR)) }
             }
+            if c.withheld > 0 || s.attackers.fraction > 0.0 {
+                { counter("count-withheld", "Withheld by attackers", c.withheld.to_string(), Some(super::attackers_view::MARK_COLOUR)) }
+            }
             { counter("count-deliveries", "Deliveries", format!("{} / {}", shown.owed.0, shown.owed.1), Some(node_colour(NodeState::Done))) }
             { counter("count-crashed", "Crashed nodes", shown.crashed.to_string(), Some(node_colour(NodeState::Crashed))) }
             if shown.epidemic {
@@ -394,7 +397,7 @@ fn legend(s: &Scenario, shown: &Shown, overlay: &super::overlay_view::Shown) -> 
                 if !over { { structure_item(info.structure()) } }
                 { super::overlay_view::legend_items(overlay, over) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
-                { super::attackers_view::legend_item(super::attackers::nodes(s).len()) }
+                { super::attackers_view::legend_item(super::attackers::count(s)) }
             </ul>
         </>
     }

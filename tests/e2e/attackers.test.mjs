@@ -69,6 +69,7 @@ test('the honest figures on the page match the CLI for the same scenario', async
   const shown = await page.$eval('#results-attack', (dl) => ({ ...dl.dataset }));
   assert.equal(shown.attackers, String(a.attackers));
   assert.equal(shown.withheld, String(a.withheld_packets));
+  assert.equal(await page.textContent('#count-withheld'), String(a.withheld_packets), 'the live counter ends at the report\'s figure');
   assert.equal(Number(shown.honestMean), a.honest_received_mean);
   assert.ok(a.withheld_packets > 0, `the attackers withheld payload: ${a.withheld_packets}`);
   assert.equal(await page.textContent('#result-attack-count'), `${a.attackers} from 150 ms`);
