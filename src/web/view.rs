@@ -271,11 +271,16 @@ fn structure_item(structure: Structure) -> Html {
 /// `SwimMsg::kind` in `src/protocols/swim/wire.rs`).
 const SWIM_PACKETS: [PacketKind; 3] = [PacketKind::Ping, PacketKind::PingReq, PacketKind::Suspect];
 
-/// Whether the legend lists `k`: the kinds the family sends (its `PACKETS`) and SWIM's when it is
-/// the membership service, always; any other kind once one was sent.
+/// The kinds HyParView sends when the scenario names it as the membership service (see
+/// `HpvMsg::kind` in `src/protocols/hyparview/wire.rs`).
+const HYPARVIEW_PACKETS: [PacketKind; 3] = [PacketKind::Join, PacketKind::Neighbor, PacketKind::Shuffle];
+
+/// Whether the legend lists `k`: the kinds the family sends (its `PACKETS`) and SWIM's or
+/// HyParView's when it is the membership service, always; any other kind once one was sent.
 fn shows_kind(s: &Scenario, c: &Counters, k: PacketKind) -> bool {
     s.protocol.info().packets().contains(&k)
         || (s.membership.swim().is_some() && SWIM_PACKETS.contains(&k))
+        || (s.membership.hyparview().is_some() && HYPARVIEW_PACKETS.contains(&k))
         || c.sent[k as usize] > 0
 }
 

@@ -51,7 +51,7 @@ mod tests;
 pub use config::HyParViewConfig;
 pub use node::{HyParView, Pending};
 pub use views::Views;
-pub use wire::{HpvMsg, HpvTimer, HEADER_BYTES, NODE_BYTES};
+pub use wire::{HpvMsg, HpvTimer, HEADER_BYTES, NODE_BYTES, NO_REQUEST};
 
 /// Bytes HyParView's state takes at one node beyond its struct, for the memory estimate: its
 /// views, the peers it tried while repairing, its contacts and its latest shuffle.

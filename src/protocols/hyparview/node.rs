@@ -5,7 +5,7 @@
 
 use super::config::HyParViewConfig;
 use super::views::Views;
-use super::wire::{HpvMsg, HpvTimer};
+use super::wire::{HpvMsg, HpvTimer, NO_REQUEST};
 use crate::protocol::{
     Context, Description, GroupInfo, Inner, Input, Layer, MemberChange, NodeId, OverlayLink, Protocol,
 };
@@ -37,6 +37,8 @@ pub struct HyParView {
     /// passive peers it has asked since it began.
     repairing: bool,
     tried: Vec<NodeId>,
+    /// Whether the repair under way is the periodic refill's (see [`HyParView::refill`]).
+    refilling: bool,
     /// The nodes this one may join through: the well-known contacts.
     contacts: Vec<NodeId>,
     /// How many initial members the group has (a last resort to join through).
@@ -122,9 +124,11 @@ impl HyParView {
 
     /// Sends a request to `peer` and waits for its answer (or its time-out).
     fn ask<M, T>(&mut self, peer: NodeId, join: bool, cx: Cx<'_, '_, M, T>) {
-        self.gen = self.gen.wrapping_add(1);
-        self.pending = Some(Pending { peer, gen: self.gen, join });
-        let msg = if join { HpvMsg::Join } else { HpvMsg::Neighbor { high: self.views.active().is_empty() } };
+        self.gen = self.gen.wrapping_add(1).max(NO_REQUEST + 1);
+        let req = self.gen;
+        self.pending = Some(Pending { peer, gen: req, join });
+        let msg =
+            if join { HpvMsg::Join { req } } else { HpvMsg::Neighbor { high: self.views.active().is_empty(), req } };
         cx.send(peer, msg);
         cx.set_timer(self.config.neighbor_timeout, HpvTimer::NeighborTimeout { gen: self.gen });
     }
@@ -177,15 +181,27 @@ impl HyParView {
 
     /// Begins replacing lost active peers from the passive view (§4.3).
     fn start_repair<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
+        self.start_repair_without(None, cx);
+    }
+
+    /// Begins replacing lost active peers from the passive view (§4.3), not asking `skip` (a
+    /// peer that has just dropped this node).
+    fn start_repair_without<M, T>(&mut self, skip: Option<NodeId>, cx: Cx<'_, '_, M, T>) {
         if !self.repairing {
             self.repairing = true;
+            self.refilling = false;
             self.tried.clear();
         }
+        self.tried.extend(skip);
         self.continue_repair(cx);
     }
 
     /// Asks the next passive peer not yet tried, while the active view is not full and no
-    /// request is out; an isolated node that has tried them all joins again through a contact.
+    /// request is out. A node with at most one neighbour that has tried them all in its
+    /// periodic refill joins again through a contact: an isolated pair knows no one else and
+    /// shuffles only with itself, while a contact's FORWARD_JOIN walks reach the whole overlay.
+    /// (Not sooner: a joiner briefly alone gets its walks' NEIGHBORs within a round trip or
+    /// two, and the contacts would be flooded with JOINs.)
     pub(super) fn continue_repair<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         if self.pending.is_some() || !self.repairing {
             return;
@@ -201,7 +217,7 @@ impl HyParView {
             }
             None => {
                 self.repairing = false;
-                if self.views.active().is_empty() {
+                if self.refilling && self.views.active().len() <= 1 {
                     self.join_any(cx);
                 }
             }
@@ -212,18 +228,26 @@ impl HyParView {
     /// in turn, as after a failure (low-priority requests unless its active view is empty).
     pub(super) fn refill<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         if self.pending.is_none() && !self.is_full() {
-            self.repairing = false;
-            self.start_repair(cx);
+            self.repairing = true;
+            self.refilling = true;
+            self.tried.clear();
+            self.continue_repair(cx);
         }
     }
 
     /// A JOIN from `joiner` (§4.2): it comes into the active view, is told so, and is announced
     /// by FORWARD_JOINs to every other active peer.
-    fn on_join<P: Protocol>(&mut self, joiner: NodeId, inner: &mut Inner<'_, P>, cx: Cx<'_, '_, P::Msg, P::Timer>) {
+    fn on_join<P: Protocol>(
+        &mut self,
+        joiner: NodeId,
+        req: u32,
+        inner: &mut Inner<'_, P>,
+        cx: Cx<'_, '_, P::Msg, P::Timer>,
+    ) {
         if joiner == self.me {
             return;
         }
-        cx.send(joiner, HpvMsg::NeighborReply { accepted: true });
+        cx.send(joiner, HpvMsg::NeighborReply { accepted: true, req });
         self.add_active(joiner, inner, cx);
         let ttl = self.config.arwl;
         let others: Vec<NodeId> = self.views.active().iter().copied().filter(|&n| n != joiner).collect();
@@ -258,7 +282,7 @@ impl HyParView {
                 cx.send(n, HpvMsg::ForwardJoin { joiner, ttl: ttl - 1 });
             }
             None if !self.views.is_active(joiner) => {
-                cx.send(joiner, HpvMsg::Neighbor { high: true });
+                cx.send(joiner, HpvMsg::Neighbor { high: true, req: NO_REQUEST });
                 self.add_active(joiner, inner, cx);
             }
             None => {}
@@ -271,11 +295,12 @@ impl HyParView {
         &mut self,
         from: NodeId,
         high: bool,
+        req: u32,
         inner: &mut Inner<'_, P>,
         cx: Cx<'_, '_, P::Msg, P::Timer>,
     ) {
         let accepted = self.views.is_active(from) || high || !self.is_full();
-        cx.send(from, HpvMsg::NeighborReply { accepted });
+        cx.send(from, HpvMsg::NeighborReply { accepted, req });
         if accepted {
             // Two requests that crossed: the link is up, this node's own answer is moot.
             self.forget_request_to(from);
@@ -284,24 +309,27 @@ impl HyParView {
         }
     }
 
-    /// The answer to this node's request. An acceptance this node no longer waits for (after
-    /// the time-out, or overtaken by a DISCONNECT from the same peer) is undone with a
-    /// DISCONNECT, so that views stay symmetric.
+    /// The answer to this node's request (`req` tells it from an older one to the same peer).
+    /// An acceptance this node no longer waits for (after the time-out, or of a link this node
+    /// has dropped since) is undone with a DISCONNECT, so that views stay symmetric.
     fn on_reply<P: Protocol>(
         &mut self,
         from: NodeId,
         accepted: bool,
+        req: u32,
         inner: &mut Inner<'_, P>,
         cx: Cx<'_, '_, P::Msg, P::Timer>,
     ) {
-        let awaited = self.pending.filter(|p| p.peer == from);
+        let awaited = self.pending.filter(|p| p.peer == from && p.gen == req);
         if awaited.is_some() {
             self.pending = None;
         }
         if accepted && !self.views.is_active(from) {
             if awaited.is_some() {
                 self.add_active(from, inner, cx);
-            } else {
+            } else if self.pending.is_none_or(|p| p.peer != from) {
+                // (With a later request to the same peer under way, its answer settles the
+                // link: a DISCONNECT now would reach the peer after it granted that one.)
                 cx.send(from, HpvMsg::Disconnect { leaving: false });
             }
         }
@@ -325,7 +353,7 @@ impl HyParView {
             self.views.add_passive(me, from, &[], cx.rng());
         }
         if was {
-            self.start_repair(cx);
+            self.start_repair_without(Some(from), cx);
         }
     }
 
@@ -386,16 +414,17 @@ impl HyParView {
                 self.expect_active(from, cx);
                 run_inner(Input::Recv { from, msg: m }, inner, cx);
             }
-            HpvMsg::Join => self.on_join(from, inner, cx),
+            HpvMsg::Join { req } => self.on_join(from, req, inner, cx),
             HpvMsg::ForwardJoin { joiner, ttl } => {
                 self.expect_active(from, cx);
                 self.on_forward_join(from, joiner, ttl, inner, cx);
             }
-            HpvMsg::Neighbor { high } => self.on_neighbor(from, high, inner, cx),
-            HpvMsg::NeighborReply { accepted } => self.on_reply(from, accepted, inner, cx),
+            HpvMsg::Neighbor { high, req } => self.on_neighbor(from, high, req, inner, cx),
+            HpvMsg::NeighborReply { accepted, req } => self.on_reply(from, accepted, req, inner, cx),
             HpvMsg::Disconnect { leaving } => self.on_disconnect(from, leaving, inner, cx),
             HpvMsg::Shuffle { origin, ttl, nodes } => self.on_shuffle(from, origin, ttl, nodes, cx),
             HpvMsg::ShuffleReply { nodes } => self.on_shuffle_reply(&nodes, cx),
+            HpvMsg::KeepAlive => self.expect_active(from, cx),
         }
     }
 
@@ -434,6 +463,7 @@ impl<P: Protocol> Layer<P> for HyParView {
             gen: 0,
             repairing: false,
             tried: Vec::new(),
+            refilling: false,
             contacts: group.senders.clone(),
             group_size: group.size,
             last_shuffle: Vec::new(),

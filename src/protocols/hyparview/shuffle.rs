@@ -9,12 +9,14 @@ use super::wire::{HpvMsg, HpvTimer};
 use crate::protocol::NodeId;
 
 impl HyParView {
-    /// The shuffle period's end: refill the active view if it is short, then shuffle with a
-    /// random active peer.
+    /// The shuffle period's end: refill the active view if it is short, shuffle with a random
+    /// active peer, and keep the links to the others alive (so that a dead one is noticed).
     pub(super) fn on_shuffle_timer<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         cx.set_timer(self.config.shuffle_period, HpvTimer::Shuffle);
         self.refill(cx);
         let Some(q) = self.views.random_active(&[], cx.rng()) else { return };
+        let others: Vec<NodeId> = self.views.active().iter().copied().filter(|&n| n != q).collect();
+        cx.multicast(others, HpvMsg::KeepAlive);
         let mut nodes = vec![self.me];
         nodes.extend(self.views.sample_active(self.config.ka, q, cx.rng()));
         nodes.extend(self.views.sample_passive(self.config.kp, cx.rng()));

@@ -10,12 +10,18 @@ use crate::protocol::{MsgId, NodeId, PacketKind, Wire};
 pub const HEADER_BYTES: u32 = 41;
 /// Bytes of one node identifier on the wire (an IPv4 address and a port).
 pub const NODE_BYTES: u32 = 6;
+/// The request number of a NEIGHBOR that asks nothing: its sender has already taken the
+/// receiver into its active view and only tells it so.
+pub const NO_REQUEST: u32 = 0;
 
 /// A packet of a stack of HyParView over a protocol whose packets are `M`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HpvMsg<M> {
     /// A new node asks its contact to take it into the overlay (§4.2 JOIN).
-    Join,
+    Join {
+        /// The request's number, echoed by the answer.
+        req: u32,
+    },
     /// The contact's announcement of `joiner`, walking the overlay at random for `ttl` more
     /// hops (§4.2 FORWARD_JOIN).
     ForwardJoin {
@@ -30,12 +36,17 @@ pub enum HpvMsg<M> {
     Neighbor {
         /// Whether the request has high priority.
         high: bool,
+        /// The request's number, echoed by the answer; [`NO_REQUEST`] when the sender has
+        /// already taken the receiver in (the end of a FORWARD_JOIN's walk).
+        req: u32,
     },
     /// The answer to a [`HpvMsg::Neighbor`] or [`HpvMsg::Join`]: whether the sender took the
     /// requester into its active view.
     NeighborReply {
         /// Whether it did.
         accepted: bool,
+        /// The number of the request answered.
+        req: u32,
     },
     /// The sender dropped the receiver from its active view (§4.2 DISCONNECT): to make room,
     /// or because it leaves the group (`leaving`: then it goes to no passive view).
@@ -58,6 +69,9 @@ pub enum HpvMsg<M> {
         /// The entries.
         nodes: Vec<NodeId>,
     },
+    /// The transport's keep-alive on an active link, sent every shuffle period: the paper's
+    /// TCP connections notice a dead peer even while idle (as TCP and QUIC keep-alives do).
+    KeepAlive,
     /// The inner protocol's packet, unchanged on the wire.
     Inner(M),
 }
@@ -65,8 +79,10 @@ pub enum HpvMsg<M> {
 impl<M: Wire> Wire for HpvMsg<M> {
     fn kind(&self) -> PacketKind {
         match self {
-            HpvMsg::Join | HpvMsg::ForwardJoin { .. } => PacketKind::Join,
-            HpvMsg::Neighbor { .. } | HpvMsg::NeighborReply { .. } | HpvMsg::Disconnect { .. } => PacketKind::Neighbor,
+            HpvMsg::Join { .. } | HpvMsg::ForwardJoin { .. } => PacketKind::Join,
+            HpvMsg::Neighbor { .. } | HpvMsg::NeighborReply { .. } | HpvMsg::Disconnect { .. } | HpvMsg::KeepAlive => {
+                PacketKind::Neighbor
+            }
             HpvMsg::Shuffle { .. } | HpvMsg::ShuffleReply { .. } => PacketKind::Shuffle,
             HpvMsg::Inner(m) => m.kind(),
         }
@@ -75,9 +91,11 @@ impl<M: Wire> Wire for HpvMsg<M> {
     fn bytes(&self) -> u32 {
         let nodes = |n: &[NodeId]| NODE_BYTES.saturating_mul(n.len() as u32);
         match self {
-            HpvMsg::Join => HEADER_BYTES,
+            HpvMsg::KeepAlive => HEADER_BYTES,
+            HpvMsg::Join { .. } => HEADER_BYTES + 4,
             HpvMsg::ForwardJoin { .. } => HEADER_BYTES + NODE_BYTES + 1,
-            HpvMsg::Neighbor { .. } | HpvMsg::NeighborReply { .. } | HpvMsg::Disconnect { .. } => HEADER_BYTES + 1,
+            HpvMsg::Neighbor { .. } | HpvMsg::NeighborReply { .. } => HEADER_BYTES + 5,
+            HpvMsg::Disconnect { .. } => HEADER_BYTES + 1,
             HpvMsg::Shuffle { nodes: n, .. } => HEADER_BYTES + NODE_BYTES + 2 + nodes(n),
             HpvMsg::ShuffleReply { nodes: n } => HEADER_BYTES + 1 + nodes(n),
             HpvMsg::Inner(m) => m.bytes(),
