@@ -392,8 +392,16 @@ fn sweep_csv_has_a_header_and_one_row_per_run() {
     let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 1 + 4, "{csv}");
     let header = &rows[0];
-    assert_eq!(&header[..4], ["param", "value", "seed", "bytes.ack"], "{csv}");
-    for col in ["trace_hash", "latency_ms.p50", "rmr", "implosion.packets", "hops.last", "traffic.payload_packets"] {
+    assert_eq!(&header[..4], ["param", "value", "seed", "broadcast.last_delivery_hop"], "{csv}");
+    for col in [
+        "trace_hash",
+        "latency_ms.p50",
+        "rmr",
+        "implosion.packets",
+        "hops.last",
+        "traffic.payload_packets",
+        "bytes.ack",
+    ] {
         assert!(header.contains(&col), "no column {col}: {csv}");
     }
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();

@@ -25,7 +25,7 @@ const IDS: [u64; 6] = [1, SIZE - 1, SIZE, KNOWN - 1, KNOWN, u32::MAX as u64];
 /// Six nodes running `kind`, three messages, two explicit joins (`faults[0]` and `faults[1]`)
 /// and churn that adds more.
 fn base(kind: &str) -> Value {
-    json!({
+    let mut s = json!({
         "version": 2,
         "seed": 3,
         "group": { "size": SIZE },
@@ -37,7 +37,16 @@ fn base(kind: &str) -> Value {
             { "kind": "churn", "join_per_sec": 20, "from_ms": 0, "to_ms": 300 }
         ],
         "duration_ms": 2000
-    })
+    });
+    if needs_overlay(kind) {
+        s["membership"] = json!({ "service": "hyparview" });
+    }
+    s
+}
+
+/// Whether family `kind` runs only over HyParView (Plumtree).
+fn needs_overlay(kind: &str) -> bool {
+    ProtocolSpec::default_of(kind).is_some_and(|p| p.info().needs_overlay())
 }
 
 /// A field that names a node: the path an error names, the highest id it takes plus one, and
@@ -172,7 +181,9 @@ fn joiners_have_every_per_node_table() {
             "downlink_bytes_per_sec": 200_000,
             "native_multicast": true
         });
-        s["membership"] = json!({ "service": "oracle", "delay_ms": 1 });
+        if !needs_overlay(kind) {
+            s["membership"] = json!({ "service": "oracle", "delay_ms": 1 });
+        }
         push_faults(
             &mut s,
             json!([{ "kind": "crash", "at_ms": 40, "node": 7 }, { "kind": "leave", "at_ms": 60, "node": 6 }]),

@@ -465,7 +465,10 @@ fn every_protocol_parameter_doc_matches_validation() {
         assert_eq!(spec.kind(), kind);
         assert_eq!(serde_json::to_value(&spec).unwrap()["kind"], kind, "the registry's kind is the tag");
         let defaults = serde_json::to_value(&spec).unwrap();
-        let base = Scenario { protocol: spec.clone(), ..Scenario::default_playground() };
+        let mut base = Scenario { protocol: spec.clone(), ..Scenario::default_playground() };
+        if spec.info().needs_overlay() {
+            base.membership.service = mcast::scenario::Service::Hyparview;
+        }
         base.validate(&Limits::NATIVE).unwrap_or_else(|e| panic!("{kind}: default invalid: {e}"));
         assert!(!spec.params().is_empty(), "{kind} documents its parameters");
         for doc in spec.params() {

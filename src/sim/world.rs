@@ -667,16 +667,6 @@ impl<P: Protocol> World<P> {
         Some(tx)
     }
 
-    /// Attacker `from` withholds `msg` for `to`: it never reaches the network; traced, counted and
-    /// logged.
-    fn withhold(&mut self, from: NodeId, to: NodeId, msg: &P::Msg) {
-        let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
-        self.trace.word(TAG_WITHHOLD | (msg.kind() as u64) << 8 | m << 32);
-        self.trace.word(u64::from(from) | u64::from(to) << 32);
-        self.metrics.on_withheld();
-        self.log_send(from, to, msg, None, PacketFate::Withheld);
-    }
-
     /// For a protocol that asks for transport failures ([`Protocol::TRANSPORT_FAILURES`]): tells
     /// `from`, the transport timeout from now, that `to` is not up (it was not when the packet
     /// left, or crashes before it arrives), as a TCP sender notices a dead peer.
@@ -687,6 +677,16 @@ impl<P: Protocol> World<P> {
         let due = self.net.timer_due(self.now + self.net.transport_timeout());
         let inc = self.life.epoch(from);
         self.queue.push(due, Event::Unreachable { node: from, peer: to, inc });
+    }
+
+    /// Attacker `from` withholds `msg` for `to`: it never reaches the network; traced, counted and
+    /// logged.
+    fn withhold(&mut self, from: NodeId, to: NodeId, msg: &P::Msg) {
+        let m = msg.msg().map_or(u64::MAX >> 32, |m| u64::from(m.0));
+        self.trace.word(TAG_WITHHOLD | (msg.kind() as u64) << 8 | m << 32);
+        self.trace.word(u64::from(from) | u64::from(to) << 32);
+        self.metrics.on_withheld();
+        self.log_send(from, to, msg, None, PacketFate::Withheld);
     }
 
     /// Writes one packet to the log, if it is on: `tx` is how it went out, `None` if it never

@@ -59,6 +59,12 @@ pub fn family(kind: &str) -> Option<FamilyText> {
             "Its delivery is bimodal: with high probability a message reaches nearly everyone or nearly no one, never half the group.",
             ("Bimodal Multicast (Birman et al. 1999)", "https://doi.org/10.1145/312203.312207"),
         ),
+        "plumtree" => text(
+            "Plumtree runs over HyParView's overlay: each node pushes a message to its eager neighbours and only announces it (IHAVE) to its lazy ones; a duplicate turns a link lazy (PRUNE), a missing message announced by IHAVE is fetched by GRAFT, which turns the link eager again.",
+            "Watch the first broadcast flood the overlay and PRUNEs trim it: the eager links left form a tree drawn bright over the lazy ones; crash nodes and see GRAFTs re-link the orphans.",
+            "A tree's cost (one payload per receiver) with gossip's robustness: the lazy links keep a spare path to every node, ready to become part of the tree.",
+            ("Epidemic Broadcast Trees (Leitão, Pereira & Rodrigues 2007)", "https://doi.org/10.1109/SRDS.2007.27"),
+        ),
         "gossip" => text(
             "Gossip (epidemic) dissemination: each informed member periodically picks random peers (its fanout) and pushes the message, pulls what it lacks, or both.",
             "Watch the informed share grow as an S-curve: slow, then doubling each round, then the last few taking longest; the chart's dashed line is the model.",
@@ -140,6 +146,9 @@ pub fn preset_why(file: &str) -> Option<&'static str> {
         "srm-native.json" => "SRM was designed for IP multicast; sending each multicast once changes both its speed and its suppression.",
         "pbcast-bimodal.json" => "Bimodal multicast promises 'almost all or almost none', a guarantee applications can reason about.",
         "pbcast.json" => "Gossip repairs what the unreliable multicast lost, with a load per member that stays constant as the group grows.",
+        "plumtree.json" => "A structure that emerges from gossip needs no one to build it: the first broadcast's fastest paths become the tree.",
+        "plumtree-heal.json" => "Trees are fragile; one embedded in a gossip overlay repairs itself from the lazy links, losing only what was sent while it healed.",
+        "plumtree-eager.json" => "Same overlay, same latency, a third of the payload: lazy push is what Plumtree adds to flooding.",
         "rmtp-dr-load.json" => "Hierarchy moves the implosion from the sender to the designated receivers: the load is shifted, not removed.",
         "rmtp.json" => "Local recovery by a nearby DR repairs losses faster and keeps repair traffic inside the region.",
         "gossip-rounds.json" => "The S-curve and its log n rounds are why gossip scales: each informed node recruits others.",
