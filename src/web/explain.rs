@@ -64,6 +64,11 @@ pub fn family(kind: &str) -> Option<FamilyText> {
             "Watch the first broadcast flood the overlay and PRUNEs trim it: the eager links left form a tree drawn bright over the lazy ones; crash nodes and see GRAFTs re-link the orphans.",
             "A tree's cost (one payload per receiver) with gossip's robustness: the lazy links keep a spare path to every node, ready to become part of the tree.",
             ("Epidemic Broadcast Trees (Leitão, Pereira & Rodrigues 2007)", "https://doi.org/10.1109/SRDS.2007.27"),
+        "gossipsub" => text(
+            "GossipSub v1.1 (libp2p): each node forwards full messages to a mesh of about 6 of its peers, kept by a heartbeat with GRAFT and PRUNE, and gossips the ids of recent messages (IHAVE) to other peers, which ask for what they missed (IWANT); peers are scored by what they deliver.",
+            "Watch the mesh links among the connections, the GOSSIP copies racing along them and the IHAVE gossip each heartbeat; with attackers, PRUNEs as their scores fall below zero.",
+            "It is what Ethereum and Filecoin run: a bounded flood that is fast and tolerant of loss, and peer scoring that pushes out peers who take without forwarding.",
+            ("GossipSub: Attack-Resilient Message Propagation in the Filecoin and ETH2.0 Networks (Vyzovitis et al. 2020)", "https://doi.org/10.48550/arXiv.2007.02754"),
         ),
         "gossip" => text(
             "Gossip (epidemic) dissemination: each informed member periodically picks random peers (its fanout) and pushes the message, pulls what it lacks, or both.",
@@ -149,6 +154,9 @@ pub fn preset_why(file: &str) -> Option<&'static str> {
         "plumtree.json" => "A structure that emerges from gossip needs no one to build it: the first broadcast's fastest paths become the tree.",
         "plumtree-heal.json" => "Trees are fragile; one embedded in a gossip overlay repairs itself from the lazy links, losing only what was sent while it healed.",
         "plumtree-eager.json" => "Same overlay, same latency, a third of the payload: lazy push is what Plumtree adds to flooding.",
+        "gossipsub.json" => "A bounded mesh costs a few copies of each message per node, whatever the group's size, where flooding every connection would cost one per connection.",
+        "gossipsub-attack.json" => "Peer scores turn 'this peer never delivers' into a PRUNE: the defence GossipSub v1.1 added against nodes that take without giving.",
+        "gossipsub-attack-no-scoring.json" => "Without scores the mesh cannot tell a silent peer from a slow one: the attackers keep their mesh places and the honest nodes pay in latency and losses.",
         "rmtp-dr-load.json" => "Hierarchy moves the implosion from the sender to the designated receivers: the load is shifted, not removed.",
         "rmtp.json" => "Local recovery by a nearby DR repairs losses faster and keeps repair traffic inside the region.",
         "gossip-rounds.json" => "The S-curve and its log n rounds are why gossip scales: each informed node recruits others.",

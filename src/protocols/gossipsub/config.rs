@@ -11,7 +11,6 @@
 //! between 0 and about 100, a mesh peer that forwards nothing falls below 0 once its mesh
 //! delivery deficit is active, and only misbehaviour far worse than that reaches the graylist.
 
-use crate::protocols::params::ParamError;
 use crate::protocols::{ParamDoc, ParamKind, HEADER_BYTES};
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -139,34 +138,26 @@ impl GossipsubConfig {
 }
 
 impl GossipsubConfig {
-    /// The spec's constraints between parameters (v1.0 "Parameters", v1.1 "Outbound Mesh
-    /// Quotas" and "Score Thresholds"); the error names the field to change.
-    pub fn check(&self) -> Result<(), ParamError> {
-        let (d_lo, d, d_hi) = (self.d_lo, self.d, self.d_hi);
-        let degrees = format!("must satisfy d_lo ≤ d ≤ d_hi ({d_lo} ≤ {d} ≤ {d_hi} does not hold)");
-        if d_lo > d {
-            return Err(ParamError::param("d_lo", degrees));
+    /// The parameters a node runs with: the specification's constraints between them
+    /// (gossipsub-v1.0.md "Parameters", v1.1 "Outbound Mesh Quotas" and "Score Thresholds")
+    /// enforced by clamping rather than refusal, so that each parameter's whole range stays
+    /// usable whatever the others are: D_lo ≤ D ≤ D_hi (D_lo lowered to D, D_hi raised to it),
+    /// D_score ≤ D, D_out ≤ min(D/2, D_lo − 1), mcache_gossip ≤ mcache_len, and graylist ≤
+    /// publish ≤ gossip threshold (each lowered to the one above it).
+    pub fn effective(&self) -> GossipsubConfig {
+        let d = self.d;
+        let d_lo = self.d_lo.min(d);
+        let publish = self.publish_threshold.min(self.gossip_threshold);
+        GossipsubConfig {
+            d_lo,
+            d_hi: self.d_hi.max(d),
+            d_score: self.d_score.min(d),
+            d_out: self.d_out.min(d / 2).min(d_lo.saturating_sub(1)),
+            mcache_gossip: self.mcache_gossip.min(self.mcache_len),
+            publish_threshold: publish,
+            graylist_threshold: self.graylist_threshold.min(publish),
+            ..self.clone()
         }
-        if d > d_hi {
-            return Err(ParamError::param("d_hi", degrees));
-        }
-        let out_max = (d / 2).min(d_lo.saturating_sub(1));
-        let at_most = [("d_score", self.d_score, d), ("d_out", self.d_out, out_max), ("mcache_gossip", self.mcache_gossip, self.mcache_len)];
-        for (field, got, max) in at_most {
-            if got > max {
-                return Err(ParamError::param(field, format!("must be at most {max}, got {got}")));
-            }
-        }
-        let order = [
-            ("publish_threshold", self.publish_threshold, "gossip_threshold", self.gossip_threshold),
-            ("graylist_threshold", self.graylist_threshold, "publish_threshold", self.publish_threshold),
-        ];
-        for (field, got, than, max) in order {
-            if got > max {
-                return Err(ParamError::param(field, format!("must be at most {than} ({max}), got {got}")));
-            }
-        }
-        Ok(())
     }
 }
 
@@ -430,3 +421,24 @@ pub const PARAMS: &[ParamDoc] = &[
     },
     HEADER_BYTES,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clashing_parameters_are_clamped_to_the_specs_constraints() {
+        let odd = GossipsubConfig {
+            d: 3,
+            d_score: 9,
+            mcache_gossip: 9,
+            publish_threshold: 0.0,
+            graylist_threshold: 0.0,
+            ..GossipsubConfig::default()
+        };
+        let e = odd.effective();
+        assert_eq!((e.d_lo, e.d, e.d_hi, e.d_score, e.d_out, e.mcache_gossip), (3, 3, 12, 3, 1, 5));
+        assert_eq!((e.gossip_threshold, e.publish_threshold, e.graylist_threshold), (-4000.0, -4000.0, -4000.0));
+        assert_eq!(GossipsubConfig::default().effective(), GossipsubConfig::default());
+    }
+}

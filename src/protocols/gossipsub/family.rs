@@ -29,7 +29,7 @@ impl Family for GossipsubFamily {
 
     const KIND: &'static str = "gossipsub";
     const TITLE: &'static str = "GossipSub v1.1 (libp2p; Vyzovitis et al. 2020)";
-    const SUMMARY: &'static str = "GossipSub v1.1: full messages over a mesh of degree D kept by a heartbeat \
+    const SUMMARY: &'static str = "full messages over a mesh of degree D kept by a heartbeat \
         with GRAFT and PRUNE, IHAVE/IWANT gossip to other peers, flood publishing, and peer scores that prune \
         peers which do not deliver";
     const PARAMS: &'static [ParamDoc] = PARAMS;
@@ -49,12 +49,6 @@ impl Family for GossipsubFamily {
         } else {
             "GossipSub v1.1 without peer scoring"
         }
-    }
-
-    /// D_lo ≤ D ≤ D_hi, D_score ≤ D, D_out ≤ min(D/2, D_lo − 1), mcache_gossip ≤ mcache_len,
-    /// graylist ≤ publish ≤ gossip threshold.
-    fn check(params: &GossipsubConfig, _run: &RunInfo) -> Result<(), ParamError> {
-        params.check()
     }
 
     /// A receiver gets one message at most once from each peer whose mesh holds it (D_hi), once
@@ -109,8 +103,10 @@ impl Family for GossipsubFamily {
         peers + run.messages / 8 + 96 * cached.max(1) + 128
     }
 
+    /// The parameters with the specification's constraints between them clamped
+    /// ([`GossipsubConfig::effective`]).
     fn configure(params: &GossipsubConfig, group: &GroupInfo) -> Arc<Setup> {
-        Setup::new(params.clone(), group)
+        Setup::new(params.effective(), group)
     }
 
     /// With peer scoring (the specification's v1.1), and without.

@@ -2,9 +2,8 @@
 //! `mcache_len` heartbeats, in windows shifted once per heartbeat; IHAVE advertises the ids of
 //! the newest `mcache_gossip` windows and IWANT is served from all of them.
 //!
-//! Each entry also keeps what v1.1 needs of a message: when its first copy arrived and which
-//! mesh peers were credited with it (P₃'s window), and how often it was served to each peer
-//! through IWANT (at most [`GOSSIP_RETRANSMISSION`] times, "Spam Protection Measures").
+//! Each entry also keeps what v1.1 needs of a message: when its first copy arrived (P₃'s
+//! window), and how often it was served to each peer through IWANT (at most [`GOSSIP_RETRANSMISSION`] times, "Spam Protection Measures").
 
 use crate::protocol::{MsgId, NodeId};
 use crate::time::SimTime;
@@ -25,16 +24,14 @@ pub struct Cached {
     pub bytes: u32,
     /// When its first copy arrived (or it was published here).
     pub first_at: SimTime,
-    /// Peers credited with delivering it (P₃), so that none is credited twice.
-    pub credited: Vec<NodeId>,
     /// Peers it was served to through IWANT, and how often.
     pub served: Vec<(NodeId, u8)>,
 }
 
 impl Cached {
-    /// A message first seen at `at`, from `from` (`None`: published here).
-    pub fn new(id: MsgId, origin: NodeId, bytes: u32, at: SimTime, from: Option<NodeId>) -> Cached {
-        Cached { id, origin, bytes, first_at: at, credited: from.into_iter().collect(), served: Vec::new() }
+    /// A message first seen at `at`.
+    pub fn new(id: MsgId, origin: NodeId, bytes: u32, at: SimTime) -> Cached {
+        Cached { id, origin, bytes, first_at: at, served: Vec::new() }
     }
 
     /// Counts one more IWANT answer to `peer`; false past the limit.
@@ -103,7 +100,7 @@ mod tests {
     use super::*;
 
     fn at(id: u32) -> Cached {
-        Cached::new(MsgId(id), 0, 100, SimTime::from_ms(0), Some(1))
+        Cached::new(MsgId(id), 0, 100, SimTime::from_ms(0))
     }
 
     #[test]

@@ -74,9 +74,10 @@ pub enum PruneReason {
 }
 
 impl Gossipsub {
-    /// Index of peer `id` among the connected peers (kept sorted by id).
+    /// Index of peer `id` among the connected peers (kept sorted by id): a search over the
+    /// compact id list, two cache lines for 20 peers, where the peers' records take 18.
     pub(super) fn peer_index(&self, id: NodeId) -> Option<usize> {
-        self.peers.binary_search_by_key(&id, |p| p.id).ok()
+        self.peer_ids.binary_search(&id).ok()
     }
 
     /// Connects to `id` (dialing it if `outbound`): added once; false if it was there.
@@ -84,9 +85,10 @@ impl Gossipsub {
         if id == self.me {
             return false;
         }
-        match self.peers.binary_search_by_key(&id, |p| p.id) {
+        match self.peer_ids.binary_search(&id) {
             Ok(_) => false,
             Err(at) => {
+                self.peer_ids.insert(at, id);
                 self.peers.insert(at, Peer::new(id, outbound));
                 true
             }
@@ -96,6 +98,7 @@ impl Gossipsub {
     /// Drops the connection to `id` (it left, crashed or cannot be reached).
     pub(super) fn disconnect(&mut self, id: NodeId) {
         if let Some(i) = self.peer_index(id) {
+            self.peer_ids.remove(i);
             self.peers.remove(i);
         }
     }
@@ -233,7 +236,7 @@ impl Gossipsub {
         self.keep_outbound_quota(cx);
         self.ticks += 1;
         let ticks = u64::from(self.setup.config.opportunistic_graft_ticks.max(1));
-        if self.setup.config.scoring && self.ticks % ticks == 0 {
+        if self.setup.config.scoring && self.ticks.is_multiple_of(ticks) {
             self.graft_opportunistically(cx);
         }
     }

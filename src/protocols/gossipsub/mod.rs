@@ -80,7 +80,9 @@ impl Setup {
 pub struct Gossipsub {
     me: NodeId,
     setup: Arc<Setup>,
-    /// The connected peers, sorted by id, with their mesh state and score counters.
+    /// The connected peers' ids, sorted: what a packet's arrival searches.
+    peer_ids: Vec<NodeId>,
+    /// The connected peers, in the order of `peer_ids`, with their mesh state and counters.
     peers: Vec<Peer>,
     /// Every message id seen (the seen cache).
     seen: InlineBits,
@@ -164,6 +166,7 @@ impl Gossipsub {
         let bytes = self.control();
         let to: Vec<NodeId> = self.peers.iter().map(|p| p.id).collect();
         cx.multicast(to, Msg::Subscribe { subscribed: false, answer: false, bytes });
+        self.peer_ids.clear();
         self.peers.clear();
     }
 
@@ -174,7 +177,7 @@ impl Gossipsub {
         }
         let bytes = payload.saturating_add(self.control());
         let me = self.me;
-        self.mcache.put(Cached::new(id, me, bytes, cx.now(), None));
+        self.mcache.put(Cached::new(id, me, bytes, cx.now()));
         cx.deliver(id);
         let now = cx.now();
         let threshold = self.setup.config.publish_threshold;
@@ -196,9 +199,9 @@ impl Gossipsub {
         let from = p.id;
         if !self.seen.insert(id.0) {
             let window = SimDuration::from_ms_f64(self.setup.config.mesh_deliveries_window_ms);
+            // A mesh peer forwards a message once, so each duplicate is a distinct peer's.
             if let Some(c) = self.mcache.get_mut(id) {
-                if p.in_mesh() && now.since(c.first_at) <= window && !c.credited.contains(&from) {
-                    c.credited.push(from);
+                if p.in_mesh() && now.since(c.first_at) <= window {
                     p.counters.near_first_delivery();
                 }
             }
@@ -207,7 +210,7 @@ impl Gossipsub {
         p.counters.first_delivery(p.in_mesh());
         self.promises.retain(|q| q.id != id);
         self.last_from = Some(from);
-        self.mcache.put(Cached::new(id, origin, bytes, now, Some(from)));
+        self.mcache.put(Cached::new(id, origin, bytes, now));
         cx.deliver(id);
         let to: Vec<NodeId> = self.peers.iter().filter(|p| p.in_mesh() && p.id != from).map(|p| p.id).collect();
         cx.multicast(to, Msg::Message { id, origin, bytes });
@@ -279,6 +282,7 @@ impl Protocol for Gossipsub {
         Gossipsub {
             me,
             setup: setup.clone(),
+            peer_ids: Vec::new(),
             peers: Vec::new(),
             seen: InlineBits::new(),
             mcache: MessageCache::new(config.mcache_len, config.mcache_gossip),
