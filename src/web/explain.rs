@@ -64,6 +64,7 @@ pub fn family(kind: &str) -> Option<FamilyText> {
             "Watch the first broadcast flood the overlay and PRUNEs trim it: the eager links left form a tree drawn bright over the lazy ones; crash nodes and see GRAFTs re-link the orphans.",
             "A tree's cost (one payload per receiver) with gossip's robustness: the lazy links keep a spare path to every node, ready to become part of the tree.",
             ("Epidemic Broadcast Trees (Leitão, Pereira & Rodrigues 2007)", "https://doi.org/10.1109/SRDS.2007.27"),
+        ),
         "gossipsub" => text(
             "GossipSub v1.1 (libp2p): each node forwards full messages to a mesh of about 6 of its peers, kept by a heartbeat with GRAFT and PRUNE, and gossips the ids of recent messages (IHAVE) to other peers, which ask for what they missed (IWANT); peers are scored by what they deliver.",
             "Watch the mesh links among the connections, the GOSSIP copies racing along them and the IHAVE gossip each heartbeat; with attackers, PRUNEs as their scores fall below zero.",
