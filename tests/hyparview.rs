@@ -108,7 +108,7 @@ fn the_engine_runs_a_family_over_hyparview_deterministically() {
 fn bad_hyparview_parameters_are_refused_naming_the_field() {
     for (field, value, error) in [
         ("active_view", "0", "membership.active_view: must be in [1, 100], got 0"),
-        ("prwl", "7", "membership.prwl: must be in [0, 6] (at most membership.arwl), got 7"),
+        ("prwl", "101", "membership.prwl: must be in [0, 100], got 101"),
         ("shuffle_period_ms", "0.5", "membership.shuffle_period_ms: must be at least 1, got 0.5"),
     ] {
         let json = format!(

@@ -311,13 +311,12 @@ impl MembershipSpec {
             ("membership.active_view", self.active_view, 1, MAX_HYPARVIEW_ACTIVE),
             ("membership.passive_view", self.passive_view, 0, MAX_HYPARVIEW_PASSIVE),
             ("membership.arwl", self.arwl, 0, MAX_HYPARVIEW_ACTIVE),
-            ("membership.prwl", self.prwl, 0, self.arwl),
+            ("membership.prwl", self.prwl, 0, MAX_HYPARVIEW_ACTIVE),
             ("membership.ka", self.ka, 0, MAX_HYPARVIEW_ACTIVE),
             ("membership.kp", self.kp, 0, MAX_HYPARVIEW_PASSIVE),
         ] {
             if !(min..=max).contains(&v) {
-                let bound = if field == "membership.prwl" { " (at most membership.arwl)" } else { "" };
-                return Err(ScenarioError::invalid(field, format!("must be in [{min}, {max}]{bound}, got {v}")));
+                return Err(ScenarioError::invalid(field, format!("must be in [{min}, {max}], got {v}")));
             }
         }
         Ok(())

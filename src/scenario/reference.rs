@@ -365,7 +365,7 @@ pub const FIELDS: &[FieldDoc] = &[
         "`hyparview`: the active random walk length: hops a FORWARD_JOIN (and a SHUFFLE) walks."),
     row("membership.prwl", "whole number", Json("3"), Range::Int { min: 0, max: MAX_HYPARVIEW_ACTIVE as u64 },
         "`hyparview`: the passive random walk length: the hop whose node puts the joiner in its passive view \
-         (at most `membership.arwl`)."),
+         (above `membership.arwl`: none does)."),
     row("membership.ka", "whole number", Json("3"), Range::Int { min: 0, max: MAX_HYPARVIEW_ACTIVE as u64 },
         "`hyparview`: active-view entries a SHUFFLE carries."),
     row("membership.kp", "whole number", Json("4"), Range::Int { min: 0, max: MAX_HYPARVIEW_PASSIVE as u64 },

@@ -163,7 +163,7 @@ const TAG_RESUME: u64 = 18;
 const TAG_JOIN: u64 = 19;
 const TAG_LEAVE: u64 = 20;
 const TAG_NOTIFY: u64 = 21;
-const TAG_UNREACHABLE: u64 = 22;
+const TAG_UNREACHABLE: u64 = 23;
 const TAG_DOWNLINK: u64 = 7;
 const TAG_WITHHOLD: u64 = 22;
 

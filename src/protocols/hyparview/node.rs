@@ -197,9 +197,10 @@ impl HyParView {
     }
 
     /// Asks the next passive peer not yet tried, while the active view is not full and no
-    /// request is out. A node with at most one neighbour that has tried them all in its
-    /// periodic refill joins again through a contact: an isolated pair knows no one else and
-    /// shuffles only with itself, while a contact's FORWARD_JOIN walks reach the whole overlay.
+    /// request is out. A node with less than half its active view that has tried them all in
+    /// its periodic refill joins again through a contact: a small isolated cluster (a pair, a
+    /// triangle) knows no one else and shuffles only within itself, while a contact's
+    /// FORWARD_JOIN walks reach the whole overlay.
     /// (Not sooner: a joiner briefly alone gets its walks' NEIGHBORs within a round trip or
     /// two, and the contacts would be flooded with JOINs.)
     pub(super) fn continue_repair<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
@@ -217,7 +218,7 @@ impl HyParView {
             }
             None => {
                 self.repairing = false;
-                if self.refilling && self.views.active().len() <= 1 {
+                if self.refilling && self.views.active().len() * 2 < self.config.active as usize {
                     self.join_any(cx);
                 }
             }

@@ -39,7 +39,7 @@ fn every_part() -> Value {
             "links": [{ "from": 1, "to": 2, "loss": 0.3 }],
             "partitions": [{ "from_ms": 100, "to_ms": 400, "a": [0], "b": [1], "one_way": true }],
             "mode": { "rounds": { "round_ms": 10 } },
-            "native_multicast": true
+            "native_multicast": true, "transport_timeout_ms": 300
         },
         "protocol": { "kind": "centralized" },
         "workload": {
@@ -70,6 +70,17 @@ fn alternatives() -> Value {
     v["membership"] = json!({
         "service": "swim", "delay_ms": 0, "period_ms": 900, "ping_timeout_ms": 150, "k": 2, "suspicion": false,
         "suspicion_periods": 4, "lambda": 2.5, "max_piggyback": 6
+    });
+    v
+}
+
+/// [`alternatives`] with HyParView as the membership service, every parameter away from its
+/// default.
+fn hyparview_part() -> Value {
+    let mut v = alternatives();
+    v["membership"] = json!({
+        "service": "hyparview", "active_view": 4, "passive_view": 20, "arwl": 5, "prwl": 2, "ka": 2, "kp": 3,
+        "shuffle_period_ms": 5000
     });
     v
 }
@@ -135,7 +146,7 @@ struct Probe {
 
 impl Probe {
     fn new(row: &FieldDoc) -> Probe {
-        let full = [every_part(), alternatives()]
+        let full = [every_part(), alternatives(), hyparview_part()]
             .iter()
             .map(|v| written(v).expect("the full scenarios are valid"))
             .find(|v| paths_of(v).contains_key(row.path))
@@ -243,7 +254,7 @@ fn num(v: f64) -> Value {
 fn every_field_has_a_row_and_every_row_a_field() {
     let mut seen = BTreeMap::new();
     let full = every_part();
-    for v in [full.clone(), alternatives()] {
+    for v in [full.clone(), alternatives(), hyparview_part()] {
         let v = written(&v).unwrap_or_else(|e| panic!("the full scenario is refused: {e}"));
         seen.extend(paths_of(&v));
     }
