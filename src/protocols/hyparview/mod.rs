@@ -29,10 +29,14 @@
 //! a node already in the overlay); a joiner or a restarted node joins through one of its
 //! contacts (the workload's senders); a JOIN is answered (NEIGHBOR_REPLY) and FORWARD_JOIN's
 //! last node tells the joiner with a high-priority NEIGHBOR, where the paper opens a TCP
-//! connection; a node whose active view is short of full asks one passive peer each shuffle
-//! period (the paper refills only on failures); a node receiving a walk's hop or an inner
-//! packet from a peer not in its active view sends it a DISCONNECT (a link whose set-up and
-//! tear-down crossed on the network, which TCP's ordering rules out, heals at once).
+//! connection, and answers carry their request's number; a node whose active view is short of
+//! full (after a DISCONNECT too) asks its passive peers as after a failure, and again each
+//! shuffle period (the paper refills only on failures), and one left with less than half a view
+//! joins again through a contact; every shuffle period a node sends a keep-alive on its other
+//! active links (TCP's keep-alive: an idle link to a crashed peer is noticed); a node receiving
+//! a walk's hop, a keep-alive or an inner packet from a peer not in its active view sends it a
+//! DISCONNECT (a link whose set-up and tear-down crossed on the network, which TCP's ordering
+//! rules out, heals within a period).
 //!
 //! Memory per node: the two views and the shuffle's entries, about 4 × (active + passive + ka +
 //! kp) bytes, and the peers tried while repairing (at most the passive view).
