@@ -414,7 +414,12 @@ fn the_ends_of_each_range_are_accepted_and_one_step_past_them_refused() {
             }
             Range::Kinds => {
                 for family in FAMILIES {
-                    p.accepts(json!(family.kind()), native);
+                    if family.needs_overlay() {
+                        // Without HyParView named, refused naming the service (Plumtree).
+                        p.refuses(json!(family.kind()), native, &["membership.service".to_string()]);
+                    } else {
+                        p.accepts(json!(family.kind()), native);
+                    }
                 }
                 p.refuses(json!("no-such-kind"), native, &[]);
             }
