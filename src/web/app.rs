@@ -210,6 +210,11 @@ impl App {
             selection: &self.selection,
             inspected: self.inspected.as_ref(),
             hover_state: self.selection.hover.and_then(|h| self.stage.state_of(h.0)),
+            hover_links: self.selection.hover.map(|h| self.stage.overlay_links(h.0)).unwrap_or_default(),
+            overlay: {
+                let (kinds, on) = self.stage.overlay_kinds();
+                super::overlay_view::Shown { kinds, on }
+            },
             sequence: self.sequence.canvas(),
             messages: self.sim.message_count(),
             announced: &self.announced,
@@ -671,6 +676,7 @@ impl Component for App {
             Msg::View(m) => return self.on_view(m),
             Msg::ToggleHelp => self.set_help(!self.help),
             Msg::Escape => self.escape(),
+            Msg::ToggleOverlay => self.stage.toggle_overlay(),
         }
         self.stage.draw(self.sim.as_mut());
         self.shown = self.shown_now();

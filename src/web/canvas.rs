@@ -92,6 +92,19 @@ pub struct Edges {
     pub up: Vec<u32>,
     /// Recent re-attachments: `(node, brightness)`.
     pub fresh: Vec<(u32, f64)>,
+    /// The protocol's overlay, drawn under the upstreams (which are then drawn bright).
+    pub overlay: super::overlay::Overlay,
+    /// Whether the user wants the overlay drawn.
+    pub show_overlay: bool,
+    /// The node whose own overlay links are highlighted (hovered, else selected).
+    pub focus: Option<u32>,
+}
+
+impl Edges {
+    /// Whether the overlay is drawn.
+    pub fn overlay_drawn(&self) -> bool {
+        self.show_overlay && !self.overlay.is_empty()
+    }
 }
 
 /// Colour of the protocol's structure (tree edges, receiver to designated receiver).
@@ -110,8 +123,14 @@ fn draw_edges(ctx: &CanvasRenderingContext2d, frame: &Frame, positions: &[[f64; 
     if edges.up.iter().all(|u| *u == NO_UPSTREAM) {
         return;
     }
-    ctx.set_line_width(1.0);
-    ctx.set_stroke_style_str(EDGE_COLOUR);
+    if edges.overlay_drawn() {
+        let bright = super::overlay::TREE_OVER_OVERLAY;
+        ctx.set_line_width(bright.width);
+        ctx.set_stroke_style_str(&bright.css());
+    } else {
+        ctx.set_line_width(1.0);
+        ctx.set_stroke_style_str(EDGE_COLOUR);
+    }
     ctx.begin_path();
     for (node, up) in edges.up.iter().enumerate().filter(|(_, u)| **u != NO_UPSTREAM) {
         line(ctx, node as u32, *up);
@@ -152,21 +171,29 @@ pub fn draw(
             edges,
         );
     } else {
-        draw_paths(ctx, size, (&Frame::zoomed(size, zoom), Frame::max_radius(zoom)), positions, states, flights, edges);
+        let frame = Frame::zoomed(size, zoom);
+        if edges.overlay_drawn() {
+            pixels.overlay.paint(ctx, size, &frame, positions, &edges.overlay);
+        } else {
+            ctx.set_fill_style_str(BACKGROUND);
+            ctx.fill_rect(0.0, 0.0, size.0, size.1);
+        }
+        draw_paths(ctx, (&frame, Frame::max_radius(zoom)), positions, states, flights, edges);
+        if let Some(node) = edges.focus.filter(|_| edges.overlay_drawn()) {
+            let links = edges.overlay.links_of(node);
+            super::overlay_draw::focus_paths(ctx, size, &frame, positions, links, super::dom::pixel_ratio());
+        }
     }
 }
 
 fn draw_paths(
     ctx: &CanvasRenderingContext2d,
-    (w, h): (f64, f64),
     (frame, max_r): (&Frame, f64),
     positions: &[[f64; 2]],
     states: &[NodeState],
     flights: &[FlightView],
     edges: &Edges,
 ) {
-    ctx.set_fill_style_str(BACKGROUND);
-    ctx.fill_rect(0.0, 0.0, w, h);
     draw_edges(ctx, frame, positions, edges);
     let n = positions.len().max(1) as f64;
     let spacing = frame.side / n.sqrt();

@@ -10,7 +10,7 @@ use super::palette::packet_colour;
 use super::selection::Selection;
 use super::zoom::Zoom;
 use mcast::engine::{NodeState, NodeView};
-use mcast::protocol::{MsgId, PacketKind};
+use mcast::protocol::{MsgId, OverlayLink, PacketKind};
 use mcast::sim::faults::Status;
 use mcast::sim::log::PacketRecord;
 use std::f64::consts::TAU;
@@ -69,12 +69,14 @@ pub fn state_words(state: Option<NodeState>) -> &'static str {
     }
 }
 
-/// The tooltip over the node under the pointer (CSS pixels in the canvas).
-pub fn tooltip(hover: Option<(u32, f64, f64)>, state: Option<NodeState>) -> Html {
+/// The tooltip over the node under the pointer (CSS pixels in the canvas), with its overlay
+/// `links` by kind.
+pub fn tooltip(hover: Option<(u32, f64, f64)>, state: Option<NodeState>, links: &[(OverlayLink, Vec<u32>)]) -> Html {
     let Some((node, x, y)) = hover else { return html! {} };
     html! {
         <div id="node-tooltip" class="node-tooltip" role="tooltip" style={format!("left:{}px;top:{}px", x + 14.0, y + 10.0)}>
             <strong>{ format!("node {node}") }</strong>{ format!(" · {}", state_words(state)) }
+            { super::overlay_view::tooltip_links(links) }
         </div>
     }
 }
@@ -113,7 +115,8 @@ fn row_titled(id: &str, label: &str, title: &str, value: String) -> Html {
     html! { <><dt title={title.to_string()}>{ label.to_string() }</dt><dd id={id.to_string()}>{ value }</dd></> }
 }
 
-/// The structure's links and the family's facts.
+/// The structure's links (each with how many nodes, and the colour the canvas draws it in when
+/// it is an overlay link) and the family's facts.
 fn description(v: &NodeView) -> Html {
     let d = &v.description;
     html! {
@@ -126,7 +129,8 @@ fn description(v: &NodeView) -> Html {
                     (false, 0) => nodes.join(", "),
                     (false, k) => format!("{} and {k} more", nodes.join(", ")),
                 };
-                row(&format!("inspect-link-{}", slug(l.label)), l.label, value)
+                let id = format!("inspect-link-{}", slug(l.label));
+                html! { <><dt>{ super::overlay_view::link_label(l.label, l.nodes.len()) }</dt><dd id={id}>{ value }</dd></> }
             }) }
             { for d.facts.iter().map(|f| row(&format!("inspect-fact-{}", slug(f.label)), f.label, f.value.clone())) }
         </dl>

@@ -6,7 +6,8 @@
 //! [`app`] (the component: its state, its messages, the frame loop), [`view`] (the markup, from a
 //! read-only [`view::Page`]), [`stage`] (the canvases and what drawing them keeps between frames),
 //! with the drawing itself in [`canvas`], [`pixels`] and [`chart`] (whose lines [`informed`]
-//! computes) in the colours of [`palette`]. Faults as objects are [`faults`]'s; zoom and pan
+//! computes) in the colours of [`palette`]; the protocol's overlay is [`overlay`]'s (drawn by
+//! `overlay_draw`). Faults as objects are [`faults`]'s; zoom and pan
 //! [`zoom`]'s and [`gesture`]'s; the keys [`shortcuts`]' (listed by [`help`]); the screen
 //! reader's summary [`live`]'s. Natively only the rooms free of the browser compile, for their
 //! unit tests.
@@ -52,6 +53,11 @@ mod msg;
 mod notes;
 #[cfg(target_arch = "wasm32")]
 mod opening;
+mod overlay;
+#[cfg(target_arch = "wasm32")]
+mod overlay_draw;
+#[cfg(target_arch = "wasm32")]
+mod overlay_view;
 mod palette;
 #[cfg(target_arch = "wasm32")]
 mod params;

@@ -101,6 +101,8 @@ pub enum Msg {
     Escape,
     /// Load the banner's way out number `n` (see [`super::refusal::Refusal`]).
     WayOut(usize),
+    /// Show or hide the protocol's overlay on the canvas.
+    ToggleOverlay,
 }
 
 /// What a Step moves the run by (the toolbar's step select).

@@ -7,9 +7,12 @@
 //! Edges are drawn first, under the nodes, one pixel wide, and only as many as fit a budget of
 //! [`EDGE_PIXEL_BUDGET`] pixels of line: whole levels of the structure from the top down (the
 //! tree's upper levels, every DR's link to the sender), so a large tree shows its skeleton rather
-//! than a hairball. Fresh edges (re-attachments) are always drawn, bright and thick.
+//! than a hairball. Fresh edges (re-attachments) are always drawn, bright and thick. The
+//! protocol's overlay, when drawn, lies under them ([`super::overlay_draw`]'s cached picture
+//! replaces the background fill), and the upstream edges are then drawn bright.
 
 use super::canvas::{Edges, Frame, MAX_DRAWN_FLIGHTS};
+use super::overlay::TREE_OVER_OVERLAY;
 use super::palette::{node_colour, packet_colour, rgba, LOST_COLOUR, NODE_STATES};
 use mcast::engine::{FlightView, NodeState, NO_UPSTREAM};
 use mcast::protocol::PacketKind;
@@ -64,6 +67,8 @@ pub struct Pixels {
     chosen_for: (Vec<u32>, Vec<[f64; 2]>, (usize, usize)),
     /// The zoomed frame's corner and side `drawn` was chosen for.
     chosen_frame: (f64, f64, f64),
+    /// The overlay's cached picture (this renderer's and the path renderer's).
+    pub(super) overlay: super::overlay_draw::Cache,
 }
 
 /// Each node's depth in the structure `up` describes: 0 for a node without an upstream, and a
@@ -192,10 +197,11 @@ impl Pixels {
             self.chosen_for = (edges.up.clone(), positions.to_vec(), size);
             self.chosen_frame = key;
         }
+        let colour = if edges.overlay_drawn() { super::overlay_draw::blended(TREE_OVER_OVERLAY) } else { EDGE };
         for i in 0..self.drawn.len() {
             let n = self.drawn[i];
             if let Some((a, b)) = ends(positions, frame, n, edges.up[n as usize]) {
-                self.line(a, b, EDGE);
+                self.line(a, b, colour);
             }
         }
         for &(n, bright) in &edges.fresh {
@@ -227,8 +233,12 @@ impl Pixels {
             return;
         }
         self.buf.resize(self.w * self.h * 4, 0);
-        for px in self.buf.chunks_exact_mut(4) {
-            px.copy_from_slice(&BACKGROUND);
+        if edges.overlay_drawn() {
+            self.overlay.copy_into(&mut self.buf, (self.w, self.h), frame, positions, &edges.overlay);
+        } else {
+            for px in self.buf.chunks_exact_mut(4) {
+                px.copy_from_slice(&BACKGROUND);
+            }
         }
         self.edges(frame, positions, edges);
         let half = (frame.side / (positions.len().max(1) as f64).sqrt() * 0.28).clamp(0.5, max_half);
@@ -250,6 +260,10 @@ impl Pixels {
             let t = f64::from(f.progress);
             let colour = if f.lost { lost } else { kinds.get(f.kind as usize).copied().unwrap_or(lost) };
             self.square(frame.at([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]), dot, colour);
+        }
+        if let Some(node) = edges.focus.filter(|_| edges.overlay_drawn()) {
+            let links = edges.overlay.links_of(node);
+            super::overlay_draw::focus_pixels(&mut self.buf, (self.w, self.h), frame, positions, links);
         }
         if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.buf), w as u32, h as u32) {
             let _ = ctx.put_image_data(&img, 0.0, 0.0);

@@ -69,6 +69,7 @@ pub const SHORTCUTS: &[Shortcut] = &[
 /// What the canvas does with a pointer, for the help dialog: (gesture, what it does).
 pub const GESTURES: &[(&str, &str)] = &[
     ("Wheel, pinch, + / − buttons", "zoom about the pointer"),
+    ("Hover a node", "its state and overlay links (drawn highlighted) in a tooltip"),
     ("Click a node", "inspect it (its inspector can crash it)"),
     ("Shift-click a node", "add it to the sequence diagram, or take it out"),
     ("Arrows, Enter, Esc on the focused canvas", "move the selection, inspect, clear it"),

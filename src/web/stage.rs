@@ -3,13 +3,15 @@
 //! redrawn, when something changed, from the engine's snapshot (node states, packets in flight,
 //! each node's upstream) read into buffers kept from frame to frame, so a frame allocates
 //! nothing; re-attachments (a node whose upstream moved to another live node) are remembered
-//! here and drawn bright, fading over [`FRESH_EDGE_MS`] of page time. Yew state holds none of
+//! here and drawn bright, fading over [`FRESH_EDGE_MS`] of page time. The protocol's overlay is
+//! read only every [`overlay::READ_EVERY_MS`] while the run moves (see [`super::overlay`]). Yew state holds none of
 //! this: the component owns one [`Stage`] and the view only places its canvases.
 
 use super::selection::Selection;
 use super::zoom::Zoom;
-use super::{canvas, chart, dom, inspector};
+use super::{canvas, chart, dom, inspector, overlay};
 use mcast::engine::{FlightView, NodeState, Simulation, NO_UPSTREAM};
+use mcast::protocol::OverlayLink;
 use mcast::scenario::Scenario;
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -53,6 +55,16 @@ pub struct Stage {
     /// time, ms) it was last drawn.
     reduced_motion: bool,
     drawn_at: f64,
+    /// The overlay's latest reading (swapped with the drawn one when it differs), when (page
+    /// time, ms) it was read, and whether it must be read at the next draw.
+    overlay_read: Vec<mcast::protocol::OverlayEdge>,
+    overlay_read_at: f64,
+    overlay_stale: bool,
+    /// How long (page ms) to wait between readings: [`overlay::READ_EVERY_MS`], or longer for
+    /// an overlay slow to read.
+    overlay_every: f64,
+    /// Whether the run moved since the overlay was last read.
+    overlay_behind: bool,
     /// The scenario's attackers, marked on the group ([`super::attackers_view::mark`]).
     attackers: Vec<u32>,
 }
@@ -72,7 +84,7 @@ impl Stage {
             states: Vec::new(),
             flights: Vec::new(),
             pixels: canvas::Pixels::default(),
-            edges: canvas::Edges::default(),
+            edges: canvas::Edges { show_overlay: true, ..canvas::Edges::default() },
             prev_up: Vec::new(),
             attached_at: Vec::new(),
             crashed: 0,
@@ -84,6 +96,11 @@ impl Stage {
             region: None,
             reduced_motion: false,
             drawn_at: f64::NEG_INFINITY,
+            overlay_read: Vec::new(),
+            overlay_read_at: f64::NEG_INFINITY,
+            overlay_stale: true,
+            overlay_every: overlay::READ_EVERY_MS,
+            overlay_behind: false,
             attackers: Vec::new(),
         }
     }
@@ -105,6 +122,8 @@ impl Stage {
         self.attached_at.clear();
         self.seen_infective = false;
         self.informed = chart::Informed::of(scenario);
+        self.edges.overlay.clear();
+        self.overlay_stale = true;
         self.attackers = super::attackers::nodes(scenario);
         self.dirty = true;
     }
@@ -117,6 +136,7 @@ impl Stage {
     /// The run moved on: draw it at the next frame.
     pub fn moved(&mut self) {
         self.dirty = true;
+        self.overlay_behind = true;
     }
 
     /// One animation frame: draws the group if the run moved, the canvas changed size or a fresh
@@ -132,17 +152,31 @@ impl Stage {
         if !self.attached_at.is_empty() {
             self.dirty = true;
         }
+        // The run moved since the overlay was last read: read it again once due, even if the
+        // run has stopped moving since (the last reading of a seek must not be its start).
+        if self.overlay_behind && page_ms() - self.overlay_read_at >= self.overlay_every {
+            self.dirty = true;
+        }
         if self.reduced_motion && self.dirty && page_ms() - self.drawn_at < REDUCED_MOTION_MS {
             return;
         }
         if self.dirty {
-            self.draw(sim);
             self.dirty = false;
+            self.paint(sim);
         }
     }
 
-    /// Reads the snapshot and draws the group now.
+    /// Reads the snapshot, the overlay included, and draws the group now (after a user's
+    /// action: what it changed shows at once).
     pub fn draw(&mut self, sim: &mut dyn Simulation) {
+        self.overlay_stale = true;
+        self.paint(sim);
+    }
+
+    /// Reads the snapshot (the overlay only if due, see [`overlay::READ_EVERY_MS`] and
+    /// [`overlay::READ_SPACING`]) and draws
+    /// the group.
+    fn paint(&mut self, sim: &mut dyn Simulation) {
         let Some(el) = self.canvas.cast::<HtmlCanvasElement>() else {
             return;
         };
@@ -154,6 +188,7 @@ impl Stage {
         self.count_states();
         sim.flights(&mut self.flights);
         self.track_edges(sim);
+        self.read_overlay(sim, size);
         canvas::draw(
             &ctx,
             size,
@@ -207,6 +242,44 @@ impl Stage {
         self.prev_up.clone_from(&self.edges.up);
     }
 
+    /// Reads the overlay again if it is due, and plans what of it a frame of `size` draws.
+    fn read_overlay(&mut self, sim: &dyn Simulation, size: (f64, f64)) {
+        let now = page_ms();
+        let periodic = !self.overlay_stale && now - self.overlay_read_at >= self.overlay_every;
+        if self.overlay_stale || periodic {
+            sim.overlay(&mut self.overlay_read);
+            self.edges.overlay.update(&mut self.overlay_read);
+            let took = page_ms() - now;
+            self.overlay_every = overlay::READ_EVERY_MS.max(took * overlay::READ_SPACING);
+            (self.overlay_stale, self.overlay_read_at, self.overlay_behind) = (false, now, false);
+        }
+        // A periodic reading is drawn at the next frame: no frame both reads and redraws it.
+        if periodic {
+            self.dirty = true;
+        } else if self.edges.overlay_drawn() {
+            let frame = canvas::Frame::zoomed(size, &self.zoom);
+            let (x0, y0) = frame.at([0.0, 0.0]);
+            self.edges.overlay.plan(sim.positions(), |p| frame.at(p), [x0, y0, frame.side], size);
+        }
+    }
+
+    /// The overlay's kinds as drawn, weakest first, each with how sparsely (one line in k; 0:
+    /// none), and whether the overlay is shown.
+    pub fn overlay_kinds(&self) -> (Vec<(OverlayLink, usize)>, bool) {
+        (self.edges.overlay.kinds(), self.edges.show_overlay)
+    }
+
+    /// `node`'s own overlay links by kind, as last read.
+    pub fn overlay_links(&self, node: u32) -> Vec<(OverlayLink, Vec<u32>)> {
+        self.edges.overlay.grouped(node)
+    }
+
+    /// Shows or hides the overlay.
+    pub fn toggle_overlay(&mut self) {
+        self.edges.show_overlay = !self.edges.show_overlay;
+        self.dirty = true;
+    }
+
     /// Draws the chart of the run so far; `owed` (every delivery owed) is its 100 %.
     pub fn draw_chart(&self, sim: &dyn Simulation, owed: u64) {
         let Some(el) = self.chart.cast::<HtmlCanvasElement>() else {
@@ -240,6 +313,12 @@ impl Stage {
     pub fn select(&mut self, selection: &Selection) {
         if (self.selection.node, &self.selection.lanes) != (selection.node, &selection.lanes) {
             self.selection.clone_from(selection);
+            self.dirty = true;
+        }
+        // The overlay links drawn highlighted: the hovered node's, else the selected one's.
+        let focus = selection.hover.map(|h| h.0).or(selection.node);
+        if focus != self.edges.focus {
+            self.edges.focus = focus;
             self.dirty = true;
         }
     }

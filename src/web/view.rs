@@ -52,6 +52,10 @@ pub struct Page<'a> {
     pub inspected: Option<&'a NodeView>,
     /// The state of the node under the pointer, for its tooltip.
     pub hover_state: Option<NodeState>,
+    /// The overlay links of the node under the pointer, by kind, for its tooltip.
+    pub hover_links: Vec<(mcast::protocol::OverlayLink, Vec<u32>)>,
+    /// What the page shows of the protocol's overlay.
+    pub overlay: super::overlay_view::Shown,
     /// The sequence diagram's canvas.
     pub sequence: &'a NodeRef,
     /// How many messages the run has (the sequence diagram's picker).
@@ -381,8 +385,9 @@ fn delivery_states(epidemic: bool) -> Html {
 
 /// The legend: node states, the packet kinds shown (the family's, and any other sent), the
 /// protocol's structure, lost packets.
-fn legend(s: &Scenario, shown: &Shown) -> Html {
+fn legend(s: &Scenario, shown: &Shown, overlay: &super::overlay_view::Shown) -> Html {
     let info = s.protocol.info();
+    let over = overlay.on && !overlay.kinds.is_empty() && info.structure() != Structure::Flat;
     let c = &shown.counters;
     html! {
         <>
@@ -394,7 +399,8 @@ fn legend(s: &Scenario, shown: &Shown) -> Html {
                 { shaped_item(node_colour(NodeState::Paused), "paused (a ring)", "ring") }
                 { legend_item(node_colour(NodeState::Absent), "not a member (yet, or any more)", true) }
                 { for PacketKind::ALL.iter().filter(|k| shows_kind(s, c, **k)).map(|k| legend_item(packet_colour(*k), k.label(), false)) }
-                { structure_item(info.structure()) }
+                if !over { { structure_item(info.structure()) } }
+                { super::overlay_view::legend_items(overlay, over) }
                 { legend_item(LOST_COLOUR, "lost (vanishes half-way)", false) }
                 { super::attackers_view::legend_item(super::attackers::count(s)) }
             </ul>
@@ -475,8 +481,8 @@ fn stage_column(p: &Page) -> Html {
                     onmousemove={send.reform(|e: MouseEvent| Msg::CanvasHover(f64::from(e.offset_x()), f64::from(e.offset_y())))}
                     onmouseleave={send.reform(|_: MouseEvent| Msg::CanvasLeave)}
                     onkeydown={canvas_keys(send, p.selection.node.is_some())}></canvas>
-                { super::stage_tools::view(p.scale, send) }
-                { super::inspector::tooltip(p.selection.hover, p.hover_state) }
+                { super::stage_tools::view(p.scale, super::overlay_view::toggle(&p.overlay, send), send) }
+                { super::inspector::tooltip(p.selection.hover, p.hover_state, &p.hover_links) }
                 <p class="sr-only" id="selection-announce" aria-live="polite">{ p.announced.to_string() }</p>
                 <p class="stage-hint">{ if p.faults.tool {
                     "Drag a rectangle: the nodes inside are cut off from the rest (Esc: cancel)"
@@ -541,7 +547,7 @@ pub fn view(p: &Page) -> Html {
                     { counters(p.scenario, p.shown, p.playing) }
                     { super::results::beside_counters(p.summary) }
                     { super::faults::view(p.scenario, p.faults, p.send) }
-                    { legend(p.scenario, p.shown) }
+                    { legend(p.scenario, p.shown, &p.overlay) }
                     { super::export::view(p.send) }
                 </section>
             </main>

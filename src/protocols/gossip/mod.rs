@@ -37,7 +37,8 @@
 //!   membership notice), plus joiners it learned of (a JOIN, a notice, or any packet from them).
 //!   `cyclon`: distinct peers from a Cyclon view of `view_size` entries, bootstrapped at the start
 //!   with random initial members and kept by shuffles of `shuffle_length` entries every
-//!   `shuffle_period_ms` (Voulgaris et al. 2005, §3).
+//!   `shuffle_period_ms` (Voulgaris et al. 2005, §3). The page draws the views as the overlay
+//!   ([`Protocol::overlay`]: each entry an active link).
 //! - **Joins and leaves.** A joiner (or a node restarted after a crash, its state gone) knows the
 //!   initial members from its configuration and sends a JOIN to its contacts (the workload's
 //!   senders): a contact adds it to its membership; with Cyclon, the contact puts the joiner in
@@ -74,7 +75,7 @@ pub use model::informed_curve;
 pub use wire::{Batch, Digest, Item, Msg, Shuffle, Timer};
 
 use crate::bits::InlineBits;
-use crate::protocol::{Context, Description, GroupInfo, Input, NodeId, Protocol};
+use crate::protocol::{Context, Description, GroupInfo, Input, NodeId, OverlayLink, Protocol};
 use crate::protocols::blocks::{Cyclon, Members};
 use crate::time::SimTime;
 use std::sync::Arc;
@@ -259,6 +260,15 @@ impl Protocol for Gossip {
         }
         for h in side.spreading.iter().filter(|h| h.left > 0) {
             out.fact("spreading", format!("m{} for {} more period(s)", h.item.id.0, h.left));
+        }
+    }
+
+    /// The Cyclon view, each entry an active link: the peers this node may gossip with
+    /// (Voulgaris et al. 2005, §3). Nothing with uniform peers, whose peers are the whole
+    /// membership rather than an overlay.
+    fn overlay(&self, out: &mut Vec<(NodeId, OverlayLink)>) {
+        if let Some(cyclon) = self.side.as_ref().and_then(|s| s.cyclon.as_ref()) {
+            out.extend(cyclon.entries().iter().map(|e| (e.node, OverlayLink::Active)));
         }
     }
 }
