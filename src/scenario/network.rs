@@ -116,7 +116,7 @@ pub struct NetworkSpec {
     /// How long after a packet is sent to a node that is not up (crashed, paused, gone, not yet
     /// joined) the transport tells its sender the peer is unreachable (milliseconds), as a TCP
     /// connection notices a dead peer. Only protocols that ask for transport failures hear of
-    /// it (HyParView); the default, [`DEFAULT_TRANSPORT_TIMEOUT_MS`], lies between Linux's
+    /// it (HyParView); the default, 500 ms, lies between Linux's
     /// minimum TCP retransmission timeout (200 ms) and RFC 6298's initial one (1 s).
     #[serde(skip_serializing_if = "is_default_transport_timeout")]
     pub transport_timeout_ms: f64,

@@ -21,7 +21,7 @@
 //!   moves on to the next.
 //! - **Shuffle (§4.4).** Every shuffle period a node sends itself, ka (3) active and kp (4)
 //!   passive entries on an ARWL-hop walk; the last node answers with as many passive entries;
-//!   both merge, evicting what they sent first (see [`shuffle`]).
+//!   both merge, evicting what they sent first (see `shuffle.rs`).
 //!
 //! Choices the paper leaves open, each documented in docs/protocols/hyparview.md: the initial
 //! members bootstrap by joining one after another, member i at i × `join_stagger` (100 µs)
@@ -31,8 +31,8 @@
 //! last node tells the joiner with a high-priority NEIGHBOR, where the paper opens a TCP
 //! connection, and answers carry their request's number; a node whose active view is short of
 //! full (after a DISCONNECT too) asks its passive peers as after a failure, and again each
-//! shuffle period (the paper refills only on failures), and one left with less than half a view
-//! joins again through a contact; every shuffle period a node sends a keep-alive on its other
+//! shuffle period (the paper refills only on failures), and one left with an empty view joins
+//! again through a contact; every shuffle period a node sends a keep-alive on its other
 //! active links (TCP's keep-alive: an idle link to a crashed peer is noticed); a node receiving
 //! a walk's hop, a keep-alive or an inner packet from a peer not in its active view sends it a
 //! DISCONNECT (a link whose set-up and tear-down crossed on the network, which TCP's ordering

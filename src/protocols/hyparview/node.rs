@@ -197,12 +197,12 @@ impl HyParView {
     }
 
     /// Asks the next passive peer not yet tried, while the active view is not full and no
-    /// request is out. A node with less than half its active view that has tried them all in
-    /// its periodic refill joins again through a contact: a small isolated cluster (a pair, a
-    /// triangle) knows no one else and shuffles only within itself, while a contact's
-    /// FORWARD_JOIN walks reach the whole overlay.
-    /// (Not sooner: a joiner briefly alone gets its walks' NEIGHBORs within a round trip or
-    /// two, and the contacts would be flooded with JOINs.)
+    /// request is out. A node whose active view is empty and that has tried them all in its
+    /// periodic refill joins again through a contact, whose FORWARD_JOIN walks reach the whole
+    /// overlay. (Not sooner: a joiner briefly alone gets its walks' NEIGHBORs within a round trip
+    /// or two, and the contacts would be flooded with JOINs. Not for a merely short view: each
+    /// JOIN forces the joiner into full views, whose dropped peers fall short in turn, and the
+    /// overlay never settles.)
     pub(super) fn continue_repair<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         if self.pending.is_some() || !self.repairing {
             return;
@@ -218,7 +218,7 @@ impl HyParView {
             }
             None => {
                 self.repairing = false;
-                if self.refilling && self.views.active().len() * 2 < self.config.active as usize {
+                if self.refilling && self.views.active().is_empty() {
                     self.join_any(cx);
                 }
             }
