@@ -83,6 +83,21 @@ impl<P: Protocol> Inner<'_, P> {
         self.out.drain(..)
     }
 
+    /// Hands `input` to the wrapped protocol and passes on everything it asked for, its packets
+    /// wrapped by `msg` and its timers by `timer`: what a layer does with an input it leaves to
+    /// its inner protocol.
+    pub fn pass<M, T>(
+        &mut self,
+        input: Input<P::Msg, P::Timer>,
+        cx: &mut Context<'_, M, T>,
+        msg: impl Fn(P::Msg) -> M,
+        timer: impl Fn(P::Timer) -> T,
+    ) {
+        for output in self.handle(input, cx) {
+            cx.push(output.map(&msg, &timer));
+        }
+    }
+
     /// The wrapped protocol's state.
     pub fn protocol(&self) -> &P {
         self.protocol
@@ -194,9 +209,6 @@ impl<P: Protocol> Layer<P> for PassThrough {
         inner: &mut Inner<'_, P>,
         cx: &mut Context<'_, Self::Msg, Self::Timer>,
     ) {
-        let input = input.map(|m| m.0, |t| t.0);
-        for output in inner.handle(input, cx) {
-            cx.push(output.map(Envelope, Envelope));
-        }
+        inner.pass(input.map(|m| m.0, |t| t.0), cx, Envelope, Envelope);
     }
 }

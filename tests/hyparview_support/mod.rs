@@ -130,25 +130,7 @@ pub fn asymmetric(w: &World<Node>) -> Vec<(NodeId, NodeId)> {
 /// How many connected components the up nodes form over their active views (links taken
 /// both ways).
 pub fn components(w: &World<Node>) -> usize {
-    let alive = w.alive();
-    let n = alive.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    for (a, view) in active_views(w) {
-        for &b in &view {
-            if alive.get(b as usize).copied().unwrap_or(false) {
-                let (ra, rb) = (find(&mut parent, a as usize), find(&mut parent, b as usize));
-                parent[ra] = rb;
-            }
-        }
-    }
-    (0..n).filter(|&x| alive[x]).map(|x| find(&mut parent, x)).collect::<BTreeSet<_>>().len()
+    component_sizes(w).len()
 }
 
 /// The sizes of the components of up nodes, largest first.

@@ -443,9 +443,7 @@ pub(super) fn run_inner<P: Protocol>(
     inner: &mut Inner<'_, P>,
     cx: Cx<'_, '_, P::Msg, P::Timer>,
 ) {
-    for output in inner.handle(input, cx) {
-        cx.push(output.map(HpvMsg::Inner, HpvTimer::Inner));
-    }
+    inner.pass(input, cx, HpvMsg::Inner, HpvTimer::Inner);
 }
 
 impl<P: Protocol> Layer<P> for HyParView {

@@ -216,9 +216,7 @@ impl Swim {
 /// Runs the inner protocol on `input` and passes on what it asked for, its packets and timers
 /// wrapped.
 fn run_inner<P: Protocol>(input: Input<P::Msg, P::Timer>, inner: &mut Inner<'_, P>, cx: Cx<'_, '_, P::Msg, P::Timer>) {
-    for output in inner.handle(input, cx) {
-        cx.push(output.map(SwimMsg::Inner, SwimTimer::Inner));
-    }
+    inner.pass(input, cx, SwimMsg::Inner, SwimTimer::Inner);
 }
 
 impl<P: Protocol> Layer<P> for Swim {
