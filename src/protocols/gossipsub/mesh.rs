@@ -22,15 +22,18 @@ use std::sync::Arc;
 /// Peers opportunistic grafting adds at once (OpportunisticGraftPeers, 2 in go-libp2p-pubsub).
 pub const OPPORTUNISTIC_GRAFT_PEERS: usize = 2;
 
-/// A connected peer, as one node keeps it.
+/// A connected peer, as one node keeps it: 40 bytes, as a node reads its sender's record at
+/// every packet (56 with the mesh time as an `Option` and P₄'s counter, always 0 here).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Peer {
     /// Its id.
     pub id: NodeId,
     /// Whether this node dialed it (an outbound connection).
     pub outbound: bool,
-    /// Since when it is in this node's mesh (`None`: not in it).
-    pub mesh_since: Option<SimTime>,
+    /// Whether it is one of the well-known nodes (P₅), found once when it connects.
+    pub well_known: bool,
+    /// Since when it is in this node's mesh ([`NOT_IN_MESH`]: not in it).
+    mesh_since: SimTime,
     /// Until when neither side may graft the other (after a PRUNE).
     pub backoff_until: SimTime,
     /// What its score is made of.
@@ -40,13 +43,17 @@ pub struct Peer {
     pub ihaves: u8,
 }
 
+/// A peer's mesh time when it is not in the mesh (no run reaches this time).
+pub const NOT_IN_MESH: SimTime = SimTime::MAX;
+
 impl Peer {
     /// A peer just connected.
     pub fn new(id: NodeId, outbound: bool) -> Peer {
         Peer {
             id,
             outbound,
-            mesh_since: None,
+            well_known: false,
+            mesh_since: NOT_IN_MESH,
             backoff_until: SimTime::ZERO,
             counters: Counters::default(),
             ihaves: 0,
@@ -55,14 +62,28 @@ impl Peer {
 
     /// Whether it is in the mesh.
     pub fn in_mesh(&self) -> bool {
-        self.mesh_since.is_some()
+        self.mesh_since != NOT_IN_MESH
+    }
+
+    /// Since when it is in the mesh (`None`: not in it).
+    pub fn mesh_since(&self) -> Option<SimTime> {
+        self.in_mesh().then_some(self.mesh_since)
+    }
+
+    /// Puts it in the mesh at `now` (`None`: takes it out).
+    pub fn set_mesh_since(&mut self, now: Option<SimTime>) {
+        self.mesh_since = now.unwrap_or(NOT_IN_MESH);
     }
 
     /// How long it has been in the mesh at `now`.
     pub fn mesh_time(&self, now: SimTime) -> Option<SimDuration> {
-        self.mesh_since.map(|t| now.since(t))
+        self.mesh_since().map(|t| now.since(t))
     }
 }
+
+/// Room the peer lists grow by when full: a node connects to about 20 peers, once, at its
+/// start, so growing in small steps costs a few copies and leaves little room unused.
+const PEERS_GROW: usize = 4;
 
 /// Why a mesh peer is pruned: PX is offered only to peers pruned from an oversubscribed mesh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,8 +109,14 @@ impl Gossipsub {
         match self.peer_ids.binary_search(&id) {
             Ok(_) => false,
             Err(at) => {
+                let peer = Peer { well_known: self.setup.senders.contains(&id), ..Peer::new(id, outbound) };
+                if self.peers.len() == self.peers.capacity() {
+                    // Four at a time, not doubling: about 20 peers took room for 32.
+                    self.peer_ids.reserve_exact(PEERS_GROW);
+                    self.peers.reserve_exact(PEERS_GROW);
+                }
                 self.peer_ids.insert(at, id);
-                self.peers.insert(at, Peer::new(id, outbound));
+                self.peers.insert(at, peer);
                 true
             }
         }
@@ -107,7 +134,7 @@ impl Gossipsub {
     pub(super) fn score_at(&self, i: usize, now: SimTime) -> f64 {
         match self.peers.get(i) {
             Some(p) if self.setup.config.scoring => {
-                p.counters.score(p.mesh_time(now), self.setup.senders.contains(&p.id), &self.setup.config)
+                p.counters.score_after(p.mesh_time(now), p.well_known, self.setup.activation, &self.setup.config)
             }
             _ => 0.0,
         }
@@ -122,7 +149,7 @@ impl Gossipsub {
     pub(super) fn graft(&mut self, i: usize, cx: &mut Context<'_, Msg, Timer>) {
         let bytes = self.setup.config.header_bytes;
         if let Some(p) = self.peers.get_mut(i) {
-            p.mesh_since = Some(cx.now());
+            p.set_mesh_since(Some(cx.now()));
             cx.send(p.id, Msg::Graft { bytes });
         }
     }
@@ -137,7 +164,7 @@ impl Gossipsub {
         if let Some(t) = p.mesh_time(now) {
             p.counters.leave_mesh(t, config);
         }
-        p.mesh_since = None;
+        p.set_mesh_since(None);
         p.backoff_until = now + config.backoff();
         let bytes = control_bytes(config.header_bytes, px.len(), PX_BYTES, BACKOFF_BYTES);
         let backoff_ms = config.prune_backoff_ms.min(f64::from(u32::MAX)) as u32;
@@ -183,7 +210,7 @@ impl Gossipsub {
             return self.prune(i, PruneReason::Oversubscribed, cx);
         }
         if let Some(p) = self.peers.get_mut(i) {
-            p.mesh_since = Some(now);
+            p.set_mesh_since(Some(now));
         }
     }
 
@@ -199,7 +226,7 @@ impl Gossipsub {
             if let Some(t) = p.mesh_time(now) {
                 p.counters.leave_mesh(t, config);
             }
-            p.mesh_since = None;
+            p.set_mesh_since(None);
             p.backoff_until = now + SimDuration::from_ms(u64::from(backoff_ms));
         }
         if accept {

@@ -66,12 +66,18 @@ pub struct Setup {
     pub size: u32,
     /// The well-known nodes (the workload's senders): the joiners' contacts, scored by P₅.
     pub senders: Vec<NodeId>,
+    /// P₃'s activation time (`mesh_deliveries_activation_ms`), converted once.
+    pub activation: SimDuration,
+    /// P₃'s delivery window (`mesh_deliveries_window_ms`), converted once.
+    pub window: SimDuration,
 }
 
 impl Setup {
     /// The shared setup of `config` over `group`.
     pub fn new(config: GossipsubConfig, group: &GroupInfo) -> Arc<Setup> {
-        Arc::new(Setup { config, size: group.size, senders: group.senders.clone() })
+        let activation = SimDuration::from_ms_f64(config.mesh_deliveries_activation_ms);
+        let window = SimDuration::from_ms_f64(config.mesh_deliveries_window_ms);
+        Arc::new(Setup { config, size: group.size, senders: group.senders.clone(), activation, window })
     }
 }
 
@@ -198,7 +204,7 @@ impl Gossipsub {
         let Some(p) = self.peers.get_mut(i) else { return };
         let from = p.id;
         if !self.seen.insert(id.0) {
-            let window = SimDuration::from_ms_f64(self.setup.config.mesh_deliveries_window_ms);
+            let window = self.setup.window;
             // A mesh peer forwards a message once, so each duplicate is a distinct peer's.
             if let Some(c) = self.mcache.get_mut(id) {
                 if p.in_mesh() && now.since(c.first_at) <= window {
