@@ -98,11 +98,8 @@ impl Gossipsub {
         }
         let Some(peer) = self.peers.get(i).map(|p| p.id) else { return };
         for &id in ids.iter().take(MAX_IHAVE_LENGTH) {
-            if let Some(c) = self.mcache.get_mut(id) {
-                if c.serve(peer) {
-                    let (origin, bytes) = (c.origin, c.bytes);
-                    cx.send(peer, Msg::Message { id, origin, bytes });
-                }
+            if let Some((origin, bytes)) = self.mcache.serve(id, peer) {
+                cx.send(peer, Msg::Message { id, origin, bytes });
             }
         }
     }

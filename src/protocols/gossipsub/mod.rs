@@ -206,7 +206,7 @@ impl Gossipsub {
         if !self.seen.insert(id.0) {
             let window = self.setup.window;
             // A mesh peer forwards a message once, so each duplicate is a distinct peer's.
-            if let Some(c) = self.mcache.get_mut(id) {
+            if let Some(c) = self.mcache.get(id) {
                 if p.in_mesh() && now.since(c.first_at) <= window {
                     p.counters.near_first_delivery();
                 }
