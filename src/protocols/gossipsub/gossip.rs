@@ -56,7 +56,7 @@ impl Gossipsub {
         let mut ids = ids;
         ids.truncate(MAX_IHAVE_LENGTH);
         let bytes = control_bytes(self.setup.config.header_bytes, ids.len(), ID_BYTES, 0);
-        cx.multicast(eligible, Msg::IHave { ids: Arc::from(ids), bytes });
+        cx.multicast(eligible, Msg::IHave { ids: Arc::new(ids), bytes });
     }
 
     /// An IHAVE from peer `i`: ask for what is new, unless the peer scores below the gossip
@@ -87,7 +87,7 @@ impl Gossipsub {
             self.promises.push(Promise { id, peer, deadline, tracked: k == tracked });
         }
         let bytes = control_bytes(self.setup.config.header_bytes, want.len(), ID_BYTES, 0);
-        cx.send(peer, Msg::IWant { ids: Arc::from(want), bytes });
+        cx.send(peer, Msg::IWant { ids: Arc::new(want), bytes });
     }
 
     /// An IWANT from peer `i`: the cached messages asked for, each at most three times to one

@@ -17,7 +17,6 @@ use super::Gossipsub;
 use crate::protocol::{Context, NodeId};
 use crate::time::{SimDuration, SimTime};
 use rand::seq::SliceRandom;
-use std::sync::Arc;
 
 /// Peers opportunistic grafting adds at once (OpportunisticGraftPeers, 2 in go-libp2p-pubsub).
 pub const OPPORTUNISTIC_GRAFT_PEERS: usize = 2;
@@ -168,7 +167,7 @@ impl Gossipsub {
         p.backoff_until = now + config.backoff();
         let bytes = control_bytes(config.header_bytes, px.len(), PX_BYTES, BACKOFF_BYTES);
         let backoff_ms = config.prune_backoff_ms.min(f64::from(u32::MAX)) as u32;
-        cx.send(p.id, Msg::Prune { backoff_ms, px: Arc::from(px), bytes });
+        cx.send(p.id, Msg::prune(backoff_ms, px, bytes));
     }
 
     /// The peers a PRUNE to peer `i` offers: up to `prune_peers` others scoring at least 0,

@@ -46,7 +46,7 @@ mod wire;
 
 pub use config::{GossipsubConfig, PARAMS};
 pub use family::GossipsubFamily;
-pub use wire::{control_bytes, Msg, Timer, BACKOFF_BYTES, ID_BYTES, PX_BYTES};
+pub use wire::{control_bytes, Ids, Msg, PruneBody, Timer, BACKOFF_BYTES, ID_BYTES, PX_BYTES};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, OverlayLink, Protocol};
@@ -249,7 +249,7 @@ impl Gossipsub {
             Msg::Message { id, origin, bytes } => self.on_message(i, id, origin, bytes, cx),
             Msg::IHave { ids, .. } => self.on_ihave(i, &ids, cx),
             Msg::IWant { ids, .. } => self.on_iwant(i, &ids, cx),
-            Msg::Prune { backoff_ms, px, .. } => self.on_prune(from, backoff_ms, &px, cx),
+            Msg::Prune { prune, .. } => self.on_prune(from, prune.backoff_ms, &prune.px, cx),
             Msg::Subscribe { .. } | Msg::Graft { .. } => {}
         }
     }
