@@ -59,7 +59,7 @@ fn a_graft_is_accepted_a_prune_sets_the_backoff_and_a_graft_within_it_is_refused
     let refusal = Msg::prune(60_000, Vec::new(), 48);
     assert_eq!(out, [Out::Send { to: 7, msg: refusal }], "in backoff: PRUNE without PX");
     assert_eq!(n.protocol.peers()[0].counters.behaviour, 1.0, "P7 penalty");
-    assert_eq!(n.protocol.peers()[0].backoff_until, SimTime::from_ms(60_030), "backoff re-armed");
+    assert_eq!(n.protocol.peers()[0].backoff_until(), SimTime::from_ms(60_030), "backoff re-armed");
     // The heartbeat does not graft a peer in backoff, even with the mesh empty.
     assert_eq!(n.handle_at_ms(1000, Input::Timer(Timer::Heartbeat)), [heartbeat_timer()]);
     // After the backoff it does.
@@ -182,4 +182,14 @@ fn a_new_message_is_forwarded_to_the_mesh_but_not_back() {
     let mut links = Vec::new();
     n.protocol.overlay(&mut links);
     assert_eq!(links, [(0, OverlayLink::Mesh), (7, OverlayLink::Mesh), (8, OverlayLink::Mesh), (9, OverlayLink::Active)]);
+}
+
+#[test]
+fn a_peer_record_takes_32_bytes_and_its_one_time_is_the_mesh_time_or_the_backoff() {
+    assert_eq!(std::mem::size_of::<Peer>(), 32, "two to a cache line");
+    let mut p = Peer::new(7, true);
+    p.join_mesh(SimTime::from_ms(5));
+    assert_eq!((p.mesh_since(), p.backoff_until()), (Some(SimTime::from_ms(5)), SimTime::ZERO));
+    p.back_off(SimTime::from_ms(60_005));
+    assert_eq!((p.mesh_since(), p.backoff_until()), (None, SimTime::from_ms(60_005)));
 }
