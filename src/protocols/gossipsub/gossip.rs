@@ -45,10 +45,12 @@ impl Gossipsub {
         }
         let now = cx.now();
         let threshold = self.setup.config.gossip_threshold;
-        let mut eligible: Vec<NodeId> = (0..self.peers.len())
-            .filter(|&i| self.peers.get(i).is_some_and(|p| !p.in_mesh()) && self.score_at(i, now) >= threshold)
-            .filter_map(|i| self.peers.get(i).map(|p| p.id))
-            .collect();
+        let mut eligible = Vec::with_capacity(self.peers.len());
+        eligible.extend(
+            (0..self.peers.len())
+                .filter(|&i| self.peers.get(i).is_some_and(|p| !p.in_mesh()) && self.score_at(i, now) >= threshold)
+                .filter_map(|i| self.peers.get(i).map(|p| p.id)),
+        );
         let by_factor = (self.setup.config.gossip_factor * eligible.len() as f64).ceil() as usize;
         let targets = (self.setup.config.d_lazy as usize).max(by_factor);
         eligible.shuffle(cx.rng());

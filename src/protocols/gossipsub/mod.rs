@@ -218,7 +218,9 @@ impl Gossipsub {
         self.last_from = Some(from);
         self.mcache.put(Cached::new(id, origin, bytes, now));
         cx.deliver(id);
-        let to: Vec<NodeId> = self.peers.iter().filter(|p| p.in_mesh() && p.id != from).map(|p| p.id).collect();
+        // Room for every peer at once: collected by growing, the list was copied once or twice.
+        let mut to = Vec::with_capacity(self.peers.len());
+        to.extend(self.peers.iter().filter(|p| p.in_mesh() && p.id != from).map(|p| p.id));
         cx.multicast(to, Msg::Message { id, origin, bytes });
     }
 
