@@ -27,7 +27,7 @@ pub struct Note {
 pub fn delivered(r: &Report) -> String {
     let missing = r.expected_deliveries.saturating_sub(r.deliveries);
     if missing == 0 || r.expected_deliveries == 0 {
-        return format!("{:.1} % of {}", r.delivered_ratio * 100.0, r.expected_deliveries);
+        return format!("{:.1} % of {}", r.delivered_ratio * 100.0, thousands(r.expected_deliveries));
     }
     // Rounded down, to two decimals: 9,677 of 9,680 is 99.96 %, never 100.0 %.
     let pct = (r.delivered_ratio * 10_000.0).floor() / 100.0;
