@@ -1,7 +1,7 @@
 // Browser tests that the page's words match what runs, for the families added after the page
 // was built: the Messages field with several senders, big figures grouped as the CLI's text
-// groups them, and the
-// overlay read at the end of a move in time rather than up to half a second later.
+// groups them, the overlay read at the end of a move in time rather than up to half a second
+// later, and Plumtree (in the picker and the comparison) over HyParView from its warm-up on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launch, openPage, screenshot, setControl, finish } from './harness.mjs';
@@ -32,6 +32,28 @@ test('with ten publishers the Messages field says it counts each one\'s, and the
   await page.close();
 });
 
+test('Plumtree in the comparison runs over HyParView once built, labelled so, and delivers', async () => {
+  const page = await openPage(browser, server.url);
+  await setControl(page, '#group-size', 100);
+  await page.click('#compare-all');
+  await page.waitForSelector('#compare-lanes .lane');
+  for (const label of ['tree with hop-by-hop NAKs', 'SRM', 'RMTP']) {
+    await page.uncheck(`#compare-pick input[value="${label}"]`);
+  }
+  await page.check('#compare-pick input[value="Plumtree"]');
+  await page.click('#compare-finish');
+  await page.waitForSelector('#compare[data-done="true"]', { timeout: 120000 });
+  const shown = await page.$$eval('#compare-lanes .lane', (ls) => ls.map((l) => l.dataset.protocol));
+  assert.ok(shown.includes('Plumtree (over HyParView, from 2,000 ms)'), `${shown}`);
+  assert.ok(!shown.some((p) => p !== 'Plumtree (over HyParView, from 2,000 ms)' && p.includes('HyParView')), `only Plumtree gets it: ${shown}`);
+  assert.equal(await page.$('#compare details.refused'), null, 'nothing refused');
+  const lane = await page.$eval('#compare-lanes .lane[data-protocol="Plumtree (over HyParView, from 2,000 ms)"]', (l) => Number(l.dataset.deliveries));
+  assert.equal(lane, 99, 'Plumtree delivers to all 99 receivers');
+  await screenshot(page, 'compare-plumtree-over-hyparview');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('after End the overlay is drawn at once, its toggle and legend with it', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#preset', 'plumtree.json');
@@ -41,6 +63,29 @@ test('after End the overlay is drawn at once, its toggle and legend with it', as
   // starts before HyParView has any link, so a reading from then shows none).
   assert.notEqual(await page.$('#toggle-overlay'), null, 'the overlay toggle shows with "done"');
   assert.match(await page.textContent('#legend'), /lazy/i);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('picking Plumtree starts the workload once HyParView has built the overlay, and says so', async () => {
+  const page = await openPage(browser, server.url);
+  assert.equal(await page.$('#overlay-hint'), null, 'no overlay hint for centralized');
+  await setControl(page, '#protocol', 'plumtree');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#scenario-json').value).protocol.kind === 'plumtree');
+  const json = JSON.parse(await page.inputValue('#scenario-json'));
+  assert.equal(json.workload.start_ms, 2000, 'the start moves to the warm-up, visibly');
+  assert.match(await page.textContent('#overlay-hint'), /^Plumtree runs over HyParView's overlay, .* first message leaves at 2,000 ms/);
+  await finish(page);
+  assert.match(await page.textContent('#result-delivered'), /^100\.0 % of 299$/, 'every member gets it');
+  // A start before the overlay is built is the user's to choose, with a warning.
+  json.workload.start_ms = 0;
+  await page.click('details.json summary');
+  await page.fill('#scenario-json', JSON.stringify(json));
+  await page.click('#apply-json');
+  await page.waitForFunction(() => document.querySelector('#overlay-hint')?.textContent.startsWith('The first message leaves at 0 ms'));
+  await finish(page);
+  assert.match(await page.textContent('#result-delivered'), /^0\.00 % \(299 of 299 missing\)$/, 'as the warning says');
+  await screenshot(page, 'plumtree-start-before-overlay');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
