@@ -358,7 +358,7 @@ fn table(c: &Comparison) -> Html {
         <table>
             <thead>
                 <tr>
-                    <th></th>
+                    <th scope="col"><span class="sr-only">{ "Figure" }</span></th>
                     { for c.lanes.iter().map(|l| html! {
                         <th class={if l.yours { "yours" } else { "" }} title={l.native_because.clone().unwrap_or_default()}>
                             { l.label.clone() }
