@@ -36,7 +36,7 @@ for (const file of ['plumtree.json', 'plumtree-heal.json', 'plumtree-eager.json'
     if (file !== 'plumtree-heal.json') {
       // Every node gets every broadcast: no node is left alone by HyParView for long (node 885
       // used to be, for 5.5 s, and missed 7 of the 10).
-      assert.equal(await page.textContent('#result-delivered'), '100.0 % of 9990');
+      assert.equal(await page.textContent('#result-delivered'), '100.0 % of 9,990');
       assert.equal(await page.textContent('#result-complete'), '10 of 10');
     }
     await screenshot(page, `preset-${file.replace('.json', '')}`);
