@@ -54,7 +54,7 @@ test('Plumtree in the comparison runs over HyParView once built, labelled so, an
   await page.close();
 });
 
-test('after End the overlay is drawn at once, its toggle and legend with it', async () => {
+test('after End the overlay is drawn at once, its toggle and legend with it; O toggles it', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#preset', 'plumtree.json');
   await page.waitForFunction(() => document.querySelector('#preset').value === 'plumtree.json');
@@ -63,6 +63,13 @@ test('after End the overlay is drawn at once, its toggle and legend with it', as
   // starts before HyParView has any link, so a reading from then shows none).
   assert.notEqual(await page.$('#toggle-overlay'), null, 'the overlay toggle shows with "done"');
   assert.match(await page.textContent('#legend'), /lazy/i);
+  // O hides and shows it, as the toggle does.
+  assert.equal(await page.getAttribute('#toggle-overlay', 'aria-pressed'), 'true');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('o');
+  await page.waitForFunction(() => document.querySelector('#toggle-overlay').getAttribute('aria-pressed') === 'false');
+  await page.keyboard.press('O');
+  await page.waitForFunction(() => document.querySelector('#toggle-overlay').getAttribute('aria-pressed') === 'true');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
