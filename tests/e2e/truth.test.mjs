@@ -96,3 +96,20 @@ test('picking Plumtree starts the workload once HyParView has built the overlay,
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the strip under the time slider shows the part run so far; seeking back keeps it', async () => {
+  const page = await openPage(browser, server.url);
+  if (await page.textContent('#play') === 'Pause') await page.click('#play');
+  const end = Number(await page.getAttribute('#time-slider', 'max'));
+  await setControl(page, '#until-ms', 1000);
+  await page.waitForFunction(() => Number(document.querySelector('#time-slider').dataset.furthestMs) >= 1000);
+  const reached = async () => Number((await page.getAttribute('#slider-run', 'style')).match(/--reached:([\d.]+)/)[1]);
+  const furthest = Number(await page.getAttribute('#time-slider', 'data-furthest-ms'));
+  assert.ok(Math.abs(await reached() - furthest / end) < 1e-4, `strip at ${await reached()} of ${end} ms`);
+  await setControl(page, '#until-ms', 200);
+  await page.waitForFunction(() => document.querySelector('#toolbar-time').textContent.startsWith('200'));
+  assert.ok(Math.abs(await reached() - furthest / end) < 1e-4, 'seeking back leaves the strip where the run got to');
+  await screenshot(page, 'time-slider-strip');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
