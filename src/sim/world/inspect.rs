@@ -102,7 +102,8 @@ impl<P: Protocol> World<P> {
             })
             .collect();
         timers.sort_by_key(|&(t, _)| t);
-        timers.into_iter().map(|(due, timer)| PendingTimer { due, what: P::describe_timer(timer) }).collect()
+        let Some(protocol) = self.nodes.get(node as usize) else { return Vec::new() };
+        timers.into_iter().map(|(due, timer)| PendingTimer { due, what: protocol.describe_timer(timer) }).collect()
     }
 
     /// Fills `view`'s counts and latest packets from the packet log.
