@@ -275,14 +275,24 @@ fn gossipsub_says_its_heartbeat_its_mesh_and_its_worst_peers() {
     let mut sim = started(&scenario(12, r#"{"kind": "gossipsub"}"#, 1, ""));
     sim.run_until(SimTime::from_ms(1500));
     let v = view(&*sim, 0);
-    assert_eq!(v.description.state, "mesh member: 9 of its 11 peers in its mesh (aims for 6 in 5..12)");
+    assert_eq!(v.description.state, "mesh member: 9 of its 11 peers in its mesh (it aims for 6, between 5 and 12)");
     assert_eq!(v.description.linked("mesh"), Some(&[1, 2, 3, 5, 6, 7, 8, 9, 10][..]));
     assert_eq!(v.description.value("lowest scores"), Some("node 4: 0.00, node 11: 0.00, node 1: 0.00"));
     let timers: Vec<String> = v.timers.into_iter().map(|t| t.what).collect();
     assert_eq!(
         timers,
-        ["heartbeat: decay the peer scores; keep its mesh of 9 (within 5..12); IHAVE m0 to 2 random peer(s) \
+        ["heartbeat: decay the peer scores; keep its mesh of 9 (between 5 and 12); IHAVE m0 to 2 random peer(s) \
           outside the mesh"]
+    );
+}
+
+/// In a group too small for its mesh, a node says it will graft more peers at its heartbeat.
+#[test]
+fn gossipsub_below_its_minimum_mesh_says_it_will_graft() {
+    assert_eq!(
+        timers_at(4, r#"{"kind": "gossipsub"}"#, 1, "", 1500, 0),
+        ["heartbeat: decay the peer scores; its mesh of 3 is below its minimum of 5, but it has no other peer to \
+          graft; no IHAVE (no peer outside the mesh to tell)"]
     );
 }
 

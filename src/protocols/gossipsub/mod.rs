@@ -332,7 +332,14 @@ impl Protocol for Gossipsub {
         out.state(if self.left {
             "left the topic".to_string()
         } else {
-            format!("mesh member: {} of its {} peers in its mesh (aims for {} in {}..{})", self.mesh_len(), self.peers.len(), c.d, c.d_lo, c.d_hi)
+            format!(
+                "mesh member: {} of its {} peers in its mesh (it aims for {}, between {} and {})",
+                self.mesh_len(),
+                self.peers.len(),
+                c.d,
+                c.d_lo,
+                c.d_hi
+            )
         });
         out.link("mesh", self.mesh());
         out.link("peers", self.peers.iter().filter(|p| !p.in_mesh()).map(|p| p.id));

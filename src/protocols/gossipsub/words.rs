@@ -16,12 +16,16 @@ impl Gossipsub {
         }
         let c = &self.setup.config;
         let n = self.mesh_len() as u32;
-        let mesh = if n < c.d_lo {
-            format!("graft up to {} peer(s): its mesh of {n} is below D_lo = {}", c.d - n, c.d_lo)
+        let others = (self.peers.len() as u32).saturating_sub(n);
+        let mesh = if n < c.d_lo && others == 0 {
+            format!("its mesh of {n} is below its minimum of {}, but it has no other peer to graft", c.d_lo)
+        } else if n < c.d_lo {
+            let k = (c.d - n).min(others);
+            format!("graft up to {k} peer(s): its mesh of {n} is below its minimum of {}", c.d_lo)
         } else if n > c.d_hi {
-            format!("prune {} peer(s): its mesh of {n} is above D_hi = {}", n - c.d, c.d_hi)
+            format!("prune {} peer(s): its mesh of {n} is above its maximum of {}", n - c.d, c.d_hi)
         } else {
-            format!("keep its mesh of {n} (within {}..{})", c.d_lo, c.d_hi)
+            format!("keep its mesh of {n} (between {} and {})", c.d_lo, c.d_hi)
         };
         let ids = self.mcache.gossip_ids();
         let eligible = (0..self.peers.len())
