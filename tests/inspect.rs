@@ -311,6 +311,28 @@ fn a_centralized_sender_says_so_before_its_first_send() {
     assert_eq!(view(&*sim, 1).description.state, "receiver");
 }
 
+/// The protocol never knows who attacks; the kernel says it, and counts what it withheld.
+#[test]
+fn an_attacker_says_what_it_withholds_and_from_when() {
+    let attackers = r#""attackers": {"fraction": 0.3, "from_ms": 0},"#;
+    let mut sim = started(&scenario(12, r#"{"kind": "gossipsub"}"#, 3, attackers));
+    sim.run_until(SimTime::from_ms(1500));
+    let attacker = view(&*sim, 2);
+    assert_eq!(attacker.attacks_from, Some(SimTime::ZERO));
+    assert_eq!(attacker.description.value("attacker"), Some("withholds the payload it should forward, from 0 ms"));
+    assert_eq!(attacker.description.facts.first().map(|f| f.label), Some("attacker"), "said first");
+    assert_eq!(attacker.withheld, 2);
+    let honest = view(&*sim, 0);
+    assert_eq!((honest.attacks_from, honest.description.value("attacker"), honest.withheld), (None, None, 0));
+    let mut later =
+        started(&scenario(12, r#"{"kind": "gossipsub"}"#, 1, r#""attackers": {"fraction": 0.3, "from_ms": 200},"#));
+    later.run_until(SimTime::from_ms(10));
+    assert_eq!(
+        view(&*later, 2).description.value("attacker"),
+        Some("withholds the payload it should forward, from 200 ms")
+    );
+}
+
 /// Every family and layer says its timers in words: at three times in every scenario file, no
 /// pending timer of the first 60 nodes reads like code.
 #[test]
