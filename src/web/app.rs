@@ -482,7 +482,16 @@ impl App {
         }
         // A short move arrives at once; a long one goes on in the frame loop.
         self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
-        self.stage.moved();
+        self.stage_after_move();
+    }
+
+    /// Tells the stage the run moved in time, and whether the move has arrived.
+    fn stage_after_move(&mut self) {
+        if self.timeline.job().is_none() {
+            self.stage.arrived();
+        } else {
+            self.stage.moved();
+        }
     }
 
     /// When the workload's last message is sent.
@@ -512,7 +521,7 @@ impl App {
             self.stage.moved();
         } else if moved_in_time {
             self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
-            self.stage.moved();
+            self.stage_after_move();
         } else if self.playing {
             if self.sim.is_done() {
                 self.playing = false;

@@ -139,6 +139,13 @@ impl Stage {
         self.overlay_behind = true;
     }
 
+    /// A move in time (a seek, End, run until) has arrived: draw it at the next frame with the
+    /// overlay read at the arrival, not up to [`overlay::READ_EVERY_MS`] later.
+    pub fn arrived(&mut self) {
+        self.moved();
+        self.overlay_stale = true;
+    }
+
     /// One animation frame: draws the group if the run moved, the canvas changed size or a fresh
     /// edge is still fading (it fades even while paused).
     pub fn frame(&mut self, sim: &mut dyn Simulation) {

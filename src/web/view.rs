@@ -217,7 +217,7 @@ fn scenario_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
             if let Some(st) = &s.workload.stream {
                 { super::stream_view::controls(st, send) }
             } else {
-                <label for="messages">{ "Messages" }</label>
+                <label for="messages">{ messages_label(s) }</label>
                 <input id="messages" type="number" min="1" value={s.workload.messages.to_string()} onchange={on_input(send, Field::Messages)} />
             }
             <label for="layout">{ "Layout" }</label>
@@ -573,4 +573,16 @@ fn canvas_keys(send: &Callback<Msg>, selected: bool) -> Callback<yew::KeyboardEv
             send.emit(Msg::CanvasKey(key));
         }
     })
+}
+
+/// The Messages field's label: with several senders the field counts each one's messages, and
+/// the label says so with the total, which is what the run sends.
+fn messages_label(s: &Scenario) -> String {
+    let senders = s.workload.senders(&s.group).len() as u64;
+    if senders > 1 {
+        let all = mcast::text::thousands(s.workload.message_count());
+        format!("Messages per sender ({senders} senders: {all} in all)")
+    } else {
+        "Messages".to_string()
+    }
 }

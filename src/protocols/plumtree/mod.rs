@@ -48,7 +48,7 @@ mod tests;
 mod wire;
 
 pub use config::{PlumtreeConfig, ID_BYTES, PARAMS};
-pub use family::PlumtreeFamily;
+pub use family::{PlumtreeFamily, WARM_UP_MS};
 pub use wire::{Msg, Round, Timer};
 
 use crate::protocol::{Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, OverlayLink, Protocol};
