@@ -2,7 +2,10 @@
 // hover tooltip, and no pending timer of an RMTP or gossip node reads like code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, finish } from './harness.mjs';
+import { join } from 'node:path';
+import { serveDist, launch, openPage, screenshot, finish, root } from './harness.mjs';
+
+const AXE = join(root, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
 
 let server;
 let browser;
@@ -82,6 +85,11 @@ test('an attacker says so in the inspector and its tooltip; an honest node does 
   assert.equal(await text(page, '#inspect-fact-attacker'), 'withholds the payload it should forward, from 0 ms');
   assert.ok(Number(await text(page, '#inspect-withheld')) > 0, 'it withheld something');
   await screenshot(page, 'words-attacker');
+  // The badge's colours pass the accessibility audit.
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document.querySelector('#inspector'))).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  assert.deepEqual(violations, []);
   const [x, y] = await place(page, s, a);
   await page.mouse.move(x, y);
   await page.waitForSelector('#node-tooltip');
