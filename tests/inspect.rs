@@ -228,7 +228,7 @@ fn push_gossip_and_cyclon_say_what_they_push_and_whom_they_shuffle_with() {
         timers_at(6, cyclon, 1, "", 20, 0),
         [
             "Cyclon shuffle: swap 2 view entries with node 1, the oldest in its view",
-            "gossip period: push m0 to 1 random peer(s) of its view of 3 and ask them for what it lacks"
+            "gossip period: push m0 to 1 random peer(s) of its view of 3 and ask for what it lacks"
         ]
     );
 }

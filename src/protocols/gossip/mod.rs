@@ -207,7 +207,7 @@ impl Gossip {
         });
         let peers = self.peer_words();
         let mut words = match (mode.pushes() && !spread.is_empty(), mode.pulls()) {
-            (true, true) => format!("gossip period: push {} to {peers} and ask them for what it lacks", msg_list(&spread)),
+            (true, true) => format!("gossip period: push {} to {peers} and ask for what it lacks", msg_list(&spread)),
             (true, false) => format!("gossip period: push {} to {peers}", msg_list(&spread)),
             (false, true) => format!("gossip period: ask {peers} for what it lacks (a PULL with its digest)"),
             (false, false) => "gossip period: nothing left to push, so it stops".to_string(),
