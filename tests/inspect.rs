@@ -50,6 +50,10 @@ fn centralized_sender_waits_for_acks_then_everyone_holds_the_message() {
     assert_eq!(sender.last_out.iter().map(|r| r.to).collect::<Vec<_>>(), [1, 2]);
     let receiver = view(&*sim, 1);
     assert_eq!(receiver.description.state, "receiver");
+    assert_eq!(
+        receiver.description.value("waits for"),
+        Some("DATA from the sender, and answers each copy with an ACK")
+    );
     assert_eq!((receiver.holds.clone(), receiver.missing.clone()), (ids(&[]), ids(&[0])));
     assert!(receiver.last_in.is_empty(), "nothing has arrived yet");
 
@@ -308,7 +312,9 @@ fn a_centralized_sender_says_so_before_its_first_send() {
     let sim = started(&scenario(3, r#"{"kind": "centralized"}"#, 1, ""));
     assert_eq!(sim.now(), SimTime::ZERO);
     assert_eq!(view(&*sim, 0).description.state, "sender");
-    assert_eq!(view(&*sim, 1).description.state, "receiver");
+    let receiver = view(&*sim, 1).description;
+    assert_eq!(receiver.state, "receiver");
+    assert_eq!(receiver.value("waits for"), Some("DATA from the sender (no ACKs: a lost copy stays lost)"));
 }
 
 /// The protocol never knows who attacks; the kernel says it, and counts what it withheld.

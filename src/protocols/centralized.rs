@@ -296,6 +296,19 @@ impl Centralized {
         self.side.as_ref().map_or(0, |s| s.pending.len())
     }
 
+    /// A receiver: what it waits for, and what it does with it.
+    fn describe_receiver(&self, out: &mut Description) {
+        out.state("receiver");
+        out.fact(
+            "waits for",
+            if self.config.reliable {
+                "DATA from the sender, and answers each copy with an ACK"
+            } else {
+                "DATA from the sender (no ACKs: a lost copy stays lost)"
+            },
+        );
+    }
+
     /// The sender and joiner state, made on first need.
     fn side(&mut self) -> &mut Side {
         self.side.get_or_insert_with(Box::default)
@@ -498,7 +511,11 @@ impl Protocol for Centralized {
     /// keeps a member list.
     fn describe(&self, out: &mut Description) {
         let Some(side) = &self.side else {
-            out.state(if self.sender { "sender" } else { "receiver" });
+            if self.sender {
+                out.state("sender");
+            } else {
+                self.describe_receiver(out);
+            }
             return;
         };
         if !side.joining.is_empty() {
@@ -510,7 +527,7 @@ impl Protocol for Centralized {
                 n => format!("sender, waiting for ACKs on {n} message(s)"),
             });
         } else {
-            out.state("receiver");
+            self.describe_receiver(out);
         }
         for (id, p) in &side.pending {
             let silent: Vec<String> = p.silent.iter().map(|n| n.to_string()).collect();
