@@ -34,6 +34,10 @@ impl Protocol for Quiet {
     type Msg = Nothing;
     type Timer = ();
     type Config = ();
+    fn describe_timer(&self, _timer: &()) -> String {
+        "a timer of this test protocol".to_string()
+    }
+
     fn new(_me: NodeId, _group: &GroupInfo, _config: &()) -> Quiet {
         Quiet::default()
     }
