@@ -210,6 +210,7 @@ impl App {
             selection: &self.selection,
             inspected: self.inspected.as_ref(),
             hover_state: self.selection.hover.and_then(|h| self.stage.state_of(h.0)),
+            hover_attacker: self.selection.hover.is_some_and(|h| self.stage.is_attacker(h.0)),
             hover_links: self.selection.hover.map(|h| self.stage.overlay_links(h.0)).unwrap_or_default(),
             overlay: {
                 let (kinds, on) = self.stage.overlay_kinds();

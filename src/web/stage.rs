@@ -316,6 +316,11 @@ impl Stage {
         self.states.get(node as usize).copied()
     }
 
+    /// Whether `node` is one of the scenario's attackers.
+    pub fn is_attacker(&self, node: u32) -> bool {
+        self.attackers.contains(&node)
+    }
+
     /// Rings the picked nodes from the next draw on.
     pub fn select(&mut self, selection: &Selection) {
         if (self.selection.node, &self.selection.lanes) != (selection.node, &selection.lanes) {

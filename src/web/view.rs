@@ -52,6 +52,8 @@ pub struct Page<'a> {
     pub inspected: Option<&'a NodeView>,
     /// The state of the node under the pointer, for its tooltip.
     pub hover_state: Option<NodeState>,
+    /// Whether the node under the pointer is an attacker, for its tooltip.
+    pub hover_attacker: bool,
     /// The overlay links of the node under the pointer, by kind, for its tooltip.
     pub hover_links: Vec<(mcast::protocol::OverlayLink, Vec<u32>)>,
     /// What the page shows of the protocol's overlay.
@@ -482,7 +484,7 @@ fn stage_column(p: &Page) -> Html {
                     onmouseleave={send.reform(|_: MouseEvent| Msg::CanvasLeave)}
                     onkeydown={canvas_keys(send, p.selection.node.is_some())}></canvas>
                 { super::stage_tools::view(p.scale, super::overlay_view::toggle(&p.overlay, send), send) }
-                { super::inspector::tooltip(p.selection.hover, p.hover_state, &p.hover_links) }
+                { super::inspector::tooltip(p.selection.hover, p.hover_state, p.hover_attacker, &p.hover_links) }
                 <p class="sr-only" id="selection-announce" aria-live="polite">{ p.announced.to_string() }</p>
                 <p class="stage-hint">{ if p.faults.tool {
                     "Drag a rectangle: the nodes inside are cut off from the rest (Esc: cancel)"

@@ -54,7 +54,7 @@ test('Plumtree in the comparison runs over HyParView once built, labelled so, an
   await page.close();
 });
 
-test('after End the overlay is drawn at once, its toggle and legend with it', async () => {
+test('after End the overlay is drawn at once, its toggle and legend with it; O toggles it', async () => {
   const page = await openPage(browser, server.url);
   await setControl(page, '#preset', 'plumtree.json');
   await page.waitForFunction(() => document.querySelector('#preset').value === 'plumtree.json');
@@ -63,6 +63,13 @@ test('after End the overlay is drawn at once, its toggle and legend with it', as
   // starts before HyParView has any link, so a reading from then shows none).
   assert.notEqual(await page.$('#toggle-overlay'), null, 'the overlay toggle shows with "done"');
   assert.match(await page.textContent('#legend'), /lazy/i);
+  // O hides and shows it, as the toggle does.
+  assert.equal(await page.getAttribute('#toggle-overlay', 'aria-pressed'), 'true');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('o');
+  await page.waitForFunction(() => document.querySelector('#toggle-overlay').getAttribute('aria-pressed') === 'false');
+  await page.keyboard.press('O');
+  await page.waitForFunction(() => document.querySelector('#toggle-overlay').getAttribute('aria-pressed') === 'true');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -86,6 +93,23 @@ test('picking Plumtree starts the workload once HyParView has built the overlay,
   await finish(page);
   assert.match(await page.textContent('#result-delivered'), /^0\.00 % \(299 of 299 missing\)$/, 'as the warning says');
   await screenshot(page, 'plumtree-start-before-overlay');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the strip under the time slider shows the part run so far; seeking back keeps it', async () => {
+  const page = await openPage(browser, server.url);
+  if (await page.textContent('#play') === 'Pause') await page.click('#play');
+  const end = Number(await page.getAttribute('#time-slider', 'max'));
+  await setControl(page, '#until-ms', 1000);
+  await page.waitForFunction(() => Number(document.querySelector('#time-slider').dataset.furthestMs) >= 1000);
+  const reached = async () => Number((await page.getAttribute('#slider-run', 'style')).match(/--reached:([\d.]+)/)[1]);
+  const furthest = Number(await page.getAttribute('#time-slider', 'data-furthest-ms'));
+  assert.ok(Math.abs(await reached() - furthest / end) < 1e-4, `strip at ${await reached()} of ${end} ms`);
+  await setControl(page, '#until-ms', 200);
+  await page.waitForFunction(() => document.querySelector('#toolbar-time').textContent.startsWith('200'));
+  assert.ok(Math.abs(await reached() - furthest / end) < 1e-4, 'seeking back leaves the strip where the run got to');
+  await screenshot(page, 'time-slider-strip');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -565,13 +565,20 @@ impl<P: Protocol> Layer<P> for HyParView {
         }
     }
 
-    fn describe_timer(timer: &Self::Timer) -> String {
+    fn describe_timer(&self, timer: &Self::Timer, inner: &P) -> String {
         match timer {
-            HpvTimer::Inner(t) => P::describe_timer(t),
+            HpvTimer::Inner(t) => inner.describe_timer(t),
             HpvTimer::Bootstrap => "HyParView: join the overlay".to_string(),
             HpvTimer::Shuffle => "HyParView: shuffle (and refill the active view)".to_string(),
-            HpvTimer::NeighborTimeout { gen } => format!("HyParView: neighbour request {gen} times out"),
-            HpvTimer::AloneRetry => "HyParView: alone, ask every passive peer again".to_string(),
+            HpvTimer::NeighborTimeout { gen } => match self.pending.filter(|p| p.gen == *gen) {
+                Some(p) if p.join => format!("HyParView: give up on the join through node {} and try again", p.peer),
+                Some(p) => format!("HyParView: give up on the neighbour request to node {} and ask another", p.peer),
+                None => format!("HyParView: neighbour request {gen} times out, but it was answered: nothing to do"),
+            },
+            HpvTimer::AloneRetry if self.views.active().is_empty() => {
+                "HyParView: still alone, ask every passive peer again (or join through a contact)".to_string()
+            }
+            HpvTimer::AloneRetry => "HyParView: it was alone, but has a peer again: nothing to do".to_string(),
         }
     }
 

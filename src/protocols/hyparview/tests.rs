@@ -34,6 +34,10 @@ impl Protocol for Quiet {
     type Msg = Nothing;
     type Timer = ();
     type Config = ();
+    fn describe_timer(&self, _timer: &()) -> String {
+        "a timer of this test protocol".to_string()
+    }
+
     fn new(_me: NodeId, _group: &GroupInfo, _config: &()) -> Quiet {
         Quiet::default()
     }
@@ -253,6 +257,10 @@ fn a_node_dropped_by_its_only_peer_asks_it_again_a_second_later_with_high_priori
     // shuffle period (10 s) later.
     let retry = SimDuration::from_ms(1_000);
     assert_eq!(out, [Output::SetTimer { after: retry, timer: HpvTimer::AloneRetry }]);
+    assert_eq!(
+        h.protocol.describe_timer(&HpvTimer::AloneRetry),
+        "HyParView: still alone, ask every passive peer again (or join through a contact)"
+    );
     let out = h.handle_at_ms(1_500, Input::Timer(HpvTimer::AloneRetry));
     assert_eq!(sends(&out), [(1, HpvMsg::Neighbor { high: true, req: 1 })]);
     // A high-priority request is never refused: the node is linked again at 1.5 s plus a
@@ -269,6 +277,10 @@ fn a_node_that_is_linked_again_before_its_retry_asks_nobody() {
     h.handle_at_ms(500, Input::Recv { from: 1, msg: HpvMsg::Disconnect { leaving: false } });
     // A FORWARD_JOIN's last node links to it meanwhile.
     h.handle_at_ms(600, Input::Recv { from: 9, msg: HpvMsg::Neighbor { high: true, req: NO_REQUEST } });
+    assert_eq!(
+        h.protocol.describe_timer(&HpvTimer::AloneRetry),
+        "HyParView: it was alone, but has a peer again: nothing to do"
+    );
     let out = h.handle_at_ms(1_500, Input::Timer(HpvTimer::AloneRetry));
     assert_eq!(out, []);
     assert_eq!(active(&h), [9]);

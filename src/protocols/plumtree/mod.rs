@@ -226,9 +226,19 @@ impl Protocol for Plumtree {
         out.fact("PRUNEs sent", self.prunes);
     }
 
-    fn describe_timer(timer: &Timer) -> String {
+    fn describe_timer(&self, timer: &Timer) -> String {
         match timer {
-            Timer::Missing(id) => format!("GRAFT for message {} unless it arrives", id.0),
+            Timer::Missing(id) if self.holds(*id) => {
+                format!("ask for m{} if still missing, but it has arrived: nothing to do", id.0)
+            }
+            Timer::Missing(id) => match self.missing.get(id).and_then(|m| m.announcers.first()) {
+                Some(&(peer, _)) => format!(
+                    "m{} was announced but has not arrived: ask node {peer} for it (GRAFT), which also makes \
+                     that link eager",
+                    id.0
+                ),
+                None => format!("m{} was announced but has not arrived: wait for the next announcement", id.0),
+            },
         }
     }
 }
