@@ -5,11 +5,12 @@
 //! `cargo test --release --test checkpoints -- --ignored --nocapture` prints what a checkpoint of
 //! a 20,000-node tree costs (bytes copied, microseconds).
 
+mod common;
+
 use mcast::engine::{self, Simulation};
 use mcast::scenario::Scenario;
 use mcast::time::SimTime;
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Counts the bytes allocated, to measure a checkpoint's size.
@@ -32,25 +33,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn scenarios() -> Vec<(String, Scenario)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("scenarios/ is readable")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let name = path.file_name().and_then(|n| n.to_str()).expect("a UTF-8 name").to_string();
-            let text = std::fs::read_to_string(&path).expect("a readable scenario");
-            let s = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-            (name, s)
-        })
-        .collect()
-}
-
 /// The time a run spends most of its events around: half-way to its last delivery, or a tenth
 /// of its end if it delivers nothing.
 fn midpoint(s: &Scenario) -> SimTime {
@@ -63,7 +45,7 @@ fn midpoint(s: &Scenario) -> SimTime {
 
 #[test]
 fn a_checkpoint_runs_on_exactly_like_its_original() {
-    for (name, s) in scenarios() {
+    for (name, s) in common::scenario_files() {
         let mut straight = engine::build(&s).expect("a valid scenario");
         straight.run_to_end();
         for t in [SimTime(0), midpoint(&s)] {
@@ -82,7 +64,7 @@ fn a_checkpoint_runs_on_exactly_like_its_original() {
 
 #[test]
 fn a_checkpoint_is_independent_of_its_original() {
-    let (_, s) = scenarios().into_iter().find(|(n, _)| n == "gossip.json").expect("gossip.json");
+    let s = common::scenario_file("gossip.json");
     let mut original = engine::build(&s).expect("a valid scenario");
     original.run_steps(500);
     let copy = original.checkpoint();
@@ -95,7 +77,7 @@ fn a_checkpoint_is_independent_of_its_original() {
 #[test]
 #[ignore = "a measurement: run with --release --ignored --nocapture"]
 fn checkpoint_cost_at_20000_nodes() {
-    let (_, base) = scenarios().into_iter().find(|(n, _)| n == "tree.json").expect("tree.json");
+    let base = common::scenario_file("tree.json");
     let mut s = base.clone();
     s.group.size = 20_000;
     let mut sim = engine::build(&s).expect("a valid scenario");

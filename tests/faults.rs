@@ -135,6 +135,10 @@ impl Protocol for Probe {
     type Timer = u32;
     type Config = ProbeConfig;
 
+    fn describe_timer(&self, tick: &u32) -> String {
+        format!("tick {tick}")
+    }
+
     fn new(me: NodeId, group: &GroupInfo, config: &ProbeConfig) -> Self {
         Probe { me, size: group.size, config: config.clone(), log: Vec::new() }
     }

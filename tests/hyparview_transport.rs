@@ -36,6 +36,10 @@ impl<const ASKS: bool> Protocol for Poker<ASKS> {
     type Config = ();
     const TRANSPORT_FAILURES: bool = ASKS;
 
+    fn describe_timer(&self, _timer: &()) -> String {
+        "a timer of this test protocol".to_string()
+    }
+
     fn new(_me: NodeId, _group: &GroupInfo, _config: &()) -> Self {
         Poker { heard: Vec::new() }
     }

@@ -2,6 +2,8 @@
 //! protocol alone, for every scenario file (same trace hash); the layer sees its inner
 //! protocol's packets in its own envelope.
 
+mod common;
+
 use mcast::engine;
 use mcast::protocol::{
     Envelope, GroupInfo, Harness, Input, MsgId, Output, PassThrough, Protocol, Stack, StackConfig, UniformDistance,
@@ -11,7 +13,6 @@ use mcast::protocols::{Family, Visit};
 use mcast::scenario::Scenario;
 use mcast::sim::world::World;
 use mcast::time::SimDuration;
-use std::path::Path;
 
 /// The trace hash of `s` run to its end with protocol `P` (stacked or not) and `config`.
 fn hash_of<P: Protocol>(s: &Scenario, config: &P::Config) -> String {
@@ -38,13 +39,9 @@ fn plain_and_wrapped(s: &Scenario) -> (String, String) {
 
 #[test]
 fn the_identity_layer_leaves_every_scenario_files_run_unchanged() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    for path in files.iter().filter(|p| p.extension().is_some_and(|x| x == "json")) {
-        let s = Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for (name, s) in common::scenario_files() {
         let (plain, wrapped) = plain_and_wrapped(&s);
-        assert_eq!(plain, wrapped, "{}: the stack ran differently", path.display());
+        assert_eq!(plain, wrapped, "{name}: the stack ran differently");
     }
 }
 

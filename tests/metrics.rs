@@ -312,6 +312,10 @@ impl Protocol for Relay {
     type Timer = MsgId;
     type Config = RelayConfig;
 
+    fn describe_timer(&self, id: &MsgId) -> String {
+        format!("deliver m{}", id.0)
+    }
+
     fn new(me: NodeId, group: &GroupInfo, config: &RelayConfig) -> Self {
         Relay { me, size: group.size, config: config.clone(), seen: Vec::new() }
     }

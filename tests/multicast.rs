@@ -40,6 +40,10 @@ impl Protocol for Blaster {
     type Timer = ();
     type Config = ();
 
+    fn describe_timer(&self, _timer: &()) -> String {
+        "a timer of this test protocol".to_string()
+    }
+
     fn new(me: NodeId, group: &GroupInfo, _: &()) -> Self {
         Blaster { me, size: group.size, arrivals: Vec::new() }
     }

@@ -35,6 +35,10 @@ impl Layer<Plumtree> for StaticOverlay {
     type Timer = Envelope<<Plumtree as Protocol>::Timer>;
     type Config = u32;
 
+    fn describe_timer(&self, timer: &Self::Timer, inner: &Plumtree) -> String {
+        inner.describe_timer(&timer.0)
+    }
+
     fn new(me: NodeId, group: &GroupInfo, chord: &u32) -> Self {
         StaticOverlay { me, n: group.size, chord: *chord }
     }

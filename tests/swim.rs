@@ -36,6 +36,10 @@ impl Protocol for Recorder {
     type Msg = Nothing;
     type Timer = ();
     type Config = ();
+    fn describe_timer(&self, _timer: &()) -> String {
+        "a timer of this test protocol".to_string()
+    }
+
     fn new(_me: NodeId, _group: &GroupInfo, _config: &()) -> Recorder {
         Recorder::default()
     }

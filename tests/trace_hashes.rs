@@ -4,6 +4,8 @@
 //! updates the file (`UPDATE_TRACE_HASHES=1 cargo test --test trace_hashes`) and says in its
 //! commit which hashes moved and why.
 
+mod common;
+
 use mcast::engine;
 use mcast::scenario::Scenario;
 use std::collections::BTreeMap;
@@ -18,18 +20,8 @@ fn recorded_path() -> std::path::PathBuf {
 
 /// `file seed` → hash, for every scenario file and seed, computed now.
 fn current() -> BTreeMap<String, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("scenarios/ is readable")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
     let mut out = BTreeMap::new();
-    for path in files {
-        let name = path.file_name().and_then(|n| n.to_str()).expect("a UTF-8 file name").to_string();
-        let text = std::fs::read_to_string(&path).expect("a readable scenario");
-        let base = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for (name, base) in common::scenario_files() {
         for seed in base.seed..base.seed + SEEDS_PER_FILE {
             let s = Scenario { seed, ..base.clone() };
             let mut sim = engine::build(&s).unwrap_or_else(|e| panic!("{name} seed {seed}: {e}"));

@@ -26,6 +26,29 @@ pub(super) struct MessageRecord {
     pub(super) last_hop: Option<u16>,
 }
 
+// `Metrics::sent_since_delivery` has a bit per packet kind.
+const _: () = assert!(PacketKind::COUNT <= 32);
+
+/// Per-kind packet and byte counts.
+type ByKind = [u64; PacketKind::COUNT];
+
+/// At a first delivery, the traffic so far becomes the traffic up to the last delivery: only
+/// the kinds in `moved` (sent since the previous one) have changed, so only they are copied
+/// from `now` into `at`, and `moved` is emptied.
+#[inline]
+fn copy_moved(at: &mut (ByKind, ByKind), now: (&ByKind, &ByKind), moved: &mut u32) {
+    let mut bits = std::mem::take(moved);
+    while bits != 0 {
+        let k = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if let (Some(to), Some(&from)) = (at.0.get_mut(k), now.0.get(k)) {
+            *to = from;
+        }
+        if let (Some(to), Some(&from)) = (at.1.get_mut(k), now.1.get(k)) {
+            *to = from;
+        }
+    }
+}
 impl MessageRecord {
     /// Whether receiver `node` has delivered the message.
     pub(super) fn has(&self, node: NodeId) -> bool {
@@ -52,6 +75,9 @@ pub struct Metrics {
     pub(super) last_delivery: SimTime,
     /// Packets and bytes sent by kind, as they stood at the latest first delivery.
     pub(super) at_last_delivery: ([u64; PacketKind::COUNT], [u64; PacketKind::COUNT]),
+    /// The kinds sent since then (bit `kind as usize`): a first delivery copies only their
+    /// counts into `at_last_delivery`, not all of them.
+    sent_since_delivery: u32,
     pub(super) to_paused: u64,
     pub(super) to_absent: u64,
     /// When each joiner joined; nodes not in it are initial members.
@@ -97,6 +123,7 @@ impl Metrics {
             latencies_us: Vec::new(),
             last_delivery: SimTime::ZERO,
             at_last_delivery: ([0; PacketKind::COUNT], [0; PacketKind::COUNT]),
+            sent_since_delivery: 0,
             to_paused: 0,
             to_absent: 0,
             join_at: BTreeMap::new(),
@@ -181,6 +208,7 @@ impl Metrics {
     ) {
         self.sent[kind as usize] += 1;
         self.bytes[kind as usize] += u64::from(bytes);
+        self.sent_since_delivery |= 1 << kind as u32;
         self.lost += u64::from(lost);
         self.load.on_send(from, msg.filter(|_| kind.is_payload()));
         if let Some(s) = &mut self.series {
@@ -291,7 +319,7 @@ impl Metrics {
             a.on_first_delivery(node, now.since(sent).0);
         }
         self.last_delivery = self.last_delivery.max(now);
-        self.at_last_delivery = (self.sent, self.bytes);
+        copy_moved(&mut self.at_last_delivery, (&self.sent, &self.bytes), &mut self.sent_since_delivery);
         m.last_delivery = Some(now);
         let origin = m.sender;
         let hop = self.load.on_first_delivery(node, id, origin, from);

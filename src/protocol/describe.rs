@@ -9,8 +9,23 @@
 //!
 //! [`Protocol::describe`]: super::Protocol::describe
 
-use super::NodeId;
+use super::{MsgId, NodeId};
 use std::fmt::Display;
+
+/// How many message ids [`msg_list`] spells out before it says "and k more".
+const MSG_LIST_MAX: usize = 8;
+
+/// Message ids as the inspector says them: "m0, m1 and 3 more", or "none".
+pub fn msg_list(ids: &[MsgId]) -> String {
+    if ids.is_empty() {
+        return "none".to_string();
+    }
+    let shown: Vec<String> = ids.iter().take(MSG_LIST_MAX).map(|m| format!("m{}", m.0)).collect();
+    match ids.len().saturating_sub(MSG_LIST_MAX) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
 
 /// A named set of nodes this node is linked to ("parent", "children", "view").
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -47,11 +47,9 @@ pub trait Layer<P: Protocol>: Sized + Clone {
         let _ = out;
     }
 
-    /// A pending timer of the stack in plain words (the inner protocol's through
-    /// [`Protocol::describe_timer`]); its debug form by default.
-    fn describe_timer(timer: &Self::Timer) -> String {
-        format!("{timer:?}")
-    }
+    /// A pending timer of the stack in plain words, as [`Protocol::describe_timer`] says it: the
+    /// layer's own, and the inner protocol's through `inner`'s. No default, as for a protocol.
+    fn describe_timer(&self, timer: &Self::Timer, inner: &P) -> String;
 
     /// Pushes the layer's own overlay links ([`Protocol::overlay`]), before the inner
     /// protocol's: a membership layer's active view, under the structure its inner protocol
@@ -163,8 +161,8 @@ impl<L: Layer<P>, P: Protocol> Protocol for Stack<L, P> {
         self.layer.describe(out);
     }
 
-    fn describe_timer(timer: &L::Timer) -> String {
-        L::describe_timer(timer)
+    fn describe_timer(&self, timer: &L::Timer) -> String {
+        self.layer.describe_timer(timer, &self.inner)
     }
 
     fn overlay(&self, out: &mut Vec<(NodeId, OverlayLink)>) {
@@ -210,5 +208,9 @@ impl<P: Protocol> Layer<P> for PassThrough {
         cx: &mut Context<'_, Self::Msg, Self::Timer>,
     ) {
         inner.pass(input.map(|m| m.0, |t| t.0), cx, Envelope, Envelope);
+    }
+
+    fn describe_timer(&self, timer: &Self::Timer, inner: &P) -> String {
+        inner.describe_timer(&timer.0)
     }
 }

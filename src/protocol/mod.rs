@@ -27,7 +27,7 @@ mod layer;
 mod overlay;
 
 pub use context::{Context, Distances, Env, NodeRng, UniformDistance};
-pub use describe::{Description, Fact, Link};
+pub use describe::{msg_list, Description, Fact, Link};
 pub use harness::Harness;
 pub use kinds::PacketKind;
 pub use layer::{Envelope, Inner, Layer, PassThrough, Stack, StackConfig};
@@ -289,10 +289,11 @@ pub trait Protocol: Sized + Clone {
         let _ = out;
     }
 
-    /// A pending timer in plain words, for the inspector; its debug form by default.
-    fn describe_timer(timer: &Self::Timer) -> String {
-        format!("{timer:?}")
-    }
+    /// A pending timer of this node in plain words, for the inspector: what the node will do
+    /// when it fires, with the message, round or peer it concerns, from its state now (a timer
+    /// it will ignore when it fires says so where the node can tell). Every protocol must say
+    /// this: there is no default, so no family shows its timers as code.
+    fn describe_timer(&self, timer: &Self::Timer) -> String;
 
     /// Pushes the peers this node keeps links to in the protocol's own overlay, by what each
     /// link is for ([`OverlayLink`]), for the page to draw: HyParView's active view, Plumtree's

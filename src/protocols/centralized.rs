@@ -280,6 +280,9 @@ struct Side {
 pub struct Centralized {
     me: NodeId,
     size: u32,
+    /// Whether this node is one of the workload's senders ([`GroupInfo::senders`]): it says so
+    /// before its first send, when it keeps no member list yet.
+    sender: bool,
     config: CentralizedConfig,
     /// Receiver side: which messages this node has delivered (bit per message id).
     delivered: InlineBits,
@@ -291,6 +294,19 @@ impl Centralized {
     /// How many messages this node still waits for ACKs on (sender side).
     pub fn pending(&self) -> usize {
         self.side.as_ref().map_or(0, |s| s.pending.len())
+    }
+
+    /// A receiver: what it waits for, and what it does with it.
+    fn describe_receiver(&self, out: &mut Description) {
+        out.state("receiver");
+        out.fact(
+            "waits for",
+            if self.config.reliable {
+                "DATA from the sender, and answers each copy with an ACK"
+            } else {
+                "DATA from the sender (no ACKs: a lost copy stays lost)"
+            },
+        );
     }
 
     /// The sender and joiner state, made on first need.
@@ -436,7 +452,8 @@ impl Protocol for Centralized {
     type Config = CentralizedConfig;
 
     fn new(me: NodeId, group: &GroupInfo, config: &CentralizedConfig) -> Self {
-        Centralized { me, size: group.size, config: config.clone(), delivered: InlineBits::new(), side: None }
+        let sender = group.senders.contains(&me);
+        Centralized { me, size: group.size, sender, config: config.clone(), delivered: InlineBits::new(), side: None }
     }
 
     fn handle(&mut self, input: Input<Msg, Timer>, cx: &mut Context<'_, Msg, Timer>) {
@@ -472,35 +489,60 @@ impl Protocol for Centralized {
         }
     }
 
-    fn describe_timer(timer: &Timer) -> String {
-        match timer {
-            Timer::Retransmit { id, round } => format!("retransmit m{} to the silent members (round {round})", id.0),
-            Timer::Join { gen } => format!("send JOIN again if unanswered (try {gen})"),
+    fn describe_timer(&self, timer: &Timer) -> String {
+        let side = self.side.as_deref();
+        match *timer {
+            Timer::Retransmit { id, round } => match side.and_then(|s| s.pending.get(&id)) {
+                Some(p) if round <= self.config.max_retries => {
+                    format!("retransmit m{} (round {round}) to the members that have not ACKed: {}", id.0, node_list(&p.silent))
+                }
+                Some(_) => format!("give up on m{}: {} rounds without every ACK", id.0, self.config.max_retries),
+                None => format!("retransmit m{}, but every member has ACKed: it will do nothing", id.0),
+            },
+            Timer::Join { gen } => match side.filter(|s| s.join.is_current(gen)) {
+                Some(s) => format!("send JOIN again to the contacts that have not answered ({})", s.joining.len()),
+                None => "send JOIN again, but the contacts have answered: it will do nothing".to_string(),
+            },
         }
     }
 
     /// The sender's role and the members it waits for ACKs from, message by message; a
-    /// joiner's contacts that have not answered.
+    /// joiner's contacts that have not answered. A sender says so from the start, before it
+    /// keeps a member list.
     fn describe(&self, out: &mut Description) {
         let Some(side) = &self.side else {
-            out.state("receiver");
+            if self.sender {
+                out.state("sender");
+            } else {
+                self.describe_receiver(out);
+            }
             return;
         };
         if !side.joining.is_empty() {
             out.state("joining");
             out.link("contacts not answered", side.joining.iter().copied());
-        } else if side.members.is_some() {
+        } else if self.sender || side.members.is_some() {
             out.state(match side.pending.len() {
                 0 => "sender".to_string(),
                 n => format!("sender, waiting for ACKs on {n} message(s)"),
             });
         } else {
-            out.state("receiver");
+            self.describe_receiver(out);
         }
         for (id, p) in &side.pending {
             let silent: Vec<String> = p.silent.iter().map(|n| n.to_string()).collect();
             out.fact("no ACK yet", format!("m{}: from {}", id.0, silent.join(", ")));
         }
+    }
+}
+
+/// Nodes as the inspector lists them: "1, 2, 5", the first few and how many more.
+fn node_list(nodes: &NodeSet) -> String {
+    const SHOWN: usize = 8;
+    let shown: Vec<String> = nodes.iter().take(SHOWN).map(|n| n.to_string()).collect();
+    match nodes.len().saturating_sub(SHOWN as u32) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 

@@ -56,6 +56,11 @@ impl Withholding {
     pub fn is_attacker(&self, node: NodeId) -> bool {
         self.attacker.get(node as usize).copied().unwrap_or(false)
     }
+
+    /// From when node `node` withholds, if it is an attacker.
+    pub fn attacks_from(&self, node: NodeId) -> Option<SimTime> {
+        self.is_attacker(node).then_some(self.from)
+    }
 }
 
 #[cfg(test)]
@@ -74,5 +79,6 @@ mod tests {
         assert!(!w.withholds(1, gossip, Some(MsgId(0)), SimTime(100)), "honest");
         assert!(!w.withholds(9, gossip, Some(MsgId(0)), SimTime(100)), "past the ids");
         assert!(w.is_attacker(2) && !w.is_attacker(1) && !w.is_attacker(9));
+        assert_eq!((w.attacks_from(2), w.attacks_from(1)), (Some(SimTime(100)), None));
     }
 }

@@ -5,6 +5,7 @@
 use super::explain::family;
 use super::msg::{Field, Msg};
 use super::notes::scheduled_faults;
+use mcast::protocols::plumtree::WARM_UP_MS;
 use mcast::scenario::Scenario;
 use mcast::text::thousands;
 use yew::{html, Callback, Html};
@@ -31,7 +32,29 @@ fn multicast_hint(s: &Scenario, send: &Callback<Msg>) -> Html {
     }
 }
 
-/// The family's words, the scheduled faults and the multicast hint for `s`.
+/// For a family that runs over HyParView's overlay: that the overlay is built as the run
+/// starts, so the workload waits for it, or a warning when it does not.
+fn overlay_hint(s: &Scenario) -> Html {
+    if !s.protocol.info().needs_overlay() {
+        return html! {};
+    }
+    let title = s.protocol.label();
+    let words = if s.workload.start_ms >= WARM_UP_MS {
+        format!(
+            "{title} runs over HyParView's overlay, which the nodes build as the run starts: the first message leaves at {} ms, once most views are full (workload.start_ms in the JSON).",
+            thousands(s.workload.start_ms as u64)
+        )
+    } else {
+        format!(
+            "The first message leaves at {} ms, before HyParView has built the overlay: it goes only on the links its sender has by then, and {title} has no later repair, so it reaches few or none. Start the workload at {} ms or later (workload.start_ms in the JSON).",
+            thousands(s.workload.start_ms as u64),
+            thousands(WARM_UP_MS as u64)
+        )
+    };
+    html! { <p class="hint overlay-hint" id="overlay-hint">{ words }</p> }
+}
+
+/// The family's words, the scheduled faults and the multicast and overlay hints for `s`.
 pub fn view(s: &Scenario, send: &Callback<Msg>) -> Html {
     let faults = scheduled_faults(s);
     html! {
@@ -47,6 +70,7 @@ pub fn view(s: &Scenario, send: &Callback<Msg>) -> Html {
             }
             if let Some(line) = faults { <p class="hint faults-note" id="scheduled-faults">{ line }</p> }
             { multicast_hint(s, send) }
+            { overlay_hint(s) }
         </>
     }
 }

@@ -210,6 +210,7 @@ impl App {
             selection: &self.selection,
             inspected: self.inspected.as_ref(),
             hover_state: self.selection.hover.and_then(|h| self.stage.state_of(h.0)),
+            hover_attacker: self.selection.hover.is_some_and(|h| self.stage.is_attacker(h.0)),
             hover_links: self.selection.hover.map(|h| self.stage.overlay_links(h.0)).unwrap_or_default(),
             overlay: {
                 let (kinds, on) = self.stage.overlay_kinds();
@@ -481,7 +482,16 @@ impl App {
         }
         // A short move arrives at once; a long one goes on in the frame loop.
         self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
-        self.stage.moved();
+        self.stage_after_move();
+    }
+
+    /// Tells the stage the run moved in time, and whether the move has arrived.
+    fn stage_after_move(&mut self) {
+        if self.timeline.job().is_none() {
+            self.stage.arrived();
+        } else {
+            self.stage.moved();
+        }
     }
 
     /// When the workload's last message is sent.
@@ -511,7 +521,7 @@ impl App {
             self.stage.moved();
         } else if moved_in_time {
             self.timeline.advance(&mut self.sim, super::timeline::SLICE_MS, dom::now_ms);
-            self.stage.moved();
+            self.stage_after_move();
         } else if self.playing {
             if self.sim.is_done() {
                 self.playing = false;

@@ -11,6 +11,7 @@
 
 use super::gallery;
 use super::msg::Field;
+use mcast::protocols::plumtree::WARM_UP_MS;
 use mcast::protocols::{ParamDoc, ParamKind};
 use mcast::scenario::{param, Layout, Limits, ProtocolSpec, Scenario, ScenarioError};
 use mcast::time::SimTime;
@@ -107,12 +108,15 @@ fn preset(v: &str) -> Result<Scenario, ScenarioError> {
     Ok(s)
 }
 
-/// A family that runs only over HyParView gets it as the membership service (the JSON editor
-/// shows it); leaving such a family (`had_overlay`) for another drops it again.
-fn overlay_service(s: &mut Scenario, had_overlay: bool) {
+/// A family that runs only over HyParView gets it as the membership service, and a workload
+/// that starts before the overlay is built starts once it is ([`WARM_UP_MS`]; the JSON editor
+/// shows both, and the family's hint says why); leaving such a family (`had_overlay`) for
+/// another drops the service again. The comparison gives each column what the picker would.
+pub(super) fn overlay_service(s: &mut Scenario, had_overlay: bool) {
     use mcast::scenario::Service;
     if s.protocol.info().needs_overlay() {
         s.membership.service = Service::Hyparview;
+        s.workload.start_ms = s.workload.start_ms.max(WARM_UP_MS);
     } else if had_overlay && s.membership.service == Service::Hyparview {
         s.membership.service = Service::None;
     }

@@ -69,13 +69,22 @@ pub fn state_words(state: Option<NodeState>) -> &'static str {
     }
 }
 
-/// The tooltip over the node under the pointer (CSS pixels in the canvas), with its overlay
-/// `links` by kind.
-pub fn tooltip(hover: Option<(u32, f64, f64)>, state: Option<NodeState>, links: &[(OverlayLink, Vec<u32>)]) -> Html {
+/// What the tooltip and the panel say of an attacker.
+const ATTACKER_WORDS: &str = "attacker: withholds the payload it should forward";
+
+/// The tooltip over the node under the pointer (CSS pixels in the canvas): its state, whether it
+/// is an `attacker`, and its overlay `links` by kind.
+pub fn tooltip(
+    hover: Option<(u32, f64, f64)>,
+    state: Option<NodeState>,
+    attacker: bool,
+    links: &[(OverlayLink, Vec<u32>)],
+) -> Html {
     let Some((node, x, y)) = hover else { return html! {} };
     html! {
         <div id="node-tooltip" class="node-tooltip" role="tooltip" style={format!("left:{}px;top:{}px", x + 14.0, y + 10.0)}>
             <strong>{ format!("node {node}") }</strong>{ format!(" · {}", state_words(state)) }
+            if attacker { <div class="tooltip-attacker" id="tooltip-attacker">{ ATTACKER_WORDS }</div> }
             { super::overlay_view::tooltip_links(links) }
         </div>
     }
@@ -200,12 +209,18 @@ pub fn panel(view: Option<&NodeView>, sequence_open: bool, send: &Callback<Msg>)
             <div class="inspect-head">
                 <strong id="inspect-node">{ format!("Node {node}") }</strong>
                 <span class="status" id="inspect-status">{ status_words(v.status) }</span>
+                if v.attacks_from.is_some() {
+                    <span class="status attacker" id="inspect-attacker" title={ATTACKER_WORDS}>{ "attacker" }</span>
+                }
                 <button class="close" aria-label="Close the inspector" onclick={send.reform(|_: MouseEvent| Msg::Deselect)}>{ "×" }</button>
             </div>
             <p id="inspect-state" class="inspect-state">{ if v.description.state.is_empty() { "-".to_string() } else { v.description.state.clone() } }</p>
             <dl class="inspect-facts">
                 { row_titled("inspect-holds", "holds", "Messages sent so far that it delivered, or sent itself", ids(&v.holds)) }
                 { row_titled("inspect-missing", "missing", "Messages sent so far by others that it has not delivered", ids(&v.missing)) }
+                if v.attacks_from.is_some() && v.logged {
+                    { row_titled("inspect-withheld", "withheld", "Payload packets it kept instead of forwarding, so far", v.withheld.to_string()) }
+                }
             </dl>
             { description(v) }
             <h2 class="sub">{ "Timers" }</h2>

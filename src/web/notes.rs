@@ -27,7 +27,7 @@ pub struct Note {
 pub fn delivered(r: &Report) -> String {
     let missing = r.expected_deliveries.saturating_sub(r.deliveries);
     if missing == 0 || r.expected_deliveries == 0 {
-        return format!("{:.1} % of {}", r.delivered_ratio * 100.0, r.expected_deliveries);
+        return format!("{:.1} % of {}", r.delivered_ratio * 100.0, thousands(r.expected_deliveries));
     }
     // Rounded down, to two decimals: 9,677 of 9,680 is 99.96 %, never 100.0 %.
     let pct = (r.delivered_ratio * 10_000.0).floor() / 100.0;
@@ -82,7 +82,22 @@ pub fn after_run(s: &Scenario, r: &Report, upstreams: &[NodeId], per_node: &[Nod
     if let Some(n) = late_control(r) {
         notes.push(n);
     }
+    notes.extend(attackers_delivered(r));
     notes
+}
+
+/// With attackers, the headline counts their deliveries too: an attacker pruned from every
+/// mesh misses messages, which says nothing of what honest members got.
+fn attackers_delivered(r: &Report) -> Option<Note> {
+    let a = r.attack.as_ref()?;
+    Some(Note {
+        id: "attackers-delivered",
+        text: format!(
+            "Delivered counts every receiver, the {} attackers' own deliveries included (an attacker cut off by its peers misses messages); honest members got {:.2} % of theirs (Attackers, below).",
+            a.attackers,
+            (a.honest_delivered_ratio * 10_000.0).floor() / 100.0
+        ),
+    })
 }
 
 /// The busiest designated receiver's packets against the sender's, for a protocol of regions.
@@ -151,7 +166,7 @@ mod tests {
         assert_eq!(delivered(&r), "99.96 % (3 of 9,680 missing)");
         r.deliveries = 9680;
         r.delivered_ratio = 1.0;
-        assert_eq!(delivered(&r), "100.0 % of 9680");
+        assert_eq!(delivered(&r), "100.0 % of 9,680");
     }
 
     #[test]
@@ -161,6 +176,19 @@ mod tests {
         let notes = after_run(&s, &r, &up, &per_node);
         let dr = notes.iter().find(|n| n.id == "dr-load").expect("a DR note");
         assert!(dr.text.contains("the sender (node 0)"), "{}", dr.text);
+    }
+
+    #[test]
+    fn with_attackers_the_headline_says_it_counts_them() {
+        let s = super::super::gallery::load("gossipsub-attack.json").expect("the preset loads");
+        let (r, up, per_node) = report_of(&s);
+        let notes = after_run(&s, &r, &up, &per_node);
+        let n = notes.iter().find(|n| n.id == "attackers-delivered").expect("an attackers note");
+        assert!(n.text.starts_with("Delivered counts every receiver, the 120 attackers' own"), "{}", n.text);
+        assert!(n.text.contains("honest members got 99.98 % of theirs"), "{}", n.text);
+        let plain = super::super::gallery::load("gossipsub.json").expect("the preset loads");
+        let (r, up, per_node) = report_of(&plain);
+        assert!(after_run(&plain, &r, &up, &per_node).iter().all(|n| n.id != "attackers-delivered"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::notes::{self, Note};
 use mcast::metrics::{AttackReport, BroadcastMeasures, Report, StreamReport, DELIVERY_BINS};
+use mcast::text::thousands;
 use yew::{html, Html};
 
 /// One figure: its id, its label, and what it means (the tooltip; docs/metrics.md says more).
@@ -107,7 +108,7 @@ impl Summary {
             }
         };
         let implosion = match r.implosion.node {
-            Some(n) => format!("{} at node {n}", r.implosion.packets),
+            Some(n) => format!("{} at node {n}", thousands(u64::from(r.implosion.packets))),
             None => "–".to_string(),
         };
         let values = [
@@ -118,7 +119,7 @@ impl Summary {
             per_delivery(t.payload_packets),
             per_delivery(t.control_packets),
             per_delivery(r.traffic_to_last_delivery.control_packets),
-            r.duplicates_received.to_string(),
+            thousands(r.duplicates_received),
             implosion,
             format!("{:.3}", e.residue),
             format!("{:.2}", e.traffic),

@@ -35,6 +35,9 @@ fn back() -> Msg {
 fn start() -> Msg {
     Msg::Time(TimeMsg::Seek(0.0))
 }
+fn overlay() -> Msg {
+    Msg::ToggleOverlay
+}
 fn help() -> Msg {
     Msg::ToggleHelp
 }
@@ -62,6 +65,12 @@ pub const SHORTCUTS: &[Shortcut] = &[
     Shortcut { keys: &["+", "="], label: "+", does: "zoom the group in", msg: zoom_in },
     Shortcut { keys: &["-", "_"], label: "−", does: "zoom the group out", msg: zoom_out },
     Shortcut { keys: &["0"], label: "0", does: "show the whole group again", msg: whole_view },
+    Shortcut {
+        keys: &["o", "O"],
+        label: "O",
+        does: "show or hide the overlay (when the protocol keeps one)",
+        msg: overlay,
+    },
     Shortcut { keys: &["?"], label: "?", does: "open or close this help", msg: help },
     Shortcut { keys: &["Escape"], label: "Esc", does: "close the help; stop drawing a partition", msg: escape },
 ];

@@ -139,6 +139,13 @@ impl Stage {
         self.overlay_behind = true;
     }
 
+    /// A move in time (a seek, End, run until) has arrived: draw it at the next frame with the
+    /// overlay read at the arrival, not up to [`overlay::READ_EVERY_MS`] later.
+    pub fn arrived(&mut self) {
+        self.moved();
+        self.overlay_stale = true;
+    }
+
     /// One animation frame: draws the group if the run moved, the canvas changed size or a fresh
     /// edge is still fading (it fades even while paused).
     pub fn frame(&mut self, sim: &mut dyn Simulation) {
@@ -307,6 +314,11 @@ impl Stage {
     /// The state `node` was drawn in at the last draw.
     pub fn state_of(&self, node: u32) -> Option<NodeState> {
         self.states.get(node as usize).copied()
+    }
+
+    /// Whether `node` is one of the scenario's attackers.
+    pub fn is_attacker(&self, node: u32) -> bool {
+        self.attackers.contains(&node)
     }
 
     /// Rings the picked nodes from the next draw on.

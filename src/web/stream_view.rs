@@ -86,7 +86,7 @@ pub fn results(st: &StreamReport) -> Html {
                     <th scope="col" title="Frames delivered within the playout deadline">{ "On time" }</th>
                     <th scope="col" title="Frames delivered after the playout deadline">{ "Late" }</th>
                     <th scope="col" title="Frames owed and never delivered">{ "Missing" }</th>
-                    <th scope="col"></th>
+                    <th scope="col"><span class="sr-only">{ "On time, late and missing, as a bar" }</span></th>
                 </tr></thead>
                 <tbody>{ for worst.iter().take(LISTED).map(row) }</tbody>
             </table>

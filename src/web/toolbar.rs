@@ -94,14 +94,26 @@ fn slider(b: &Bar) -> Html {
     let step = (b.end_ms / 1000.0).max(0.001);
     html! {
         <div class="group time">
-            <input type="range" id="time-slider" aria-label="Simulated time" min="0" max={b.end_ms.to_string()}
-                step={step.to_string()} value={b.now_ms.to_string()} oninput={seek}
-                data-checkpoints={b.checkpoints.to_string()}
-                title={format!("Drag to seek: back from the nearest of {} checkpoints, forward by running (furthest run: {}; Home seeks to 0)", b.checkpoints, ms(b.furthest_ms))} />
+            <span class="slider-run" id="slider-run" style={format!("--reached:{:.4}", reached(b))}>
+                <input type="range" id="time-slider" aria-label="Simulated time" min="0" max={b.end_ms.to_string()}
+                    step={step.to_string()} value={b.now_ms.to_string()} oninput={seek}
+                    data-checkpoints={b.checkpoints.to_string()} data-furthest-ms={b.furthest_ms.to_string()}
+                    title={format!("Drag to seek: back from the nearest of {} checkpoints, forward by running; the strip under it is the part run so far (to {}); Home seeks to 0", b.checkpoints, ms(b.furthest_ms))} />
+            </span>
             <span id="toolbar-time" class="now" title="Simulated time now, and when the run ends">
                 { format!("{} / {}", ms(b.now_ms), ms(b.end_ms)) }
             </span>
         </div>
+    }
+}
+
+/// How far along the slider the run has been simulated (its furthest point), from 0 to 1: the
+/// strip under the slider, like a video's buffered part; seeking past it runs forward.
+fn reached(b: &Bar) -> f64 {
+    if b.end_ms > 0.0 {
+        (b.furthest_ms / b.end_ms).clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }
 

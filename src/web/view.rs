@@ -52,6 +52,8 @@ pub struct Page<'a> {
     pub inspected: Option<&'a NodeView>,
     /// The state of the node under the pointer, for its tooltip.
     pub hover_state: Option<NodeState>,
+    /// Whether the node under the pointer is an attacker, for its tooltip.
+    pub hover_attacker: bool,
     /// The overlay links of the node under the pointer, by kind, for its tooltip.
     pub hover_links: Vec<(mcast::protocol::OverlayLink, Vec<u32>)>,
     /// What the page shows of the protocol's overlay.
@@ -215,7 +217,7 @@ fn scenario_controls(s: &Scenario, send: &Callback<Msg>) -> Html {
             if let Some(st) = &s.workload.stream {
                 { super::stream_view::controls(st, send) }
             } else {
-                <label for="messages">{ "Messages" }</label>
+                <label for="messages">{ messages_label(s) }</label>
                 <input id="messages" type="number" min="1" value={s.workload.messages.to_string()} onchange={on_input(send, Field::Messages)} />
             }
             <label for="layout">{ "Layout" }</label>
@@ -482,7 +484,7 @@ fn stage_column(p: &Page) -> Html {
                     onmouseleave={send.reform(|_: MouseEvent| Msg::CanvasLeave)}
                     onkeydown={canvas_keys(send, p.selection.node.is_some())}></canvas>
                 { super::stage_tools::view(p.scale, super::overlay_view::toggle(&p.overlay, send), send) }
-                { super::inspector::tooltip(p.selection.hover, p.hover_state, &p.hover_links) }
+                { super::inspector::tooltip(p.selection.hover, p.hover_state, p.hover_attacker, &p.hover_links) }
                 <p class="sr-only" id="selection-announce" aria-live="polite">{ p.announced.to_string() }</p>
                 <p class="stage-hint">{ if p.faults.tool {
                     "Drag a rectangle: the nodes inside are cut off from the rest (Esc: cancel)"
@@ -571,4 +573,16 @@ fn canvas_keys(send: &Callback<Msg>, selected: bool) -> Callback<yew::KeyboardEv
             send.emit(Msg::CanvasKey(key));
         }
     })
+}
+
+/// The Messages field's label: with several senders the field counts each one's messages, and
+/// the label says so with the total, which is what the run sends.
+fn messages_label(s: &Scenario) -> String {
+    let senders = s.workload.senders(&s.group).len() as u64;
+    if senders > 1 {
+        let all = mcast::text::thousands(s.workload.message_count());
+        format!("Messages per sender ({senders} senders: {all} in all)")
+    } else {
+        "Messages".to_string()
+    }
 }

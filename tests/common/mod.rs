@@ -94,6 +94,27 @@ pub fn scenario_file(name: &str) -> Scenario {
     Scenario::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// Every file in `scenarios/`, by file name in name order, parsed and validated: what the
+/// trace-hash record, the checkpoint and the layer tests each run.
+pub fn scenario_files() -> Vec<(String, Scenario)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios/ is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).expect("a UTF-8 file name").to_string();
+            let text = std::fs::read_to_string(&path).expect("a readable scenario");
+            let s = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, s)
+        })
+        .collect()
+}
+
 /// `s` run to its end: its report and the simulation (for counters, states, the hash).
 pub fn run(s: &Scenario) -> (Report, Box<dyn Simulation>) {
     let mut sim = engine::build(s).unwrap_or_else(|e| panic!("seed {}: {e}", s.seed));

@@ -276,3 +276,18 @@ test('zoom makes nodes bigger, a click hits the zoomed node, reset view goes bac
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the audit finds nothing with the stream\'s viewers, the attackers or the comparison shown', async () => {
+  const page = await pageWith({ viewport: { width: 1400, height: 860 } });
+  for (const preset of ['live-stream.json', 'gossipsub-attack.json', 'plumtree.json']) {
+    await setControl(page, '#preset', preset);
+    await page.waitForFunction((p) => document.querySelector('#preset').value === p, preset);
+    await finish(page);
+    assert.deepEqual(await audit(page), [], `${preset}, after the run`);
+  }
+  await page.click('#compare-all');
+  await page.waitForSelector('#compare thead th');
+  assert.deepEqual(await audit(page), [], 'with the comparison open');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -111,7 +111,7 @@ test('SRM at 2,000 members runs over native multicast in the comparison, labelle
   const head = await page.$$eval('#compare thead th', (ths) => ths.map((t) => t.textContent.trim()));
   assert.ok(head.includes('SRM (native multicast)'), `${head}`);
   const why = await page.getAttribute('#lane-1 figcaption', 'title');
-  assert.match(why, /application-level multicast each SRM repair costs 1999 copies through one uplink/);
+  assert.match(why, /application-level multicast each SRM repair costs 1,999 copies through one uplink, .* above 1,000 members this column runs over native multicast$/);
   await page.waitForFunction(() => Number(document.querySelector('#lane-1').dataset.deliveries) > 0, null, { timeout: 30000 });
   await screenshot(page, 'compare-srm-2000-native');
   assert.equal(await page.$('#compare details.refused'), null, 'no refusal: SRM has its column');

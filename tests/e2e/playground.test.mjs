@@ -391,9 +391,9 @@ test('the chart shows packets by kind as the run goes, and the results agree wit
     sim.free();
     return r;
   }, json);
-  assert.equal(await page.textContent('#result-delivered'), `${(m.delivered_ratio * 100).toFixed(1)} % of ${m.expected_deliveries}`);
+  assert.equal(await page.textContent('#result-delivered'), `${(m.delivered_ratio * 100).toFixed(1)} % of ${m.expected_deliveries.toLocaleString('en-US')}`);
   assert.equal(await page.textContent('#result-rmr'), m.rmr.toFixed(3));
-  assert.match(await page.textContent('#result-implosion'), new RegExp(`^${m.implosion.packets} at node ${m.implosion.node}$`));
+  assert.match(await page.textContent('#result-implosion'), new RegExp(`^${m.implosion.packets.toLocaleString('en-US')} at node ${m.implosion.node}$`));
   assert.match(await page.textContent('#result-latency'), /^\d+(\.\d)? ms \/ \d+(\.\d)? ms$/);
   await screenshot(page, 'chart-and-results');
   assert.deepEqual(page.errors, []);
@@ -578,7 +578,7 @@ test('gossip against ACK implosion: the same network, no implosion, and the comp
   const group = await page.$eval('#preset option:checked', (o) => o.parentElement.label);
   assert.match(group, /^Gossip/, 'filed under the gossip family');
   await finish(page);
-  assert.match(await page.textContent('#result-delivered'), /^100\.0 % of 2998$/);
+  assert.match(await page.textContent('#result-delivered'), /^100\.0 % of 2,998$/);
   const peak = Number.parseInt(await page.textContent('#result-implosion'), 10);
   assert.ok(peak < 50, `no node hears an implosion: ${peak} packets in 100 ms`);
   await page.click('#compare-all');

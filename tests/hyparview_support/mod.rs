@@ -62,6 +62,10 @@ impl Protocol for Flooder {
     type Timer = ();
     type Config = ();
 
+    fn describe_timer(&self, _timer: &()) -> String {
+        "a timer of this test protocol".to_string()
+    }
+
     fn new(_me: NodeId, _group: &GroupInfo, _config: &()) -> Flooder {
         Flooder::default()
     }

@@ -43,8 +43,27 @@ impl Direction {
         matches!(self, Direction::Pull | Direction::PushPull)
     }
 
+    /// What crosses over in an exchange, in plain words for the inspector.
+    pub fn words(self) -> &'static str {
+        match self {
+            Direction::Push => "it sends the partner what the partner lacks",
+            Direction::Pull => "the partner sends back what it lacks",
+            Direction::PushPull => "each sends the other what the other lacks",
+        }
+    }
+
     /// The names a scenario writes.
     pub const NAMES: &'static [&'static str] = &["push", "pull", "push_pull"];
+}
+
+/// A periodic exchange in words: a digest of the `held` messages to one of `members` members,
+/// and what crosses over (`direction`). Rumor mongering's backstop says the same.
+pub fn exchange_words(held: usize, members: u32, direction: Direction) -> String {
+    let digest = match held {
+        0 => "send a digest saying it holds nothing".to_string(),
+        n => format!("send a digest of the {n} message(s) it holds"),
+    };
+    format!("exchange with a random member of {members}: {digest}, then {}", direction.words())
 }
 
 /// A packet of an anti-entropy exchange.

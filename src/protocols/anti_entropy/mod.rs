@@ -26,7 +26,7 @@ pub mod store;
 mod tests;
 
 pub use config::{AntiEntropyConfig, PARAMS};
-pub use exchange::{AeMsg, Direction, Exchange};
+pub use exchange::{exchange_words, AeMsg, Direction, Exchange};
 pub use family::AntiEntropyFamily;
 
 use crate::protocol::{Context, Description, GroupInfo, Input, MsgId, NodeId, PacketKind, Protocol, Wire};
@@ -163,7 +163,8 @@ impl Protocol for AntiEntropy {
         !self.store.is_empty()
     }
 
-    /// How many messages it holds and how many members it picks its partners from.
+    /// How many messages it holds (the inspector lists them), how many members it picks its partners from, and
+    /// what crosses over in an exchange.
     fn describe(&self, out: &mut Description) {
         out.state(match self.store.len() {
             0 => "susceptible (holds nothing)".to_string(),
@@ -171,5 +172,13 @@ impl Protocol for AntiEntropy {
         });
         out.fact("members it picks partners from", self.peers.len());
         out.fact("exchange period", format!("{} ms", self.period.as_ms_f64()));
+        out.fact("in an exchange", self.exchange.direction.words());
+    }
+
+    /// The period's exchange with a random member.
+    fn describe_timer(&self, timer: &Timer) -> String {
+        match timer {
+            Timer::Exchange => exchange_words(self.store.len(), self.peers.len(), self.exchange.direction),
+        }
     }
 }

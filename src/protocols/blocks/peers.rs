@@ -91,6 +91,13 @@ impl Cyclon {
         }
     }
 
+    /// The entry the next shuffle goes to: the oldest (the first of the oldest), as
+    /// [`Cyclon::start_shuffle`] picks it; `None` if the view is empty.
+    pub fn oldest(&self) -> Option<NodeId> {
+        let ages = self.view.iter().enumerate();
+        ages.max_by_key(|&(i, e)| (e.age, std::cmp::Reverse(i))).map(|(_, e)| e.node)
+    }
+
     /// Starts a shuffle (the active thread, §3): ages every entry, removes the oldest entry Q
     /// (the first of the oldest), and returns Q with what to send it: this node with age 0 and
     /// `ℓ − 1` other entries drawn at random. `None` if the view is empty.

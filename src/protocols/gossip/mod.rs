@@ -75,7 +75,7 @@ pub use model::informed_curve;
 pub use wire::{Batch, Digest, Item, Msg, Shuffle, Timer};
 
 use crate::bits::InlineBits;
-use crate::protocol::{Context, Description, GroupInfo, Input, NodeId, OverlayLink, Protocol};
+use crate::protocol::{msg_list, Context, Description, GroupInfo, Input, MsgId, NodeId, OverlayLink, Protocol};
 use crate::protocols::blocks::{Cyclon, Members};
 use crate::time::SimTime;
 use std::sync::Arc;
@@ -186,6 +186,38 @@ impl Gossip {
         &self.setup.config
     }
 
+    /// Whom a period's contact goes to, in words: peers of the Cyclon view, or of the members.
+    fn peer_words(&self) -> String {
+        let fanout = self.config().fanout;
+        match self.side.as_ref().and_then(|s| s.cyclon.as_ref()) {
+            Some(c) => format!("{fanout} random peer(s) of its view of {}", c.entries().len()),
+            None => format!("{fanout} random member(s)"),
+        }
+    }
+
+    /// What the next gossip period does: push what it still spreads, pull what it lacks.
+    fn period_words(&self) -> String {
+        let mode = self.config().mode;
+        let spread: Vec<MsgId> = match &self.side {
+            Some(side) => side.spreading.iter().filter(|h| h.left > 0).map(|h| h.item.id).collect(),
+            None => Vec::new(),
+        };
+        let last: Vec<MsgId> = self.side.as_ref().map_or(Vec::new(), |s| {
+            s.spreading.iter().filter(|h| h.left == 1).map(|h| h.item.id).collect()
+        });
+        let peers = self.peer_words();
+        let mut words = match (mode.pushes() && !spread.is_empty(), mode.pulls()) {
+            (true, true) => format!("gossip period: push {} to {peers} and ask for what it lacks", msg_list(&spread)),
+            (true, false) => format!("gossip period: push {} to {peers}", msg_list(&spread)),
+            (false, true) => format!("gossip period: ask {peers} for what it lacks (a PULL with its digest)"),
+            (false, false) => "gossip period: nothing left to push, so it stops".to_string(),
+        };
+        if !last.is_empty() && mode.pushes() {
+            words.push_str(&format!("; last period for {}", msg_list(&last)));
+        }
+        words
+    }
+
     /// The side state, made on first need.
     fn side(&mut self) -> &mut Side {
         let (size, config, low) = (self.setup.size, &self.setup.config, self.low);
@@ -242,6 +274,20 @@ impl Protocol for Gossip {
 
     fn is_infective(&self) -> bool {
         self.spreading() > 0
+    }
+
+    /// A period's push and pull with its peers, or a Cyclon shuffle with the oldest entry.
+    fn describe_timer(&self, timer: &Timer) -> String {
+        match timer {
+            Timer::Tick => self.period_words(),
+            Timer::Shuffle => match self.side.as_ref().and_then(|s| s.cyclon.as_ref()).and_then(|c| c.oldest()) {
+                Some(n) => format!(
+                    "Cyclon shuffle: swap {} view entries with node {n}, the oldest in its view",
+                    self.config().shuffle_length
+                ),
+                None => "Cyclon shuffle: its view is empty, nothing to swap".to_string(),
+            },
+        }
     }
 
     /// Whether it still spreads, the messages it spreads and for how many more periods, and its

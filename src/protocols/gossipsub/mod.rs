@@ -43,6 +43,7 @@ pub mod score;
 #[cfg(test)]
 mod tests;
 mod wire;
+mod words;
 
 pub use config::{GossipsubConfig, PARAMS};
 pub use family::GossipsubFamily;
@@ -320,6 +321,12 @@ impl Protocol for Gossipsub {
         self.last_from
     }
 
+    fn describe_timer(&self, timer: &Timer) -> String {
+        match timer {
+            Timer::Heartbeat => self.heartbeat_words(),
+        }
+    }
+
     /// Mesh links as `Mesh`, the other connections as `Active`.
     fn overlay(&self, out: &mut Vec<(NodeId, OverlayLink)>) {
         for p in &self.peers {
@@ -329,11 +336,27 @@ impl Protocol for Gossipsub {
 
     /// Its mesh and peers, and the mesh peers' scores (at its latest input) and counters.
     fn describe(&self, out: &mut Description) {
-        out.state(format!("mesh of {}, {} peers", self.mesh_len(), self.peers.len()));
+        let c = &self.setup.config;
+        out.state(if self.left {
+            "left the topic".to_string()
+        } else {
+            format!(
+                "mesh member: {} of its {} peers in its mesh (it aims for {}, between {} and {})",
+                self.mesh_len(),
+                self.peers.len(),
+                c.d,
+                c.d_lo,
+                c.d_hi
+            )
+        });
         out.link("mesh", self.mesh());
         out.link("peers", self.peers.iter().filter(|p| !p.in_mesh()).map(|p| p.id));
         out.fact("messages seen", self.seen.len());
         out.fact("IWANT promises open", self.promises.len());
+        let worst = self.worst_scores();
+        if !worst.is_empty() {
+            out.fact("lowest scores", worst);
+        }
         for (i, p) in self.peers.iter().enumerate().filter(|(_, p)| p.in_mesh()) {
             let (c, score) = (p.counters, self.score_at(i, self.last_now));
             let words = format!(

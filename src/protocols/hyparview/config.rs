@@ -27,6 +27,10 @@ pub struct HyParViewConfig {
     /// How long a NEIGHBOR request waits for its answer before the next passive peer is tried
     /// (a request or answer lost on the way; a dead peer is noticed by the transport sooner).
     pub neighbor_timeout: SimDuration,
+    /// How long a node left with an empty active view, its passive peers all asked (or none
+    /// left but the one that dropped it), waits before it asks them all again, with high
+    /// priority, and joins through a contact if none takes it (see the module docs).
+    pub alone_retry: SimDuration,
     /// The gap between two initial members' joins at the start: member i joins at i times this
     /// through a member already in the overlay (see the module docs).
     pub join_stagger: SimDuration,
@@ -43,6 +47,7 @@ impl Default for HyParViewConfig {
             kp: 4,
             shuffle_period: SimDuration::from_ms(10_000),
             neighbor_timeout: SimDuration::from_ms(2_000),
+            alone_retry: SimDuration::from_ms(1_000),
             join_stagger: SimDuration::from_us(100),
         }
     }

@@ -31,12 +31,25 @@
 //! last node tells the joiner with a high-priority NEIGHBOR, where the paper opens a TCP
 //! connection, and answers carry their request's number; a node whose active view is short of
 //! full (after a DISCONNECT too) asks its passive peers as after a failure, and again each
-//! shuffle period (the paper refills only on failures), and one left with an empty view joins
-//! again through a contact; every shuffle period a node sends a keep-alive on its other
+//! shuffle period (the paper refills only on failures); a node left alone asks again soon (see
+//! below); every shuffle period a node sends a keep-alive on its other
 //! active links (TCP's keep-alive: an idle link to a crashed peer is noticed); a node receiving
 //! a walk's hop, a keep-alive or an inner packet from a peer not in its active view sends it a
 //! DISCONNECT (a link whose set-up and tear-down crossed on the network, which TCP's ordering
 //! rules out, heals within a period).
+//!
+//! **Left alone.** §4.3 keeps a node with an empty active view asking its passive peers with
+//! high priority, which no peer refuses: such a node must not stay cut off. Here a node dropped
+//! by its only active peer first asks its other passive peers, not the one that has just chosen
+//! to drop it. If none is left, it waits `alone_retry` (1 s, a few round trips: a joiner's walks
+//! may link it meanwhile) and asks its whole passive view again, the dropping peer included; if
+//! all of them fail, it joins again through a contact. (It used to wait for its next shuffle, up
+//! to 10 s: node 885 of the Plumtree preset missed 7 of 10 broadcasts so.) Joining at once would
+//! flood the contacts with JOINs and churn the overlay (see `continue_repair`). Likewise a node
+//! with a single active peer whose whole periodic refill was refused asks with high priority at
+//! the next one: two such nodes linked to each other are an island that full views, refusing
+//! low priority, would never take in. Both rules cost one NEIGHBOR, which displaces one peer of
+//! a node with a full view, and only where a node is alone or one link from it.
 //!
 //! Memory per node: the two views and the shuffle's entries, about 4 × (active + passive + ka +
 //! kp) bytes, and the peers tried while repairing (at most the passive view).

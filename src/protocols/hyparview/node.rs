@@ -39,6 +39,11 @@ pub struct HyParView {
     tried: Vec<NodeId>,
     /// Whether the repair under way is the periodic refill's (see [`HyParView::refill`]).
     refilling: bool,
+    /// Whether a retry of a node left alone is due (see [`HyParView::continue_repair`]).
+    alone_retry_due: bool,
+    /// How many periodic refills in a row found every passive peer refusing while the active
+    /// view held a single peer (see [`HyParView::refill`]).
+    lone_refills: u32,
     /// The nodes this one may join through: the well-known contacts.
     contacts: Vec<NodeId>,
     /// How many initial members the group has (a last resort to join through).
@@ -127,10 +132,16 @@ impl HyParView {
         self.gen = self.gen.wrapping_add(1).max(NO_REQUEST + 1);
         let req = self.gen;
         self.pending = Some(Pending { peer, gen: req, join });
-        let msg =
-            if join { HpvMsg::Join { req } } else { HpvMsg::Neighbor { high: self.views.active().is_empty(), req } };
+        let msg = if join { HpvMsg::Join { req } } else { HpvMsg::Neighbor { high: self.high_priority(), req } };
         cx.send(peer, msg);
         cx.set_timer(self.config.neighbor_timeout, HpvTimer::NeighborTimeout { gen: self.gen });
+    }
+
+    /// Whether a NEIGHBOR request now is of high priority: with an empty active view (§4.3),
+    /// or in a periodic refill of a single-peer view after a whole refill was refused.
+    fn high_priority(&self) -> bool {
+        let active = self.views.active().len();
+        active == 0 || (active == 1 && self.refilling && self.lone_refills > 0)
     }
 
     /// Joins the overlay through a contact (§4.2): a well-known node at random, or, with none
@@ -197,12 +208,14 @@ impl HyParView {
     }
 
     /// Asks the next passive peer not yet tried, while the active view is not full and no
-    /// request is out. A node whose active view is empty and that has tried them all in its
-    /// periodic refill joins again through a contact, whose FORWARD_JOIN walks reach the whole
-    /// overlay. (Not sooner: a joiner briefly alone gets its walks' NEIGHBORs within a round trip
-    /// or two, and the contacts would be flooded with JOINs. Not for a merely short view: each
-    /// JOIN forces the joiner into full views, whose dropped peers fall short in turn, and the
-    /// overlay never settles.)
+    /// request is out. A node whose active view is empty and that has tried them all (or has
+    /// none but the peer that just dropped it) asks them all again an `alone_retry` later, the
+    /// dropping peer included, with high priority ([`HyParView::refill`]); if that refill runs
+    /// out too, it joins again through a contact, whose FORWARD_JOIN walks reach the whole
+    /// overlay. (Not at once: a joiner briefly alone gets its walks' NEIGHBORs within a round
+    /// trip or two, and the contacts would be flooded with JOINs. Not for a merely short view:
+    /// each JOIN forces the joiner into full views, whose dropped peers fall short in turn, and
+    /// the overlay never settles.)
     pub(super) fn continue_repair<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         if self.pending.is_some() || !self.repairing {
             return;
@@ -218,16 +231,43 @@ impl HyParView {
             }
             None => {
                 self.repairing = false;
-                if self.refilling && self.views.active().is_empty() {
-                    self.join_any(cx);
+                if self.refilling && self.views.active().len() == 1 {
+                    self.lone_refills = self.lone_refills.saturating_add(1);
+                }
+                if self.views.active().is_empty() {
+                    self.left_alone(cx);
                 }
             }
         }
     }
 
+    /// A node alone with no passive peer left to ask: after a refill it joins through a
+    /// contact; after a failure or a DISCONNECT it tries again an `alone_retry` later.
+    fn left_alone<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
+        if self.refilling {
+            self.join_any(cx);
+        } else if !self.alone_retry_due {
+            self.alone_retry_due = true;
+            cx.set_timer(self.config.alone_retry, HpvTimer::AloneRetry);
+        }
+    }
+
+    /// A node left alone has waited `alone_retry`: if it is still alone, it asks its whole
+    /// passive view again, joining through a contact if none takes it.
+    fn on_alone_retry<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
+        self.alone_retry_due = false;
+        if self.views.active().is_empty() {
+            self.refill(cx);
+        }
+    }
+
     /// The periodic refill: a node whose active view is short of full asks its passive peers
-    /// in turn, as after a failure (low-priority requests unless its active view is empty).
+    /// in turn, as after a failure (low-priority requests unless its active view is empty, or
+    /// holds a single peer and the previous refill was refused by every passive peer).
     pub(super) fn refill<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
+        if self.views.active().len() != 1 {
+            self.lone_refills = 0;
+        }
         if self.pending.is_none() && !self.is_full() {
             self.repairing = true;
             self.refilling = true;
@@ -463,6 +503,8 @@ impl<P: Protocol> Layer<P> for HyParView {
             repairing: false,
             tried: Vec::new(),
             refilling: false,
+            alone_retry_due: false,
+            lone_refills: 0,
             contacts: group.senders.clone(),
             group_size: group.size,
             last_shuffle: Vec::new(),
@@ -481,6 +523,7 @@ impl<P: Protocol> Layer<P> for HyParView {
             Input::Timer(HpvTimer::Bootstrap) => self.on_bootstrap(cx),
             Input::Timer(HpvTimer::Shuffle) => self.on_shuffle_timer(cx),
             Input::Timer(HpvTimer::NeighborTimeout { gen }) => self.on_neighbor_timeout(gen, cx),
+            Input::Timer(HpvTimer::AloneRetry) => self.on_alone_retry(cx),
             Input::Membership(MemberChange::Unreachable(peer)) => self.on_unreachable(peer, inner, cx),
             Input::Start => {
                 self.on_start(cx);
@@ -522,12 +565,20 @@ impl<P: Protocol> Layer<P> for HyParView {
         }
     }
 
-    fn describe_timer(timer: &Self::Timer) -> String {
+    fn describe_timer(&self, timer: &Self::Timer, inner: &P) -> String {
         match timer {
-            HpvTimer::Inner(t) => P::describe_timer(t),
+            HpvTimer::Inner(t) => inner.describe_timer(t),
             HpvTimer::Bootstrap => "HyParView: join the overlay".to_string(),
             HpvTimer::Shuffle => "HyParView: shuffle (and refill the active view)".to_string(),
-            HpvTimer::NeighborTimeout { gen } => format!("HyParView: neighbour request {gen} times out"),
+            HpvTimer::NeighborTimeout { gen } => match self.pending.filter(|p| p.gen == *gen) {
+                Some(p) if p.join => format!("HyParView: give up on the join through node {} and try again", p.peer),
+                Some(p) => format!("HyParView: give up on the neighbour request to node {} and ask another", p.peer),
+                None => format!("HyParView: neighbour request {gen} times out, but it was answered: nothing to do"),
+            },
+            HpvTimer::AloneRetry if self.views.active().is_empty() => {
+                "HyParView: still alone, ask every passive peer again (or join through a contact)".to_string()
+            }
+            HpvTimer::AloneRetry => "HyParView: it was alone, but has a peer again: nothing to do".to_string(),
         }
     }
 

@@ -34,6 +34,10 @@ impl Protocol for Quiet {
     type Msg = Nothing;
     type Timer = ();
     type Config = ();
+    fn describe_timer(&self, _timer: &()) -> String {
+        "a timer of this test protocol".to_string()
+    }
+
     fn new(_me: NodeId, _group: &GroupInfo, _config: &()) -> Quiet {
         Quiet::default()
     }
@@ -233,13 +237,76 @@ fn an_unreachable_active_peer_leaves_both_views_and_an_empty_view_asks_with_high
     assert_eq!(out[0], send(7, HpvMsg::Neighbor { high: true, req: 1 }));
     assert!(active(&h).is_empty());
     assert_eq!(heard(&h).last(), Some(&MemberChange::NeighborDown(1)));
-    // Unreachable too: with nothing left, the node waits for its refill, then joins again
-    // through a contact (node 0).
+    // Unreachable too: with nothing left, the node waits a second (a walk's NEIGHBOR may be on
+    // its way), then joins again through a contact (node 0).
     let out = h.handle_at_ms(3, Input::Membership(MemberChange::Unreachable(7)));
-    assert_eq!(out, []);
+    assert_eq!(out, [Output::SetTimer { after: SimDuration::from_ms(1_000), timer: HpvTimer::AloneRetry }]);
     assert!(passive(&h).is_empty());
-    let out = h.handle_at_ms(10_000, Input::Timer(HpvTimer::Shuffle));
+    let out = h.handle_at_ms(1_003, Input::Timer(HpvTimer::AloneRetry));
     assert_eq!(sends(&out), [(0, HpvMsg::Join { req: 2 })]);
+}
+
+#[test]
+fn a_node_dropped_by_its_only_peer_asks_it_again_a_second_later_with_high_priority() {
+    // Node 1, its only active peer, drops it to make room; node 1 is its only passive entry.
+    let mut h = with_active(&[1]);
+    let out = h.handle_at_ms(500, Input::Recv { from: 1, msg: HpvMsg::Disconnect { leaving: false } });
+    assert!(active(&h).is_empty());
+    assert_eq!(passive(&h), [1]);
+    // Not at once (node 1 has just chosen to drop it), but a second later, not a whole
+    // shuffle period (10 s) later.
+    let retry = SimDuration::from_ms(1_000);
+    assert_eq!(out, [Output::SetTimer { after: retry, timer: HpvTimer::AloneRetry }]);
+    assert_eq!(
+        h.protocol.describe_timer(&HpvTimer::AloneRetry),
+        "HyParView: still alone, ask every passive peer again (or join through a contact)"
+    );
+    let out = h.handle_at_ms(1_500, Input::Timer(HpvTimer::AloneRetry));
+    assert_eq!(sends(&out), [(1, HpvMsg::Neighbor { high: true, req: 1 })]);
+    // A high-priority request is never refused: the node is linked again at 1.5 s plus a
+    // round trip.
+    let out = h.handle_at_ms(1_502, Input::Recv { from: 1, msg: HpvMsg::NeighborReply { accepted: true, req: 1 } });
+    assert_eq!(sends(&out), []);
+    assert_eq!(active(&h), [1]);
+    assert_eq!(heard(&h).last(), Some(&MemberChange::NeighborUp(1)));
+}
+
+#[test]
+fn a_node_that_is_linked_again_before_its_retry_asks_nobody() {
+    let mut h = with_active(&[1]);
+    h.handle_at_ms(500, Input::Recv { from: 1, msg: HpvMsg::Disconnect { leaving: false } });
+    // A FORWARD_JOIN's last node links to it meanwhile.
+    h.handle_at_ms(600, Input::Recv { from: 9, msg: HpvMsg::Neighbor { high: true, req: NO_REQUEST } });
+    assert_eq!(
+        h.protocol.describe_timer(&HpvTimer::AloneRetry),
+        "HyParView: it was alone, but has a peer again: nothing to do"
+    );
+    let out = h.handle_at_ms(1_500, Input::Timer(HpvTimer::AloneRetry));
+    assert_eq!(out, []);
+    assert_eq!(active(&h), [9]);
+}
+
+#[test]
+fn a_lone_link_refused_by_a_whole_refill_asks_with_high_priority_at_the_next() {
+    // One active peer (node 1) and one passive peer (node 7), which refuses low priority.
+    let mut h = with_active(&[1]);
+    recv(&mut h, 1, HpvMsg::ShuffleReply { nodes: vec![7] });
+    let neighbors = |out: &[Out]| -> Vec<(NodeId, HpvMsg<Nothing>)> {
+        sends(out).into_iter().filter(|(_, m)| matches!(m, HpvMsg::Neighbor { .. })).collect()
+    };
+    let out = h.handle_at_ms(10_000, Input::Timer(HpvTimer::Shuffle));
+    assert_eq!(neighbors(&out), [(7, HpvMsg::Neighbor { high: false, req: 1 })]);
+    recv(&mut h, 7, HpvMsg::NeighborReply { accepted: false, req: 1 });
+    // A pair of such nodes would be an island that full views never take in: the next refill
+    // asks with high priority, which is never refused.
+    let out = h.handle_at_ms(20_000, Input::Timer(HpvTimer::Shuffle));
+    assert_eq!(neighbors(&out), [(7, HpvMsg::Neighbor { high: true, req: 2 })]);
+    recv(&mut h, 7, HpvMsg::NeighborReply { accepted: true, req: 2 });
+    assert_eq!(active(&h), [1, 7]);
+    // With two peers, low priority again.
+    recv(&mut h, 1, HpvMsg::ShuffleReply { nodes: vec![8] });
+    let out = h.handle_at_ms(30_000, Input::Timer(HpvTimer::Shuffle));
+    assert_eq!(neighbors(&out), [(8, HpvMsg::Neighbor { high: false, req: 3 })]);
 }
 
 #[test]

@@ -117,6 +117,9 @@ pub enum HpvTimer<T> {
     Bootstrap,
     /// The periodic shuffle (§4.4), which also refills an active view that is not full.
     Shuffle,
+    /// A node left alone (an empty active view, no passive peer left to ask) asks its whole
+    /// passive view again.
+    AloneRetry,
     /// The NEIGHBOR request of generation `gen` has had its time.
     NeighborTimeout {
         /// The request's generation: a later request makes this timer stale.

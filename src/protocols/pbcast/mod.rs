@@ -49,7 +49,7 @@ pub use family::PbcastFamily;
 pub use model::informed_curve;
 pub use wire::{list_bytes, Msg, Timer, ENTRY_BYTES, ROUND_BYTES};
 
-use crate::protocol::{Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
+use crate::protocol::{msg_list, Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, Protocol};
 use crate::protocols::blocks::Members;
 use crate::protocols::tree::heap_children;
 
@@ -94,6 +94,32 @@ impl Pbcast {
     }
 
     /// The size of a packet with no payload.
+    /// What round `round + 1` does: forget what is older than `gc_rounds`, then send a digest of
+    /// the rest to `fanout` members.
+    fn round_words(&self) -> String {
+        let next = self.round.wrapping_add(1);
+        let gc = self.config.gc_rounds;
+        let (kept, dropped): (Vec<MsgId>, Vec<MsgId>) = self
+            .history
+            .digest()
+            .into_iter()
+            .partition(|&id| self.history.held(id).is_some_and(|h| next.saturating_sub(h.got) <= gc));
+        let forget = if dropped.is_empty() {
+            String::new()
+        } else {
+            format!("forget {} (held {gc} rounds), then ", msg_list(&dropped))
+        };
+        if kept.is_empty() {
+            return format!("gossip round {next}: {forget}nothing is left to gossip about, so it stops");
+        }
+        format!(
+            "gossip round {next}: {forget}send a digest of {} to {} random member(s) of {}",
+            msg_list(&kept),
+            self.config.fanout,
+            self.members.len()
+        )
+    }
+
     fn control_bytes(&self) -> u32 {
         self.config.header_bytes
     }
@@ -209,6 +235,13 @@ impl Protocol for Pbcast {
     }
 
     /// Its gossip round, the messages it still gossips about and how many members it knows.
+    /// The next round: the digest it will send and to how many, what it will forget first.
+    fn describe_timer(&self, timer: &Timer) -> String {
+        match timer {
+            Timer::Round => self.round_words(),
+        }
+    }
+
     fn describe(&self, out: &mut Description) {
         let held = self.history.digest();
         out.state(match held.len() {

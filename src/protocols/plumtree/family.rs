@@ -10,6 +10,14 @@ use std::sync::Arc;
 /// (log₁₀ n + 1 = 5 at 10,000 nodes; Leitão et al., HyParView, DSN 2007, §5).
 pub const EXPECTED_DEGREE: u64 = 5;
 
+/// When a workload over HyParView should start sending (ms): the overlay is built from
+/// nothing when the run starts (member i joins at i × 100 µs), and a broadcast leaves only on
+/// the links its sender has by then, so a message sent at 0 ms reaches no one (Plumtree, like
+/// the paper, has no anti-entropy to catch up later). The presets start at 2 s, by when a
+/// broadcast over 1,000 nodes reaches every node (`scenarios/plumtree.json`), and
+/// the page moves a workload's start to it when Plumtree is picked.
+pub const WARM_UP_MS: f64 = 2_000.0;
+
 /// Plumtree.
 pub struct PlumtreeFamily;
 

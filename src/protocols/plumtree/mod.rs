@@ -48,7 +48,7 @@ mod tests;
 mod wire;
 
 pub use config::{PlumtreeConfig, ID_BYTES, PARAMS};
-pub use family::PlumtreeFamily;
+pub use family::{PlumtreeFamily, WARM_UP_MS};
 pub use wire::{Msg, Round, Timer};
 
 use crate::protocol::{Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, OverlayLink, Protocol};
@@ -226,9 +226,19 @@ impl Protocol for Plumtree {
         out.fact("PRUNEs sent", self.prunes);
     }
 
-    fn describe_timer(timer: &Timer) -> String {
+    fn describe_timer(&self, timer: &Timer) -> String {
         match timer {
-            Timer::Missing(id) => format!("GRAFT for message {} unless it arrives", id.0),
+            Timer::Missing(id) if self.holds(*id) => {
+                format!("ask for m{} if still missing, but it has arrived: nothing to do", id.0)
+            }
+            Timer::Missing(id) => match self.missing.get(id).and_then(|m| m.announcers.first()) {
+                Some(&(peer, _)) => format!(
+                    "m{} was announced but has not arrived: ask node {peer} for it (GRAFT), which also makes \
+                     that link eager",
+                    id.0
+                ),
+                None => format!("m{} was announced but has not arrived: wait for the next announcement", id.0),
+            },
         }
     }
 }

@@ -188,6 +188,24 @@ impl Rmtp {
         self.kick(after, cx);
     }
 
+    /// What this node's next round does, in words for the inspector.
+    fn round_words(&self) -> String {
+        let to = if self.hub.is_some() { "the sender" } else { "its designated receiver" };
+        let status = match self.rx.parent() {
+            Some(p) => format!("send its status (next wanted: seq {}) to {to}, node {p}", self.rx.window().next()),
+            None => "send its status (no designated receiver chosen)".to_string(),
+        };
+        match (&self.source, &self.hub) {
+            (Some(s), _) => format!(
+                "round: tell the designated receivers it has sent {} packet(s), and retransmit what their \
+                 statuses lack",
+                s.sent()
+            ),
+            (None, Some(_)) => format!("round: {status}, advertise to its region and repair what members lack"),
+            (None, None) => format!("round: {status}"),
+        }
+    }
+
     /// A round: the receiver reports, the hub advertises and repairs; another round follows if
     /// any part wants one or the sender has messages queued.
     fn on_tick(&mut self, gen: u32, cx: &mut Context<'_, Msg, Timer>) {
@@ -365,6 +383,20 @@ impl Protocol for Rmtp {
 
     fn upstream(&self) -> Option<NodeId> {
         self.rx.parent()
+    }
+
+    /// What the round does for this node's role, to whom; a JOIN repeated to the sender.
+    fn describe_timer(&self, timer: &Timer) -> String {
+        match *timer {
+            Timer::Tick { gen } if !(self.tick.pending && gen == self.tick.gen) => {
+                "an old round timer: it will do nothing".to_string()
+            }
+            Timer::Tick { .. } => self.round_words(),
+            Timer::Join { gen } if self.rx.join_timer_live(gen) => {
+                format!("send JOIN to the sender (node {}) again: it has not answered", self.cfg().sender)
+            }
+            Timer::Join { .. } => "repeat the JOIN, but the sender has answered: it will do nothing".to_string(),
+        }
     }
 
     /// Its role (sender, designated receiver, receiver), its designated receiver, its region,

@@ -200,6 +200,11 @@ impl Receiver {
         cx.set_timer(join_backoff(c).wait(1), Timer::Join { gen });
     }
 
+    /// Whether the JOIN timer with token `gen` is the live one (a JOIN is still unanswered).
+    pub(super) fn join_timer_live(&self, gen: u32) -> bool {
+        self.joining.as_ref().is_some_and(|j| j.retry.is_current(gen))
+    }
+
     /// The JOIN timer with token `gen` fired: repeats the JOIN unless answered, stale or given up.
     pub(super) fn on_join_timer(&mut self, gen: u32, c: &Resolved, cx: &mut Context<'_, Msg, Timer>) {
         let Some(j) = self.joining.as_mut() else {

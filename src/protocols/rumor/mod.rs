@@ -41,9 +41,9 @@ pub use config::{Removal, RumorConfig, PARAMS};
 pub use family::RumorFamily;
 pub use wire::{Msg, Timer};
 
-use crate::protocol::{Context, Description, GroupInfo, Input, MsgId, NodeId, Protocol};
+use crate::protocol::{msg_list, Context, Description, GroupInfo, Input, MsgId, NodeId, Protocol};
 use crate::protocols::anti_entropy::store::{Held, IdSet, Store};
-use crate::protocols::anti_entropy::{AeMsg, Exchange};
+use crate::protocols::anti_entropy::{exchange_words, AeMsg, Exchange};
 use crate::protocols::blocks::Members;
 use crate::time::SimDuration;
 use hot::HotList;
@@ -169,6 +169,24 @@ impl Rumor {
         }
         let digest = if direction.pulls() && self.config.feedback { self.store.digest() } else { IdSet::new() };
         Some(Msg::contact(header, push, direction.pulls(), digest))
+    }
+
+    /// What this period's contact sends, to whom, and how it counts against the rumors.
+    fn contact_words(&self) -> String {
+        let direction = self.config.direction;
+        let hot: Vec<MsgId> = if direction.pushes() { self.hot.iter().map(|h| h.msg.id).collect() } else { Vec::new() };
+        let to = format!("a random member of {}", self.peers.len());
+        let counts = if self.config.feedback {
+            "its reply says which it already knew"
+        } else {
+            "each counts as a contact against them (blind)"
+        };
+        match (hot.is_empty(), direction.pulls()) {
+            (false, true) => format!("contact {to}: push {} ({counts}) and ask for its hot rumors", msg_list(&hot)),
+            (false, false) => format!("contact {to}: push {} ({counts})", msg_list(&hot)),
+            (true, true) => format!("contact {to}: ask for its hot rumors"),
+            (true, false) => "contact: no hot rumor to push, so it does nothing".to_string(),
+        }
     }
 
     /// The period `cx.now()` falls in.
@@ -373,6 +391,21 @@ impl Protocol for Rumor {
         }
     }
 
+    /// A period's boundary, its contact with a random member, the backstop's exchange.
+    fn describe_timer(&self, timer: &Timer) -> String {
+        match timer {
+            Timer::Tick if self.hot.is_empty() && !self.always_ticks() => {
+                "period boundary: no hot rumor left, so it stops contacting".to_string()
+            }
+            Timer::Tick => "period boundary: contact a random member once the feedback due now is in".to_string(),
+            Timer::Contact => self.contact_words(),
+            Timer::AntiEntropy => format!(
+                "anti-entropy backstop: {}",
+                exchange_words(self.store.len(), self.peers.len(), self.config.anti_entropy_direction)
+            ),
+        }
+    }
+
     /// Infective while it spreads a hot rumor (Demers et al. 1987, §1.4).
     fn is_infective(&self) -> bool {
         !self.hot.is_empty()
@@ -387,6 +420,11 @@ impl Protocol for Rumor {
             (_, n) => format!("infective, spreading {n} rumor(s)"),
         });
         out.fact("members it knows", self.peers.len());
+        let k = self.config.k;
+        out.fact("stops spreading a rumor", match self.config.removal {
+            Removal::Counter => format!("after {k} unnecessary contact(s)"),
+            Removal::Coin => format!("with chance 1/{k} at each unnecessary contact"),
+        });
         for h in self.hot.iter() {
             out.fact("hot rumor", format!("m{}, {} unnecessary contact(s)", h.msg.id.0, h.strikes));
         }

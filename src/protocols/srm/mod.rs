@@ -273,7 +273,7 @@ impl Protocol for Srm {
         }
     }
 
-    fn describe_timer(timer: &Timer) -> String {
+    fn describe_timer(&self, timer: &Timer) -> String {
         match timer {
             Timer::Session => "send a session message".to_string(),
             Timer::Request { src, seq, .. } => format!("request a repair of node {src}'s seq {seq} (unless suppressed)"),

@@ -240,11 +240,16 @@ impl<P: Protocol> Layer<P> for Swim {
     }
 
     /// SWIM's own timers in words; the inner protocol's as it says them.
-    fn describe_timer(timer: &Self::Timer) -> String {
+    fn describe_timer(&self, timer: &Self::Timer, inner: &P) -> String {
         match timer {
-            SwimTimer::Inner(t) => P::describe_timer(t),
+            SwimTimer::Inner(t) => inner.describe_timer(t),
             SwimTimer::Period => "SWIM: end of the protocol period".to_string(),
-            SwimTimer::PingTimeout { seq } => format!("SWIM: ping {seq} times out"),
+            SwimTimer::PingTimeout { seq } => match self.probes.probe().filter(|p| p.seq == *seq) {
+                Some(p) if !p.acked => {
+                    format!("SWIM: ping {seq} to node {} times out: ask others to ping it", p.target)
+                }
+                _ => format!("SWIM: ping {seq} times out, but it was answered: nothing to do"),
+            },
             SwimTimer::Suspicion { node, incarnation } => {
                 format!("SWIM: confirm node {node} failed if still suspected (incarnation {incarnation})")
             }

@@ -406,7 +406,7 @@ impl Protocol for Tree {
         self.parent
     }
 
-    fn describe_timer(timer: &Timer) -> String {
+    fn describe_timer(&self, timer: &Timer) -> String {
         match timer {
             Timer::Tick => "heartbeat tick: check parent and children".to_string(),
             Timer::Retransmit { seq, round } => format!("retransmit seq {seq} to children that have not ACKed (round {round})"),

@@ -17,8 +17,9 @@ pub const LAST_PACKETS: usize = 6;
 pub struct PendingTimer {
     /// When it fires.
     pub due: SimTime,
-    /// What it is for, in the protocol's words ([`Protocol::describe_timer`]). A protocol that
-    /// no longer wants a timer ignores it when it fires, so some may be stale.
+    /// What the node will do when it fires, in the protocol's words
+    /// ([`Protocol::describe_timer`]). A protocol that no longer wants a timer ignores it when
+    /// it fires; most say so here when they can tell.
     pub what: String,
 }
 
@@ -29,6 +30,12 @@ pub struct NodeView {
     pub node: NodeId,
     /// Where it is in its life (up, crashed, paused, absent, left).
     pub status: Status,
+    /// From when it withholds the payload it should forward, if it is one of the scenario's
+    /// attackers ([`crate::sim::attack`]); its protocol never knows, so the kernel says it, also
+    /// as the description's first fact ("attacker").
+    pub attacks_from: Option<SimTime>,
+    /// Payload packets it withheld so far, from the packet log (also counted in `sent`).
+    pub withheld: u64,
     /// What its protocol says of itself.
     pub description: Description,
     /// The messages sent so far that it has delivered, or sent itself, in id order.
@@ -56,11 +63,18 @@ impl<P: Protocol> World<P> {
     pub fn inspect(&self, node: NodeId) -> Option<NodeView> {
         let protocol = self.nodes.get(node as usize)?;
         let mut description = Description::default();
+        let attacks_from = self.withholding.as_ref().and_then(|w| w.attacks_from(node));
+        if let Some(from) = attacks_from {
+            description
+                .fact("attacker", format!("withholds the payload it should forward, from {} ms", from.as_ms_f64()));
+        }
         protocol.describe(&mut description);
         let (holds, missing) = self.messages_of(node);
         let mut view = NodeView {
             node,
             status: self.life.status(node),
+            attacks_from,
+            withheld: 0,
             description,
             holds,
             missing,
@@ -102,7 +116,8 @@ impl<P: Protocol> World<P> {
             })
             .collect();
         timers.sort_by_key(|&(t, _)| t);
-        timers.into_iter().map(|(due, timer)| PendingTimer { due, what: P::describe_timer(timer) }).collect()
+        let Some(protocol) = self.nodes.get(node as usize) else { return Vec::new() };
+        timers.into_iter().map(|(due, timer)| PendingTimer { due, what: protocol.describe_timer(timer) }).collect()
     }
 
     /// Fills `view`'s counts and latest packets from the packet log.
@@ -112,6 +127,7 @@ impl<P: Protocol> World<P> {
         for r in log.records() {
             if r.from == node && r.sent <= self.now {
                 view.sent[r.kind as usize] += 1;
+                view.withheld += u64::from(r.fate == PacketFate::Withheld);
             }
             if r.to == node && r.fate == PacketFate::Arrived {
                 view.received[r.kind as usize] += 1;
