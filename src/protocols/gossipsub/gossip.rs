@@ -45,10 +45,12 @@ impl Gossipsub {
         }
         let now = cx.now();
         let threshold = self.setup.config.gossip_threshold;
-        let mut eligible: Vec<NodeId> = (0..self.peers.len())
-            .filter(|&i| self.peers.get(i).is_some_and(|p| !p.in_mesh()) && self.score_at(i, now) >= threshold)
-            .filter_map(|i| self.peers.get(i).map(|p| p.id))
-            .collect();
+        let mut eligible = Vec::with_capacity(self.peers.len());
+        eligible.extend(
+            (0..self.peers.len())
+                .filter(|&i| self.peers.get(i).is_some_and(|p| !p.in_mesh()) && self.score_at(i, now) >= threshold)
+                .filter_map(|i| self.peers.get(i).map(|p| p.id)),
+        );
         let by_factor = (self.setup.config.gossip_factor * eligible.len() as f64).ceil() as usize;
         let targets = (self.setup.config.d_lazy as usize).max(by_factor);
         eligible.shuffle(cx.rng());
@@ -56,7 +58,7 @@ impl Gossipsub {
         let mut ids = ids;
         ids.truncate(MAX_IHAVE_LENGTH);
         let bytes = control_bytes(self.setup.config.header_bytes, ids.len(), ID_BYTES, 0);
-        cx.multicast(eligible, Msg::IHave { ids: Arc::from(ids), bytes });
+        cx.multicast(eligible, Msg::IHave { ids: Arc::new(ids), bytes });
     }
 
     /// An IHAVE from peer `i`: ask for what is new, unless the peer scores below the gossip
@@ -87,7 +89,7 @@ impl Gossipsub {
             self.promises.push(Promise { id, peer, deadline, tracked: k == tracked });
         }
         let bytes = control_bytes(self.setup.config.header_bytes, want.len(), ID_BYTES, 0);
-        cx.send(peer, Msg::IWant { ids: Arc::from(want), bytes });
+        cx.send(peer, Msg::IWant { ids: Arc::new(want), bytes });
     }
 
     /// An IWANT from peer `i`: the cached messages asked for, each at most three times to one
@@ -98,11 +100,8 @@ impl Gossipsub {
         }
         let Some(peer) = self.peers.get(i).map(|p| p.id) else { return };
         for &id in ids.iter().take(MAX_IHAVE_LENGTH) {
-            if let Some(c) = self.mcache.get_mut(id) {
-                if c.serve(peer) {
-                    let (origin, bytes) = (c.origin, c.bytes);
-                    cx.send(peer, Msg::Message { id, origin, bytes });
-                }
+            if let Some((origin, bytes)) = self.mcache.serve(id, peer) {
+                cx.send(peer, Msg::Message { id, origin, bytes });
             }
         }
     }

@@ -17,52 +17,80 @@ use super::Gossipsub;
 use crate::protocol::{Context, NodeId};
 use crate::time::{SimDuration, SimTime};
 use rand::seq::SliceRandom;
-use std::sync::Arc;
 
 /// Peers opportunistic grafting adds at once (OpportunisticGraftPeers, 2 in go-libp2p-pubsub).
 pub const OPPORTUNISTIC_GRAFT_PEERS: usize = 2;
 
-/// A connected peer, as one node keeps it.
+/// A connected peer, as one node keeps it: 32 bytes, two to a cache line, as a node reads its
+/// sender's record at every packet (56 with an `Option` for the mesh time, a backoff time of
+/// its own and P₄'s counter, always 0 here).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Peer {
     /// Its id.
     pub id: NodeId,
     /// Whether this node dialed it (an outbound connection).
     pub outbound: bool,
-    /// Since when it is in this node's mesh (`None`: not in it).
-    pub mesh_since: Option<SimTime>,
-    /// Until when neither side may graft the other (after a PRUNE).
-    pub backoff_until: SimTime,
-    /// What its score is made of.
-    pub counters: Counters,
+    /// Whether it is one of the well-known nodes (P₅), found once when it connects.
+    pub well_known: bool,
+    /// Whether it is in this node's mesh.
+    in_mesh: bool,
     /// IHAVEs it sent since the last heartbeat (at most [`super::gossip::MAX_IHAVE_MESSAGES`]
     /// are read).
     pub ihaves: u8,
+    /// In the mesh: since when. Out of it: until when neither side may graft the other (after
+    /// a PRUNE). One time serves both, as a peer enters the mesh only once its backoff is over
+    /// and leaves it only with a new one.
+    time: SimTime,
+    /// What its score is made of.
+    pub counters: Counters,
 }
 
 impl Peer {
     /// A peer just connected.
     pub fn new(id: NodeId, outbound: bool) -> Peer {
-        Peer {
-            id,
-            outbound,
-            mesh_since: None,
-            backoff_until: SimTime::ZERO,
-            counters: Counters::default(),
-            ihaves: 0,
-        }
+        Peer { id, outbound, well_known: false, in_mesh: false, ihaves: 0, time: SimTime::ZERO, counters: Counters::default() }
     }
 
     /// Whether it is in the mesh.
     pub fn in_mesh(&self) -> bool {
-        self.mesh_since.is_some()
+        self.in_mesh
+    }
+
+    /// Since when it is in the mesh (`None`: not in it).
+    pub fn mesh_since(&self) -> Option<SimTime> {
+        self.in_mesh.then_some(self.time)
     }
 
     /// How long it has been in the mesh at `now`.
     pub fn mesh_time(&self, now: SimTime) -> Option<SimDuration> {
-        self.mesh_since.map(|t| now.since(t))
+        self.mesh_since().map(|t| now.since(t))
+    }
+
+    /// Until when neither side may graft the other (in the mesh: none, it is over).
+    pub fn backoff_until(&self) -> SimTime {
+        if self.in_mesh {
+            SimTime::ZERO
+        } else {
+            self.time
+        }
+    }
+
+    /// It enters the mesh at `now`.
+    pub fn join_mesh(&mut self, now: SimTime) {
+        self.in_mesh = true;
+        self.time = now;
+    }
+
+    /// It is out of the mesh (if it was in) with a backoff until `until`.
+    pub fn back_off(&mut self, until: SimTime) {
+        self.in_mesh = false;
+        self.time = until;
     }
 }
+
+/// Room the peer lists grow by when full: a node connects to about 20 peers, once, at its
+/// start, so growing in small steps costs a few copies and leaves little room unused.
+const PEERS_GROW: usize = 4;
 
 /// Why a mesh peer is pruned: PX is offered only to peers pruned from an oversubscribed mesh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,8 +116,14 @@ impl Gossipsub {
         match self.peer_ids.binary_search(&id) {
             Ok(_) => false,
             Err(at) => {
+                let peer = Peer { well_known: self.setup.senders.contains(&id), ..Peer::new(id, outbound) };
+                if self.peers.len() == self.peers.capacity() {
+                    // Four at a time, not doubling: about 20 peers took room for 32.
+                    self.peer_ids.reserve_exact(PEERS_GROW);
+                    self.peers.reserve_exact(PEERS_GROW);
+                }
                 self.peer_ids.insert(at, id);
-                self.peers.insert(at, Peer::new(id, outbound));
+                self.peers.insert(at, peer);
                 true
             }
         }
@@ -107,7 +141,7 @@ impl Gossipsub {
     pub(super) fn score_at(&self, i: usize, now: SimTime) -> f64 {
         match self.peers.get(i) {
             Some(p) if self.setup.config.scoring => {
-                p.counters.score(p.mesh_time(now), self.setup.senders.contains(&p.id), &self.setup.config)
+                p.counters.score_after(p.mesh_time(now), p.well_known, self.setup.activation, &self.setup.config)
             }
             _ => 0.0,
         }
@@ -122,7 +156,7 @@ impl Gossipsub {
     pub(super) fn graft(&mut self, i: usize, cx: &mut Context<'_, Msg, Timer>) {
         let bytes = self.setup.config.header_bytes;
         if let Some(p) = self.peers.get_mut(i) {
-            p.mesh_since = Some(cx.now());
+            p.join_mesh(cx.now());
             cx.send(p.id, Msg::Graft { bytes });
         }
     }
@@ -137,11 +171,10 @@ impl Gossipsub {
         if let Some(t) = p.mesh_time(now) {
             p.counters.leave_mesh(t, config);
         }
-        p.mesh_since = None;
-        p.backoff_until = now + config.backoff();
+        p.back_off(now + config.backoff());
         let bytes = control_bytes(config.header_bytes, px.len(), PX_BYTES, BACKOFF_BYTES);
         let backoff_ms = config.prune_backoff_ms.min(f64::from(u32::MAX)) as u32;
-        cx.send(p.id, Msg::Prune { backoff_ms, px: Arc::from(px), bytes });
+        cx.send(p.id, Msg::prune(backoff_ms, px, bytes));
     }
 
     /// The peers a PRUNE to peer `i` offers: up to `prune_peers` others scoring at least 0,
@@ -172,7 +205,7 @@ impl Gossipsub {
             return;
         }
         let outbound = p.outbound;
-        if now < p.backoff_until {
+        if now < p.backoff_until() {
             p.counters.behaviour += 1.0;
             return self.prune(i, PruneReason::Refused, cx);
         }
@@ -183,7 +216,7 @@ impl Gossipsub {
             return self.prune(i, PruneReason::Oversubscribed, cx);
         }
         if let Some(p) = self.peers.get_mut(i) {
-            p.mesh_since = Some(now);
+            p.join_mesh(now);
         }
     }
 
@@ -199,8 +232,7 @@ impl Gossipsub {
             if let Some(t) = p.mesh_time(now) {
                 p.counters.leave_mesh(t, config);
             }
-            p.mesh_since = None;
-            p.backoff_until = now + SimDuration::from_ms(u64::from(backoff_ms));
+            p.back_off(now + SimDuration::from_ms(u64::from(backoff_ms)));
         }
         if accept {
             let wanted = config.connections as usize;
@@ -246,7 +278,7 @@ impl Gossipsub {
     fn candidates(&self, now: SimTime, also: impl Fn(&Peer) -> bool) -> Vec<usize> {
         (0..self.peers.len())
             .filter(|&i| {
-                self.peers.get(i).is_some_and(|p| !p.in_mesh() && now >= p.backoff_until && also(p))
+                self.peers.get(i).is_some_and(|p| !p.in_mesh() && now >= p.backoff_until() && also(p))
                     && self.score_at(i, now) >= 0.0
             })
             .collect()

@@ -47,7 +47,7 @@ mod words;
 
 pub use config::{GossipsubConfig, PARAMS};
 pub use family::GossipsubFamily;
-pub use wire::{control_bytes, Msg, Timer, BACKOFF_BYTES, ID_BYTES, PX_BYTES};
+pub use wire::{control_bytes, Ids, Msg, PruneBody, Timer, BACKOFF_BYTES, ID_BYTES, PX_BYTES};
 
 use crate::bits::InlineBits;
 use crate::protocol::{Context, Description, GroupInfo, Input, MemberChange, MsgId, NodeId, OverlayLink, Protocol};
@@ -67,12 +67,18 @@ pub struct Setup {
     pub size: u32,
     /// The well-known nodes (the workload's senders): the joiners' contacts, scored by P₅.
     pub senders: Vec<NodeId>,
+    /// P₃'s activation time (`mesh_deliveries_activation_ms`), converted once.
+    pub activation: SimDuration,
+    /// P₃'s delivery window (`mesh_deliveries_window_ms`), converted once.
+    pub window: SimDuration,
 }
 
 impl Setup {
     /// The shared setup of `config` over `group`.
     pub fn new(config: GossipsubConfig, group: &GroupInfo) -> Arc<Setup> {
-        Arc::new(Setup { config, size: group.size, senders: group.senders.clone() })
+        let activation = SimDuration::from_ms_f64(config.mesh_deliveries_activation_ms);
+        let window = SimDuration::from_ms_f64(config.mesh_deliveries_window_ms);
+        Arc::new(Setup { config, size: group.size, senders: group.senders.clone(), activation, window })
     }
 }
 
@@ -199,9 +205,9 @@ impl Gossipsub {
         let Some(p) = self.peers.get_mut(i) else { return };
         let from = p.id;
         if !self.seen.insert(id.0) {
-            let window = SimDuration::from_ms_f64(self.setup.config.mesh_deliveries_window_ms);
+            let window = self.setup.window;
             // A mesh peer forwards a message once, so each duplicate is a distinct peer's.
-            if let Some(c) = self.mcache.get_mut(id) {
+            if let Some(c) = self.mcache.get(id) {
                 if p.in_mesh() && now.since(c.first_at) <= window {
                     p.counters.near_first_delivery();
                 }
@@ -213,7 +219,9 @@ impl Gossipsub {
         self.last_from = Some(from);
         self.mcache.put(Cached::new(id, origin, bytes, now));
         cx.deliver(id);
-        let to: Vec<NodeId> = self.peers.iter().filter(|p| p.in_mesh() && p.id != from).map(|p| p.id).collect();
+        // Room for every peer at once: collected by growing, the list was copied once or twice.
+        let mut to = Vec::with_capacity(self.peers.len());
+        to.extend(self.peers.iter().filter(|p| p.in_mesh() && p.id != from).map(|p| p.id));
         cx.multicast(to, Msg::Message { id, origin, bytes });
     }
 
@@ -244,7 +252,7 @@ impl Gossipsub {
             Msg::Message { id, origin, bytes } => self.on_message(i, id, origin, bytes, cx),
             Msg::IHave { ids, .. } => self.on_ihave(i, &ids, cx),
             Msg::IWant { ids, .. } => self.on_iwant(i, &ids, cx),
-            Msg::Prune { backoff_ms, px, .. } => self.on_prune(from, backoff_ms, &px, cx),
+            Msg::Prune { prune, .. } => self.on_prune(from, prune.backoff_ms, &prune.px, cx),
             Msg::Subscribe { .. } | Msg::Graft { .. } => {}
         }
     }

@@ -10,8 +10,8 @@
 //!   time, (threshold − deliveries)² when its decayed count of deliveries (first, or a duplicate
 //!   within the window) is below the threshold, else 0;
 //! - P₃ᵦ, mesh failure penalty: the deficit² a peer had when it left the mesh, decaying;
-//! - P₄, invalid messages: counted and weighted as the spec says, but no message is invalid in
-//!   these runs, so it stays 0;
+//! - P₄, invalid messages: left out, as no message is invalid in these runs (its term,
+//!   w₄P₄², would always be 0);
 //! - P₅, application-specific: 1 for the well-known nodes (the workload's senders, the
 //!   joiners' contacts), the application's trust in its bootstrappers, 0 for others;
 //! - P₆, IP colocation: left out (the simulated nodes have no addresses);
@@ -35,10 +35,6 @@ pub const MESH_DECAY: f32 = 0.97;
 pub const MESH_CAP: f32 = 100.0;
 /// P₃ᵦ's decay per heartbeat.
 pub const FAILURE_DECAY: f32 = 0.97;
-/// P₄'s decay and weight.
-pub const INVALID_DECAY: f32 = 0.9;
-/// P₄'s weight (no message is invalid here; kept for the formula).
-pub const INVALID_WEIGHT: f64 = -100.0;
 /// P₇'s decay per heartbeat.
 pub const BEHAVIOUR_DECAY: f32 = 0.9;
 /// Penalties P₇ tolerates before it counts.
@@ -57,8 +53,6 @@ pub struct Counters {
     pub mesh: f32,
     /// P₃ᵦ: the mesh failure penalty, decayed.
     pub failure: f32,
-    /// P₄: invalid messages, decayed.
-    pub invalid: f32,
     /// P₇: behaviour penalties, decayed.
     pub behaviour: f32,
 }
@@ -78,7 +72,6 @@ impl Counters {
         self.first = decayed(self.first, FIRST_DECAY);
         self.mesh = decayed(self.mesh, MESH_DECAY);
         self.failure = decayed(self.failure, FAILURE_DECAY);
-        self.invalid = decayed(self.invalid, INVALID_DECAY);
         self.behaviour = decayed(self.behaviour, BEHAVIOUR_DECAY);
     }
 
@@ -98,7 +91,11 @@ impl Counters {
     /// P₃'s deficit for a peer in the mesh for `in_mesh` (`None`: not in the mesh): the
     /// shortfall below the threshold once active, else 0.
     pub fn deficit(&self, in_mesh: Option<SimDuration>, config: &GossipsubConfig) -> f64 {
-        let activation = SimDuration::from_ms_f64(config.mesh_deliveries_activation_ms);
+        self.deficit_after(in_mesh, SimDuration::from_ms_f64(config.mesh_deliveries_activation_ms), config)
+    }
+
+    /// [`Counters::deficit`] with P₃'s activation time given (the node computes it once).
+    pub fn deficit_after(&self, in_mesh: Option<SimDuration>, activation: SimDuration, config: &GossipsubConfig) -> f64 {
         match in_mesh {
             Some(t) if t >= activation => (config.mesh_deliveries_threshold - f64::from(self.mesh)).max(0.0),
             _ => 0.0,
@@ -115,15 +112,20 @@ impl Counters {
     /// The score: `in_mesh` how long the peer has been in the mesh (`None`: not in it),
     /// `well_known` whether the application trusts it (P₅).
     pub fn score(&self, in_mesh: Option<SimDuration>, well_known: bool, config: &GossipsubConfig) -> f64 {
+        self.score_after(in_mesh, well_known, SimDuration::from_ms_f64(config.mesh_deliveries_activation_ms), config)
+    }
+
+    /// [`Counters::score`] with P₃'s activation time given (the node computes it once: it
+    /// took a float rounding per score, and a node scores a peer at every packet it reads).
+    pub fn score_after(&self, in_mesh: Option<SimDuration>, well_known: bool, activation: SimDuration, config: &GossipsubConfig) -> f64 {
         let p1 = in_mesh.map_or(0.0, |t| (t.as_ms_f64() / 1000.0).min(TIME_IN_MESH_CAP_S));
-        let p3 = self.deficit(in_mesh, config).powi(2);
+        let p3 = self.deficit_after(in_mesh, activation, config).powi(2);
         let p5 = if well_known { 1.0 } else { 0.0 };
         let excess = f64::from((self.behaviour - BEHAVIOUR_THRESHOLD).max(0.0));
         config.time_in_mesh_weight * p1
             + config.first_deliveries_weight * f64::from(self.first)
             + config.mesh_deliveries_weight * p3
             + config.mesh_failure_weight * f64::from(self.failure)
-            + INVALID_WEIGHT * f64::from(self.invalid).powi(2)
             + config.app_specific_weight * p5
             + config.behaviour_penalty_weight * excess * excess
     }

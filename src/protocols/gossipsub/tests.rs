@@ -24,8 +24,8 @@ fn subscribe(answer: bool) -> Msg {
     Msg::Subscribe { subscribed: true, answer, bytes: 40 }
 }
 
-fn ids(ids: &[u32]) -> Arc<[MsgId]> {
-    ids.iter().map(|&i| MsgId(i)).collect()
+fn ids(ids: &[u32]) -> Ids {
+    Arc::new(ids.iter().map(|&i| MsgId(i)).collect())
 }
 
 /// The destinations of every GRAFT (or PRUNE, with `prunes`) in `out`, sorted.
@@ -52,14 +52,14 @@ fn a_graft_is_accepted_a_prune_sets_the_backoff_and_a_graft_within_it_is_refused
     connect(&mut n, [7]);
     assert_eq!(n.handle_at_ms(10, Input::Recv { from: 7, msg: Msg::Graft { bytes: 40 } }), []);
     assert_eq!(n.protocol.mesh(), [7]);
-    let prune = Msg::Prune { backoff_ms: 60_000, px: Arc::from([]), bytes: 48 };
+    let prune = Msg::prune(60_000, Vec::new(), 48);
     assert_eq!(n.handle_at_ms(20, Input::Recv { from: 7, msg: prune }), []);
     assert!(n.protocol.mesh().is_empty());
     let out = n.handle_at_ms(30, Input::Recv { from: 7, msg: Msg::Graft { bytes: 40 } });
-    let refusal = Msg::Prune { backoff_ms: 60_000, px: Arc::from([]), bytes: 48 };
+    let refusal = Msg::prune(60_000, Vec::new(), 48);
     assert_eq!(out, [Out::Send { to: 7, msg: refusal }], "in backoff: PRUNE without PX");
     assert_eq!(n.protocol.peers()[0].counters.behaviour, 1.0, "P7 penalty");
-    assert_eq!(n.protocol.peers()[0].backoff_until, SimTime::from_ms(60_030), "backoff re-armed");
+    assert_eq!(n.protocol.peers()[0].backoff_until(), SimTime::from_ms(60_030), "backoff re-armed");
     // The heartbeat does not graft a peer in backoff, even with the mesh empty.
     assert_eq!(n.handle_at_ms(1000, Input::Timer(Timer::Heartbeat)), [heartbeat_timer()]);
     // After the backoff it does.
@@ -116,10 +116,10 @@ fn the_heartbeat_grafts_up_to_d_under_d_lo_and_prunes_to_d_over_d_hi_with_px() {
     let pruned = sent(&out, true);
     assert_eq!((pruned.len(), n.protocol.mesh_len()), (8, 6), "over D_hi: PRUNE down to D: {out:?}");
     for o in &out {
-        if let Output::Send { to, msg: Msg::Prune { backoff_ms, px, bytes } } = o {
-            assert_eq!(*backoff_ms, 60_000);
-            assert_eq!(px.len(), 13, "every other peer offered (PX up to 16): to {to}");
-            assert!(!px.contains(to));
+        if let Output::Send { to, msg: Msg::Prune { prune, bytes } } = o {
+            assert_eq!(prune.backoff_ms, 60_000);
+            assert_eq!(prune.px.len(), 13, "every other peer offered (PX up to 16): to {to}");
+            assert!(!prune.px.contains(to));
             assert_eq!(*bytes, 40 + 8 + 13 * 40);
         }
     }
@@ -133,7 +133,7 @@ fn an_inbound_graft_to_a_full_mesh_is_pruned_with_px() {
         assert_eq!(n.handle_at_ms(1, Input::Recv { from: p, msg: Msg::Graft { bytes: 40 } }), []);
     }
     let out = n.handle_at_ms(1, Input::Recv { from: 22, msg: Msg::Graft { bytes: 40 } });
-    assert!(matches!(&out[..], [Out::Send { to: 22, msg: Msg::Prune { px, .. } }] if px.len() == 12), "{out:?}");
+    assert!(matches!(&out[..], [Out::Send { to: 22, msg: Msg::Prune { prune, .. } }] if prune.px.len() == 12), "{out:?}");
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn a_peer_below_the_graylist_threshold_is_ignored() {
     };
     let mut n = node(5, 50, config);
     connect(&mut n, [7]);
-    let prune = Msg::Prune { backoff_ms: 60_000, px: Arc::from([]), bytes: 48 };
+    let prune = Msg::prune(60_000, Vec::new(), 48);
     n.handle_at_ms(1, Input::Recv { from: 7, msg: prune });
     // Nine GRAFTs in backoff: nine penalties, P7 = −(9 − 6)² = −9, below −5.
     for _ in 0..9 {
@@ -182,4 +182,14 @@ fn a_new_message_is_forwarded_to_the_mesh_but_not_back() {
     let mut links = Vec::new();
     n.protocol.overlay(&mut links);
     assert_eq!(links, [(0, OverlayLink::Mesh), (7, OverlayLink::Mesh), (8, OverlayLink::Mesh), (9, OverlayLink::Active)]);
+}
+
+#[test]
+fn a_peer_record_takes_32_bytes_and_its_one_time_is_the_mesh_time_or_the_backoff() {
+    assert_eq!(std::mem::size_of::<Peer>(), 32, "two to a cache line");
+    let mut p = Peer::new(7, true);
+    p.join_mesh(SimTime::from_ms(5));
+    assert_eq!((p.mesh_since(), p.backoff_until()), (Some(SimTime::from_ms(5)), SimTime::ZERO));
+    p.back_off(SimTime::from_ms(60_005));
+    assert_eq!((p.mesh_since(), p.backoff_until()), (None, SimTime::from_ms(60_005)));
 }
