@@ -207,7 +207,7 @@ pub const FIELDS: &[FieldDoc] = &[
     row("network.transport_timeout_ms", "number (ms)", Json("500"), MS,
         "How long after a packet is sent to a node that is not up the transport tells its sender the peer \
          is unreachable, as TCP notices a dead peer; only protocols that ask hear of it (HyParView, \
-         docs/protocols/hyparview.md). 500 ms lies between Linux's minimum TCP retransmission timeout \
+         docs/protocols/hyparview.md; GossipSub, docs/protocols/gossipsub.md). 500 ms lies between Linux's minimum TCP retransmission timeout \
          (200 ms) and RFC 6298's initial one (1 s)."),
     row("network.mode", "`\"async\"` or `{\"rounds\": {\"round_ms\": R}}`", Json("\"async\""), Range::Any,
         "Event-driven, or round-synchronous: every packet sent during a round arrives at the start of the \

@@ -286,6 +286,10 @@ impl Protocol for Gossipsub {
     type Timer = Timer;
     type Config = Arc<Setup>;
 
+    /// A libp2p router learns that a peer is gone when its connection closes, and removes it
+    /// from the mesh, fanout and scores at once: the transport's report stands for that.
+    const TRANSPORT_FAILURES: bool = true;
+
     fn new(me: NodeId, _group: &GroupInfo, setup: &Arc<Setup>) -> Self {
         let config = &setup.config;
         Gossipsub {
