@@ -17,11 +17,16 @@ const MSG_LIST_MAX: usize = 8;
 
 /// Message ids as the inspector says them: "m0, m1 and 3 more", or "none".
 pub fn msg_list(ids: &[MsgId]) -> String {
+    msg_list_upto(ids, MSG_LIST_MAX)
+}
+
+/// Message ids as [`msg_list`] says them, spelling out at most `most` of them.
+pub fn msg_list_upto(ids: &[MsgId], most: usize) -> String {
     if ids.is_empty() {
         return "none".to_string();
     }
-    let shown: Vec<String> = ids.iter().take(MSG_LIST_MAX).map(|m| format!("m{}", m.0)).collect();
-    match ids.len().saturating_sub(MSG_LIST_MAX) {
+    let shown: Vec<String> = ids.iter().take(most).map(|m| format!("m{}", m.0)).collect();
+    match ids.len().saturating_sub(most) {
         0 => shown.join(", "),
         more => format!("{} and {more} more", shown.join(", ")),
     }

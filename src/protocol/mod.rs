@@ -27,7 +27,7 @@ mod layer;
 mod overlay;
 
 pub use context::{Context, Distances, Env, NodeRng, UniformDistance};
-pub use describe::{msg_list, Description, Fact, Link};
+pub use describe::{msg_list, msg_list_upto, Description, Fact, Link};
 pub use harness::Harness;
 pub use kinds::PacketKind;
 pub use layer::{Envelope, Inner, Layer, PassThrough, Stack, StackConfig};

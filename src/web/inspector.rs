@@ -90,15 +90,9 @@ pub fn tooltip(
     }
 }
 
+/// Message ids as the panel lists them (up to [`LIST_MAX`]).
 fn ids(list: &[MsgId]) -> String {
-    if list.is_empty() {
-        return "none".to_string();
-    }
-    let shown: Vec<String> = list.iter().take(LIST_MAX).map(|m| format!("m{}", m.0)).collect();
-    match list.len().saturating_sub(LIST_MAX) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
-    }
+    mcast::protocol::msg_list_upto(list, LIST_MAX)
 }
 
 fn status_words(status: Status) -> &'static str {

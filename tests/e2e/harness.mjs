@@ -85,3 +85,26 @@ export async function finish(page) {
   await page.waitForSelector('#status.done');
   return (await page.textContent('#trace-hash')).trim();
 }
+
+/** Applies scenario `s` (an object) through the JSON editor, paused at time zero, and closes
+ * the editor again. */
+export async function loadScenario(page, s) {
+  if (await page.textContent('#play') === 'Pause') await page.click('#play');
+  await page.click('details.json summary');
+  await page.fill('#scenario-json', JSON.stringify(s));
+  await page.click('#apply-json');
+  await page.waitForFunction((n) => document.querySelector('#subtitle').textContent.includes(`${n} nodes`), s.group.size);
+  await page.click('details.json summary');
+}
+
+/** Where node `n` of scenario `s` is drawn on the group canvas, in page pixels: its place as
+ * the engine gives it (through the JS API), framed as the canvas frames the unit square. */
+export async function nodePoint(page, s, n) {
+  await page.waitForFunction(() => window.wasmBindings?.Simulation !== undefined);
+  const pos = await page.evaluate((sc) => [...new window.wasmBindings.Simulation(sc).positions()], s);
+  await page.waitForTimeout(80); // a frame, so the canvas has its current size
+  const box = await (await page.$('#stage')).boundingBox();
+  const m = Math.min(box.width, box.height);
+  const side = m - 2 * 0.03 * m;
+  return [box.x + (box.width - side) / 2 + pos[2 * n] * side, box.y + (box.height - side) / 2 + pos[2 * n + 1] * side];
+}

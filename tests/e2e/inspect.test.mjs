@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launch, openPage, screenshot, setControl, finish, root } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, setControl, finish, root, loadScenario, nodePoint } from './harness.mjs';
 
 const AXE = join(root, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
 
@@ -25,36 +25,9 @@ function scenario(size, protocol, extra = {}) {
   };
 }
 
-/** Applies `s` through the JSON editor, paused at time zero. */
-async function load(page, s) {
-  if (await page.textContent('#play') === 'Pause') await page.click('#play');
-  await page.click('details.json summary');
-  await page.fill('#scenario-json', JSON.stringify(s));
-  await page.click('#apply-json');
-  await page.waitForFunction((n) => document.querySelector('#subtitle').textContent.includes(`${n} nodes`), s.group.size);
-  await page.click('details.json summary');
-}
-
-/** Node positions as the engine places them for `s` (through the JS API). */
-async function positions(page, s) {
-  await page.waitForFunction(() => window.wasmBindings?.Simulation !== undefined);
-  return page.evaluate((sc) => {
-    const flat = new window.wasmBindings.Simulation(sc).positions();
-    const out = [];
-    for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
-    return out;
-  }, s);
-}
-
-/** Clicks node `n` on the canvas (its place worked out as the canvas draws it), then waits for the
- * inspector to show node `expect`. */
-async function clickNode(page, pos, n, shift = false, expect = n) {
-  await page.waitForTimeout(80); // a frame, so the canvas has its current size
-  const box = await (await page.$('#stage')).boundingBox();
-  const s = Math.min(box.width, box.height);
-  const side = s - 2 * 0.03 * s;
-  const x = box.x + (box.width - side) / 2 + pos[n][0] * side;
-  const y = box.y + (box.height - side) / 2 + pos[n][1] * side;
+/** Clicks node `n` of `s` on the canvas, then waits for the inspector to show node `expect`. */
+async function clickNode(page, s, n, shift = false, expect = n) {
+  const [x, y] = await nodePoint(page, s, n);
   if (shift) await page.keyboard.down('Shift');
   await page.mouse.click(x, y);
   if (shift) await page.keyboard.up('Shift');
@@ -68,9 +41,8 @@ test('the missing list empties as repairs arrive while the holds grow (tree, 30 
   const s = scenario(15, { kind: 'tree', fanout: 2, topology: 'heap', reliability: 'nak' },
     { network: { latency_ms: 5, distance_ms: 10, jitter_ms: 0, loss: 0.3 }, seed: 3,
       workload: { messages: 5, size_bytes: 1000, interval_ms: 20 } });
-  await load(page, s);
-  const pos = await positions(page, s);
-  await clickNode(page, pos, 14); // a leaf, three hops below the root
+  await loadScenario(page, s);
+  await clickNode(page, s, 14); // a leaf, three hops below the root
   assert.equal(await text(page, '#inspect-missing'), 'none', 'nothing sent yet');
   assert.equal(await text(page, '#inspect-link-parent'), '6');
   await setControl(page, '#speed', '0.25');
@@ -95,23 +67,22 @@ test('the missing list empties as repairs arrive while the holds grow (tree, 30 
 test('inspector values match the engine: tree parents and children as the JS API says', async () => {
   const page = await openPage(browser, server.url);
   const s = scenario(15, { kind: 'tree', fanout: 2, topology: 'heap', reliability: 'nak' });
-  await load(page, s);
+  await loadScenario(page, s);
   await finish(page);
-  const pos = await positions(page, s);
   const up = await page.evaluate((sc) => {
     const sim = new window.wasmBindings.Simulation(sc);
     sim.runToEnd();
     return [...sim.upstreams()];
   }, s);
   for (const n of [1, 5, 12]) {
-    await clickNode(page, pos, n);
+    await clickNode(page, s, n);
     assert.equal(await text(page, '#inspect-link-parent'), String(up[n]), `node ${n}`);
     assert.equal(await text(page, '#inspect-state'), 'in the tree');
   }
   const kids = up.map((p, i) => [p, i]).filter(([p]) => p === 5).map(([, i]) => i).join(', ');
-  await clickNode(page, pos, 5);
+  await clickNode(page, s, 5);
   assert.equal(await text(page, '#inspect-link-children'), kids);
-  await clickNode(page, pos, 0);
+  await clickNode(page, s, 0);
   assert.equal(await text(page, '#inspect-state'), 'root');
   assert.deepEqual(page.errors, []);
   await page.close();
@@ -121,12 +92,11 @@ test('the crash button crashes exactly the inspected node, and the share link re
   const page = await openPage(browser, server.url);
   const s = scenario(20, { kind: 'centralized', reliable: true },
     { workload: { messages: 20, size_bytes: 1000, interval_ms: 50 } });
-  await load(page, s);
-  const pos = await positions(page, s);
+  await loadScenario(page, s);
   await setControl(page, '#speed', '0.1');
   await page.click('#play');
   await page.waitForFunction(() => Number.parseInt(document.querySelector('#count-data').textContent, 10) > 40);
-  await clickNode(page, pos, 7);
+  await clickNode(page, s, 7);
   await page.click('#inspect-crash');
   await page.waitForFunction(() => document.querySelector('#count-crashed').textContent === '1');
   assert.equal(await text(page, '#inspect-status'), 'crashed');
@@ -148,11 +118,10 @@ test('the crash button crashes exactly the inspected node, and the share link re
 test('the sequence diagram draws one arrow per packet about the message between its lanes', async () => {
   const page = await openPage(browser, server.url);
   const s = scenario(4, { kind: 'centralized', reliable: true });
-  await load(page, s);
+  await loadScenario(page, s);
   await finish(page);
-  const pos = await positions(page, s);
-  await clickNode(page, pos, 1);
-  await clickNode(page, pos, 2, true);
+  await clickNode(page, s, 1);
+  await clickNode(page, s, 2, true);
   await page.waitForFunction(() => document.querySelector('#sequence')?.dataset.lanes === '3');
   // Lanes 0 (the sender), 1 and 2: DATA 0→1, 0→2 and their ACKs; node 3's pair is not drawn.
   assert.equal(await page.getAttribute('#sequence', 'data-arrows'), '4');
@@ -164,7 +133,7 @@ test('the sequence diagram draws one arrow per packet about the message between 
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
   assert.deepEqual(violations, []);
   // Shift-click takes a lane out again.
-  await clickNode(page, pos, 1, true, 2);
+  await clickNode(page, s, 1, true, 2);
   await page.waitForFunction(() => document.querySelector('#sequence')?.dataset.lanes === '2');
   assert.equal(await page.getAttribute('#sequence', 'data-arrows'), '2');
   assert.deepEqual(page.errors, []);
@@ -175,7 +144,7 @@ test('keyboard: with the canvas focused, Enter inspects the sender and arrows mo
   const page = await openPage(browser, server.url);
   const s = scenario(4, { kind: 'centralized' },
     { group: { size: 4, sender: 0, layout: 'disk', positions: [[0.5, 0.5], [0.8, 0.5], [0.5, 0.8], [0.2, 0.5]] } });
-  await load(page, s);
+  await loadScenario(page, s);
   // The page's own shortcuts listen on the window: the canvas's keys must not reach them.
   await page.evaluate(() => {
     window.keysSeen = [];
@@ -198,10 +167,8 @@ test('keyboard: with the canvas focused, Enter inspects the sender and arrows mo
   await page.waitForSelector('#inspect-empty');
   assert.equal(await text(page, '#selection-announce'), 'Selection cleared.');
   // Hovering a node shows its tooltip.
-  const pos = await positions(page, s);
-  const box = await (await page.$('#stage')).boundingBox();
-  const side = Math.min(box.width, box.height) * 0.94;
-  await page.mouse.move(box.x + (box.width - side) / 2 + pos[1][0] * side, box.y + (box.height - side) / 2 + pos[1][1] * side);
+  const [hx, hy] = await nodePoint(page, s, 1);
+  await page.mouse.move(hx, hy);
   await page.waitForSelector('#node-tooltip');
   assert.match(await text(page, '#node-tooltip'), /^node 1 · /);
   assert.deepEqual(page.errors, []);

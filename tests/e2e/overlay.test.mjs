@@ -4,7 +4,7 @@
 // same nodes as the inspector's view), and the legend lists only the kinds present.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, loadScenario, nodePoint } from './harness.mjs';
 
 let server;
 let browser;
@@ -33,17 +33,6 @@ function scenario(size, view) {
   };
 }
 
-/** Applies `s` through the JSON editor, paused at time zero. */
-async function load(page, s) {
-  if (await page.textContent('#play') === 'Pause') await page.click('#play');
-  await page.click('details.json summary');
-  await page.fill('#scenario-json', JSON.stringify(s));
-  await page.click('#apply-json');
-  await page.waitForFunction((n) => document.querySelector('#subtitle').textContent.includes(`${n} nodes`), s.group.size);
-  await page.click('details.json summary');
-  await page.waitForTimeout(100);
-}
-
 /** How many canvas pixels are exactly `rgb`. */
 async function pixels(page, rgb) {
   return page.$eval('#stage', (c, want) => {
@@ -66,11 +55,8 @@ async function drawn(page) {
 
 /** Moves the pointer over node `n` of `s` (placed as the canvas draws it). */
 async function hover(page, s, n) {
-  const pos = await page.evaluate((sc) => new window.wasmBindings.Simulation(sc).positions(), s);
-  const box = await (await page.$('#stage')).boundingBox();
-  const m = Math.min(box.width, box.height);
-  const side = m - 2 * 0.03 * m;
-  await page.mouse.move(box.x + (box.width - side) / 2 + pos[2 * n] * side, box.y + (box.height - side) / 2 + pos[2 * n + 1] * side);
+  const [x, y] = await nodePoint(page, s, n);
+  await page.mouse.move(x, y);
   await page.waitForSelector('#node-tooltip');
 }
 
@@ -81,7 +67,8 @@ test('Cyclon views are drawn as active links, hover lists a node\'s, the toggle 
   await page.waitForFunction(() => window.wasmBindings?.Simulation !== undefined);
   // 2,000 nodes: the pixel renderer, whose colours are exact.
   const s = scenario(2000, 6);
-  await load(page, s);
+  await loadScenario(page, s);
+  await page.waitForTimeout(100);
   assert.ok(await pixels(page, ACTIVE_FAINT) > 20000, 'faint active links drawn');
   const legend = await texts(page, '#legend li[id^=legend-overlay]');
   assert.equal(legend.length, 1, 'the legend lists the one kind present');
@@ -115,7 +102,8 @@ test('Cyclon views are drawn as active links, hover lists a node\'s, the toggle 
   await page.waitForTimeout(100);
   assert.ok(await pixels(page, ACTIVE_FAINT) > 20000, 'shown again');
   // A flat protocol (gossip over the whole membership): nothing to draw, no button, no entry.
-  await load(page, scenario(2000));
+  await loadScenario(page, scenario(2000));
+  await page.waitForTimeout(100);
   assert.equal(await pixels(page, ACTIVE_FAINT), 0);
   assert.equal(await page.$('#toggle-overlay'), null);
   assert.deepEqual(await texts(page, '#legend li[id^=legend-overlay]'), []);
@@ -127,7 +115,8 @@ test('a small group draws its overlay as canvas paths, and playing keeps it curr
   const page = await openPage(browser, server.url);
   await page.waitForFunction(() => window.wasmBindings?.Simulation !== undefined);
   const s = scenario(300, 8);
-  await load(page, s);
+  await loadScenario(page, s);
+  await page.waitForTimeout(100);
   const on = await drawn(page);
   await page.click('#toggle-overlay');
   await page.waitForTimeout(100);
@@ -166,7 +155,8 @@ test('GossipSub: the mesh is drawn bright, listed on hover and in the legend', a
     workload: { messages: 1, size_bytes: 1000, interval_ms: 200, start_ms: 3000 },
     duration_ms: 6000,
   };
-  await load(page, s);
+  await loadScenario(page, s);
+  await page.waitForTimeout(100);
   await page.fill('#until-ms', '4500');
   await page.dispatchEvent('#until-ms', 'change');
   await page.waitForFunction(() => document.querySelector('#sim-time').textContent.startsWith('4500'));
@@ -189,7 +179,8 @@ test('GossipSub: the mesh is drawn bright, listed on hover and in the legend', a
   assert.equal((await page.textContent('#inspect-link-mesh')).split(', ').length, Number(m[1]), 'inspector agrees');
   await screenshot(page, 'overlay-gossipsub-400');
   // Under 30 % non-forwarding attackers: the attackers are marked over the overlay.
-  await load(page, { ...s, attackers: { fraction: 0.3, from_ms: 0 } });
+  await loadScenario(page, { ...s, attackers: { fraction: 0.3, from_ms: 0 } });
+  await page.waitForTimeout(100);
   await page.fill('#until-ms', '4500');
   await page.dispatchEvent('#until-ms', 'change');
   await page.waitForFunction(() => document.querySelector('#sim-time').textContent.startsWith('4500'));
@@ -219,7 +210,8 @@ test('Plumtree over HyParView: eager links bright under the tree, lazy ones once
     await page.waitForFunction((t) => document.querySelector('#sim-time').textContent.startsWith(String(t)), ms);
     await page.waitForTimeout(700); // the overlay is read again within 500 ms of the last move
   };
-  await load(page, s);
+  await loadScenario(page, s);
+  await page.waitForTimeout(100);
   await until(1500);
   // Before the first broadcast every neighbour is eager (Leitão et al. §3.3): no lazy link yet.
   assert.deepEqual(await texts(page, '#legend li[id^=legend-overlay]'),

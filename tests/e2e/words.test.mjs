@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launch, openPage, screenshot, finish, root } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, finish, root, loadScenario, nodePoint } from './harness.mjs';
 
 const AXE = join(root, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
 
@@ -25,16 +25,6 @@ function scenario(size, protocol, messages, extra = {}) {
   };
 }
 
-/** Applies `s` through the JSON editor, paused at time zero. */
-async function load(page, s) {
-  if (await page.textContent('#play') === 'Pause') await page.click('#play');
-  await page.click('details.json summary');
-  await page.fill('#scenario-json', JSON.stringify(s));
-  await page.click('#apply-json');
-  await page.waitForFunction((n) => document.querySelector('#subtitle').textContent.includes(`${n} nodes`), s.group.size);
-  await page.click('details.json summary');
-}
-
 /** Runs to `ms` of simulated time with the toolbar's "Run until". */
 async function runUntil(page, ms) {
   await page.fill('#until-ms', String(ms));
@@ -42,20 +32,9 @@ async function runUntil(page, ms) {
   await page.waitForFunction((t) => document.querySelector('#sim-time').textContent.startsWith(String(t)), ms);
 }
 
-/** Where node `n` of `s` is drawn on the canvas, in page pixels. */
-async function place(page, s, n) {
-  await page.waitForFunction(() => window.wasmBindings?.Simulation !== undefined);
-  const pos = await page.evaluate((sc) => [...new window.wasmBindings.Simulation(sc).positions()], s);
-  await page.waitForTimeout(80); // a frame, so the canvas has its current size
-  const box = await (await page.$('#stage')).boundingBox();
-  const m = Math.min(box.width, box.height);
-  const side = m - 2 * 0.03 * m;
-  return [box.x + (box.width - side) / 2 + pos[2 * n] * side, box.y + (box.height - side) / 2 + pos[2 * n + 1] * side];
-}
-
 /** Clicks node `n` and waits for the inspector to show it. */
 async function inspect(page, s, n) {
-  const [x, y] = await place(page, s, n);
+  const [x, y] = await nodePoint(page, s, n);
   await page.mouse.click(x, y);
   await page.waitForFunction((m) => document.querySelector('#inspector')?.dataset.node === String(m), n);
 }
@@ -66,7 +45,7 @@ const timers = (page) => page.$$eval('#inspect-timers li', (els) => els.map((e) 
 test('an attacker says so in the inspector and its tooltip; an honest node does not', async () => {
   const page = await openPage(browser, server.url);
   const s = scenario(12, { kind: 'gossipsub' }, 3, { attackers: { fraction: 0.3, from_ms: 0 } });
-  await load(page, s);
+  await loadScenario(page, s);
   await finish(page);
   const marked = Number(await page.getAttribute('#stage', 'data-attackers'));
   const attackers = [];
@@ -90,11 +69,11 @@ test('an attacker says so in the inspector and its tooltip; an honest node does 
   const violations = await page.evaluate(async () => (await window.axe.run(document.querySelector('#inspector'))).violations
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
   assert.deepEqual(violations, []);
-  const [x, y] = await place(page, s, a);
+  const [x, y] = await nodePoint(page, s, a);
   await page.mouse.move(x, y);
   await page.waitForSelector('#node-tooltip');
   assert.equal(await text(page, '#tooltip-attacker'), 'attacker: withholds the payload it should forward');
-  const [hx, hy] = await place(page, s, 0);
+  const [hx, hy] = await nodePoint(page, s, 0);
   await page.mouse.move(hx, hy);
   await page.waitForFunction(() => /^node 0 · /.test(document.querySelector('#node-tooltip')?.textContent ?? ''));
   assert.equal(await page.$('#tooltip-attacker'), null, 'the sender is honest');
@@ -113,7 +92,7 @@ test('RMTP and gossip timers are said in words, none like code', async () => {
       /^Cyclon shuffle: swap 2 view entries with node \d+, the oldest in its view$/],
   ];
   for (const [s, ms, n, want] of cases) {
-    await load(page, s);
+    await loadScenario(page, s);
     await runUntil(page, ms);
     await inspect(page, s, n);
     const lines = await timers(page);

@@ -41,9 +41,9 @@ pub struct HyParView {
     refilling: bool,
     /// Whether a retry of a node left alone is due (see [`HyParView::continue_repair`]).
     alone_retry_due: bool,
-    /// How many periodic refills in a row found every passive peer refusing while the active
-    /// view held a single peer (see [`HyParView::refill`]).
-    lone_refills: u32,
+    /// Whether a periodic refill found every passive peer refusing while the active view held
+    /// a single peer, and it still does (see [`HyParView::refill`]).
+    lone_refused: bool,
     /// The nodes this one may join through: the well-known contacts.
     contacts: Vec<NodeId>,
     /// How many initial members the group has (a last resort to join through).
@@ -141,7 +141,7 @@ impl HyParView {
     /// or in a periodic refill of a single-peer view after a whole refill was refused.
     fn high_priority(&self) -> bool {
         let active = self.views.active().len();
-        active == 0 || (active == 1 && self.refilling && self.lone_refills > 0)
+        active == 0 || (active == 1 && self.refilling && self.lone_refused)
     }
 
     /// Joins the overlay through a contact (§4.2): a well-known node at random, or, with none
@@ -232,7 +232,7 @@ impl HyParView {
             None => {
                 self.repairing = false;
                 if self.refilling && self.views.active().len() == 1 {
-                    self.lone_refills = self.lone_refills.saturating_add(1);
+                    self.lone_refused = true;
                 }
                 if self.views.active().is_empty() {
                     self.left_alone(cx);
@@ -266,7 +266,7 @@ impl HyParView {
     /// holds a single peer and the previous refill was refused by every passive peer).
     pub(super) fn refill<M, T>(&mut self, cx: Cx<'_, '_, M, T>) {
         if self.views.active().len() != 1 {
-            self.lone_refills = 0;
+            self.lone_refused = false;
         }
         if self.pending.is_none() && !self.is_full() {
             self.repairing = true;
@@ -504,7 +504,7 @@ impl<P: Protocol> Layer<P> for HyParView {
             tried: Vec::new(),
             refilling: false,
             alone_retry_due: false,
-            lone_refills: 0,
+            lone_refused: false,
             contacts: group.senders.clone(),
             group_size: group.size,
             last_shuffle: Vec::new(),
